@@ -1,0 +1,48 @@
+# coursekit: `make demo` sets everything up and walks a simulated cohort through
+# the course; `make test` checks it all. Both work on a fresh machine with Python 3.11.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(abspath $(VENV))/bin
+# nbgrader runs `alembic` by subprocess: the venv's bin/ must come first on PATH.
+export PATH := $(BIN):$(PATH)
+PORT   ?= 8888
+
+.PHONY: venv build release check lint test test-fast demo lab clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: venv  ## course/ -> source/
+	$(BIN)/coursekit build
+
+release: build  ## source/ -> release/ (nbgrader generate_assignment)
+	$(BIN)/coursekit release
+
+check: venv  ## fail when source/ or release/ drift from course/, or release/ leaks a key
+	$(BIN)/coursekit build --check
+	$(BIN)/coursekit release --check
+
+lint: venv
+	$(BIN)/ruff check coursekit tests benchmarks
+
+test: venv lint check  ## everything CI runs
+	$(BIN)/python -m pytest
+
+test-fast: venv  ## unit tests only
+	$(BIN)/python -m pytest -m "not slow"
+
+demo: release  ## build, release, simulate a cohort, grade, report, dashboards
+	$(BIN)/coursekit demo
+
+lab: venv  ## JupyterLab on a learner copy of release/ (instructor panels hidden)
+	$(BIN)/coursekit lab --port $(PORT)
+
+clean:
+	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \
+	       grader/gradebook.db .learner artifacts

@@ -1,0 +1,1 @@
+"""Authoring: ``course/`` (Markdown + YAML) into nbgrader source and release notebooks."""

@@ -1,0 +1,53 @@
+"""Prove that no quiz key reaches learners: scan a release tree for key material."""
+
+from __future__ import annotations
+
+import json
+import pprint
+from pathlib import Path
+
+from coursekit.authoring.course import Course
+from coursekit.authoring.notebook import HIDDEN_BEGIN, HIDDEN_END
+from coursekit.quiz.spec import KEY_FIELDS, answer_key
+
+FORBIDDEN_TEXT = (HIDDEN_BEGIN, HIDDEN_END, "coursekit.grading.hidden", "question_points(", "BEGIN SOLUTION")
+KEY_FILE_WORDS = ("key", "answers", "solution")
+
+
+def find_leaks(release_root: Path, course: Course) -> list[str]:
+    """Every place in ``release_root`` that holds key material, as ``path: what`` lines.
+
+    Looks for hidden-test source and solution markers in any file, for files
+    whose names suggest a key, for key fields (``answer``, ``penalty``,
+    ``source``) in the public quiz specs, and for the literal key of any section.
+    """
+    release_root = Path(release_root)
+    keys = {s.id: pprint.pformat(answer_key(s.quiz), width=100, sort_dicts=True) for s in course.sections}
+    problems = []
+    for path in sorted(p for p in release_root.rglob("*") if p.is_file()):
+        rel = path.relative_to(release_root)
+        if any(word in path.stem.lower() for word in KEY_FILE_WORDS):
+            problems.append(f"{path}: file name suggests a key file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"{path}: binary file in a release")
+            continue
+        problems.extend(f"{path}: contains {marker!r}" for marker in FORBIDDEN_TEXT if marker in text)
+        problems.extend(f"{path}: contains the key of section {sid!r}" for sid, key in keys.items() if key in text)
+        if path.suffix == ".json" and rel.parts[-1] == "quiz.json":
+            problems.extend(_public_spec_leaks(path, text))
+    return problems
+
+
+def _public_spec_leaks(path: Path, text: str) -> list[str]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [f"{path}: not valid JSON ({exc})"]
+    return [
+        f"{path}: question {q.get('id')!r} has key field {name!r}"
+        for q in data.get("questions", [])
+        for name in KEY_FIELDS
+        if name in q
+    ]

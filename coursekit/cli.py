@@ -1,0 +1,223 @@
+"""``coursekit`` command line: thin wrappers over the Python API.
+
+Every command imports its machinery lazily, so ``coursekit --help`` starts
+fast (nbgrader alone takes seconds to import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def _paths(args: argparse.Namespace):
+    from coursekit.paths import ProjectPaths
+
+    workspace = Path(args.workspace).resolve() if args.workspace else None
+    return ProjectPaths(Path(args.root).resolve(), workspace)
+
+
+def _report_sync(result, check: bool, what: str, fix: str) -> int:
+    for path in result.changed:
+        print(f"{path}: {'differs from what course/ makes' if check else 'written'}")
+    for path in result.extra:
+        print(f"{path}: {'not made from course/' if check else 'removed'}")
+    for problem in result.problems:
+        print(problem)
+    if check and not result.ok:
+        print(f"{what} is out of date: run `{fix}`", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"{what}: {len(result.changed)} written, {len(result.unchanged)} unchanged" if not check
+          else f"{what}: up to date ({len(result.unchanged)} files)")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Generate source/ from course/."""
+    from coursekit.authoring.build import build
+    from coursekit.authoring.course import load_course
+
+    paths = _paths(args)
+    result = build(load_course(paths.course), paths.source, check=args.check)
+    return _report_sync(result, args.check, "source/", "coursekit build")
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Generate release/ from source/ with nbgrader."""
+    from coursekit.authoring.course import load_course
+    from coursekit.authoring.release import release
+
+    paths = _paths(args)
+    result = release(load_course(paths.course), paths.source, paths.release, paths.grader, check=args.check)
+    return _report_sync(result, args.check, "release/", "coursekit release")
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Write a synthetic cohort into grader/submitted/ and put it on the gradebook's roster."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.roster import register_learners
+    from coursekit.simulate import simulate
+
+    paths = _paths(args)
+    plan = simulate(load_course(paths.course), paths.release, paths.grader / "submitted", args.learners, args.seed)
+    register_learners(args.db_url or paths.gradebook_url, plan.learners)
+    print(f"simulated {len(plan.learners)} learners into {paths.grader / 'submitted'}: "
+          f"{len(plan.not_submitted)} sections not submitted, {len(plan.blank_comments)} with blank comments, "
+          f"{len(plan.tampered)} tampered")
+    return EXIT_OK
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    """Autograde submissions in parallel; exit 1 if any submission had a problem."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.roster import ensure_sections
+    from coursekit.grading.runner import GradingSetup, autograde, find_tasks, format_summary
+
+    paths = _paths(args)
+    course = load_course(paths.course)
+    db_url = args.db_url or paths.gradebook_url
+    ensure_sections(db_url, course, paths.source, paths.grader)
+    sections = [args.section] if args.section else [s.id for s in course.sections]
+    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url,
+                         args.executor, args.timeout)
+    tasks = find_tasks(paths.grader / "submitted", sections, [args.learner] if args.learner else None)
+    result = autograde(setup, tasks, jobs=args.jobs, force=args.force, quiet=args.quiet)
+    print(format_summary(result))
+    return EXIT_PROBLEM if result.problems else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write grades, statuses, LMS exports and item statistics to grader/reports/."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.report import write_report
+
+    paths = _paths(args)
+    report = write_report(args.db_url or paths.gradebook_url, load_course(paths.course), paths.reports)
+    counts = report.grades.groupby(["section", "status"]).size().unstack(fill_value=0)
+    print(counts.to_string())
+    for path in report.files:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Generate key-free feedback for every autograded submission."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.feedback import generate_feedback
+
+    paths = _paths(args)
+    written = generate_feedback(load_course(paths.course), paths, args.db_url or paths.gradebook_url)
+    print(f"feedback: {len(written)} files in {paths.grader / 'feedback'}")
+    return EXIT_OK
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Execute the analyst notebooks against the gradebook and export HTML without code."""
+    from coursekit.cohort.dashboard import build_dashboards
+
+    paths = _paths(args)
+    for path in build_dashboards(paths, args.db_url or paths.gradebook_url):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Walk the whole flow on a simulated cohort and print where to look."""
+    from coursekit.demo import run_demo
+
+    return run_demo(_paths(args), learners=args.learners, seed=args.seed)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """JupyterLab on a learner copy of release/, instructor panels hidden."""
+    from coursekit.learner import run_lab
+
+    paths = _paths(args)
+    return run_lab(paths.release, Path(args.dest).resolve() if args.dest else paths.root / ".learner", args.port)
+
+
+def _add_demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--learners", type=int, default=60, help="size of the simulated cohort")
+    parser.add_argument("--seed", type=int, default=7, help="random seed of the simulated cohort")
+
+
+def _add_lab(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--dest", default=None, help="learner folder (default: .learner/)")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db-url", default=None,
+                        help="gradebook SQLAlchemy URL (default: grader/gradebook.db)")
+
+
+def _add_simulate(parser: argparse.ArgumentParser) -> None:
+    _add_demo(parser)
+    _add_db(parser)
+
+
+def _add_autograde(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    parser.add_argument("--section", default=None, help="grade only this section")
+    parser.add_argument("--learner", default=None, help="grade only this learner")
+    parser.add_argument("--timeout", type=float, default=60.0, help="time limit per cell, in seconds")
+    parser.add_argument("--executor", choices=("inprocess", "kernel"), default="inprocess",
+                        help="run trusted cells in the worker (fast) or in a kernel per notebook")
+    parser.add_argument("--force", action="store_true", help="re-grade unchanged submissions too")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_db(parser)
+
+
+def _add_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 and name the files that differ")
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], None]]] = {
+    "build": (cmd_build, "turn course/ into nbgrader source notebooks in source/", _add_check),
+    "release": (cmd_release, "generate the learners' release/ with nbgrader (key-free)", _add_check),
+    "simulate": (cmd_simulate, "write a synthetic cohort as nbgrader submissions", _add_simulate),
+    "autograde": (cmd_autograde, "autograde submissions in parallel (resumable, with a summary)", _add_autograde),
+    "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_db),
+    "feedback": (cmd_feedback, "key-free feedback for every autograded submission", _add_db),
+    "dashboard": (cmd_dashboard, "execute the analyst notebooks and export HTML dashboards", _add_db),
+    "demo": (cmd_demo, "run a simulated cohort through the whole flow and print where to look", _add_demo),
+    "lab": (cmd_lab, "start JupyterLab as a learner sees it (no instructor panels)", _add_lab),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="coursekit",
+        description="Jupyter course kit: build, release, grade and analyse course sections.",
+    )
+    parser.add_argument("--root", default=".", help="project folder holding course/, source/, release/, grader/")
+    parser.add_argument("--workspace", default=None,
+                        help="trainer workspace with submissions, gradebook and reports (default: grader/)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (func, help_text, add_args) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        add_args(command)
+        command.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a ``coursekit`` command; return its exit code."""
+    args = make_parser().parse_args(argv)
+    from coursekit.errors import USER_ERRORS
+
+    try:
+        return args.func(args)
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""The errors a user can cause and fix; the CLI prints them without a traceback."""
+
+from __future__ import annotations
+
+from coursekit.authoring.course import CourseError
+from coursekit.authoring.release import ReleaseError
+from coursekit.quiz.spec import QuizSpecError
+
+USER_ERRORS: tuple[type[Exception], ...] = (CourseError, QuizSpecError, ReleaseError, FileNotFoundError)

@@ -1,0 +1,142 @@
+"""nbgrader's Autograde, hardened: untrusted files pruned, submissions rebuilt, in-process execution.
+
+:class:`CoursekitAutograde` is nbgrader's own ``Autograde`` converter with
+three changes, each a small override:
+
+* after nbgrader copies a submission, every file the section's source does
+  not have is removed but the learner's ``responses/<section>.json``; a
+  symlinked notebook or responses file is refused. A learner's ``json.py`` or
+  ``coursekit/`` folder can therefore not shadow a module of the grader;
+* the sanitize step starts with :class:`~.preprocessors.RebuildFromRelease`,
+  so no learner-added cell runs;
+* with ``executor = "inprocess"`` (the default) the trusted cells run in the
+  worker's process instead of a new kernel (see :mod:`.inprocess`);
+  ``executor = "kernel"`` keeps nbgrader's ``Execute``.
+
+Problems found on the way are collected in :attr:`CoursekitAutograde.problems`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from traitlets import Enum, List, Unicode
+
+from coursekit.grading.preprocessors import InProcessExecute, RebuildFromRelease
+
+RESPONSES_DIR = "responses"
+
+
+def responses_name(section: str) -> str:
+    """The learner's responses file of a section, relative to the notebook's folder."""
+    return f"{RESPONSES_DIR}/{section}.json"
+
+
+def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
+    """Remove from ``dest`` every file neither in ``source`` nor the section's responses file.
+
+    Returns the problems found (symlinks refused, foreign files are not
+    problems: they are simply not graded).
+    """
+    problems = []
+    allowed = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    allowed |= {responses_name(section), "timestamp.txt"}
+    for path in sorted(dest.rglob("*"), reverse=True):
+        rel = path.relative_to(dest).as_posix()
+        if path.is_symlink() or (path.is_file() and rel not in allowed):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return problems
+
+
+def unreadable_notebook(path: Path) -> str | None:
+    """Why a submitted notebook cannot be graded as it is, or None when it can."""
+    if path.is_symlink():
+        return f"{path.name} is a symlink"
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception as exc:  # any parse or schema failure of an untrusted file
+        return f"{path.name} is not a readable notebook ({type(exc).__name__})"
+    return None
+
+
+def keep_aside(path: Path) -> Path:
+    """Rename an unusable learner file to ``<name>.unreadable`` (kept, never deleted)."""
+    aside = path.with_name(path.name + ".unreadable")
+    path.replace(aside)
+    return aside
+
+
+class CoursekitAutograde(Autograde):
+    """nbgrader ``Autograde`` that rebuilds submissions and prunes untrusted files."""
+
+    executor = Enum(["inprocess", "kernel"], "inprocess",
+                    help="Run the trusted cells in this process, or in a new kernel per notebook.").tag(config=True)
+    release_directory = Unicode("", help="Folder of the release notebooks (the rebuild templates).").tag(config=True)
+    sanitize_preprocessors = List([
+        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ]).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problems: dict[tuple[str, str], list[str]] = {}
+        execute = InProcessExecute if self.executor == "inprocess" else Execute
+        self.autograde_preprocessors = [
+            execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+            AssignLatePenalties, CheckCellMetadata,
+        ]
+
+    def _note(self, student_id: str, assignment_id: str, problem: str) -> None:
+        self.problems.setdefault((student_id, assignment_id), []).append(problem)
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        """Refuse symlinks, copy as nbgrader does, then prune what the source does not have."""
+        submitted = Path(self._format_source(assignment_id, student_id))
+        responses = submitted / responses_name(assignment_id)
+        if responses.is_symlink():
+            self._note(student_id, assignment_id, f"{responses_name(assignment_id)} is a symlink (refused)")
+        for notebook in submitted.glob("*.ipynb"):
+            problem = unreadable_notebook(notebook)
+            if problem:
+                self._note(student_id, assignment_id, f"{problem}: graded from the responses file only")
+                keep_aside(notebook)
+                shutil.copyfile(Path(self.release_directory) / assignment_id / notebook.name, notebook)
+        super().init_assignment(assignment_id, student_id)
+        dest = Path(self._format_dest(assignment_id, student_id))
+        source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment_id))
+        if responses.is_symlink():
+            (dest / responses_name(assignment_id)).unlink(missing_ok=True)
+        prune_untrusted(dest, source, assignment_id)
+
+    def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:
+        """Keep the problems the rebuild found, then write as nbgrader does."""
+        info = resources.get("nbgrader", {})
+        for problem in resources.get("coursekit_problems", []):
+            self._note(info.get("student"), info.get("assignment"), problem)
+        super().write_single_notebook(output, resources)
+
+
+def configure(config: Any, release_directory: str | os.PathLike[str], executor: str = "inprocess") -> None:
+    """Set the coursekit autograde options on an nbgrader traitlets ``Config``."""
+    config.CoursekitAutograde.release_directory = str(release_directory)
+    config.CoursekitAutograde.executor = executor
+    config.RebuildFromRelease.release_directory = str(release_directory)

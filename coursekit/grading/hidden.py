@@ -1,0 +1,175 @@
+"""What the hidden tests of a section notebook call: score one question from the saved responses.
+
+Each quiz grade cell of a source notebook ends with::
+
+    from coursekit.grading.hidden import question_points
+    question_points('<section>', '<question>', {<the key of every question>})
+
+nbgrader reads the value of the cell's last expression as the partial credit
+of the cell. nbgrader gives *full* credit to a grade cell that prints nothing
+and raises nothing, so :func:`question_points` always returns a number, and 0
+for anything it cannot trust: a missing, symlinked, oversized, corrupt or
+foreign responses file, an answer that is not one of the question's options.
+It writes nothing to stderr (any stderr output scores a cell 0 in nbgrader).
+
+The public spec comes from ``quiz.json`` beside the notebook, which nbgrader
+copies from ``source/`` over the learner's files at autograde; the key comes
+from the cell itself, which nbgrader restores from the gradebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
+from coursekit.quiz.responses import (
+    MAX_RESPONSES_BYTES,
+    Responses,
+    ResponsesError,
+    graded_attempts,
+    parse_responses,
+)
+from coursekit.quiz.scoring import AnswerError, validate_answer
+from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
+
+PUBLIC_SPEC_NAME = "quiz.json"
+
+
+def responses_path(folder: Path, section: str) -> Path:
+    """Where a section's responses file lies in a submission folder."""
+    return folder / "responses" / f"{section}.json"
+
+
+def read_untrusted(path: Path, limit: int = MAX_RESPONSES_BYTES) -> bytes:
+    """Read a learner's file: no symlink on the way, a regular file, at most ``limit`` bytes.
+
+    Raises
+    ------
+    ResponsesError
+        Naming the file and why it was refused.
+    """
+    for part in (path, *path.parents[:2]):
+        if part.is_symlink():
+            raise ResponsesError(f"{path.name}: {part.name} is a symlink (refused)")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise ResponsesError(f"{path.name}: no responses file (quiz never saved)") from None
+    except OSError as exc:
+        raise ResponsesError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ResponsesError(f"{path.name}: not a regular file (refused)")
+        if info.st_size > limit:
+            raise ResponsesError(f"{path.name}: {info.st_size:,} bytes, more than the {limit:,} allowed")
+        return handle.read(limit + 1)
+
+
+@lru_cache(maxsize=64)
+def _load_spec(spec_file: str, mtime_ns: int, key_json: str) -> tuple[QuizSpec, str]:
+    public = json.loads(Path(spec_file).read_text(encoding="utf-8"))
+    return rebuild_spec(public, json.loads(key_json)), spec_hash(public)
+
+
+@lru_cache(maxsize=256)
+def _load_responses(path: str, mtime_ns: int, size: int) -> Responses | str:
+    try:
+        return parse_responses(read_untrusted(Path(path)), Path(path).name)
+    except ResponsesError as exc:
+        return str(exc)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.lstat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def section_scores(folder: Path, section: str, key: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
+    """Per-question scores of a submission folder, and the reasons any answer was not counted.
+
+    Never raises on learner data: every problem becomes 0 points and a reason.
+    """
+    spec_file = folder / PUBLIC_SPEC_NAME
+    spec, expected_hash = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
+    zero = {q.id: 0.0 for q in spec.questions}
+    path = responses_path(folder, section)
+    loaded = _load_responses(str(path), *_stamp(path))
+    if isinstance(loaded, str):
+        return zero, [loaded]
+    problems = []
+    if loaded.section != section:
+        return zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"]
+    if loaded.spec_hash != expected_hash:
+        problems.append(f"{path.name}: made for another version of the quiz (spec {loaded.spec_hash[:16]})")
+    attempts = [Attempt(number, answers, when) for number, answers, when in graded_attempts(loaded)]
+    counted = counted_attempts(spec.settings, attempts)
+    if len(counted) < len(attempts):
+        problems.append(f"{path.name}: {len(attempts) - len(counted)} attempt(s) beyond the limit "
+                        f"of {spec.settings.attempts} ignored")
+    for attempt in counted:
+        for question_id, answer in attempt.answers.items():
+            try:
+                validate_answer(spec.question(question_id), answer)
+            except KeyError:
+                problems.append(f"{path.name}: attempt {attempt.number}: unknown question {question_id[:40]!r}")
+            except AnswerError as exc:
+                problems.append(f"{path.name}: attempt {attempt.number}: {exc} (scored 0)")
+    return {**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems))
+
+
+def question_points(section: str, question_id: str, key: dict[str, Any]) -> float:
+    """Points earned on one question by the submission in the current folder (what a grade cell shows)."""
+    try:
+        scores, _ = section_scores(Path.cwd(), section, key)
+        return float(scores.get(question_id, 0.0))
+    except (OSError, ValueError, KeyError, TypeError, QuizSpecError):
+        return 0.0
+
+
+def key_from_notebook(notebook_path: Path) -> dict[str, Any]:
+    """The answer key written into a source notebook's grade cells (trusted: source/ is the trainer's)."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        source = "".join(cell.get("source", ""))
+        if "question_points(" not in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "question_points":
+                return ast.literal_eval(node.args[2])
+    raise QuizSpecError(f"{notebook_path}: no grade cell with a key")
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """What the grader reports about a submission's responses file."""
+
+    problems: list[str]
+    attempts: int | None
+
+
+def check_submission(folder: Path, section: str, source_notebook: Path) -> SubmissionCheck:
+    """Why some quiz answers of a graded submission did not count, and how many attempts counted."""
+    try:
+        key = key_from_notebook(source_notebook)
+        _, problems = section_scores(folder, section, key)
+    except (OSError, ValueError, QuizSpecError) as exc:
+        return SubmissionCheck([f"quiz not scored: {exc}"], None)
+    loaded = _load_responses(str(responses_path(folder, section)), *_stamp(responses_path(folder, section)))
+    attempts = None
+    if isinstance(loaded, Responses) and loaded.section == section:
+        spec_file = folder / PUBLIC_SPEC_NAME
+        spec, _ = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
+        counted = [Attempt(n, a, t) for n, a, t in graded_attempts(loaded)]
+        attempts = len(counted_attempts(spec.settings, counted))
+    return SubmissionCheck(problems, attempts)

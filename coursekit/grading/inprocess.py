@@ -1,0 +1,115 @@
+"""Execute a rebuilt notebook's code cells in this process instead of a new kernel.
+
+After :mod:`coursekit.grading.rebuild` every code cell left in a submission is
+the course's own (restored from the release and the gradebook): the quiz cell
+and the hidden tests. Running them does not need the isolation of a fresh
+kernel, and starting one per learner is most of stock nbgrader's cost. This
+runner produces the outputs nbgrader's grading reads, the way a kernel would:
+``stream`` outputs for stdout and stderr, an ``execute_result`` with the
+``text/plain`` repr of a cell's last expression, an ``error`` output for an
+exception. Display-only cells (tag ``quiz``) are not run.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+import os
+import signal
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+DISPLAY_ONLY_TAG = "quiz"
+
+
+class CellTimeoutError(TimeoutError):
+    """A cell ran longer than its time limit."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise CellTimeoutError(f"cell did not finish within {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _working_directory(path: str | None) -> Iterator[None]:
+    if not path:
+        yield
+        return
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_source(source: str, namespace: dict[str, Any], execution_count: int,
+               timeout: float | None = None) -> list[NotebookNode]:
+    """Run one cell's source in ``namespace``; return the outputs a kernel would produce."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    outputs: list[NotebookNode] = []
+    result: Any = None
+    error: BaseException | None = None
+    try:
+        tree = ast.parse(source, mode="exec")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _time_limit(timeout):
+            exec(compile(tree, "<cell>", "exec"), namespace)
+            if last is not None:
+                result = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+    except BaseException as exc:  # a cell's failure is its output, as in a kernel
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        error = exc
+    if stdout.getvalue():
+        outputs.append(new_output("stream", name="stdout", text=stdout.getvalue()))
+    if stderr.getvalue():
+        outputs.append(new_output("stream", name="stderr", text=stderr.getvalue()))
+    if error is not None:
+        outputs.append(new_output(
+            "error", ename=type(error).__name__, evalue=str(error),
+            traceback=traceback.format_exception_only(type(error), error),
+        ))
+    elif result is not None:
+        outputs.append(new_output("execute_result", data={"text/plain": repr(result)},
+                                  execution_count=execution_count))
+    return outputs
+
+
+def execute_notebook(notebook: NotebookNode, cwd: str | None = None,
+                     timeout: float | None = None) -> NotebookNode:
+    """Execute every code cell of ``notebook`` (but display-only ones) in one fresh namespace."""
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    count = 0
+    with _working_directory(cwd):
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            if DISPLAY_ONLY_TAG in cell.get("metadata", {}).get("tags", []):
+                cell.execution_count = None
+                continue
+            count += 1
+            cell.execution_count = count
+            cell.outputs = run_source(cell.source, namespace, count, timeout)
+    return notebook

@@ -1,0 +1,45 @@
+"""The nbgrader preprocessors coursekit adds to autograde (thin wrappers over pure functions)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Unicode
+
+from coursekit.grading.inprocess import execute_notebook
+from coursekit.grading.rebuild import rebuild_submission
+
+
+class RebuildFromRelease(NbGraderPreprocessor):
+    """Replace a submission by its release notebook holding only the learner's answers.
+
+    Runs first in the sanitize step, before nbgrader's ``OverwriteCells``.
+    The problems found travel in ``resources["coursekit_problems"]``.
+    """
+
+    release_directory = Unicode("", help="The release/ folder holding the template notebooks.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Rebuild ``nb`` from the release notebook of the same section."""
+        info = resources["nbgrader"]
+        template_path = Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
+        template = nbformat.read(template_path, as_version=4)
+        rebuilt = rebuild_submission(nb, template)
+        resources.setdefault("coursekit_problems", []).extend(rebuilt.problems)
+        return rebuilt.notebook, resources
+
+
+class InProcessExecute(NbGraderPreprocessor):
+    """Execute the (rebuilt, trusted) code cells in this process; see :mod:`.inprocess`."""
+
+    timeout = Float(60.0, help="Seconds one cell may run.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Execute ``nb`` with the working directory set to the notebook's folder."""
+        cwd = resources.get("metadata", {}).get("path") or os.getcwd()
+        return execute_notebook(nb, cwd=cwd, timeout=self.timeout), resources

@@ -1,0 +1,92 @@
+"""Rebuild a submitted notebook from its release, keeping only the learner's answers.
+
+Stock nbgrader executes every code cell of a submission, learner-added ones
+included, before the hidden tests: one added cell that patches ``json.load``
+or ``builtins.sum`` earns full marks. :func:`rebuild_submission` closes that
+door. It takes the release notebook as the template and copies from the
+submission only the sources of the answer (solution) cells, matched by their
+nbgrader ``grade_id``; every other cell, code or text, comes from the release
+(nbgrader's ``OverwriteCells`` then restores hidden tests from the gradebook).
+
+What the learner changed in the structure is reported as problems, never as
+an exception: a deleted or duplicated graded cell is restored and named, and
+added code cells are dropped and counted.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nbformat import NotebookNode
+
+
+@dataclass
+class Rebuilt:
+    """A rebuilt notebook and what was wrong with the submission's structure."""
+
+    notebook: NotebookNode
+    problems: list[str] = field(default_factory=list)
+    dropped_cells: int = 0
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade_id") if isinstance(meta, dict) else None
+
+
+def _is_answer_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("solution"))
+
+
+def _source(cell: NotebookNode) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuilt:
+    """Return the release notebook filled with the learner's answers from ``submitted``.
+
+    Parameters
+    ----------
+    submitted
+        The learner's notebook (untrusted).
+    release
+        The notebook the learner was given (trusted template).
+
+    Returns
+    -------
+    Rebuilt
+        The notebook to grade, the structural problems found (one readable line
+        each) and how many learner-added cells were dropped.
+    """
+    template_ids = [gid for gid in (_grade_id(c) for c in release.cells) if gid]
+    counts = Counter(gid for gid in (_grade_id(c) for c in submitted.get("cells", [])) if gid)
+    answers: dict[str, str] = {}
+    for cell in submitted.get("cells", []):
+        gid = _grade_id(cell)
+        if gid and gid not in answers:
+            answers[gid] = _source(cell)
+
+    problems = []
+    for gid in template_ids:
+        if counts[gid] == 0:
+            problems.append(f"cell {gid!r} was deleted (restored from the release)")
+        elif counts[gid] > 1:
+            problems.append(f"cell {gid!r} appears {counts[gid]} times (the first is kept)")
+    known = set(template_ids)
+    added = [c for c in submitted.get("cells", []) if _grade_id(c) not in known]
+    added_code = sum(1 for c in added if c.get("cell_type") == "code")
+    if added_code:
+        problems.append(f"{added_code} code cell(s) added by the learner were not run")
+
+    notebook = copy.deepcopy(release)
+    for cell in notebook.cells:
+        gid = _grade_id(cell)
+        # A blank answer keeps the release's placeholder, so nbgrader sees the cell
+        # as untouched and scores it 0 without asking a trainer to review it.
+        if gid and _is_answer_cell(cell) and answers.get(gid, "").strip():
+            cell.source = answers[gid]
+    return Rebuilt(notebook, problems, len(added))

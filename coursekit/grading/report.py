@@ -1,0 +1,142 @@
+"""``coursekit report``: grades, statuses and LMS exports from the gradebook (one SQL query).
+
+Writes into ``grader/reports/``:
+
+* ``grades.csv``: one row per learner × section with quiz score, percent, pass
+  rate, status, comments answered and reviewed, attempts, submission time and
+  the problems grading found;
+* ``moodle_grades.csv``: Moodle's "Import grades from CSV" layout (an
+  identifier column, one column per grade item, its feedback beside it);
+* ``canvas_grades.csv``: Canvas's gradebook import layout (Student, ID, SIS
+  columns, Section, one column per assignment, a "Points Possible" row);
+* ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from coursekit.authoring.course import Course
+from coursekit.grading.status import comments_review, section_status
+
+GRADES_COLUMNS = [
+    "learner", "section", "quiz_score", "quiz_max", "quiz_percent", "pass_rate", "status",
+    "comments_answered", "comments_total", "comments_reviewed", "review", "attempts", "submitted_at",
+    "problems",
+]
+
+
+def _problems_text(values: pd.Series) -> str:
+    problems: list[str] = []
+    for value in values.dropna():
+        try:
+            problems.extend(json.loads(value))
+        except (TypeError, ValueError):
+            problems.append(str(value))
+    return "; ".join(dict.fromkeys(problems))
+
+
+def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
+    """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows."""
+    keys = ["learner", "section"]
+    quiz = cells[cells["kind"] == "quiz"].groupby(keys)["score"].sum().rename("quiz_score")
+    comments = cells[cells["kind"] == "comment"].copy()
+    untouched = (comments["auto_score"] == 0) & comments["manual_score"].isna() & \
+        ~comments["needs_manual_grade"].fillna(False).astype(bool)
+    comments["answered"] = ~untouched
+    comments["reviewed"] = comments["answered"] & comments["manual_score"].notna()
+    comment_counts = comments.groupby(keys)[["answered", "reviewed"]].sum().rename(
+        columns={"answered": "comments_answered", "reviewed": "comments_reviewed"})
+    base = cells.groupby(keys, sort=True).agg(
+        submitted_at=("submitted_at", "first"),
+        attempts=("attempts", "first"),
+        problems=("problems", _problems_text),
+    )
+    table = base.join(quiz).join(comment_counts).reset_index()
+
+    by_section = {s.id: s for s in course.sections}
+    table = table[table["section"].isin(by_section)].copy()
+    table["quiz_max"] = table["section"].map({s: by_section[s].quiz.max_points for s in by_section})
+    table["pass_rate"] = table["section"].map({s: by_section[s].quiz.settings.pass_rate for s in by_section})
+    table["comments_total"] = table["section"].map({s: len(by_section[s].comments) for s in by_section})
+    submitted = table["submitted_at"].notna()
+    table["quiz_score"] = table["quiz_score"].where(submitted).astype(float)
+    for column in ("comments_answered", "comments_reviewed"):
+        table[column] = table[column].fillna(0).astype(int)
+    table["quiz_percent"] = (100.0 * table["quiz_score"] / table["quiz_max"]).round(2)
+    table["status"] = [
+        section_status(s, p if s else np.nan, r, a, t)
+        for s, p, r, a, t in zip(submitted, table["quiz_percent"], table["pass_rate"],
+                                 table["comments_answered"], table["comments_total"], strict=True)
+    ]
+    table["review"] = [
+        comments_review(a, r) if s else "" for s, a, r in
+        zip(submitted, table["comments_answered"], table["comments_reviewed"], strict=True)
+    ]
+    table["attempts"] = pd.to_numeric(table["attempts"], errors="coerce").astype("Int64")
+    table["submitted_at"] = table["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    return table[GRADES_COLUMNS].sort_values(["learner", "section"]).reset_index(drop=True)
+
+
+def moodle_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
+    """Moodle's CSV grade import: ``Username``, then per section its score and feedback columns."""
+    titles = {s.id: s.quiz.title for s in course.sections}
+    wide = grades.pivot(index="learner", columns="section", values="quiz_score")
+    status = grades.pivot(index="learner", columns="section", values="status")
+    out = pd.DataFrame({"Username": wide.index})
+    for section in [s.id for s in course.sections if s.id in wide.columns]:
+        out[titles[section]] = wide[section].round(2).to_numpy()
+        out[f"{titles[section]} feedback"] = status[section].to_numpy()
+    return out
+
+
+def canvas_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per section."""
+    wide = grades.pivot(index="learner", columns="section", values="quiz_score")
+    out = pd.DataFrame({
+        "Student": wide.index, "ID": "", "SIS User ID": wide.index, "SIS Login ID": wide.index,
+        "Section": course.title,
+    })
+    possible = {"Student": "Points Possible", "ID": "", "SIS User ID": "", "SIS Login ID": "", "Section": ""}
+    for section in course.sections:
+        if section.id in wide.columns:
+            out[section.quiz.title] = wide[section.id].round(2).to_numpy()
+            possible[section.quiz.title] = f"{section.quiz.max_points:g}"
+    return pd.concat([pd.DataFrame([possible]), out], ignore_index=True)
+
+
+@dataclass
+class ReportFiles:
+    """Where a report was written, and the grades it holds."""
+
+    grades: pd.DataFrame
+    files: list[Path]
+
+
+def write_report(db_url: str, course: Course, out_dir: Path) -> ReportFiles:
+    """Read the gradebook once and write every report file into ``out_dir``."""
+    from coursekit.cohort.gradebook import item_scores, load_cells
+    from coursekit.cohort.metrics import item_stats, section_stats
+
+    cells = load_cells(db_url)
+    grades = grades_table(cells, course)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "grades.csv": grades,
+        "moodle_grades.csv": moodle_grades(grades, course),
+        "canvas_grades.csv": canvas_grades(grades, course),
+    }
+    items = item_scores(cells)
+    files["item_analysis.csv"] = item_stats(items)
+    files["quiz_stats.csv"] = section_stats(items)
+    written = []
+    for name, frame in files.items():
+        path = out_dir / name
+        frame.to_csv(path, index=False)
+        written.append(path)
+    return ReportFiles(grades, written)

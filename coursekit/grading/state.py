@@ -1,0 +1,117 @@
+"""What coursekit remembers about each autograded submission, in the gradebook itself.
+
+One table, ``coursekit_autograde``, beside nbgrader's: the digest of the
+submission that was graded (so a re-run skips unchanged submissions), the
+problems found, and when. Rows are written only after nbgrader has finished a
+submission, so a batch killed mid-way re-grades exactly the submissions
+without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+METADATA = MetaData()
+AUTOGRADE = Table(
+    "coursekit_autograde",
+    METADATA,
+    Column("learner", String(128), primary_key=True),
+    Column("section", String(128), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("problems", Text, nullable=False, default="[]"),
+    Column("graded_at", String(40), nullable=False),
+    Column("seconds", Float, nullable=False, default=0.0),
+    Column("attempts", Integer, nullable=True),
+    Column("graded", Boolean, nullable=False, default=True),
+)
+
+
+@dataclass(frozen=True)
+class GradedState:
+    """The remembered outcome of one autograded submission."""
+
+    learner: str
+    section: str
+    digest: str
+    problems: tuple[str, ...]
+    graded_at: str
+    seconds: float
+    attempts: int | None = None
+    graded: bool = True
+
+
+def make_engine(db_url: str) -> Engine:
+    """An engine that waits for locks (SQLite: WAL journal and a 60 s busy timeout)."""
+    if db_url.startswith("sqlite"):
+        engine = create_engine(db_url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_connection, _record) -> None:  # noqa: ANN001
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+        return engine
+    return create_engine(db_url, pool_pre_ping=True)
+
+
+def ensure_table(engine: Engine) -> None:
+    """Create ``coursekit_autograde`` if it does not exist yet."""
+    METADATA.create_all(engine, tables=[AUTOGRADE])
+
+
+def load_states(engine: Engine) -> dict[tuple[str, str], GradedState]:
+    """Every remembered submission, by (learner, section)."""
+    ensure_table(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(AUTOGRADE)).mappings().all()
+    return {
+        (r["learner"], r["section"]): GradedState(
+            r["learner"], r["section"], r["digest"], tuple(json.loads(r["problems"])), r["graded_at"], r["seconds"],
+            r["attempts"], bool(r["graded"]),
+        )
+        for r in rows
+    }
+
+
+def save_state(engine: Engine, state: GradedState) -> None:
+    """Insert or replace the row of one submission."""
+    with engine.begin() as conn:
+        conn.execute(AUTOGRADE.delete().where(
+            (AUTOGRADE.c.learner == state.learner) & (AUTOGRADE.c.section == state.section)))
+        conn.execute(AUTOGRADE.insert().values(
+            learner=state.learner, section=state.section, digest=state.digest,
+            problems=json.dumps(list(state.problems)), graded_at=state.graded_at, seconds=state.seconds,
+            attempts=state.attempts, graded=state.graded,
+        ))
+
+
+def submission_digest(folder: Path) -> str:
+    """SHA-256 over a submission folder's paths and contents (symlinks by their target text)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            digest.update(f"L {rel} -> {path.readlink()}\n".encode())
+        elif path.is_file():
+            digest.update(f"F {rel} {path.stat().st_size}\n".encode())
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()

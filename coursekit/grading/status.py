@@ -1,0 +1,37 @@
+"""A learner's status in a section, against the quiz's pass rate (pure)."""
+
+from __future__ import annotations
+
+import math
+
+PASSED, FAILED, INCOMPLETE, NOT_SUBMITTED = "passed", "failed", "incomplete", "not submitted"
+STATUSES = (PASSED, FAILED, INCOMPLETE, NOT_SUBMITTED)
+PENDING_REVIEW, REVIEWED, NO_COMMENTS = "pending review", "reviewed", "no comments"
+
+
+def quiz_percent(score: float, max_score: float) -> float:
+    """The quiz score in percent of its maximum (NaN when the quiz is worth nothing)."""
+    return 100.0 * score / max_score if max_score > 0 else math.nan
+
+
+def section_status(submitted: bool, percent: float, pass_rate: float, comments_answered: int,
+                   comments_total: int) -> str:
+    """``passed``, ``failed``, ``incomplete`` or ``not submitted``.
+
+    ``passed``: quiz at or above the pass rate and every comment answered;
+    ``failed``: quiz below the pass rate; ``incomplete``: quiz passed but a
+    comment left blank. A tiny tolerance keeps 74.99999 % from failing a 75 % rate
+    through float rounding.
+    """
+    if not submitted:
+        return NOT_SUBMITTED
+    if math.isnan(percent) or percent + 1e-9 < pass_rate:
+        return FAILED
+    return PASSED if comments_answered >= comments_total else INCOMPLETE
+
+
+def comments_review(comments_answered: int, comments_reviewed: int) -> str:
+    """``pending review`` until a trainer has graded every answered comment, then ``reviewed``."""
+    if comments_answered == 0:
+        return NO_COMMENTS
+    return REVIEWED if comments_reviewed >= comments_answered else PENDING_REVIEW

@@ -1,0 +1,45 @@
+"""One place that configures nbgrader for a coursekit project (nbgrader imported lazily)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def ensure_venv_on_path() -> None:
+    """Put this interpreter's ``bin/`` first on PATH: nbgrader runs ``alembic`` by subprocess."""
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root: Path, db_url: str,
+                    **extra: Any) -> Any:
+    """A traitlets ``Config`` with this course's directories and gradebook.
+
+    ``extra`` sets further options as ``Section__option=value`` pairs
+    (e.g. ``Exchange__root="/srv/exchange"``).
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(Path(root).resolve())
+    config.CourseDirectory.course_id = course_id
+    config.CourseDirectory.source_directory = str(Path(source_root).resolve())
+    config.CourseDirectory.release_directory = str(Path(release_root).resolve())
+    config.CourseDirectory.db_url = db_url
+    for name, value in extra.items():
+        section, option = name.split("__", 1)
+        setattr(getattr(config, section), option, value)
+    return config
+
+
+def nbgrader_api(config: Any) -> Any:
+    """An in-process ``NbGraderAPI`` for ``config`` (one per process, reused in loops)."""
+    ensure_venv_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)

@@ -1,0 +1,1 @@
+"""Quiz logic with no Jupyter imports: the spec model, scoring and attempts."""

@@ -1,0 +1,188 @@
+"""A learner's quiz session: answers, navigation, attempts and feedback (pure, no widgets).
+
+The widget in :mod:`coursekit.widgets.quiz` is a thin view of a
+:class:`QuizSession`; every rule (which answers are valid, whether a learner may
+go back or submit again, what counts as unanswered) lives here and is tested
+without a browser.
+
+A session works from the *public* spec that learners get (no keys). With
+``feedback: immediate`` the public spec carries a salted digest of each key,
+so the session can say right or wrong without ever holding the key. The
+digests are a convenience, not a secret: with unlimited attempts a learner can
+find the right answers by trying, which is what immediate feedback is for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from coursekit.quiz.attempts import attempts_left, check_can_submit
+from coursekit.quiz.navigation import Navigator
+from coursekit.quiz.responses import AttemptRecord, InProgress, Responses
+from coursekit.quiz.scoring import is_answered, validate_answer
+from coursekit.quiz.shuffle import option_order
+from coursekit.quiz.spec import (
+    MultipleChoice,
+    Question,
+    Settings,
+    ShortAnswer,
+    answer_digest,
+    parse_quiz,
+)
+
+_PLACEHOLDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "single_choice": lambda q: q["options"][0]["id"],
+    "multiple_choice": lambda q: [q["options"][0]["id"]],
+    "true_false": lambda q: True,
+    "matching": lambda q: {item["id"]: q["choices"][0]["id"] for item in q["items"]},
+    "short_answer": lambda q: ["-"],
+}
+
+
+def structural_questions(public: dict[str, Any]) -> list[Question]:
+    """The public spec's questions as models, each with a placeholder key.
+
+    The placeholder lets :func:`~coursekit.quiz.scoring.validate_answer` check
+    an answer's shape and option ids; it is never used for scoring.
+    """
+    questions = []
+    for q in public["questions"]:
+        data = {k: v for k, v in q.items() if k != "answer_digest"}
+        data["answer"] = _PLACEHOLDER_KEYS[q["type"]](q)
+        questions.append(data)
+    spec = parse_quiz({"title": public["title"], "settings": public["settings"], "questions": questions},
+                      origin="quiz.json", require_source=False)
+    return list(spec.questions)
+
+
+def canonical_answer(question: Question, answer: Any) -> Any:
+    """A learner's answer in the canonical form the key digests use."""
+    if isinstance(question, MultipleChoice):
+        return sorted(answer)
+    if isinstance(question, ShortAnswer):
+        return " ".join(str(answer).split()).casefold()
+    return answer
+
+
+class QuizSession:
+    """The state of one learner's quiz in one section."""
+
+    def __init__(self, public: dict[str, Any], responses: Responses, clock: Callable[[], str]) -> None:
+        self.public = public
+        self.section: str = public["section"]
+        self.settings = Settings(**public["settings"])
+        self.questions = structural_questions(public)
+        self.responses = responses
+        self.clock = clock
+        self.navigator = Navigator(len(self.questions), self.settings.navigation)
+        self._digests = {q["id"]: q.get("answer_digest") for q in public["questions"]}
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers of the attempt in progress."""
+        return self.responses.in_progress.answers
+
+    @property
+    def submitted(self) -> list[AttemptRecord]:
+        """The attempts submitted so far."""
+        return self.responses.attempts
+
+    @property
+    def attempt_number(self) -> int:
+        """The number of the attempt in progress (1 for the first)."""
+        return len(self.submitted) + 1
+
+    @property
+    def attempts_left(self) -> int | None:
+        """Attempts the learner may still submit (None: unlimited)."""
+        return attempts_left(self.settings, len(self.submitted))
+
+    @property
+    def finished(self) -> bool:
+        """True when no attempt is left to submit."""
+        return self.attempts_left == 0
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def option_ids(self, question: Question) -> list[str]:
+        """Option (or choice) ids in the order this learner sees them."""
+        return option_order(question, self.responses.learner, self.section, self.settings.shuffle_answers)
+
+    def unanswered(self) -> list[str]:
+        """Ids of the questions without an answer in the attempt in progress."""
+        return [q.id for q in self.questions if not is_answered(q, self.answers.get(q.id))]
+
+    # --- changing -------------------------------------------------------------------------------
+
+    def set_answer(self, question_id: str, answer: Any) -> Responses:
+        """Record an answer in the attempt in progress and return the document to save.
+
+        Raises
+        ------
+        AnswerError
+            If the answer does not fit the question.
+        AttemptLimitError
+            If no attempt is left.
+        """
+        check_can_submit(self.settings, len(self.submitted))
+        question = self.question(question_id)
+        value = validate_answer(question, answer)
+        pending = self.responses.in_progress
+        answers = dict(pending.answers)
+        if is_answered(question, value):
+            answers[question_id] = value
+        else:
+            answers.pop(question_id, None)
+        now = self.clock()
+        self.responses.in_progress = InProgress(started_at=pending.started_at or now, updated_at=now,
+                                                answers=answers)
+        return self.responses
+
+    def submit(self) -> Responses:
+        """Submit the attempt in progress and start the next one; return the document to save.
+
+        Raises
+        ------
+        AttemptLimitError
+            If no attempt is left.
+        """
+        check_can_submit(self.settings, len(self.submitted))
+        pending = self.responses.in_progress
+        now = self.clock()
+        self.responses.attempts = [*self.submitted, AttemptRecord(
+            number=self.attempt_number, started_at=pending.started_at or now, submitted_at=now,
+            answers=dict(pending.answers),
+        )]
+        self.responses.in_progress = InProgress()
+        self.navigator = Navigator(len(self.questions), self.settings.navigation)
+        return self.responses
+
+    # --- feedback -------------------------------------------------------------------------------
+
+    def feedback(self, attempt: AttemptRecord) -> dict[str, bool] | None:
+        """Right (True) or not (False) per question of a submitted attempt, when feedback is immediate.
+
+        Returns None when feedback is deferred (the trainer returns it later).
+        """
+        salt = self.public.get("salt")
+        if self.settings.feedback != "immediate" or not salt:
+            return None
+        verdicts = {}
+        for q in self.questions:
+            answer = attempt.answers.get(q.id)
+            digest = self._digests.get(q.id)
+            if answer is None or digest is None:
+                verdicts[q.id] = False
+                continue
+            mine = answer_digest(salt, q.id, canonical_answer(q, answer))
+            verdicts[q.id] = mine in digest if isinstance(digest, list) else mine == digest
+        return verdicts
+

@@ -1,0 +1,363 @@
+"""The quiz specification: settings and questions of one section's quiz.
+
+A quiz is authored in ``course/<section>/quiz.yml`` and validated by
+:func:`parse_quiz`. Every model here is pure data (pydantic), with no Jupyter
+imports, so the same objects serve the build, the learner's widget and the
+hidden tests that grade a submission.
+
+Two views of a quiz exist:
+
+* the **full spec** (:class:`QuizSpec`) with answer keys and cited passages,
+  which only ever lives in ``course/`` and in nbgrader's hidden tests;
+* the **public spec** (:func:`public_spec`), the same questions with every key
+  removed, which is shipped to learners beside the notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class QuizSpecError(ValueError):
+    """A quiz specification is invalid; the message names the file and question."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Settings(_Strict):
+    """Moodle-style settings of a section's quiz."""
+
+    attempts: Literal["unlimited"] | PositiveInt = Field(
+        "unlimited", description="How many attempts a learner may submit: 'unlimited' or a positive number."
+    )
+    pass_rate: float = Field(
+        75.0, ge=0, le=100, description="Percent of the quiz's points needed to pass (0–100)."
+    )
+    navigation: Literal["free", "sequential"] = Field(
+        "free", description="'free': Back and the question map are allowed; 'sequential': no going back."
+    )
+    shuffle_answers: bool = Field(
+        True, description="Shuffle options per learner (stable for one learner and section)."
+    )
+    grading_method: Literal["highest", "average", "first", "last"] = Field(
+        "highest", description="How attempts combine into the grade (Moodle's default is highest)."
+    )
+    feedback: Literal["deferred", "immediate"] = Field(
+        "deferred",
+        description=(
+            "'deferred': no right/wrong until the trainer returns feedback; "
+            "'immediate': right/wrong per question after each attempt."
+        ),
+    )
+    layout: Literal["paged", "single_page"] = Field(
+        "paged", description="'paged': one question per page; 'single_page': all questions at once."
+    )
+    show_correct_answers: bool = Field(
+        False, description="Whether returned feedback reveals the correct answers."
+    )
+
+
+class Option(_Strict):
+    """One choice a learner can pick (or one item to match)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+
+
+class _Question(_Strict):
+    id: str = Field(pattern=ID_PATTERN, description="Stable id, unique within the quiz.")
+    text: str = Field(min_length=1, description="The question as the learner reads it.")
+    points: float = Field(1.0, description="Points the question is worth (> 0).")
+    source: str | list[str] | None = Field(
+        None, description="The passage(s) of section.md the question tests, verbatim."
+    )
+
+    @property
+    def cited(self) -> list[str]:
+        """The cited passages as a list (empty when none is given)."""
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
+    @field_validator("points")
+    @classmethod
+    def _points_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError(f"points must be greater than 0, got {value}")
+        return value
+
+
+def _check_unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise ValueError(f"duplicate {what} id {item_id!r}")
+        seen.add(item_id)
+
+
+def _check_known(chosen: list[str], known: list[str], what: str) -> None:
+    for item_id in chosen:
+        if item_id not in known:
+            raise ValueError(f"key {item_id!r} is not among the {what} {known}")
+
+
+class SingleChoice(_Question):
+    """Pick exactly one option."""
+
+    type: Literal["single_choice"]
+    options: list[Option] = Field(min_length=2)
+    answer: str
+
+    @model_validator(mode="after")
+    def _key_is_an_option(self) -> SingleChoice:
+        ids = [o.id for o in self.options]
+        _check_unique(ids, "option")
+        _check_known([self.answer], ids, "options")
+        return self
+
+
+class MultipleChoice(_Question):
+    """Pick every right option: credit per right pick, penalty per wrong pick, floor 0.
+
+    By default a right pick earns ``points / len(answer)`` and a wrong pick
+    costs ``points / (options - len(answer))``, so ticking every box earns 0.
+    """
+
+    type: Literal["multiple_choice"]
+    options: list[Option] = Field(min_length=2)
+    answer: list[str] = Field(min_length=1)
+    penalty: float | None = Field(
+        None, ge=0, description="Points lost per wrong pick; default: points / number of wrong options."
+    )
+
+    @model_validator(mode="after")
+    def _key_is_options(self) -> MultipleChoice:
+        ids = [o.id for o in self.options]
+        _check_unique(ids, "option")
+        _check_unique(self.answer, "key")
+        _check_known(self.answer, ids, "options")
+        return self
+
+
+class TrueFalse(_Question):
+    """A statement that is true or false."""
+
+    type: Literal["true_false"]
+    answer: bool
+
+
+class Matching(_Question):
+    """Match every item to one choice: credit per correct pair."""
+
+    type: Literal["matching"]
+    items: list[Option] = Field(min_length=2)
+    choices: list[Option] = Field(min_length=2)
+    answer: dict[str, str]
+
+    @model_validator(mode="after")
+    def _key_pairs_known(self) -> Matching:
+        items = [o.id for o in self.items]
+        choices = [o.id for o in self.choices]
+        _check_unique(items, "item")
+        _check_unique(choices, "choice")
+        if sorted(self.answer) != sorted(items):
+            raise ValueError(f"key must pair every item {items} exactly once, got {sorted(self.answer)}")
+        _check_known(list(self.answer.values()), choices, "choices")
+        return self
+
+
+class ShortAnswer(_Question):
+    """Type a short text; any accepted answer counts (case and spaces ignored)."""
+
+    type: Literal["short_answer"]
+    answer: list[str] = Field(min_length=1, description="Accepted answers.")
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleChoice, TrueFalse, Matching, ShortAnswer],
+    Field(discriminator="type"),
+]
+QUESTION_TYPES = ("single_choice", "multiple_choice", "true_false", "matching", "short_answer")
+
+
+class QuizSpec(_Strict):
+    """A section's quiz: title, settings and questions with keys."""
+
+    title: str = Field(min_length=1)
+    settings: Settings = Field(default_factory=Settings)
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_question_ids(self) -> QuizSpec:
+        _check_unique([q.id for q in self.questions], "question")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        """Total points of the quiz."""
+        return float(sum(q.points for q in self.questions))
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError if there is none)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+def _locate(spec_data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into 'question <id>' or a field path."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        try:
+            qid = spec_data["questions"][loc[1]].get("id", f"#{loc[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            qid = f"#{loc[1] + 1}"
+        rest = [str(p) for p in loc[2:] if p not in QUESTION_TYPES]
+        where = f"question {qid!r}"
+        return where + (f" ({'.'.join(rest)})" if rest else "")
+    return ".".join(str(p) for p in loc) or "quiz"
+
+
+def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -> QuizSpec:
+    """Validate raw quiz data (as loaded from YAML) into a :class:`QuizSpec`.
+
+    Parameters
+    ----------
+    data
+        The mapping loaded from ``quiz.yml``.
+    origin
+        The file the data came from, named in every error message.
+    require_source
+        Whether every question must cite its passage (true for authored quizzes).
+
+    Raises
+    ------
+    QuizSpecError
+        One line per problem, each naming ``origin`` and the question id.
+    """
+    if not isinstance(data, dict):
+        raise QuizSpecError(f"{origin}: expected a mapping with title, settings and questions")
+    _check_types(data, origin)
+    try:
+        spec = QuizSpec.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{origin}: {_locate(data, tuple(err['loc']))}: {msg}")
+        raise QuizSpecError("\n".join(dict.fromkeys(lines))) from None
+    if require_source:
+        missing = [q.id for q in spec.questions if not any(text.strip() for text in q.cited)]
+        if missing:
+            raise QuizSpecError(
+                "\n".join(f"{origin}: question {qid!r}: no source: cite the passage it tests" for qid in missing)
+            )
+    return spec
+
+
+def _check_types(data: dict[str, Any], origin: str) -> None:
+    """Name an unknown question type or a repeated id plainly (pydantic's messages are cryptic)."""
+    seen: set[Any] = set()
+    for index, q in enumerate(data.get("questions") or []):
+        if isinstance(q, dict) and q.get("id") is not None:
+            if q["id"] in seen:
+                raise QuizSpecError(f"{origin}: question {q['id']!r}: duplicate question id")
+            seen.add(q["id"])
+        if isinstance(q, dict) and q.get("type") not in QUESTION_TYPES:
+            qid = q.get("id", f"#{index + 1}")
+            raise QuizSpecError(
+                f"{origin}: question {qid!r}: unknown type {q.get('type')!r}; "
+                f"expected one of {', '.join(QUESTION_TYPES)}"
+            )
+
+
+KEY_FIELDS = ("answer", "penalty", "source")
+
+
+def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[str, Any]:
+    """The learner's copy of a quiz: questions and settings, no key and no cited passage.
+
+    With ``feedback: immediate`` and a ``salt``, each question carries
+    ``answer_digest``, a salted SHA-256 of its canonical key, so the widget can
+    say right/wrong without holding the key in plain text.
+    """
+    questions = []
+    for q in spec.questions:
+        public = q.model_dump(exclude=set(KEY_FIELDS), exclude_none=True)
+        if spec.settings.feedback == "immediate" and salt is not None:
+            if isinstance(q, ShortAnswer):
+                public["answer_digest"] = [answer_digest(salt, q.id, a) for a in canonical_key(q)]
+            else:
+                public["answer_digest"] = answer_digest(salt, q.id, canonical_key(q))
+        questions.append(public)
+    return {
+        "schema": "coursekit.quiz/1",
+        "section": section,
+        "title": spec.title,
+        "settings": spec.settings.model_dump(),
+        "questions": questions,
+        "salt": salt if spec.settings.feedback == "immediate" else None,
+    }
+
+
+def answer_key(spec: QuizSpec) -> dict[str, dict[str, Any]]:
+    """The key material of a quiz, by question id: what :func:`public_spec` leaves out."""
+    return {
+        q.id: q.model_dump(include={"answer", "penalty"}, exclude_none=True) for q in spec.questions
+    }
+
+
+def rebuild_spec(public: dict[str, Any], key: dict[str, dict[str, Any]]) -> QuizSpec:
+    """Join a public spec and its key back into a full :class:`QuizSpec` (for grading).
+
+    Raises
+    ------
+    QuizSpecError
+        If a question has no key or the key does not fit the question.
+    """
+    questions = []
+    for q in public.get("questions", []):
+        q = {k: v for k, v in q.items() if k != "answer_digest"}
+        if q.get("id") not in key:
+            raise QuizSpecError(f"key: question {q.get('id')!r} has no key")
+        questions.append({**q, **key[q["id"]]})
+    data = {"title": public.get("title"), "settings": public.get("settings"), "questions": questions}
+    return parse_quiz(data, origin="key", require_source=False)
+
+
+def canonical_key(question: Question) -> Any:
+    """The key of a question in a canonical JSON-able form (sorted where order is free)."""
+    answer = question.answer
+    if isinstance(question, MultipleChoice):
+        return sorted(answer)
+    if isinstance(question, ShortAnswer):
+        return sorted({" ".join(a.split()).casefold() for a in answer})
+    return answer
+
+
+def answer_digest(salt: str, question_id: str, canonical: Any) -> str:
+    """Salted SHA-256 hex digest of a question's canonical answer."""
+    payload = json.dumps([salt, question_id, canonical], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def spec_hash(public: dict[str, Any]) -> str:
+    """A short, stable hash of a public spec; responses record it to detect a changed quiz."""
+    payload = json.dumps(public, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

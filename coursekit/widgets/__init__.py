@@ -1,0 +1,51 @@
+"""The learner's quiz in JupyterLab: ``show_quiz("<section>")`` in the notebook's locked quiz cell."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+PUBLIC_SPEC_NAME = "quiz.json"
+
+
+def load_quiz(section: str, folder: Path | None = None) -> tuple[Any, Any, str | None]:
+    """Build the session and store of a section's quiz from the files beside the notebook.
+
+    Returns ``(session, store, message)``; ``message`` is for the learner (a
+    set-aside file, a changed quiz) or None.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``quiz.json`` is not beside the notebook.
+    """
+    from coursekit.quiz.session import QuizSession
+    from coursekit.quiz.spec import spec_hash
+    from coursekit.widgets.store import ResponseStore, current_learner, now_iso
+
+    folder = Path(folder or Path.cwd())
+    spec_path = folder / PUBLIC_SPEC_NAME
+    if not spec_path.is_file():
+        raise FileNotFoundError(f"{spec_path}: the quiz file is missing; ask your trainer for the section again")
+    public = json.loads(spec_path.read_text(encoding="utf-8"))
+    if public.get("section") != section:
+        raise ValueError(f"{spec_path}: holds the quiz of {public.get('section')!r}, not {section!r}")
+    store = ResponseStore(folder, section, current_learner(), spec_hash(public))
+    loaded = store.load()
+    return QuizSession(public, loaded.responses, now_iso), store, loaded.message
+
+
+def show_quiz(section: str, folder: str | Path | None = None) -> None:
+    """Show a section's quiz below the cell, with the learner's saved answers restored."""
+    from IPython.display import HTML, display
+
+    try:
+        session, store, message = load_quiz(section, Path(folder) if folder else None)
+    except (OSError, ValueError) as exc:
+        display(HTML(f'<p role="alert" style="color:#a61b1b">The quiz cannot be shown: {html.escape(str(exc))}</p>'))
+        return
+    from coursekit.widgets.quiz import QuizView
+
+    display(QuizView(session, store, message).root)

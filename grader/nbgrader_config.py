@@ -1,0 +1,30 @@
+"""nbgrader configuration of the trainer workspace (run nbgrader from this folder).
+
+Source notebooks are generated into ../source and releases into ../release by
+`coursekit build` / `coursekit release`; submissions, autograded copies,
+feedback and the gradebook live here and are not committed.
+"""
+
+import os
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+COURSE = yaml.safe_load((HERE.parent / "course" / "course.yml").read_text(encoding="utf-8"))
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = COURSE["course_id"]
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.source_directory = str(HERE.parent / "source")
+c.CourseDirectory.release_directory = str(HERE.parent / "release")
+c.CourseDirectory.db_url = os.environ.get("COURSEKIT_DB_URL", f"sqlite:///{HERE / 'gradebook.db'}")
+c.CourseDirectory.db_assignments = [{"name": section} for section in COURSE["sections"]]
+
+# The exchange (where learners fetch and submit); a trainer can move it.
+c.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE", str(HERE / "exchange"))
+c.Exchange.path_includes_course = True
+
+# A learner's run-away cell must not stall grading.
+c.ExecutePreprocessor.timeout = 60

@@ -1,0 +1,83 @@
+"""``coursekit build``: deterministic source notebooks, and --check catches drift."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+
+from coursekit.authoring.build import build, section_files
+from coursekit.authoring.course import load_course
+from coursekit.authoring.notebook import HIDDEN_BEGIN, build_notebook, quiz_call
+from coursekit.cli import main
+from coursekit.paths import ProjectPaths
+
+
+def test_source_in_repo_is_current(repo: ProjectPaths) -> None:
+    result = build(load_course(repo.course), repo.source, check=True)
+    assert result.ok, [str(p) for p in result.changed + result.extra]
+
+
+def test_build_is_deterministic(repo: ProjectPaths) -> None:
+    course = load_course(repo.course)
+    for section in course.sections:
+        assert section_files(course, section) == section_files(course, section)
+
+
+def test_notebook_structure(repo: ProjectPaths) -> None:
+    course = load_course(repo.course)
+    for section in course.sections:
+        nb = build_notebook(section)
+        meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+        grade_cells = [m for m in meta if m.get("grade") and not m.get("solution")]
+        comment_cells = [m for m in meta if m.get("grade") and m.get("solution")]
+        assert [m["grade_id"] for m in grade_cells] == [f"quiz-{q.id}" for q in section.quiz.questions]
+        assert [m["points"] for m in grade_cells] == [q.points for q in section.quiz.questions]
+        assert len(comment_cells) == len(section.comments)
+        quiz_cells = [c for c in nb.cells if c.source == quiz_call(section.id)]
+        assert len(quiz_cells) == 1
+        assert quiz_cells[0].metadata["nbgrader"]["locked"] is True
+        assert quiz_cells[0].metadata["jupyter"]["source_hidden"] is True
+        graded = [c for c in nb.cells if c.cell_type == "code" and c.metadata["nbgrader"].get("grade")]
+        assert graded and all(HIDDEN_BEGIN in c.source for c in graded)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+        assert len({c.id for c in nb.cells}) == len(nb.cells)
+        assert "widgets" not in nb.metadata
+
+
+def test_public_spec_has_no_key(repo: ProjectPaths) -> None:
+    course = load_course(repo.course)
+    for section in course.sections:
+        public = json.loads(section_files(course, section)["quiz.json"])
+        assert {q["id"] for q in public["questions"]} == {q.id for q in section.quiz.questions}
+        for q in public["questions"]:
+            assert not {"answer", "source", "penalty"} & set(q)
+
+
+def test_check_names_a_hand_edited_file(project: ProjectPaths, capsys) -> None:
+    notebook = project.source / "networks_consortia" / "networks_consortia.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[0].source += "\n\nA sentence added by hand."
+    nbformat.write(nb, notebook)
+    assert main(["--root", str(project.root), "build", "--check"]) == 1
+    out = capsys.readouterr()
+    assert f"{notebook}: differs from what course/ makes" in out.out
+    assert "coursekit build" in out.err
+    # building repairs it, after which --check passes
+    assert main(["--root", str(project.root), "build"]) == 0
+    assert main(["--root", str(project.root), "build", "--check"]) == 0
+
+
+def test_check_names_an_extra_file(project: ProjectPaths, capsys) -> None:
+    stray = project.source / "cooperation_networking" / "answers.json"
+    stray.write_text("{}", encoding="utf-8")
+    assert main(["--root", str(project.root), "build", "--check"]) == 1
+    assert f"{stray}: not made from course/" in capsys.readouterr().out
+
+
+def test_bad_course_is_a_clear_cli_error(project: ProjectPaths, capsys) -> None:
+    (project.course / "cooperation_networking" / "quiz.yml").write_text("title: x\nquestions: []\n")
+    assert main(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "quiz.yml" in err and "questions" in err
+    assert "Traceback" not in err
