@@ -30,6 +30,8 @@ def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root:
     config.CourseDirectory.source_directory = str(Path(source_root).resolve())
     config.CourseDirectory.release_directory = str(Path(release_root).resolve())
     config.CourseDirectory.db_url = db_url
+    # The exchange (learners fetch and submit there) lives in the workspace unless set otherwise.
+    config.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE", str(Path(root).resolve() / "exchange"))
     for name, value in extra.items():
         section, option = name.split("__", 1)
         setattr(getattr(config, section), option, value)

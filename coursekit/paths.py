@@ -20,7 +20,7 @@ class ProjectPaths:
 
     @property
     def source(self) -> Path:
-        """nbgrader source notebooks (generated from course/, committed)."""
+        """Nbgrader source notebooks (generated from course/, committed)."""
         return self.root / "source"
 
     @property

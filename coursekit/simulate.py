@@ -185,7 +185,7 @@ def simulate(course: Course, release_root: Path, submitted_root: Path, learners:
     for index in range(1, learners + 1):
         learner = f"learner{index:0{width}d}"
         plan.learners.append(learner)
-        plan.ability[learner] = ability = rng.gauss(0.3, 1.0)
+        plan.ability[learner] = ability = rng.gauss(1.2, 1.0)
         for offset, section in enumerate(course.sections):
             key = (learner, section.id)
             if rng.random() < absent_rate:

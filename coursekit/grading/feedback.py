@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from coursekit.authoring.course import Course
@@ -65,7 +65,7 @@ def quiz_note(number: int, question: Question, score: float | None, show_answer:
     return "\n".join(lines)
 
 
-class QuizFeedback(Preprocessor):
+class QuizFeedback(NbGraderPreprocessor):
     """Replace quiz grade cells by key-free notes; clear hidden tests everywhere."""
 
     sections = Dict(help="section id -> (questions by id, show_correct_answers)").tag(config=True)
@@ -89,9 +89,8 @@ class QuizFeedback(Preprocessor):
 
 
 def generate_feedback(course: Course, paths: ProjectPaths, db_url: str) -> list[Path]:
-    """nbgrader's generate_feedback for every autograded submission, with :class:`QuizFeedback`."""
+    """Nbgrader's generate_feedback for every autograded submission, with :class:`QuizFeedback`."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
 
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config

@@ -69,6 +69,8 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         gid = _grade_id(cell)
         if gid and gid not in answers:
             answers[gid] = _source(cell)
+    template_sources = {_grade_id(c): _source(c) for c in release.cells if _grade_id(c)}
+    answer_ids = {_grade_id(c) for c in release.cells if _is_answer_cell(c)}
 
     problems = []
     for gid in template_ids:
@@ -76,6 +78,9 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
             problems.append(f"cell {gid!r} was deleted (restored from the release)")
         elif counts[gid] > 1:
             problems.append(f"cell {gid!r} appears {counts[gid]} times (the first is kept)")
+    for gid in template_ids:
+        if gid not in answer_ids and gid in answers and answers[gid].strip() != template_sources[gid].strip():
+            problems.append(f"cell {gid!r} was edited (restored from the release)")
     known = set(template_ids)
     added = [c for c in submitted.get("cells", []) if _grade_id(c) not in known]
     added_code = sum(1 for c in added if c.get("cell_type") == "code")

@@ -117,6 +117,12 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     if child:
         _die_with_parent()
     os.environ["COURSEKIT_READONLY"] = "1"
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    # nbgrader's create-student path triggers SQLAlchemy autoflush warnings that say nothing to a trainer.
+    warnings.filterwarnings("ignore", category=SAWarning)
     from coursekit.grading.converter import configure
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 

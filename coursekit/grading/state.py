@@ -64,7 +64,7 @@ def make_engine(db_url: str) -> Engine:
         engine = create_engine(db_url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
-        def _wal(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def _wal(dbapi_connection, _record) -> None:
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
         return engine

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -190,7 +190,7 @@ class ShortAnswer(_Question):
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleChoice, TrueFalse, Matching, ShortAnswer],
+    SingleChoice | MultipleChoice | TrueFalse | Matching | ShortAnswer,
     Field(discriminator="type"),
 ]
 QUESTION_TYPES = ("single_choice", "multiple_choice", "true_false", "matching", "short_answer")

@@ -90,7 +90,7 @@ def test_comment_source_must_be_in_text(project: ProjectPaths) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["questions"][0]["source"] = "A sentence the section never says."
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(CourseError, match="source not found in section.md") as info:
+    with pytest.raises(CourseError, match=r"source not found in section\.md") as info:
         load_course(project.course)
     assert str(info.value).startswith(str(path))
     assert repr(data["questions"][0]["id"]) in str(info.value)

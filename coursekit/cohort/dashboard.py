@@ -1,0 +1,66 @@
+"""``coursekit dashboard``: run the analyst notebooks against a gradebook and export HTML without code.
+
+Each notebook in ``notebooks/`` takes papermill parameters (``db_url``,
+``course_dir``, ``autograded_dir``, ``section``, ``learner``). The executed copies
+go to ``<workspace>/reports/notebooks/`` and the HTML (outputs only, no code
+cells) to ``<workspace>/reports/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from coursekit.paths import ProjectPaths
+
+DASHBOARDS = {
+    "cohort_overview": "cohort_dashboard.html",
+    "item_analysis": "item_analysis.html",
+    "learner_progress": "learner_progress.html",
+}
+
+
+def notebook_parameters(paths: ProjectPaths, db_url: str, section: str | None = None,
+                        learner: str | None = None) -> dict[str, Any]:
+    """The papermill parameters for one run of the analyst notebooks."""
+    return {
+        "db_url": db_url,
+        "course_dir": str(paths.course),
+        "autograded_dir": str(paths.grader / "autograded"),
+        "section": section,
+        "learner": learner,
+    }
+
+
+def export_html(executed: Path, target: Path) -> Path:
+    """Write ``executed`` as HTML with code cells hidden (outputs and text only)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def build_dashboards(paths: ProjectPaths, db_url: str, section: str | None = None,
+                     learner: str | None = None, timeout: int = 600) -> list[Path]:
+    """Execute every analyst notebook with papermill and export its HTML; return the HTML files."""
+    import papermill
+
+    from coursekit.nbgrader_glue import ensure_venv_on_path
+
+    ensure_venv_on_path()
+    notebooks = paths.root / "notebooks"
+    out = paths.reports
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    parameters = notebook_parameters(paths, db_url, section, learner)
+    written = []
+    for name, html_name in DASHBOARDS.items():
+        executed = out / "notebooks" / f"{name}.ipynb"
+        papermill.execute_notebook(
+            str(notebooks / f"{name}.ipynb"), str(executed), parameters=parameters, kernel_name="python3",
+            cwd=str(notebooks), progress_bar=False, execution_timeout=timeout,
+        )
+        written.append(export_html(executed, out / html_name))
+    return written

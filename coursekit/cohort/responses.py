@@ -1,0 +1,52 @@
+"""Raw quiz responses of a cohort, for option-level (distractor) analysis.
+
+Reads ``autograded/<learner>/<section>/responses/<section>.json`` (the copies
+nbgrader graded, already pruned of anything else the learner sent) into one
+row per picked option: learner, section, item, option, attempt, submitted_at.
+Files that cannot be trusted are skipped the way grading skips them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
+
+COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
+
+
+def _options(answer: object) -> list[str]:
+    if isinstance(answer, list):
+        return [str(a) for a in answer]
+    if isinstance(answer, dict):
+        return [f"{item}={choice}" for item, choice in answer.items()]
+    if isinstance(answer, bool):
+        return ["true" if answer else "false"]
+    if answer is None or answer == "":
+        return []
+    return [" ".join(str(answer).split()).casefold()[:80]]
+
+
+def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True) -> pd.DataFrame:
+    """Every option picked in the cohort's responses files (the last counted attempt by default)."""
+    from coursekit.grading.hidden import read_untrusted
+
+    rows = []
+    for section in sections:
+        for path in sorted(autograded.glob(f"*/{section}/responses/{section}.json")):
+            learner = path.parents[2].name
+            try:
+                responses = parse_responses(read_untrusted(path), path.name)
+            except ResponsesError:
+                continue
+            if responses.section != section:
+                continue
+            attempts = graded_attempts(responses)
+            if last_attempt_only:
+                attempts = attempts[-1:]
+            for number, answers, when in attempts:
+                for item, answer in answers.items():
+                    rows.extend((learner, section, item, option, number, when) for option in _options(answer))
+    return pd.DataFrame(rows, columns=COLUMNS)

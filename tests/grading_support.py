@@ -1,0 +1,122 @@
+"""Helpers for grading tests: hand-made submissions with known scores, graded for real."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from coursekit.authoring.course import Course, Section, load_course
+from coursekit.cli import main
+from coursekit.grading.report import write_report
+from coursekit.grading.roster import ensure_sections, register_learners
+from coursekit.grading.runner import BatchResult, GradingSetup, autograde, find_tasks
+from coursekit.paths import ProjectPaths
+from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
+from coursekit.simulate import responses_document
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectPaths:
+    """A copy of the project; ``attempts`` sets attempt limits per section (then builds and releases)."""
+    for name in ("course", "source", "release"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "grader").mkdir()
+    for section, limit in (attempts or {}).items():
+        path = root / "course" / section / "quiz.yml"
+        text = path.read_text(encoding="utf-8").replace("attempts: unlimited", f"attempts: {limit}", 1)
+        path.write_text(text, encoding="utf-8")
+    if attempts:
+        assert main(["--root", str(root), "build"]) == 0
+        assert main(["--root", str(root), "release"]) == 0
+    return ProjectPaths(root)
+
+
+def right_answer(question: Question) -> Any:
+    """The key of a question, as a learner would answer it."""
+    if isinstance(question, ShortAnswer):
+        return question.answer[0]
+    return copy.deepcopy(question.answer)
+
+
+def wrong_answer(question: Question) -> Any:
+    """An answer that earns 0 points."""
+    if isinstance(question, SingleChoice):
+        return next(o.id for o in question.options if o.id != question.answer)
+    if isinstance(question, MultipleChoice):
+        return [next(o.id for o in question.options if o.id not in question.answer)]
+    if isinstance(question, TrueFalse):
+        return not question.answer
+    if isinstance(question, Matching):
+        choices = [c.id for c in question.choices]
+        return {item: choices[(choices.index(key) + 1) % len(choices)] for item, key in question.answer.items()}
+    if isinstance(question, ShortAnswer):
+        return "no idea"
+    raise TypeError(question)
+
+
+def answers(section: Section, right: set[str] | None = None) -> dict[str, Any]:
+    """Answers to every question: right for the ids in ``right`` (all when None), wrong otherwise."""
+    return {q.id: right_answer(q) if right is None or q.id in right else wrong_answer(q)
+            for q in section.quiz.questions}
+
+
+def expected_score(section: Section, right: set[str] | None) -> float:
+    """What :func:`answers` earns, counted by hand: the points of the right questions."""
+    return float(sum(q.points for q in section.quiz.questions if right is None or q.id in right))
+
+
+def attempt(number: int, given: dict[str, Any]) -> dict[str, Any]:
+    """One submitted attempt record."""
+    return {"number": number, "started_at": f"2026-10-0{number}T09:00:00",
+            "submitted_at": f"2026-10-0{number}T09:10:00", "answers": given}
+
+
+def write_submission(paths: ProjectPaths, course: Course, section: Section, learner: str,
+                     attempts: list[dict[str, Any]], comment: str = "We meet the partner schools twice a year.",
+                     responses_text: str | None = None) -> Path:
+    """A submission folder as nbgrader collects it; returns the folder."""
+    folder = paths.grader / "submitted" / learner / section.id
+    (folder / "responses").mkdir(parents=True)
+    nb = nbformat.read(paths.release / section.id / f"{section.id}.ipynb", as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            cell.source = comment
+    nbformat.write(nb, folder / f"{section.id}.ipynb")
+    text = responses_text if responses_text is not None else json.dumps(
+        responses_document(course, section, learner, attempts))
+    (folder / "responses" / f"{section.id}.json").write_text(text, encoding="utf-8")
+    (folder / "timestamp.txt").write_text("2026-10-01 09:10:00.000000 UTC", encoding="utf-8")
+    return folder
+
+
+def edit_notebook(folder: Path, section: str, edit) -> None:
+    """Apply ``edit(nb)`` to a submitted notebook."""
+    path = folder / f"{section}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    edit(nb)
+    nbformat.write(nb, path)
+
+
+def grade_all(paths: ProjectPaths, jobs: int = 2, **kwargs: Any) -> BatchResult:
+    """Autograde every submission of the project with coursekit (real nbgrader, real gradebook)."""
+    course = load_course(paths.course)
+    ensure_sections(paths.gradebook_url, course, paths.source, paths.grader)
+    learners = sorted(p.name for p in (paths.grader / "submitted").iterdir())
+    register_learners(paths.gradebook_url, learners)
+    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), paths.gradebook_url,
+                         **kwargs)
+    tasks = find_tasks(paths.grader / "submitted", [s.id for s in course.sections])
+    return autograde(setup, tasks, jobs=jobs, quiet=True)
+
+
+def grades_csv(paths: ProjectPaths):
+    """``coursekit report``'s grades table, indexed by (learner, section)."""
+    report = write_report(paths.gradebook_url, load_course(paths.course), paths.reports)
+    return report.grades.set_index(["learner", "section"])

@@ -1,0 +1,75 @@
+"""``coursekit autograde`` gives the same scores as stock ``nbgrader autograde`` on honest submissions."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from grading_support import answers, attempt, grade_all, make_project, write_submission
+from sqlalchemy import create_engine, text
+
+from coursekit.authoring.course import load_course
+from coursekit.grading.roster import ensure_sections, register_learners
+from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
+from coursekit.paths import ProjectPaths
+
+pytestmark = pytest.mark.slow
+
+SCORES = """
+SELECT s.id AS learner, a.name AS section, bc.name AS cell, g.auto_score AS score, g.needs_manual_grade AS manual
+FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+JOIN student s ON sa.student_id = s.id JOIN assignment a ON sa.assignment_id = a.id
+JOIN base_cell bc ON g.cell_id = bc.id
+"""
+
+
+def _scores(paths: ProjectPaths) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    engine = create_engine(paths.gradebook_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(SCORES)).all()
+    engine.dispose()
+    return {(r.learner, r.section, r.cell): (r.score, bool(r.manual)) for r in rows}
+
+
+def test_scores_equal_stock_nbgrader(tmp_path):
+    ours = make_project(tmp_path / "ours")
+    course = load_course(ours.course)
+    plans = {
+        "ada": {s.id: [attempt(1, answers(s, None))] for s in course.sections},
+        "ben": {s.id: [attempt(1, answers(s, {q.id for q in s.quiz.questions[::2]})),
+                       attempt(2, answers(s, {q.id for q in s.quiz.questions[:3]}))] for s in course.sections},
+        "cy": {s.id: [attempt(1, answers(s, set()))] for s in course.sections},
+    }
+    for learner, by_section in plans.items():
+        for section in course.sections:
+            # Non-blank comments: a blank one is scored 0 automatically by coursekit (stock nbgrader asks
+            # a trainer to review it), a deliberate difference tested in test_statuses.py.
+            write_submission(ours, course, section, learner, by_section[section.id],
+                             comment=f"{learner}: our regional network shares its quality handbook.")
+
+    stock = make_project(tmp_path / "stock")
+    shutil.copytree(ours.grader / "submitted", stock.grader / "submitted")
+
+    result = grade_all(ours, jobs=2)
+    assert not result.failed
+
+    ensure_sections(stock.gradebook_url, course, stock.source, stock.grader)
+    register_learners(stock.gradebook_url, plans)
+    api = nbgrader_api(nbgrader_config(course.id, stock.grader, stock.source, stock.release, stock.gradebook_url))
+    for learner in plans:
+        for section in course.sections:
+            outcome = api.autograde(section.id, learner, force=True, create=True)
+            assert outcome["success"], outcome.get("error")
+
+    ours_scores, stock_scores = _scores(ours), _scores(stock)
+    assert ours_scores.keys() == stock_scores.keys()
+    assert len(ours_scores) == len(plans) * sum(len(s.quiz.questions) + len(s.comments) for s in course.sections)
+    for key, value in stock_scores.items():
+        assert ours_scores[key][1] == value[1], key
+        if value[0] is None:
+            assert ours_scores[key][0] is None, key
+        else:
+            assert ours_scores[key][0] == pytest.approx(value[0]), key
+    full = sum(s.quiz.max_points for s in course.sections)
+    assert sum(v[0] or 0 for k, v in stock_scores.items() if k[0] == "ada" and k[2].startswith("quiz-")) == full

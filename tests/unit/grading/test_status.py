@@ -1,0 +1,30 @@
+import math
+
+import pytest
+
+from coursekit.grading.status import comments_review, quiz_percent, section_status
+
+
+@pytest.mark.parametrize(("submitted", "percent", "answered", "expected"), [
+    (False, math.nan, 0, "not submitted"),
+    (True, 75.0, 4, "passed"),
+    (True, 74.999999999999, 4, "passed"),  # float noise must not fail a learner at the pass rate
+    (True, 74.9, 4, "failed"),
+    (True, 100.0, 3, "incomplete"),
+    (True, 50.0, 3, "failed"),
+    (True, math.nan, 4, "failed"),
+])
+def test_section_status(submitted, percent, answered, expected):
+    assert section_status(submitted, percent, 75.0, answered, 4) == expected
+
+
+def test_quiz_percent():
+    assert quiz_percent(11.25, 15) == pytest.approx(75.0)
+    assert math.isnan(quiz_percent(0, 0))
+
+
+@pytest.mark.parametrize(("answered", "reviewed", "expected"), [
+    (0, 0, "no comments"), (3, 0, "pending review"), (3, 2, "pending review"), (3, 3, "reviewed"),
+])
+def test_comments_review(answered, reviewed, expected):
+    assert comments_review(answered, reviewed) == expected
