@@ -57,14 +57,15 @@ class CohortPlan:
     blank_comments: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _difficulty(section_id: str, question_id: str) -> float:
+def difficulty(section_id: str, question_id: str) -> float:
     """A stable difficulty per question, spread over [-1.5, 1.5]."""
     value = int(hashlib.sha256(f"{section_id}/{question_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
     return -1.5 + 3.0 * value
 
 
-def _p_right(ability: float, difficulty: float) -> float:
-    return 1.0 / (1.0 + math.exp(-1.7 * (ability - difficulty)))
+def p_right(ability: float, item_difficulty: float) -> float:
+    """The chance that a learner of ``ability`` answers a question of ``item_difficulty`` right (logistic)."""
+    return 1.0 / (1.0 + math.exp(-1.7 * (ability - item_difficulty)))
 
 
 def simulated_answer(question: Question, p: float, rng: random.Random) -> Any:
@@ -95,7 +96,7 @@ def _attempts(section: Section, ability: float, rng: random.Random, start: datet
     for number in range(1, count + 1):
         skill = ability + 0.4 * (number - 1)  # learners improve on a new attempt
         answers = {
-            q.id: simulated_answer(q, _p_right(skill, _difficulty(section.id, q.id)), rng)
+            q.id: simulated_answer(q, p_right(skill, difficulty(section.id, q.id)), rng)
             for q in section.quiz.questions
             if rng.random() > 0.03  # now and then a question is left unanswered
         }

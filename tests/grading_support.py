@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectPaths:
     """A copy of the project; ``attempts`` sets attempt limits per section (then builds and releases)."""
-    for name in ("course", "source", "release"):
+    for name in ("course", "source", "release", "notebooks"):
         shutil.copytree(REPO / name, root / name)
     (root / "grader").mkdir()
     for section, limit in (attempts or {}).items():

@@ -10,70 +10,95 @@ recorded (problems, attempts) when that table exists.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 QUIZ_PREFIX, COMMENT_PREFIX = "quiz-", "comment-"
 
-_BASE_QUERY = """
-SELECT s.id AS learner, a.name AS section, sa.timestamp AS submitted_at,
-       bc.name AS cell, gc.max_score AS max_score,
-       g.auto_score AS auto_score, g.manual_score AS manual_score, g.extra_credit AS extra_credit,
-       g.needs_manual_grade AS needs_manual_grade, c.manual_comment AS manual_comment{extra_columns}
-FROM student s
-CROSS JOIN assignment a
-LEFT JOIN submitted_assignment sa ON sa.student_id = s.id AND sa.assignment_id = a.id
-LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
-LEFT JOIN grade g ON g.notebook_id = sn.id
-LEFT JOIN base_cell bc ON bc.id = g.cell_id
-LEFT JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN comment c ON c.notebook_id = sn.id AND c.cell_id = g.cell_id{extra_joins}
-ORDER BY s.id, a.name, bc.name
+# Three kinds of rows in one statement: every grade of every submitted section; every section a
+# learner on the roster did not submit; what coursekit's autograde recorded per submission.
+# Driving from ``grade`` keeps every join a primary-key lookup (no automatic index per query).
+_GRADES = """
+SELECT 'grade' AS row_kind, sa.student_id AS learner, a.name AS section, sa.timestamp AS submitted_at,
+       bc.name AS cell, gc.max_score AS max_score, g.auto_score AS auto_score, g.manual_score AS manual_score,
+       COALESCE(g.manual_score, g.auto_score) + COALESCE(g.extra_credit, 0) AS score,
+       g.needs_manual_grade AS needs_manual_grade, NULL AS problems, NULL AS attempts, NULL AS graded
+FROM grade g
+JOIN submitted_notebook sn ON sn.id = g.notebook_id
+JOIN submitted_assignment sa ON sa.id = sn.assignment_id
+JOIN assignment a ON a.id = sa.assignment_id
+JOIN base_cell bc ON bc.id = g.cell_id
+JOIN grade_cells gc ON gc.id = g.cell_id
+UNION ALL
+SELECT 'absent', s.id, a.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM student s CROSS JOIN assignment a
+WHERE NOT EXISTS (SELECT 1 FROM submitted_assignment sa WHERE sa.student_id = s.id AND sa.assignment_id = a.id)
 """
-_AUTOGRADE_COLUMNS = ", k.problems AS problems, k.attempts AS attempts, k.graded AS graded"
-_AUTOGRADE_JOIN = "\nLEFT JOIN coursekit_autograde k ON k.learner = s.id AND k.section = a.name"
+_AUTOGRADE = """
+UNION ALL
+SELECT 'autograde', k.learner, k.section, NULL, NULL, NULL, NULL, NULL, NULL, NULL, k.problems, k.attempts, k.graded
+FROM coursekit_autograde k
+"""
 
 
 def gradebook_query(with_autograde_table: bool) -> str:
     """The SQL of :func:`load_cells` (with or without coursekit's autograde table)."""
-    if with_autograde_table:
-        return _BASE_QUERY.format(extra_columns=_AUTOGRADE_COLUMNS, extra_joins=_AUTOGRADE_JOIN)
-    return _BASE_QUERY.format(extra_columns="", extra_joins="")
+    return _GRADES + (_AUTOGRADE if with_autograde_table else "")
 
 
-def load_cells(db_url: str) -> pd.DataFrame:
-    """Every learner × section × graded cell of the gradebook, in one query.
-
-    Columns: learner, section, submitted_at, cell, kind (``quiz``, ``comment``
-    or ``other``), max_score, score (manual if given, else automatic, plus extra
-    credit), auto_score, manual_score, needs_manual_grade, manual_comment,
-    problems (JSON text), attempts, graded. A section a learner did not submit
-    is one row with ``submitted_at`` NaT and no cell.
-    """
+def _read(db_url: str) -> pd.DataFrame:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            has_table = inspect(conn).has_table("coursekit_autograde")
-            cells = pd.read_sql_query(gradebook_query(has_table), conn)
+            query = gradebook_query(inspect(conn).has_table("coursekit_autograde"))
+            if conn.dialect.name == "sqlite":
+                # pandas reads a sqlite3 connection directly, without SQLAlchemy's per-row overhead.
+                return pd.read_sql_query(query, conn.connection.dbapi_connection)
+            return pd.read_sql_query(text(query), conn)
     finally:
         engine.dispose()
-    if not has_table:
-        cells["problems"], cells["attempts"], cells["graded"] = None, pd.NA, pd.NA
+
+
+def cell_kind(name: str) -> str:
+    """``quiz``, ``comment`` or ``other``, from a grade cell's name."""
+    if name.startswith(QUIZ_PREFIX):
+        return "quiz"
+    return "comment" if name.startswith(COMMENT_PREFIX) else "other"
+
+
+def load_cells(db_url: str) -> pd.DataFrame:
+    """Every learner × section × graded cell of the gradebook, read with one query.
+
+    Columns: learner, section, submitted_at, cell, kind (``quiz``, ``comment``
+    or ``other``), max_score, score (manual if given, else automatic, plus extra
+    credit), auto_score, manual_score, needs_manual_grade, and per submission
+    what ``coursekit autograde`` recorded: problems (JSON text), attempts,
+    graded. A section a learner did not submit is one row with ``submitted_at``
+    NaT and no cell.
+    """
+    rows = _read(db_url)
+    kind = rows.pop("row_kind")
+    extra = ["problems", "attempts", "graded"]
+    recorded = rows.loc[kind == "autograde", ["learner", "section", *extra]]
+    cells = rows.loc[kind != "autograde"].drop(columns=extra)
+    cells = cells.merge(recorded, on=["learner", "section"], how="left")
     cells["submitted_at"] = pd.to_datetime(cells["submitted_at"], errors="coerce")
-    cells["kind"] = "other"
-    cells.loc[cells["cell"].str.startswith(QUIZ_PREFIX, na=False), "kind"] = "quiz"
-    cells.loc[cells["cell"].str.startswith(COMMENT_PREFIX, na=False), "kind"] = "comment"
-    base = cells["manual_score"].where(cells["manual_score"].notna(), cells["auto_score"])
-    cells["score"] = base + cells["extra_credit"].fillna(0.0)
-    return cells
+    # Few distinct values, many rows: categories make the grouping and classifying below cheap.
+    for column in ("learner", "section", "cell"):
+        cells[column] = cells[column].astype("category")
+    kinds = {name: cell_kind(name) for name in cells["cell"].cat.categories}
+    cells["kind"] = cells["cell"].map(kinds).astype(object).where(cells["cell"].notna(), "other")
+    for column in ("max_score", "score", "auto_score", "manual_score"):
+        cells[column] = pd.to_numeric(cells[column], errors="coerce")
+    return cells.reset_index(drop=True)
 
 
 def item_scores(cells: pd.DataFrame) -> pd.DataFrame:
     """The quiz items as a tidy table: learner, section, item, score, max_score (submitted only)."""
     quiz = cells[cells["kind"] == "quiz"]
     return pd.DataFrame({
-        "learner": quiz["learner"].to_numpy(),
-        "section": quiz["section"].to_numpy(),
-        "item": quiz["cell"].str.removeprefix(QUIZ_PREFIX).to_numpy(),
+        "learner": quiz["learner"].astype(str).to_numpy(),
+        "section": quiz["section"].astype(str).to_numpy(),
+        "item": quiz["cell"].astype(str).str.removeprefix(QUIZ_PREFIX).to_numpy(),
         "score": quiz["score"].astype(float).to_numpy(),
         "max_score": quiz["max_score"].astype(float).to_numpy(),
     })

@@ -31,14 +31,13 @@ GRADES_COLUMNS = [
 ]
 
 
-def _problems_text(values: pd.Series) -> str:
-    problems: list[str] = []
-    for value in values.dropna():
-        try:
-            problems.extend(json.loads(value))
-        except (TypeError, ValueError):
-            problems.append(str(value))
-    return "; ".join(dict.fromkeys(problems))
+def _problems_text(value: object) -> str:
+    if not isinstance(value, str) or value in ("", "[]"):
+        return ""
+    try:
+        return "; ".join(dict.fromkeys(str(p) for p in json.loads(value)))
+    except (TypeError, ValueError):
+        return value
 
 
 def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
@@ -52,11 +51,8 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     comments["reviewed"] = comments["answered"] & comments["manual_score"].notna()
     comment_counts = comments.groupby(keys)[["answered", "reviewed"]].sum().rename(
         columns={"answered": "comments_answered", "reviewed": "comments_reviewed"})
-    base = cells.groupby(keys, sort=True).agg(
-        submitted_at=("submitted_at", "first"),
-        attempts=("attempts", "first"),
-        problems=("problems", _problems_text),
-    )
+    base = cells.drop_duplicates(keys).set_index(keys)[["submitted_at", "attempts", "problems"]]
+    base["problems"] = base["problems"].map(_problems_text)
     table = base.join(quiz).join(comment_counts).reset_index()
 
     by_section = {s.id: s for s in course.sections}

@@ -139,7 +139,7 @@ REASONS = {
 
 
 def test_every_submission_was_graded(graded):
-    _, result, grades, expected, _ = graded
+    _, result, _, expected, _ = graded
     assert not result.failed, [(o.learner, o.problems) for o in result.failed]
     assert len(result.graded) == len(expected) == len(HONEST) + len(ADVERSARIES)
 

@@ -27,7 +27,7 @@ def _session(**settings):
 
 def test_answers_are_validated_against_the_public_spec():
     session, _ = _session()
-    with pytest.raises(AnswerError, match="partner-schools.*unknown option id 'zz'"):
+    with pytest.raises(AnswerError, match=r"partner-schools.*unknown option id .zz."):
         session.set_answer("partner-schools", "zz")
     with pytest.raises(AnswerError, match="expected a list"):
         session.set_answer("purposes", "a")

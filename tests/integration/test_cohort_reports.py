@@ -1,0 +1,120 @@
+"""A simulated cohort through autograde, report, feedback and dashboards, checked from the outside."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import nbformat
+import pytest
+import yaml
+from grading_support import grade_all, make_project
+
+from coursekit.authoring.course import load_course
+from coursekit.cli import main
+from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
+from coursekit.grading.feedback import generate_feedback
+from coursekit.grading.report import write_report
+from coursekit.grading.roster import register_learners
+from coursekit.simulate import simulate
+
+pytestmark = pytest.mark.slow
+
+MISKEYED = ("networks_consortia", "peer-support")  # single choice, key "a"; planted key: "b"
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    """120 simulated learners; one question's key is wrong in the course the trainer grades with."""
+    paths = make_project(tmp_path_factory.mktemp("cohort"))
+    course = load_course(paths.course)
+    plan = simulate(course, paths.release, paths.grader / "submitted", 120, seed=3)
+    register_learners(paths.gradebook_url, plan.learners)
+    quiz_path = paths.course / MISKEYED[0] / "quiz.yml"
+    quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
+    question = next(q for q in quiz["questions"] if q["id"] == MISKEYED[1])
+    assert question["answer"] == "a"
+    question["answer"] = "b"  # a distractor: weaker learners pick it more often
+    quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["--root", str(paths.root), "build"]) == 0
+    result = grade_all(paths, jobs=2)
+    report = write_report(paths.gradebook_url, load_course(paths.course), paths.reports)
+    return paths, plan, result, report
+
+
+def test_statuses_follow_the_pass_rate(cohort):
+    _, plan, result, report = cohort
+    grades = report.grades
+    assert not result.failed
+    assert len(grades) == len(plan.learners) * 2
+    assert (grades["status"] == "not submitted").sum() == len(plan.not_submitted)
+    submitted = grades[grades["status"] != "not submitted"]
+    passed = submitted["quiz_percent"] >= submitted["pass_rate"]
+    assert (submitted.loc[~passed, "status"] == "failed").all()
+    complete = submitted["comments_answered"] == submitted["comments_total"]
+    assert (submitted.loc[passed & complete, "status"] == "passed").all()
+    assert (submitted.loc[passed & ~complete, "status"] == "incomplete").all()
+    blank = {(learner, section) for learner, section in plan.blank_comments}
+    rows = submitted.set_index(["learner", "section"])
+    assert all(rows.loc[key, "comments_answered"] < rows.loc[key, "comments_total"]
+               for key in blank if key in rows.index and "comment" not in str(rows.loc[key, "problems"]))
+    assert set(submitted["review"]) <= {"pending review", "no comments"}
+
+
+def test_lms_exports_have_the_import_layouts(cohort):
+    paths, plan, _, report = cohort
+    with open(paths.reports / "moodle_grades.csv", encoding="utf-8") as handle:
+        moodle = list(csv.DictReader(handle))
+    assert len(moodle) == len(plan.learners)
+    assert list(moodle[0])[0] == "Username"
+    assert any(name.startswith("Quiz: ") and name.endswith(" feedback") for name in moodle[0])
+    with open(paths.reports / "canvas_grades.csv", encoding="utf-8") as handle:
+        canvas = list(csv.reader(handle))
+    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert canvas[1][0] == "Points Possible" and canvas[1][5] == "15"
+
+
+def test_miskeyed_question_is_flagged_by_negative_discrimination(cohort):
+    paths, _, _, _ = cohort
+    with open(paths.reports / "item_analysis.csv", encoding="utf-8") as handle:
+        items = {(r["section"], r["item"]): r for r in csv.DictReader(handle)}
+    assert len(items) == 22
+    planted = items[MISKEYED]
+    assert float(planted["discrimination_index"]) < 0
+    assert "negative discrimination" in planted["flags"]
+    others = [key for key, row in items.items() if "negative discrimination" in row["flags"]]
+    assert others == [MISKEYED]
+    stats = {r["section"]: r for r in csv.DictReader(open(paths.reports / "quiz_stats.csv", encoding="utf-8"))}
+    assert 0 < float(stats["cooperation_networking"]["cronbach_alpha"]) < 1
+
+
+def test_feedback_shows_verdicts_and_passages_never_the_key(cohort):
+    paths, _, _, _ = cohort
+    course = load_course(paths.course)
+    files = generate_feedback(course, paths, paths.gradebook_url)
+    assert files
+    section = course.section("cooperation_networking")
+    sample = next(f for f in files if f.parent.name == section.id).read_text(encoding="utf-8")
+    assert "question_points" not in sample and "HIDDEN TESTS" not in sample
+    assert "{&#x27;answer&#x27;" not in sample and "'answer'" not in sample
+    assert re.search(r"Question 1: (right|partly right|not right)", sample)
+    assert "Read again: “Most VET institutions pay special attention" in sample
+    assert "Correct answer" not in sample
+
+
+def test_dashboards_render_with_figures(cohort):
+    paths, _, _, _ = cohort
+    written = build_dashboards(paths, paths.gradebook_url)
+    assert sorted(p.name for p in written) == sorted(DASHBOARDS.values())
+    for name in DASHBOARDS:
+        executed = nbformat.read(paths.reports / "notebooks" / f"{name}.ipynb", as_version=4)
+        errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        assert not errors, errors
+        images = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs
+                  if "image/png" in o.get("data", {})]
+        assert len(images) >= 2 if name != "learner_progress" else len(images) >= 1
+    html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html and "Status per section" in html
+    assert "load_cells(" not in html  # code cells are not exported
+    assert json.dumps("passed")[1:-1] in html
