@@ -63,11 +63,11 @@ def test_statuses_follow_the_pass_rate(cohort):
 
 
 def test_lms_exports_have_the_import_layouts(cohort):
-    paths, plan, _, report = cohort
+    paths, plan, _, _ = cohort
     with open(paths.reports / "moodle_grades.csv", encoding="utf-8") as handle:
         moodle = list(csv.DictReader(handle))
     assert len(moodle) == len(plan.learners)
-    assert list(moodle[0])[0] == "Username"
+    assert next(iter(moodle[0])) == "Username"
     assert any(name.startswith("Quiz: ") and name.endswith(" feedback") for name in moodle[0])
     with open(paths.reports / "canvas_grades.csv", encoding="utf-8") as handle:
         canvas = list(csv.reader(handle))
@@ -85,7 +85,8 @@ def test_miskeyed_question_is_flagged_by_negative_discrimination(cohort):
     assert "negative discrimination" in planted["flags"]
     others = [key for key, row in items.items() if "negative discrimination" in row["flags"]]
     assert others == [MISKEYED]
-    stats = {r["section"]: r for r in csv.DictReader(open(paths.reports / "quiz_stats.csv", encoding="utf-8"))}
+    with open(paths.reports / "quiz_stats.csv", encoding="utf-8") as handle:
+        stats = {r["section"]: r for r in csv.DictReader(handle)}
     assert 0 < float(stats["cooperation_networking"]["cronbach_alpha"]) < 1
 
 
