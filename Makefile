@@ -8,7 +8,7 @@ BIN    := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 PORT   ?= 8888
 
-.PHONY: venv build release check lint test test-fast demo lab clean
+.PHONY: venv build release check lint test test-fast demo lab bench clean
 
 venv: $(VENV)/.installed
 
@@ -31,8 +31,8 @@ check: venv  ## fail when source/ or release/ drift from course/, or release/ le
 lint: venv
 	$(BIN)/ruff check coursekit tests benchmarks
 
-test: venv lint check  ## everything CI runs
-	$(BIN)/python -m pytest
+test: venv lint check  ## everything CI runs: lint, drift/leak checks, unit, integration, nbval, browser
+	$(BIN)/python -m pytest --nbval-lax release/ tests/
 
 test-fast: venv  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow"
@@ -43,6 +43,12 @@ demo: release  ## build, release, simulate a cohort, grade, report, dashboards
 lab: venv  ## JupyterLab on a learner copy of release/ (instructor panels hidden)
 	$(BIN)/coursekit lab --port $(PORT)
 
+bench: venv  ## the benchmarks (slow; not part of make test)
+	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/autograde.py
+	$(BIN)/python benchmarks/cohort.py
+	$(BIN)/python benchmarks/quiz_submit.py
+
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \
-	       grader/gradebook.db .learner artifacts
+	       grader/gradebook.db grader/demo artifacts

@@ -1,0 +1,118 @@
+"""Autograde speed: stock serial ``nbgrader autograde`` against ``coursekit autograde --jobs 2``, one run.
+
+Both grade the same simulated submissions (20 learners × 2 sections = 40 by
+default, no absences, no tampering) in separate workspaces with their own
+gradebooks, through their command lines (start-up included). The benchmark
+checks that every cell got the same score in both gradebooks, then prints the
+median times and the speed-up (target >= 3x on 2 cores).
+
+    python benchmarks/autograde.py [--learners 20] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+BIN = Path(sys.executable).parent
+
+SCORES = """
+SELECT sa.student_id, a.name, bc.name, g.auto_score FROM grade g
+JOIN submitted_notebook sn ON g.notebook_id = sn.id JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON g.cell_id = bc.id
+"""
+STOCK_CONFIG = """c = get_config()
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = {source!r}
+c.CourseDirectory.release_directory = {release!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Exchange.root = {exchange!r}
+"""
+
+
+def scores(db_url: str) -> dict[tuple[str, str, str], float | None]:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(SCORES)).all()
+    engine.dispose()
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
+
+
+def prepare(scratch: Path, learners: int) -> tuple[Path, Path, list[str], str]:
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.roster import ensure_sections, register_learners
+    from coursekit.simulate import simulate
+
+    for name in ("course", "source", "release"):
+        shutil.copytree(REPO / name, scratch / name)
+    course = load_course(scratch / "course")
+    workspaces = scratch / "stock", scratch / "coursekit"
+    plan = simulate(course, scratch / "release", scratch / "submitted", learners, seed=5, tamper_rate=0.0,
+                    absent_rate=0.0)
+    for workspace in workspaces:
+        shutil.copytree(scratch / "submitted", workspace / "submitted")
+        db_url = f"sqlite:///{workspace / 'gradebook.db'}"
+        ensure_sections(db_url, course, scratch / "source", workspace)
+        register_learners(db_url, plan.learners)
+    stock = workspaces[0]
+    (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(
+        course_id=course.id, root=str(stock), source=str(scratch / "source"), release=str(scratch / "release"),
+        db_url=f"sqlite:///{stock / 'gradebook.db'}", exchange=str(stock / "exchange")), encoding="utf-8")
+    return workspaces[0], workspaces[1], [s.id for s in course.sections], course.id
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode not in (0, 1):  # coursekit exits 1 when a submission had a problem
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=20, help="learners (each submits both sections)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-autograde-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        stock, ours, sections, _ = prepare(scratch, args.learners)
+        count = sum(1 for _ in (stock / "submitted").glob("*/*/"))
+        print(f"{count} submissions; {args.repeats} runs each, alternating")
+        stock_times, our_times = [], []
+        for run in range(1, args.repeats + 1):
+            stock_times.append(sum(timed([str(BIN / "nbgrader"), "autograde", s, "--force"], stock)
+                                   for s in sections))
+            our_times.append(timed([str(BIN / "coursekit"), "--root", str(scratch), "--workspace", str(ours),
+                                    "autograde", "--jobs", str(args.jobs), "--force", "--quiet"], scratch))
+            print(f"  run {run}: stock nbgrader {stock_times[-1]:.1f} s, coursekit --jobs {args.jobs} "
+                  f"{our_times[-1]:.1f} s")
+        stock_scores = scores(f"sqlite:///{stock / 'gradebook.db'}")
+        our_scores = scores(f"sqlite:///{ours / 'gradebook.db'}")
+    equal = stock_scores == our_scores and len(stock_scores) > 0
+    print(f"scores equal in both gradebooks ({len(stock_scores)} grades): {equal}")
+    stock_median, our_median = statistics.median(stock_times), statistics.median(our_times)
+    ratio = stock_median / our_median
+    print(f"median: stock {stock_median:.1f} s ({stock_median / count:.2f} s/submission), coursekit "
+          f"{our_median:.1f} s ({our_median / count:.2f} s/submission)")
+    print(f"speed-up: {ratio:.1f}x (target >= 3x): {'PASS' if ratio >= 3 else 'FAIL'}")
+    return 0 if equal and ratio >= 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
