@@ -59,8 +59,9 @@ def prepare(scratch: Path, learners: int) -> tuple[Path, Path, list[str], str]:
         shutil.copytree(REPO / name, scratch / name)
     course = load_course(scratch / "course")
     workspaces = scratch / "stock", scratch / "coursekit"
+    # No blank comments: coursekit scores a blank comment 0 at once, stock nbgrader leaves it for review.
     plan = simulate(course, scratch / "release", scratch / "submitted", learners, seed=5, tamper_rate=0.0,
-                    absent_rate=0.0)
+                    absent_rate=0.0, blank_rate=0.0)
     for workspace in workspaces:
         shutil.copytree(scratch / "submitted", workspace / "submitted")
         db_url = f"sqlite:///{workspace / 'gradebook.db'}"
@@ -106,6 +107,9 @@ def main() -> int:
         our_scores = scores(f"sqlite:///{ours / 'gradebook.db'}")
     equal = stock_scores == our_scores and len(stock_scores) > 0
     print(f"scores equal in both gradebooks ({len(stock_scores)} grades): {equal}")
+    for key in sorted(set(stock_scores) | set(our_scores)):
+        if stock_scores.get(key) != our_scores.get(key):
+            print(f"  differs: {key}: stock {stock_scores.get(key)}, coursekit {our_scores.get(key)}")
     stock_median, our_median = statistics.median(stock_times), statistics.median(our_times)
     ratio = stock_median / our_median
     print(f"median: stock {stock_median:.1f} s ({stock_median / count:.2f} s/submission), coursekit "

@@ -52,8 +52,26 @@ def cmd_release(args: argparse.Namespace) -> int:
     from coursekit.authoring.release import release
 
     paths = _paths(args)
-    result = release(load_course(paths.course), paths.source, paths.release, paths.grader, check=args.check)
-    return _report_sync(result, args.check, "release/", "coursekit release")
+    course = load_course(paths.course)
+    result = release(course, paths.source, paths.release, paths.grader, check=args.check)
+    status = _report_sync(result, args.check, "release/", "coursekit release")
+    if args.exchange and not args.check and status == EXIT_OK:
+        from coursekit.grading.exchange import release_to_exchange
+
+        for section in release_to_exchange(course, paths, args.db_url or paths.gradebook_url):
+            print(f"released {section} to the exchange")
+    return status
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Collect learners' submissions from the nbgrader exchange into grader/submitted/."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.exchange import collect
+
+    paths = _paths(args)
+    for section, count in collect(load_course(paths.course), paths, args.db_url or paths.gradebook_url).items():
+        print(f"{section}: {count} submissions in {paths.grader / 'submitted'}")
+    return EXIT_OK
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -172,6 +190,12 @@ def _add_autograde(parser: argparse.ArgumentParser) -> None:
     _add_db(parser)
 
 
+def _add_release(parser: argparse.ArgumentParser) -> None:
+    _add_check(parser)
+    parser.add_argument("--exchange", action="store_true", help="also release every section to the exchange")
+    _add_db(parser)
+
+
 def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and name the files that differ")
@@ -179,7 +203,8 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], None]]] = {
     "build": (cmd_build, "turn course/ into nbgrader source notebooks in source/", _add_check),
-    "release": (cmd_release, "generate the learners' release/ with nbgrader (key-free)", _add_check),
+    "release": (cmd_release, "generate the learners' release/ with nbgrader (key-free)", _add_release),
+    "collect": (cmd_collect, "collect submissions from the nbgrader exchange", _add_db),
     "simulate": (cmd_simulate, "write a synthetic cohort as nbgrader submissions", _add_simulate),
     "autograde": (cmd_autograde, "autograde submissions in parallel (resumable, with a summary)", _add_autograde),
     "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_db),

@@ -79,11 +79,12 @@ def attempt(number: int, given: dict[str, Any]) -> dict[str, Any]:
 
 def write_submission(paths: ProjectPaths, course: Course, section: Section, learner: str,
                      attempts: list[dict[str, Any]], comment: str = "We meet the partner schools twice a year.",
-                     responses_text: str | None = None) -> Path:
+                     responses_text: str | None = None, release_root: Path | None = None) -> Path:
     """A submission folder as nbgrader collects it; returns the folder."""
     folder = paths.grader / "submitted" / learner / section.id
     (folder / "responses").mkdir(parents=True)
-    nb = nbformat.read(paths.release / section.id / f"{section.id}.ipynb", as_version=4)
+    release = release_root or paths.release
+    nb = nbformat.read(release / section.id / f"{section.id}.ipynb", as_version=4)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):

@@ -58,7 +58,7 @@ def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
     """
     problems = []
     allowed = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
-    allowed |= {responses_name(section), "timestamp.txt"}
+    allowed |= {responses_name(section), "timestamp.txt", "submission_secret.txt"}
     for path in sorted(dest.rglob("*"), reverse=True):
         rel = path.relative_to(dest).as_posix()
         if path.is_symlink() or (path.is_file() and rel not in allowed):
