@@ -6,11 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from project_support import REPO
 
 from coursekit.paths import ProjectPaths
-
-REPO = Path(__file__).resolve().parent.parent
-SECTIONS = ("cooperation_networking", "networks_consortia")
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +25,3 @@ def project(tmp_path: Path) -> ProjectPaths:
     (tmp_path / "grader").mkdir()
     shutil.copy(REPO / "grader" / "nbgrader_config.py", tmp_path / "grader")
     return ProjectPaths(tmp_path)
-
-
-def seed_text(section: str) -> str:
-    """The verbatim seed of a section, kept under tests/fixtures/seeds/."""
-    return (REPO / "tests" / "fixtures" / "seeds" / f"{section}.txt").read_text(encoding="utf-8")

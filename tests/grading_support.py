@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from project_support import REPO
 
 from coursekit.authoring.course import Course, Section, load_course
 from coursekit.cli import main
@@ -18,8 +19,6 @@ from coursekit.grading.runner import BatchResult, GradingSetup, autograde, find_
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
 from coursekit.simulate import responses_document
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectPaths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import SECTIONS, seed_text
+from project_support import SECTIONS, seed_text
 
 from coursekit.authoring.fidelity import missing_sentences
 from coursekit.paths import ProjectPaths

@@ -6,7 +6,7 @@ import re
 import tomllib
 
 import yaml
-from conftest import REPO
+from project_support import REPO
 
 
 def _normal(requirement: str) -> tuple[str, str]:
