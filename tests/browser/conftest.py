@@ -7,37 +7,13 @@ while each notebook keeps its own kernel and responses file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 
 import pytest
-from lab_driver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, SECTION, TOKEN, VARIANTS
+from lab_driver import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, SECTION, VARIANTS, running_lab
 
-from coursekit.learner import copy_release, lab_command, lab_environment
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with {process.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(
-                f"{url}/api/status?token={TOKEN}", timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"JupyterLab did not answer on {url} within {timeout} s")
+from coursekit.learner import copy_release
 
 
 @pytest.fixture(scope="session")
@@ -52,25 +28,10 @@ def lab(tmp_path_factory):
             spec = json.loads(spec_path.read_text(encoding="utf-8"))
             spec["settings"].update(settings)
             spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = lab_environment(workspace, "ada")
-    # Tests run JupyterLab commands through window.jupyterapp instead of hunting for menu entries.
-    page_config = workspace / ".jupyter" / "labconfig" / "page_config.json"
-    page_config.write_text(json.dumps({**json.loads(page_config.read_text()), "exposeAppInBrowser": True}))
-    log = (workspace / "lab.log").open("w")
-    process = subprocess.Popen(lab_command(root, port, token=TOKEN), env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for_server(url, process)
-        yield url, root
+        with running_lab(workspace, root) as url:
+            yield url, root
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(workspace / "lab.log", ARTIFACTS / "lab.log")
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import subprocess
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import load_course
+from coursekit.learner import lab_command, lab_environment
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,6 +27,48 @@ VARIANTS = {
     "sequential": {"navigation": "sequential"},
     "two_attempts": {"attempts": 2},
 }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {process.returncode}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(
+                f"{url}/api/status?token={TOKEN}", timeout=2) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.25)
+    raise RuntimeError(f"JupyterLab did not answer on {url} within {timeout} s")
+
+
+@contextlib.contextmanager
+def running_lab(workspace: Path, root: Path, learner: str = "ada") -> Iterator[str]:
+    """A learner-mode JupyterLab serving ``root`` on a free loopback port; yields its URL, log in workspace."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = lab_environment(workspace, learner)
+    # Tests run JupyterLab commands through window.jupyterapp instead of hunting for menu entries.
+    page_config = workspace / ".jupyter" / "labconfig" / "page_config.json"
+    page_config.write_text(json.dumps({**json.loads(page_config.read_text()), "exposeAppInBrowser": True}))
+    with (workspace / "lab.log").open("w") as log:
+        process = subprocess.Popen(lab_command(root, port, token=TOKEN), env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_server(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def course_quiz():
