@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from coursekit.quiz.spec import ID_PATTERN, QuizSpec, QuizSpecError, parse_quiz
+from coursekit.quiz.spec import ID_PATTERN, QuizSpec, QuizSpecError, error_location, parse_quiz
 
 COMMENTS_MARKER = "<!-- coursekit:comments -->"
 QUIZ_MARKER = "<!-- coursekit:quiz -->"
@@ -97,19 +97,9 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _pydantic_errors(path: Path, exc: ValidationError, data: Any) -> CourseError:
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-            try:
-                where = f"question {data['questions'][loc[1]].get('id', '#' + str(loc[1] + 1))!r}"
-            except (KeyError, IndexError, TypeError, AttributeError):
-                where = f"question #{loc[1] + 1}"
-            if loc[2:]:
-                where += f" ({'.'.join(str(p) for p in loc[2:])})"
-        lines.append(f"{path}: {where}: {err['msg'].removeprefix('Value error, ')}")
-    return CourseError("\n".join(lines))
+    lines = [f"{path}: {error_location(data, tuple(err['loc']))}: {err['msg'].removeprefix('Value error, ')}"
+             for err in exc.errors()]
+    return CourseError("\n".join(dict.fromkeys(lines)))
 
 
 def _check_sources(path: Path, text: str, cited: list[tuple[str, str]]) -> None:

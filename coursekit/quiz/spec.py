@@ -221,8 +221,8 @@ class QuizSpec(_Strict):
         raise KeyError(question_id)
 
 
-def _locate(spec_data: Any, loc: tuple[Any, ...]) -> str:
-    """Turn a pydantic error location into 'question <id>' or a field path."""
+def error_location(spec_data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into ``question '<id>' (field)`` or a field path."""
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
         try:
             qid = spec_data["questions"][loc[1]].get("id", f"#{loc[1] + 1}")
@@ -260,7 +260,7 @@ def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -
         lines = []
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{origin}: {_locate(data, tuple(err['loc']))}: {msg}")
+            lines.append(f"{origin}: {error_location(data, tuple(err['loc']))}: {msg}")
         raise QuizSpecError("\n".join(dict.fromkeys(lines))) from None
     if require_source:
         missing = [q.id for q in spec.questions if not any(text.strip() for text in q.cited)]
