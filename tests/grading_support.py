@@ -116,7 +116,27 @@ def grade_all(paths: ProjectPaths, jobs: int = 2, **kwargs: Any) -> BatchResult:
     return autograde(setup, tasks, jobs=jobs, quiet=True)
 
 
-def grades_csv(paths: ProjectPaths):
+SCORES = """
+SELECT s.id AS learner, a.name AS section, bc.name AS cell, g.auto_score AS score, g.needs_manual_grade AS manual
+FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+JOIN student s ON sa.student_id = s.id JOIN assignment a ON sa.assignment_id = a.id
+JOIN base_cell bc ON g.cell_id = bc.id
+"""
+
+
+def scores_at(db_url: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    """Every grade of a gradebook: (learner, section, cell) -> (automatic score, needs manual grading)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(SCORES)).all()
+    engine.dispose()
+    return {(r.learner, r.section, r.cell): (r.score, bool(r.manual)) for r in rows}
+
+
+def grades_csv(paths: ProjectPaths, db_url: str | None = None):
     """``coursekit report``'s grades table, indexed by (learner, section)."""
-    report = write_report(paths.gradebook_url, load_course(paths.course), paths.reports)
+    report = write_report(db_url or paths.gradebook_url, load_course(paths.course), paths.reports)
     return report.grades.set_index(["learner", "section"])

@@ -21,7 +21,8 @@ _GRADES = """
 SELECT 'grade' AS row_kind, sa.student_id AS learner, a.name AS section, sa.timestamp AS submitted_at,
        bc.name AS cell, gc.max_score AS max_score, g.auto_score AS auto_score, g.manual_score AS manual_score,
        COALESCE(g.manual_score, g.auto_score) + COALESCE(g.extra_credit, 0) AS score,
-       g.needs_manual_grade AS needs_manual_grade, NULL AS problems, NULL AS attempts, NULL AS graded
+       g.needs_manual_grade AS needs_manual_grade, CAST(NULL AS TEXT) AS problems,
+       CAST(NULL AS INTEGER) AS attempts, CAST(NULL AS BOOLEAN) AS graded
 FROM grade g
 JOIN submitted_notebook sn ON sn.id = g.notebook_id
 JOIN submitted_assignment sa ON sa.id = sn.assignment_id

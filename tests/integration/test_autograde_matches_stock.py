@@ -5,32 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from grading_support import answers, attempt, grade_all, make_project, write_submission
-from sqlalchemy import create_engine, text
+from grading_support import answers, attempt, grade_all, make_project, scores_at, write_submission
 
 from coursekit.authoring.course import load_course
 from coursekit.grading.roster import ensure_sections, register_learners
 from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
-from coursekit.paths import ProjectPaths
 
 pytestmark = pytest.mark.slow
-
-SCORES = """
-SELECT s.id AS learner, a.name AS section, bc.name AS cell, g.auto_score AS score, g.needs_manual_grade AS manual
-FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
-JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-JOIN student s ON sa.student_id = s.id JOIN assignment a ON sa.assignment_id = a.id
-JOIN base_cell bc ON g.cell_id = bc.id
-"""
-
-
-def _scores(paths: ProjectPaths) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    engine = create_engine(paths.gradebook_url)
-    with engine.connect() as conn:
-        rows = conn.execute(text(SCORES)).all()
-    engine.dispose()
-    return {(r.learner, r.section, r.cell): (r.score, bool(r.manual)) for r in rows}
-
 
 def test_scores_equal_stock_nbgrader(tmp_path):
     ours = make_project(tmp_path / "ours")
@@ -62,7 +43,7 @@ def test_scores_equal_stock_nbgrader(tmp_path):
             outcome = api.autograde(section.id, learner, force=True, create=True)
             assert outcome["success"], outcome.get("error")
 
-    ours_scores, stock_scores = _scores(ours), _scores(stock)
+    ours_scores, stock_scores = scores_at(ours.gradebook_url), scores_at(stock.gradebook_url)
     assert ours_scores.keys() == stock_scores.keys()
     assert len(ours_scores) == len(plans) * sum(len(s.quiz.questions) + len(s.comments) for s in course.sections)
     for key, value in stock_scores.items():

@@ -11,8 +11,7 @@ import sys
 import time
 
 import pytest
-from grading_support import make_project
-from test_autograde_matches_stock import _scores
+from grading_support import make_project, scores_at
 
 from coursekit.authoring.course import load_course
 from coursekit.grading.roster import register_learners
@@ -62,7 +61,7 @@ def test_kill_and_resume_gives_the_uninterrupted_result(tmp_path):
     uninterrupted = subprocess.run(_autograde(clean.root), capture_output=True, text=True, timeout=600)
     assert uninterrupted.returncode == 0, uninterrupted.stdout + uninterrupted.stderr
 
-    after_kill, reference = _scores(killed), _scores(clean)
+    after_kill, reference = scores_at(killed.gradebook_url), scores_at(clean.gradebook_url)
     cells = sum(len(s.quiz.questions) + len(s.comments) for s in course.sections) / len(course.sections)
     assert len(reference) == total * cells
     assert after_kill == reference
