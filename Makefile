@@ -8,7 +8,7 @@ BIN    := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 PORT   ?= 8888
 
-.PHONY: venv build release check lint test test-fast demo lab bench clean
+.PHONY: venv build release check lint test test-hub test-fast demo lab bench clean
 
 venv: $(VENV)/.installed
 
@@ -31,8 +31,17 @@ check: venv  ## fail when source/ or release/ drift from course/, or release/ le
 lint: venv
 	$(BIN)/ruff check coursekit tests benchmarks
 
-test: venv lint check  ## everything CI runs: lint, drift/leak checks, unit, integration, nbval, browser
-	$(BIN)/python -m pytest --nbval-lax release/ tests/
+test: venv lint check  ## lint, drift/leak checks, unit, integration, nbval, browser
+	$(BIN)/python -m pytest -m "not hub" --nbval-lax release/ tests/
+
+HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
+
+$(HUB_PROXY):
+	npm install --no-audit --no-fund --prefix .hub configurable-http-proxy@5
+
+test-hub: venv $(HUB_PROXY)  ## JupyterHub + PostgreSQL + system accounts, for real (root; cleans up after itself)
+	$(BIN)/python -m pip install --quiet "jupyterhub>=5,<6"
+	$(BIN)/python -m pytest -m hub tests/hub
 
 test-fast: venv  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow"

@@ -32,8 +32,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
-    """Start a fresh cluster under /tmp on a free loopback port; yield a server URL without database."""
+def running_postgres(password: str | None = None) -> Iterator[str]:
+    """Start a fresh cluster under /tmp on a free loopback port; yield a server URL without database.
+
+    With ``password``, TCP connections need a password (scram-sha-256); without, loopback is trusted.
+    """
     binaries = postgres_bin()
     if binaries is None:
         raise RuntimeError("PostgreSQL is not installed: apt-get install -y postgresql")
@@ -42,13 +45,21 @@ def running_postgres() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     port = _free_port()
-    subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+    auth = ["--auth=trust"]
+    if password:
+        pwfile = folder / "pwfile"
+        pwfile.write_text(password, encoding="utf-8")
+        if os.geteuid() == 0:
+            shutil.chown(pwfile, "postgres", "postgres")
+        auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+    subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", *auth,
                                  "-E", "UTF8"]), check=True, capture_output=True)
     subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w",
                                  "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"]),
                    check=True, capture_output=True)
     try:
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}"
+        secret = f":{password}" if password else ""
+        yield f"postgresql+psycopg2://postgres{secret}@127.0.0.1:{port}"
     finally:
         subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)

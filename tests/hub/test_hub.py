@@ -1,0 +1,310 @@
+"""A training centre on one machine, for real: JupyterHub, system accounts, nbgrader exchange, PostgreSQL.
+
+A trainer account releases the course to the exchange; three learner accounts
+get their servers from the hub, fetch the section, answer the quiz and submit,
+all through the hub's REST API (nbgrader's assignment handlers and the
+contents API of their own servers); the trainer collects, autogrades into a
+PostgreSQL gradebook and reports. Learners try to read what is not theirs and
+fail. Run by ``make test-hub`` (root: it creates and removes system users).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from postgres_support import postgres_bin, running_postgres
+from project_support import REPO
+
+from coursekit.authoring.course import load_course
+from coursekit.quiz.spec import spec_hash
+
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
+
+TRAINER = "ck-trainer"
+LEARNERS = ("ck-learner1", "ck-learner2", "ck-learner3")
+SECTION = "cooperation_networking"
+PROXY = REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+BIN = Path(sys.executable).parent
+
+
+RUNUSER = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
+
+
+def _run_as(user: str, *command: str, env: dict | None = None, check: bool = True):
+    return subprocess.run([RUNUSER, "-u", user, "--", *command], capture_output=True, text=True,
+                          env=env, check=check, timeout=600)
+
+
+def _http(method: str, url: str, token: str, data: dict | None = None, form: dict | None = None):
+    body, headers = None, {"Authorization": f"token {token}"}
+    if data is not None:
+        body, headers["Content-Type"] = json.dumps(data).encode(), "application/json"
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            text = response.read().decode()
+            return response.status, (json.loads(text) if text.strip().startswith(("{", "[")) else text)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def traversable():
+    """Let the test accounts reach the interpreter and the repository (o+x on their folders), then restore.
+
+    A real installation puts Python and coursekit where every account can run them; here they may live
+    under /root (pyenv), which other accounts cannot enter.
+    """
+    changed = []
+    targets = {Path(os.path.realpath(sys.executable)), Path(sys.executable), REPO}
+    for target in targets:
+        for folder in [*reversed(target.parents), target]:
+            if folder.is_dir() and not folder.stat().st_mode & 0o001:
+                changed.append((folder, folder.stat().st_mode))
+                folder.chmod(folder.stat().st_mode | 0o001)
+    try:
+        yield
+    finally:
+        for folder, mode in reversed(changed):
+            folder.chmod(mode & 0o7777)
+
+
+@pytest.fixture(scope="module")
+def centre(traversable):
+    if os.geteuid() != 0:
+        pytest.fail("make test-hub creates system accounts: run it as root (CI does)")
+    assert postgres_bin(), "apt-get install -y postgresql"
+    assert PROXY.exists(), "configurable-http-proxy is missing: make test-hub installs it with npm"
+    base = Path("/srv/coursekit-hub-test")
+    shutil.rmtree(base, ignore_errors=True)
+    (base / "home").mkdir(parents=True)
+    base.chmod(0o755)
+    (base / "home").chmod(0o755)
+    for user in (TRAINER, *LEARNERS):
+        subprocess.run(["userdel", "-r", user], capture_output=True)
+        subprocess.run(["useradd", "-m", "-d", str(base / "home" / user), "-s", "/bin/bash", user], check=True)
+        (base / "home" / user).chmod(0o700)
+    exchange = base / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o1777)
+    trainer_home = base / "home" / TRAINER
+    project = trainer_home / "course-project"
+    for name in ("course", "source", "release"):
+        shutil.copytree(REPO / name, project / name)
+    (project / "grader").mkdir()
+    subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINER}", str(project)], check=True)
+
+    with running_postgres(password=secrets.token_hex(8)) as server:
+        trainer_password = secrets.token_hex(8)
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f"CREATE ROLE \"{TRAINER}\" LOGIN PASSWORD '{trainer_password}'"))
+            conn.execute(text(f'CREATE DATABASE gradebook OWNER "{TRAINER}"'))
+        engine.dispose()
+        port = server.rsplit(":", 1)[1]
+        db_url = f"postgresql+psycopg2://{TRAINER}:{trainer_password}@127.0.0.1:{port}/gradebook"
+        trainer_env = {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(trainer_home),
+                       "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_DB_URL": db_url}
+
+        hub_port, admin_token, state = _free_port(), secrets.token_hex(16), base / "hub"
+        state.mkdir()
+        hub_env = {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", "COURSEKIT_HUB_URL": f"http://127.0.0.1:{hub_port}",
+                   "COURSEKIT_HUB_STATE": str(state), "COURSEKIT_LEARNERS": ",".join(LEARNERS),
+                   "COURSEKIT_TRAINERS": TRAINER, "COURSEKIT_PASSWORD": secrets.token_hex(8),
+                   "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_PROXY": str(PROXY),
+                   "COURSEKIT_FORMGRADER_PORT": "0", "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
+                   "COURSEKIT_HUB_API_PORT": str(_free_port())}
+        log = (base / "hub.log").open("w")
+        hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py"),
+                                f"--JupyterHub.hub_bind_url=http://127.0.0.1:{hub_env['COURSEKIT_HUB_API_PORT']}",
+                                "--ConfigurableHTTPProxy.api_url=http://127.0.0.1:" + str(_free_port())],
+                               cwd=state, env=hub_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{hub_port}"
+        try:
+            _wait(lambda: _http("GET", f"{url}/hub/api/", admin_token)[0] == 200, 90, "the hub did not start")
+            yield {"url": url, "token": admin_token, "project": project, "exchange": exchange, "db_url": db_url,
+                   "trainer_env": trainer_env, "base": base, "server": server}
+        finally:
+            for learner in LEARNERS:
+                _http("DELETE", f"{url}/hub/api/users/{learner}/server", admin_token)
+            os.killpg(hub.pid, 15)
+            hub.wait(timeout=30)
+            log.close()
+            artifacts = REPO / "artifacts" / "hub"
+            artifacts.mkdir(parents=True, exist_ok=True)
+            shutil.copy(base / "hub.log", artifacts / "hub.log")
+            subprocess.run(["pkill", "-u", ",".join((TRAINER, *LEARNERS))], capture_output=True)
+            time.sleep(1)
+            for user in (TRAINER, *LEARNERS):
+                subprocess.run(["userdel", "-r", user], capture_output=True)
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(condition, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(message)
+
+
+def _coursekit(centre, *args: str):
+    done = _run_as(TRAINER, str(BIN / "coursekit"), "--root", str(centre["project"]), *args,
+                   env=centre["trainer_env"], check=False)
+    assert done.returncode == 0, f"coursekit {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def _start_server(centre, learner: str) -> str:
+    url, admin = centre["url"], centre["token"]
+    status, body = _http("POST", f"{url}/hub/api/users/{learner}/server", admin)
+    assert status in (201, 202), body
+    _wait(lambda: _http("GET", f"{url}/hub/api/users/{learner}", admin)[1]["servers"].get("", {}).get("ready"),
+          120, f"the server of {learner} did not start")
+    status, body = _http("POST", f"{url}/hub/api/users/{learner}/tokens", admin, data={"note": "test"})
+    assert status == 201, body
+    return body["token"]
+
+
+def _answers(section, right: bool | None) -> dict:
+    answers = {}
+    for i, q in enumerate(section.quiz.questions):
+        if right is None and i % 2:
+            continue
+        if right is False:
+            answers[q.id] = next(o.id for o in q.options if o.id != q.answer) if q.type == "single_choice" else None
+            continue
+        answers[q.id] = q.answer[0] if q.type == "short_answer" else q.answer
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def test_training_centre_round_trip(centre):
+    url = centre["url"]
+    released = _coursekit(centre, "release", "--exchange", "--db-url", centre["db_url"])
+    assert "released cooperation_networking to the exchange" in released.stdout, released.stderr
+    course = load_course(centre["project"] / "course")
+    section = course.section(SECTION)
+    plans = dict(zip(LEARNERS, (True, False, None), strict=True))
+    tokens = {}
+    for learner, plan in plans.items():
+        token = tokens[learner] = _start_server(centre, learner)
+        base = f"{url}/user/{learner}"
+        status, body = _http("POST", f"{base}/assignments/fetch", token,
+                             form={"course_id": course.id, "assignment_id": SECTION})
+        assert status == 200 and body.get("success"), body
+        folder = f"{course.id}/{SECTION}"  # nbgrader fetches into <course>/<section> (path_includes_course)
+        status, spec_file = _http("GET", f"{base}/api/contents/{folder}/quiz.json?content=1&format=text", token)
+        assert status == 200, spec_file
+        public = json.loads(spec_file["content"])
+        document = {
+            "schema": "coursekit.responses/1", "learner": learner, "section": SECTION,
+            "spec_hash": spec_hash(public),
+            "attempts": [{"number": 1, "started_at": "2026-11-24T09:00:00", "submitted_at": "2026-11-24T09:10:00",
+                          "answers": _answers(section, plan)}],
+            "in_progress": {"answers": {}},
+        }
+        assert _http("PUT", f"{base}/api/contents/{folder}/responses", token, data={"type": "directory"})[0] in (
+            200, 201)
+        status, body = _http("PUT", f"{base}/api/contents/{folder}/responses/{SECTION}.json", token,
+                             data={"type": "file", "format": "text", "content": json.dumps(document)})
+        assert status in (200, 201), body
+        status, body = _http("POST", f"{base}/assignments/submit", token,
+                             form={"course_id": course.id, "assignment_id": SECTION})
+        assert status == 200 and body.get("success"), body
+
+    # learners cannot reach each other's servers through the hub
+    status, _ = _http("GET", f"{url}/user/{LEARNERS[1]}/api/contents/{course.id}", tokens[LEARNERS[0]])
+    assert status in (403, 404)
+
+    collected = _coursekit(centre, "collect", "--db-url", centre["db_url"])
+    assert f"{SECTION}: 3 submissions" in collected.stdout, collected.stdout + collected.stderr
+    graded = _coursekit(centre, "autograde", "--db-url", centre["db_url"], "--jobs", "2", "--quiet")
+    assert "graded: 3" in graded.stdout, graded.stdout + graded.stderr
+    _coursekit(centre, "report", "--db-url", centre["db_url"])
+    import pandas as pd
+
+    grades = pd.read_csv(centre["project"] / "grader" / "reports" / "grades.csv").set_index(["learner", "section"])
+    full = section.quiz.max_points
+    assert grades.loc[(LEARNERS[0], SECTION), "quiz_score"] == full
+    assert grades.loc[(LEARNERS[1], SECTION), "quiz_score"] == 0
+    half = sum(q.points for i, q in enumerate(section.quiz.questions) if i % 2 == 0)
+    assert grades.loc[(LEARNERS[2], SECTION), "quiz_score"] == half
+    assert (grades.xs("networks_consortia", level="section")["status"] == "not submitted").all()
+
+    # what learners must not read: the trainer's sources and gradebook, other learners' submissions
+    intruder = LEARNERS[0]
+    source = centre["project"] / "source" / SECTION / f"{SECTION}.ipynb"
+    assert _run_as(intruder, "cat", str(source), check=False).returncode != 0
+    inbound = centre["exchange"] / course.id / "inbound"
+    listing = _run_as(intruder, "ls", str(inbound), check=False)
+    assert listing.returncode != 0 and "Permission denied" in listing.stderr
+    # nbgrader's exchange design: a submission sits under a name with 72 random bits in a folder
+    # nobody but the trainer can list, so another learner cannot find it
+    search = _run_as(intruder, "find", str(centre["exchange"]), check=False)
+    assert LEARNERS[1] not in search.stdout and "Permission denied" in search.stderr
+    probe = ("import sqlalchemy, sys; sqlalchemy.create_engine(sys.argv[1]).connect()")
+    no_password = centre["db_url"].replace(centre["db_url"].split("@")[0].split("//")[1], TRAINER)
+    denied = _run_as(intruder, str(BIN / "python"), "-c", probe, no_password, check=False)
+    assert denied.returncode != 0 and "password" in denied.stderr.lower()
+
+
+def test_fifty_learners_submit_at_once(centre):
+    """Load: 50 learners submit to the exchange in parallel; all are collected and graded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grading_support import answers, attempt, write_submission
+
+    from coursekit.paths import ProjectPaths
+
+    course = load_course(centre["project"] / "course")
+    section = course.section(SECTION)
+    home = ProjectPaths(centre["base"] / "load")
+    names = [f"load{n:02d}" for n in range(50)]
+    folders = [write_submission(home, course, section, name, [attempt(1, answers(section, None))],
+                                release_root=centre["project"] / "release") for name in names]
+    script = ("import sys; from pathlib import Path; from coursekit.authoring.course import load_course;"
+              "from coursekit.grading.exchange import submit_as; from coursekit.paths import ProjectPaths;"
+              "root = Path(sys.argv[1]); course = load_course(root / 'course');"
+              "submit_as(course, ProjectPaths(root), sys.argv[2], Path(sys.argv[3]), sys.argv[4])")
+    env = {**os.environ, "COURSEKIT_EXCHANGE": str(centre["exchange"])}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(lambda pair: subprocess.run(
+            [sys.executable, "-c", script, str(centre["project"]), pair[0], str(pair[1].parent), SECTION],
+            capture_output=True, text=True, env=env), zip(names, folders, strict=True)))
+    sent = sum(r.returncode == 0 for r in results)
+    collected = _coursekit(centre, "collect", "--db-url", centre["db_url"])
+    received = sum(1 for p in (centre["project"] / "grader" / "submitted").glob(f"load*/{SECTION}"))
+    graded_run = _coursekit(centre, "autograde", "--db-url", centre["db_url"], "--jobs", "2", "--quiet")
+    graded = int(graded_run.stdout.split("graded:")[1].split()[0])
+    seconds = time.perf_counter() - started
+    print(f"load test: sent {sent}, received {received}, graded {graded} in {seconds:.1f} s")
+    assert sent == received == graded == 50, (collected.stdout, graded_run.stdout, [r.stderr for r in results])
