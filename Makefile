@@ -29,7 +29,7 @@ check: venv  ## fail when source/ or release/ drift from course/, or release/ le
 	$(BIN)/coursekit release --check
 
 lint: venv
-	$(BIN)/ruff check coursekit tests benchmarks
+	$(BIN)/ruff check coursekit tests benchmarks deploy
 
 test: venv lint check  ## lint, drift/leak checks, unit, integration, nbval, browser
 	$(BIN)/python -m pytest -m "not hub" --nbval-lax release/ tests/
