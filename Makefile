@@ -40,7 +40,7 @@ $(HUB_PROXY):
 	npm install --no-audit --no-fund --prefix .hub configurable-http-proxy@5
 
 test-hub: venv $(HUB_PROXY)  ## JupyterHub + PostgreSQL + system accounts, for real (root; cleans up after itself)
-	$(BIN)/python -m pip install --quiet "jupyterhub>=5,<6"
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	$(BIN)/python -m pytest -m hub tests/hub
 
 test-fast: venv  ## unit tests only
