@@ -149,7 +149,8 @@ def centre(traversable):
             artifacts = REPO / "artifacts" / "hub"
             artifacts.mkdir(parents=True, exist_ok=True)
             shutil.copy(base / "hub.log", artifacts / "hub.log")
-            subprocess.run(["pkill", "-u", ",".join((TRAINER, *LEARNERS))], capture_output=True)
+            if shutil.which("pkill"):
+                subprocess.run(["pkill", "-u", ",".join((TRAINER, *LEARNERS))], capture_output=True)
             time.sleep(1)
             for user in (TRAINER, *LEARNERS):
                 subprocess.run(["userdel", "-r", user], capture_output=True)
