@@ -9,7 +9,7 @@ whose callback writes a counter to a file with one ``write_text`` (no
 validation, no fsync). Prints medians, p90 and the ratio to the baseline;
 target: median < 200 ms.
 
-    python benchmarks/quiz_submit.py [--clicks 20]
+    python benchmarks/quiz_latency.py [--clicks 20]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "tests" / "lab"))
 
 from lab_driver import (  # noqa: E402
     CHROMIUM,
