@@ -20,7 +20,7 @@ c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.source_directory = str(HERE.parent / "source")
 c.CourseDirectory.release_directory = str(HERE.parent / "release")
 c.CourseDirectory.db_url = os.environ.get("COURSEKIT_DB_URL", f"sqlite:///{HERE / 'gradebook.db'}")
-c.CourseDirectory.db_assignments = [{"name": section} for section in COURSE["sections"]]
+# The sections (course/course.yml) become nbgrader assignments when `coursekit release` runs.
 
 # The exchange (where learners fetch and submit); a trainer can move it.
 c.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE", str(HERE / "exchange"))
