@@ -56,7 +56,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/autograde.py
 	$(BIN)/python benchmarks/cohort.py
-	$(BIN)/python benchmarks/quiz_latency.py
+	$(BIN)/python benchmarks/quiz_submit.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \

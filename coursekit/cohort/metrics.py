@@ -1,191 +1,442 @@
-"""Moodle's quiz statistics, in pandas/numpy (no Jupyter, no SQL).
+"""Moodle's quiz statistics in pandas/numpy (no Jupyter, no SQL).
 
-Definitions follow Moodle's "Quiz statistics calculations". For a section with
-items i = 1..k, learner scores x_i, item maximum m_i, test total T = Σ x_i and
-maximum M = Σ m_i; SDs and variances are sample ones (n - 1), as in Moodle:
+Definitions follow Moodle's "Quiz statistics calculations". A section has items
+i = 1..k; a learner scores x_i on item i (maximum m_i), totals T = Σ x_i out of
+M = Σ m_i. There are n learners. Every variance, SD and covariance is the
+*sample* one (divisor n - 1), as in Moodle.
 
-* mean, median, SD of T in percent of M; skewness
-  ``n / ((n-1)(n-2)) Σ ((T - T̄)/s)³``; excess kurtosis
-  ``n(n+1) / ((n-1)(n-2)(n-3)) Σ ((T - T̄)/s)⁴ - 3(n-1)² / ((n-2)(n-3))``;
-* Cronbach's alpha (Moodle's coefficient of internal consistency)
-  ``k/(k-1) (1 - Σ var(x_i) / var(T))``; error ratio ``100 √(1 - alpha)``;
-  standard error ``SD × √(1 - alpha)`` (percent of M);
-* facility index ``100 mean(x_i) / m_i``; item SD in percent of m_i;
-* discrimination index ``100 r(x_i, T - x_i)`` (the item against the rest of the
-  test); discriminative efficiency ``100 cov(x_i, T - x_i) / cov_max``, where
-  ``cov_max`` is the covariance of both sorted (the most the data allow).
+Section (test) statistics
+    mean, median and SD of T, in percent of M;
+    skewness ``n / ((n-1)(n-2)) · Σ z³`` and excess kurtosis
+    ``n(n+1) / ((n-1)(n-2)(n-3)) · Σ z⁴ - 3(n-1)² / ((n-2)(n-3))`` with
+    ``z = (T - mean) / SD`` (Moodle's k3/k2^1.5 and k4/k2², written out);
+    Cronbach's alpha, Moodle's coefficient of internal consistency,
+    ``k/(k-1) · (1 - Σ var(x_i) / var(T))`` (a fraction; Moodle prints it ×100);
+    error ratio ``100 √(1 - alpha)`` (percent of the spread that is noise);
+    standard error ``SD · √(1 - alpha)`` (percent of M, like the SD).
 
-Degenerate cases (one learner, no variance, fewer than two items) give NaN and
-a ``reason``, never an exception or a numpy warning. Missing scores (NaN:
-question not answered) count as 0 in totals and are reported in ``answered``.
+Item statistics
+    facility index ``100 · mean(x_i) / m_i``; SD ``100 · sd(x_i) / m_i``;
+    discrimination index ``100 · r(x_i, R_i)``, the Pearson correlation of the
+    item with the rest of the test ``R_i = T - x_i``;
+    discriminative efficiency ``100 · cov(x_i, R_i) / cov(sort(x_i), sort(R_i))``:
+    the covariance against the largest the two score distributions allow
+    (both sorted the same way).
+
+Missing scores (NaN: question not answered, or no row at all) count as 0 in
+every statistic, like an unanswered question in Moodle, and are counted in the
+``answered`` column. Degenerate cases (one learner, no variance, fewer than two
+items, a zero maximum) give NaN and say why in a ``reason`` column; they never
+raise and never emit numpy warnings. Values within ``1e-9`` (relative) of each
+other count as equal, so rounding noise in float scores is not read as variance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-ITEM_COLUMNS = ["section", "item", "n", "answered", "max_score", "facility", "sd", "discrimination_index",
-                "discriminative_efficiency", "flags", "reason"]
+ITEM_SCORE_COLUMNS = ["learner", "section", "item", "score", "max_score"]
 SECTION_COLUMNS = ["section", "n", "items", "max_points", "mean", "median", "sd", "skewness", "kurtosis",
                    "cronbach_alpha", "error_ratio", "standard_error", "reason"]
+ITEM_COLUMNS = ["section", "item", "n", "answered", "max_score", "facility", "sd", "discrimination_index",
+                "discriminative_efficiency", "flags", "reason"]
 DISTRACTOR_COLUMNS = ["section", "item", "option", "picked_top", "picked_bottom", "n_top", "n_bottom", "share_top",
-                      "share_bottom", "share_all"]
+                      "share_bottom", "share_all", "note"]
+
+_NAN = float("nan")
+_RELATIVE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One section's scores as arrays: ``values`` is learners × items, missing = 0."""
+
+    learners: pd.Index
+    items: pd.Index
+    values: np.ndarray
+    maxima: np.ndarray
+    answered: np.ndarray
+
+
+def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}; it needs {', '.join(columns)}")
+
+
+def _constant(values: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """Whether all values (along ``axis``) are equal, up to float rounding."""
+    if values.size == 0:
+        return np.ones(values.shape[1] if axis == 0 else (), dtype=bool)
+    spread = values.max(axis=axis) - values.min(axis=axis)
+    scale = np.maximum(1.0, np.abs(values).max(axis=axis))
+    return spread <= _RELATIVE_TOLERANCE * scale
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
+
+
+def _sections(items: pd.DataFrame) -> Iterator[tuple[object, _Section]]:
+    """Each section (sorted) with its arrays; strings are factorized once for all sections."""
+    _require(items, ITEM_SCORE_COLUMNS, "item scores")
+    section_codes, sections = _codes(items["section"])
+    learner_codes, learners = _codes(items["learner"])
+    item_codes, names = _codes(items["item"])
+    scores = pd.to_numeric(items["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    maxima = pd.to_numeric(items["max_score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    keep = np.flatnonzero((section_codes >= 0) & (learner_codes >= 0) & (item_codes >= 0))
+    order = keep[np.argsort(section_codes[keep], kind="stable")]
+    bounds = np.searchsorted(section_codes[order], np.arange(len(sections) + 1))
+    for s, section in enumerate(sections):
+        rows = order[bounds[s]:bounds[s + 1]]
+        if len(rows):
+            yield section, _section_arrays(learner_codes[rows], item_codes[rows], scores[rows], maxima[rows],
+                                           learners, names)
+
+
+def _section_arrays(learner_codes: np.ndarray, item_codes: np.ndarray, scores: np.ndarray, maxima: np.ndarray,
+                    learners: pd.Index, names: pd.Index) -> _Section:
+    learner_ids, learner_codes = np.unique(learner_codes, return_inverse=True)
+    item_ids, item_codes = np.unique(item_codes, return_inverse=True)
+    n, k = len(learner_ids), len(item_ids)
+    present = ~np.isnan(scores)
+    flat = learner_codes * k + item_codes
+    values = np.bincount(flat, weights=np.where(present, scores, 0.0), minlength=n * k).reshape(n, k)
+    answered = (np.bincount(flat[present], minlength=n * k).reshape(n, k) > 0).sum(axis=0)
+    item_max = np.full(k, -np.inf)
+    np.maximum.at(item_max, item_codes, np.where(np.isnan(maxima), -np.inf, maxima))
+    item_max[item_max == -np.inf] = np.nan  # no max_score given for the item
+    return _Section(pd.Index(learners[learner_ids], name="learner"), pd.Index(names[item_ids], name="item"),
+                    values, item_max, answered)
 
 
 def item_matrix(items: pd.DataFrame, section: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Learners × items score matrix of one section (missing = 0) and each item's maximum."""
-    part = items[items["section"] == section]
-    matrix = part.pivot_table(index="learner", columns="item", values="score", aggfunc="sum", fill_value=0.0,
-                              dropna=False)
-    matrix = matrix.fillna(0.0).astype(float)
-    maxima = part.groupby("item")["max_score"].max().reindex(matrix.columns).astype(float)
-    return matrix, maxima
+    """Score matrix of one section, and each item's maximum.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Item scores: ``learner, section, item, score, max_score``, one row per
+        learner × section × item; ``score`` NaN means not answered.
+    section : str
+        The section to take.
+
+    Returns
+    -------
+    matrix : pandas.DataFrame
+        Learners (index, sorted) × items (columns, sorted), float scores; a
+        missing score or a missing row is 0.
+    maxima : pandas.Series
+        The maximum score of each item (the largest ``max_score`` seen), indexed
+        like ``matrix.columns``.
+
+    Notes
+    -----
+    Duplicate rows of one learner × item are summed. An unknown section gives
+    an empty matrix.
+    """
+    _require(items, ITEM_SCORE_COLUMNS, "item scores")
+    arrays = next((a for _, a in _sections(items[items["section"] == section])), None)
+    if arrays is None:  # no such section: an empty matrix
+        names = pd.Index([], name="item")
+        matrix = pd.DataFrame(index=pd.Index([], name="learner"), columns=names, dtype=float)
+        return matrix, pd.Series(index=names, dtype=float, name="max_score")
+    matrix = pd.DataFrame(arrays.values, index=arrays.learners, columns=arrays.items)
+    return matrix, pd.Series(arrays.maxima, index=arrays.items, name="max_score")
+
+
+def _alpha(values: np.ndarray) -> float:
+    n, k = values.shape
+    if k < 2 or n < 2:
+        return _NAN
+    totals = values.sum(axis=1)
+    if _constant(totals):
+        return _NAN
+    return float(k / (k - 1) * (1.0 - values.var(axis=0, ddof=1).sum() / totals.var(ddof=1)))
 
 
 def cronbach_alpha(matrix: pd.DataFrame) -> float:
-    """Cronbach's alpha of a learners × items matrix (NaN with < 2 items, < 2 learners or no variance)."""
-    n, k = matrix.shape
-    if k < 2 or n < 2:
-        return float("nan")
-    total_var = matrix.sum(axis=1).var(ddof=1)
-    if not total_var > 0:
-        return float("nan")
-    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var))
+    """Cronbach's alpha (Moodle's coefficient of internal consistency) of a score matrix.
+
+    ``k/(k-1) · (1 - Σ var(item) / var(total))`` with sample variances.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Learners × items scores; NaN counts as 0.
+
+    Returns
+    -------
+    float
+        Alpha as a fraction (at most 1, possibly negative); NaN with fewer than
+        2 items, fewer than 2 learners or no variance in the totals.
+    """
+    values = matrix.to_numpy(dtype=float, na_value=np.nan)
+    return _alpha(np.nan_to_num(values, nan=0.0))
 
 
-def _moments(totals: np.ndarray) -> tuple[float, float]:
+def _percent_factor(max_points: float) -> float:
+    return 100.0 / max_points if max_points > 0 else _NAN
+
+
+def _shape(totals: np.ndarray) -> tuple[float, float]:
+    """Sample skewness and excess kurtosis (caller guarantees n >= 3 and non-zero variance)."""
     n = len(totals)
-    s = totals.std(ddof=1) if n > 1 else 0.0
-    if n < 3 or s == 0:
-        return float("nan"), float("nan")
-    z = (totals - totals.mean()) / s
-    skew = n / ((n - 1) * (n - 2)) * float((z**3).sum())
+    z = (totals - totals.mean()) / totals.std(ddof=1)
+    skewness = n / ((n - 1) * (n - 2)) * float((z**3).sum())
     if n < 4:
-        return skew, float("nan")
-    kurt = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * float((z**4).sum()) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
-    return skew, kurt
+        return skewness, _NAN
+    kurtosis = (n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * float((z**4).sum())
+                - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    return skewness, kurtosis
+
+
+def _one_section(section: object, arrays: _Section) -> dict[str, object]:
+    values = arrays.values
+    n, k = values.shape
+    totals = values.sum(axis=1)
+    max_points = float(arrays.maxima.sum())
+    pct = _percent_factor(max_points)
+    reasons = []
+    sd = skewness = kurtosis = _NAN
+    if n < 2:
+        reasons.append("fewer than 2 learners")
+    elif _constant(totals):
+        sd = 0.0
+        reasons.append("zero variance in totals")
+    else:
+        sd = float(totals.std(ddof=1))
+        if n < 3:
+            reasons.append("fewer than 3 learners: no skewness or kurtosis")
+        else:
+            skewness, kurtosis = _shape(totals)
+            if n < 4:
+                reasons.append("fewer than 4 learners: no kurtosis")
+    if k < 2:
+        reasons.append("fewer than 2 items")
+    if not max_points > 0:
+        reasons.append("maximum points not positive: no percentages")
+    alpha = _alpha(values)
+    noise = float(np.sqrt(max(0.0, 1.0 - alpha))) if not np.isnan(alpha) else _NAN
+    return {
+        "section": section, "n": n, "items": k, "max_points": max_points,
+        "mean": float(totals.mean()) * pct if n else _NAN,
+        "median": float(np.median(totals)) * pct if n else _NAN,
+        "sd": sd * pct, "skewness": skewness, "kurtosis": kurtosis, "cronbach_alpha": alpha,
+        "error_ratio": 100.0 * noise, "standard_error": sd * pct * noise,
+        "reason": "; ".join(reasons),
+    }
 
 
 def section_stats(items: pd.DataFrame) -> pd.DataFrame:
-    """One row per section: n, mean/median/SD (% of max), skewness, kurtosis, alpha, error ratio, SE."""
-    rows = []
-    for section in sorted(items["section"].unique()):
-        matrix, maxima = item_matrix(items, section)
-        n, k = matrix.shape
-        max_points = float(maxima.sum())
-        totals = matrix.sum(axis=1).to_numpy()
-        reasons = []
-        sd = float(totals.std(ddof=1)) if n > 1 else float("nan")
-        if n < 2:
-            reasons.append("fewer than 2 learners")
-        elif sd == 0:
-            reasons.append("zero variance in totals")
-        if k < 2:
-            reasons.append("fewer than 2 items")
-        skew, kurt = _moments(totals)
-        alpha = cronbach_alpha(matrix)
-        pct = 100.0 / max_points if max_points > 0 else float("nan")
-        error_ratio = 100 * float(np.sqrt(1 - alpha)) if 1 - alpha >= 0 else float("nan")
-        rows.append({
-            "section": section, "n": n, "items": k, "max_points": max_points,
-            "mean": float(totals.mean()) * pct if n else float("nan"),
-            "median": float(np.median(totals)) * pct if n else float("nan"),
-            "sd": sd * pct, "skewness": skew, "kurtosis": kurt, "cronbach_alpha": alpha,
-            "error_ratio": error_ratio, "standard_error": sd * pct * error_ratio / 100,
-            "reason": "; ".join(reasons),
-        })
+    """Moodle's quiz-level statistics, one row per section.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Item scores: ``learner, section, item, score, max_score`` (see
+        :func:`item_matrix`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by section, columns: ``section``; ``n`` (learners); ``items``;
+        ``max_points`` (Σ item maxima); ``mean``, ``median``, ``sd`` of the
+        totals in percent of ``max_points``; ``skewness``, ``kurtosis`` (excess);
+        ``cronbach_alpha`` (fraction); ``error_ratio`` (percent);
+        ``standard_error`` (percent of ``max_points``); ``reason`` (empty when
+        everything was computed, else why some values are NaN, ``; ``-joined:
+        "fewer than 2 learners", "zero variance in totals", "fewer than 3
+        learners: no skewness or kurtosis", "fewer than 4 learners: no
+        kurtosis", "fewer than 2 items", "maximum points not positive: no
+        percentages").
+    """
+    rows = [_one_section(section, arrays) for section, arrays in _sections(items)]
     return pd.DataFrame(rows, columns=SECTION_COLUMNS)
 
 
-def _max_covariance(x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.cov(np.sort(x), np.sort(y), ddof=1)[0, 1])
-
-
-def _flags(facility: float, di: float, too_easy: float, too_hard: float, weak: float) -> str:
+def _flags(facility: float, discrimination: float, too_easy: float, too_hard: float, weak: float) -> str:
     flags = []
     if facility > too_easy:
         flags.append("too easy")
     if facility < too_hard:
         flags.append("too hard")
-    if di < 0:
+    if discrimination < 0:
         flags.append("negative discrimination")
-    elif di < weak:
+    elif discrimination < weak:
         flags.append("weak discrimination")
     return ", ".join(flags)
 
 
+def _item_reason(n: int, k: int, answered: int, constant_item: bool, constant_rest: bool, maximum: float) -> str:
+    reasons = []
+    if n < 2:
+        reasons.append("fewer than 2 learners")
+    elif answered == 0:
+        reasons.append("not answered by anyone")
+    elif constant_item:
+        reasons.append("zero variance")
+    elif k < 2:
+        reasons.append("fewer than 2 items")
+    elif constant_rest:
+        reasons.append("zero variance in the rest of the test")
+    if not maximum > 0:
+        reasons.append("max_score not positive: no facility")
+    return "; ".join(reasons)
+
+
+def _section_items(section: object, arrays: _Section, too_easy: float, too_hard: float,
+                   weak: float) -> pd.DataFrame:
+    values, maxima = arrays.values, arrays.maxima
+    n, k = values.shape
+    rest = values.sum(axis=1, keepdims=True) - values
+    constant_item, constant_rest = _constant(values, axis=0), _constant(rest, axis=0)
+    scale = np.where(maxima > 0, 100.0 / np.where(maxima > 0, maxima, 1.0), np.nan)
+    facility = values.mean(axis=0) * scale
+    sd = np.full(k, np.nan)
+    discrimination = np.full(k, np.nan)
+    efficiency = np.full(k, np.nan)
+    if n >= 2:
+        sd = np.where(constant_item, 0.0, values.std(axis=0, ddof=1)) * scale
+        ok = ~constant_item & ~constant_rest & (arrays.answered > 0) & (k >= 2)
+        x, r = values[:, ok], rest[:, ok]
+        xc, rc = x - x.mean(axis=0), r - r.mean(axis=0)
+        sxy = (xc * rc).sum(axis=0)
+        sxx, syy = (xc * xc).sum(axis=0), (rc * rc).sum(axis=0)
+        # Rearrangement inequality: sorted-with-sorted is the largest attainable co-deviation (> 0 here).
+        best = ((np.sort(x, axis=0) - x.mean(axis=0)) * (np.sort(r, axis=0) - r.mean(axis=0))).sum(axis=0)
+        discrimination[ok] = 100.0 * sxy / np.sqrt(sxx * syy)
+        efficiency[ok] = 100.0 * sxy / best
+    reasons = [_item_reason(n, k, int(arrays.answered[j]), bool(constant_item[j]), bool(constant_rest[j]),
+                            float(maxima[j])) for j in range(k)]
+    flags = [_flags(float(facility[j]), float(discrimination[j]), too_easy, too_hard, weak) for j in range(k)]
+    return pd.DataFrame({
+        "section": [section] * k, "item": arrays.items.to_numpy(), "n": n,
+        "answered": arrays.answered.astype(int), "max_score": maxima, "facility": facility, "sd": sd,
+        "discrimination_index": discrimination, "discriminative_efficiency": efficiency,
+        "flags": flags, "reason": reasons,
+    }, columns=ITEM_COLUMNS)
+
+
 def item_stats(items: pd.DataFrame, too_easy: float = 90.0, too_hard: float = 20.0,
                weak_discrimination: float = 20.0) -> pd.DataFrame:
-    """One row per section × item: facility, SD, discrimination index and efficiency, flags, reason."""
-    rows = []
-    answered = items.dropna(subset=["score"]).groupby(["section", "item"]).size()
-    for section in sorted(items["section"].unique()):
-        matrix, maxima = item_matrix(items, section)
-        totals = matrix.sum(axis=1).to_numpy()
-        n = len(matrix)
-        for item in matrix.columns:
-            x = matrix[item].to_numpy()
-            rest = totals - x
-            m = maxima[item]
-            facility = 100 * float(x.mean()) / m if n and m > 0 else float("nan")
-            sd = 100 * float(x.std(ddof=1)) / m if n > 1 and m > 0 else float("nan")
-            di = de = float("nan")
-            reason = ""
-            if n < 2:
-                reason = "fewer than 2 learners"
-            elif x.std() == 0:
-                reason = "zero variance"
-            elif rest.std() == 0:
-                reason = "zero variance in the rest of the test"
-            else:
-                di = 100 * float(np.corrcoef(x, rest)[0, 1])
-                cov_max = _max_covariance(x, rest)
-                de = 100 * float(np.cov(x, rest, ddof=1)[0, 1]) / cov_max if cov_max > 0 else float("nan")
-            flags = _flags(facility, di, too_easy, too_hard, weak_discrimination) if not reason else (
-                _flags(facility, 0.0, too_easy, too_hard, -np.inf))
-            rows.append({
-                "section": section, "item": item, "n": n, "answered": int(answered.get((section, item), 0)),
-                "max_score": m, "facility": facility, "sd": sd, "discrimination_index": di,
-                "discriminative_efficiency": de, "flags": flags, "reason": reason,
-            })
-    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    """Moodle's per-question statistics, one row per section × item.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Item scores: ``learner, section, item, score, max_score`` (see
+        :func:`item_matrix`).
+    too_easy : float
+        Flag "too easy" when the facility index is above this (percent).
+    too_hard : float
+        Flag "too hard" when the facility index is below this (percent).
+    weak_discrimination : float
+        Flag "weak discrimination" when 0 <= discrimination index < this;
+        a negative index is flagged "negative discrimination" (likely a
+        mis-keyed or misleading question).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by section and item, columns: ``section``, ``item``, ``n``
+        (learners in the section), ``answered`` (learners with a non-missing
+        score), ``max_score``, ``facility`` (percent), ``sd`` (percent of
+        ``max_score``), ``discrimination_index`` (100 × correlation with the rest
+        of the test), ``discriminative_efficiency`` (percent), ``flags``
+        (``, ``-joined, empty when none) and ``reason`` (empty, or why values are
+        NaN: "fewer than 2 learners", "not answered by anyone", "zero
+        variance", "fewer than 2 items", "zero variance in the rest of the
+        test", "max_score not positive: no facility"). A NaN index raises no
+        discrimination flag.
+    """
+    frames = [_section_items(section, arrays, too_easy, too_hard, weak_discrimination)
+              for section, arrays in _sections(items)]
+    if not frames:
+        return pd.DataFrame(columns=ITEM_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _thirds(totals: pd.DataFrame) -> pd.DataFrame:
-    """Label each learner of each section top / middle / bottom third by total (ties by learner id)."""
-    ranked = totals.sort_values(["section", "total", "learner"], ascending=[True, False, True]).copy()
-    ranked["rank"] = ranked.groupby("section").cumcount()
-    size = ranked.groupby("section")["learner"].transform("size")
+    """Each learner's group per section, ``top``, ``middle`` or ``bottom``, and the section's note."""
+    ranked = (totals.drop_duplicates(["section", "learner"])
+              .sort_values(["section", "total", "learner"], ascending=[True, False, True], na_position="last",
+                           kind="mergesort"))
+    rank = ranked.groupby("section", sort=False, observed=True).cumcount().to_numpy()
+    size = ranked.groupby("section", sort=False, observed=True)["learner"].transform("size").to_numpy()
     third = np.maximum(size // 3, 1)
-    ranked["group"] = np.where(ranked["rank"] < third, "top",
-                               np.where(ranked["rank"] >= size - third, "bottom", "middle"))
-    return ranked[["learner", "section", "group"]]
+    group = np.where(rank < third, "top", np.where(rank >= np.maximum(size - third, 1), "bottom", "middle"))
+    note = np.select([size == 1, size == 2], ["1 learner: top only, no bottom group",
+                                              "2 learners: one in the top, one in the bottom group"], "")
+    return pd.DataFrame({"learner": ranked["learner"].to_numpy(), "section": ranked["section"].to_numpy(),
+                         "group": group, "note": note})
 
 
 def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """How often each option was picked by the top and the bottom third of learners, per item."""
+    """Which options the top and bottom third of each section picked, per item.
+
+    Learners are ranked per section by ``total`` (highest first, NaN last, ties
+    by learner id); the first ``n // 3`` are the top third, the last ``n // 3``
+    the bottom third, the rest the middle. With fewer than 3 learners each
+    group holds one learner: with 2, one top and one bottom; with 1, top only
+    (the bottom shares are NaN); the ``note`` column says so.
+
+    Parameters
+    ----------
+    choices : pandas.DataFrame
+        ``learner, section, item, option``: one row per option picked (a
+        learner who picked nothing has no row; repeats count once). Learners
+        missing from ``totals`` are ignored.
+    totals : pandas.DataFrame
+        ``learner, section, total``: every learner to count, also those who
+        picked nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per section × item × option that anyone picked, sorted, columns:
+        ``section``, ``item``, ``option``, ``picked_top``, ``picked_bottom``
+        (learners of the group who picked it), ``n_top``, ``n_bottom`` (group
+        sizes), ``share_top``, ``share_bottom`` (picked / group size, NaN for an
+        empty group), ``share_all`` (pickers / all learners of the section in
+        ``totals``), ``note`` (empty unless the section has fewer than 3
+        learners).
+    """
+    _require(choices, ["learner", "section", "item", "option"], "choices")
+    _require(totals, ["learner", "section", "total"], "totals")
     if choices.empty or totals.empty:
         return pd.DataFrame(columns=DISTRACTOR_COLUMNS)
     groups = _thirds(totals)
-    sizes = groups.groupby(["section", "group"]).size().unstack(fill_value=0)
-    picked = choices.drop_duplicates(["learner", "section", "item", "option"]).merge(
-        groups, on=["learner", "section"], how="inner")
-    counts = picked.groupby(["section", "item", "option", "group"]).size().unstack(fill_value=0)
-    for group in ("top", "middle", "bottom"):
-        if group not in counts.columns:
-            counts[group] = 0
-    out = counts.reset_index()
-    n_top = out["section"].map(sizes.get("top", pd.Series(dtype=float))).fillna(0).astype(int)
-    n_bottom = out["section"].map(sizes.get("bottom", pd.Series(dtype=float))).fillna(0).astype(int)
-    n_all = out["section"].map(sizes.sum(axis=1)).astype(int)
+    sizes = pd.crosstab(groups["section"], groups["group"]).reindex(columns=["top", "middle", "bottom"],
+                                                                    fill_value=0)
+    notes = groups.drop_duplicates("section").set_index("section")["note"]
+    picked = (choices[["learner", "section", "item", "option"]]
+              .drop_duplicates().merge(groups[["learner", "section", "group"]], on=["learner", "section"]))
+    if picked.empty:
+        return pd.DataFrame(columns=DISTRACTOR_COLUMNS)
+    counts = (picked.groupby(["section", "item", "option", "group"], observed=True).size()
+              .unstack(fill_value=0).reindex(columns=["top", "middle", "bottom"], fill_value=0).reset_index())
+    section_sizes = sizes.reindex(counts["section"])
+    n_top = section_sizes["top"].to_numpy()
+    n_bottom = section_sizes["bottom"].to_numpy()
+    n_all = section_sizes.sum(axis=1).to_numpy()
+    picked_top, picked_bottom = counts["top"].to_numpy(), counts["bottom"].to_numpy()
+    picked_all = picked_top + counts["middle"].to_numpy() + picked_bottom
+
+    def share(count: np.ndarray, size: np.ndarray) -> np.ndarray:
+        return np.divide(count, size, out=np.full(len(count), np.nan), where=size > 0)
+
     result = pd.DataFrame({
-        "section": out["section"], "item": out["item"], "option": out["option"],
-        "picked_top": out["top"].astype(int), "picked_bottom": out["bottom"].astype(int),
-        "n_top": n_top, "n_bottom": n_bottom,
+        "section": counts["section"], "item": counts["item"], "option": counts["option"],
+        "picked_top": picked_top.astype(int), "picked_bottom": picked_bottom.astype(int),
+        "n_top": n_top.astype(int), "n_bottom": n_bottom.astype(int),
+        "share_top": share(picked_top, n_top), "share_bottom": share(picked_bottom, n_bottom),
+        "share_all": share(picked_all, n_all), "note": notes.reindex(counts["section"]).to_numpy(),
     })
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result["share_top"] = result["picked_top"] / result["n_top"].replace(0, np.nan)
-        result["share_bottom"] = result["picked_bottom"] / result["n_bottom"].replace(0, np.nan)
-        result["share_all"] = (out["top"] + out["middle"] + out["bottom"]) / n_all.replace(0, np.nan)
     return result[DISTRACTOR_COLUMNS].sort_values(["section", "item", "option"]).reset_index(drop=True)

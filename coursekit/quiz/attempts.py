@@ -1,4 +1,8 @@
-"""Attempts: limits and how several attempts combine into one grade (Moodle's grading methods)."""
+"""Attempts: limits, and how several attempts combine into one grade (Moodle's grading methods).
+
+Grading never raises on learner data: an answer that does not fit its
+question scores 0, and attempts beyond the quiz's limit are ignored.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from coursekit.quiz.scoring import AnswerError, score_question
 from coursekit.quiz.spec import QuizSpec, Settings
 
 GradingMethod = Literal["highest", "average", "first", "last"]
+GRADING_METHODS: tuple[str, ...] = ("highest", "average", "first", "last")
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """One submitted attempt: its number and answers by question id."""
+    """One submitted attempt: its number (1-based), answers by question id, and when it was submitted."""
 
     number: int
     answers: Mapping[str, Any] = field(default_factory=dict)
@@ -26,28 +31,68 @@ class AttemptLimitError(ValueError):
 
 
 def attempts_left(settings: Settings, submitted_count: int) -> int | None:
-    """Attempts still allowed after ``submitted_count`` (None: unlimited)."""
+    """Count the attempts still allowed.
+
+    Parameters
+    ----------
+    settings
+        The quiz's settings (``attempts``: ``"unlimited"`` or a number).
+    submitted_count
+        Attempts the learner has already submitted.
+
+    Returns
+    -------
+    int | None
+        Attempts left (never negative), or ``None`` when attempts are unlimited.
+    """
     if settings.attempts == "unlimited":
         return None
     return max(0, settings.attempts - submitted_count)
 
 
 def check_can_submit(settings: Settings, submitted_count: int) -> None:
-    """Raise :class:`AttemptLimitError` when the attempt limit is reached."""
-    left = attempts_left(settings, submitted_count)
-    if left == 0:
-        raise AttemptLimitError(f"no attempts left: {submitted_count} of {settings.attempts} used")
+    """Refuse another attempt once the limit is reached.
+
+    Parameters
+    ----------
+    settings
+        The quiz's settings.
+    submitted_count
+        Attempts the learner has already submitted.
+
+    Raises
+    ------
+    AttemptLimitError
+        ``"no attempts left: N of N used"`` when no attempt is left.
+    """
+    if attempts_left(settings, submitted_count) == 0:
+        raise AttemptLimitError(f"no attempts left: {settings.attempts} of {settings.attempts} used")
 
 
 def counted_attempts(settings: Settings, attempts: Sequence[Attempt]) -> list[Attempt]:
-    """The attempts that count, by number: the first N when the quiz allows N."""
+    """Select the attempts that count towards the grade.
+
+    Parameters
+    ----------
+    settings
+        The quiz's settings.
+    attempts
+        The learner's attempts, in any order.
+
+    Returns
+    -------
+    list[Attempt]
+        The attempts sorted by number; with a limit of N, only the first N.
+    """
     ordered = sorted(attempts, key=lambda a: a.number)
     if settings.attempts == "unlimited":
         return ordered
     return ordered[: settings.attempts]
 
 
-def _safe_scores(spec: QuizSpec, answers: Mapping[str, Any]) -> dict[str, float]:
+def _safe_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
+    if not isinstance(answers, Mapping):
+        answers = {}
     scores = {}
     for q in spec.questions:
         try:
@@ -58,20 +103,54 @@ def _safe_scores(spec: QuizSpec, answers: Mapping[str, Any]) -> dict[str, float]
 
 
 def total(scores: Mapping[str, float]) -> float:
-    """The sum of per-question scores."""
+    """Add up per-question scores.
+
+    Parameters
+    ----------
+    scores
+        Points by question id.
+
+    Returns
+    -------
+    float
+        The sum, rounded to 6 decimals.
+    """
     return round(sum(scores.values()), 6)
 
 
-def grade_attempts(spec: QuizSpec, attempts: Sequence[Attempt],
-                   method: GradingMethod | None = None) -> dict[str, float]:
-    """Per-question scores of the grade across ``attempts`` (never raises on learner data).
+def grade_attempts(
+    spec: QuizSpec, attempts: Sequence[Attempt], method: GradingMethod | None = None
+) -> dict[str, float]:
+    """Combine a learner's attempts into per-question scores of the grade.
 
     ``highest``: the attempt with the highest total (the earliest on a tie);
     ``first`` / ``last``: by attempt number; ``average``: the mean per question
-    over the counted attempts. Attempts beyond the limit are ignored; an answer
-    that does not fit its question scores 0.
+    over the counted attempts, so the total is the mean total too.
+
+    Parameters
+    ----------
+    spec
+        The full quiz, with its keys and settings.
+    attempts
+        The learner's attempts; those beyond the attempt limit are ignored.
+    method
+        The grading method; default: ``spec.settings.grading_method``.
+
+    Returns
+    -------
+    dict[str, float]
+        Points per question id for every question (all 0 without attempts).
+        An answer that does not fit its question, or an unknown question id,
+        scores 0 rather than raising.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a grading method (a programming error, not learner data).
     """
     method = method or spec.settings.grading_method
+    if method not in GRADING_METHODS:
+        raise ValueError(f"unknown grading method {method!r}; expected one of {', '.join(GRADING_METHODS)}")
     counted = counted_attempts(spec.settings, attempts)
     if not counted:
         return {q.id: 0.0 for q in spec.questions}

@@ -4,11 +4,11 @@ Answer shapes, by question type:
 
 * ``single_choice``: an option id;
 * ``multiple_choice``: a list of distinct option ids (``[]``: nothing picked);
-* ``true_false``: ``True`` or ``False``;
+* ``true_false``: ``True`` or ``False`` (not ``1``/``0`` nor ``"true"``);
 * ``matching``: a mapping item id -> choice id (items may be left out);
-* ``short_answer``: a string.
+* ``short_answer``: a string of at most :data:`MAX_TEXT` characters.
 
-``None`` always means "not answered" and scores 0.
+``None`` always means "not answered": it is valid and scores 0.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from coursekit.quiz.spec import (
 )
 
 MAX_TEXT = 500
+"""Longest short answer accepted, in characters."""
 
 
 class AnswerError(ValueError):
@@ -44,12 +45,35 @@ def _known(question: Question, value: Any, ids: list[str], what: str) -> str:
 
 
 def validate_answer(question: Question, answer: Any) -> Any:
-    """Return ``answer`` normalised for ``question``, or raise :class:`AnswerError`."""
+    """Check a learner's answer against its question and return it normalised.
+
+    Parameters
+    ----------
+    question
+        The question answered.
+    answer
+        The learner's answer in the shape of the question's type (see the
+        module docstring); ``None`` means unanswered.
+
+    Returns
+    -------
+    Any
+        ``None``; the option id; a list of option ids; a bool; a dict item id
+        -> choice id (pairs with a ``None`` choice dropped); or the text.
+
+    Raises
+    ------
+    AnswerError
+        On a wrong type, an unknown option, item or choice id, too many or
+        repeated picks, or a too long text; the message names the question id.
+    """
     if answer is None:
         return None
     if isinstance(question, SingleChoice):
-        if isinstance(answer, list | tuple | dict | bool):
+        if isinstance(answer, list | tuple | set | dict):
             raise _fail(question, f"expected one option id, got {type(answer).__name__} (too many answers?)")
+        if not isinstance(answer, str):
+            raise _fail(question, f"expected one option id, got {type(answer).__name__}")
         return _known(question, answer, [o.id for o in question.options], "option")
     if isinstance(question, MultipleChoice):
         if not isinstance(answer, list | tuple):
@@ -69,8 +93,12 @@ def validate_answer(question: Question, answer: Any) -> Any:
         if not isinstance(answer, Mapping):
             raise _fail(question, f"expected item -> choice pairs, got {type(answer).__name__}")
         items, choices = [i.id for i in question.items], [c.id for c in question.choices]
-        return {_known(question, item, items, "item"): _known(question, choice, choices, "choice")
-                for item, choice in answer.items() if choice is not None}
+        pairs: dict[str, str] = {}
+        for item, choice in answer.items():
+            item = _known(question, item, items, "item")
+            if choice is not None:
+                pairs[item] = _known(question, choice, choices, "choice")
+        return pairs
     if isinstance(question, ShortAnswer):
         if not isinstance(answer, str):
             raise _fail(question, f"expected text, got {type(answer).__name__}")
@@ -81,7 +109,21 @@ def validate_answer(question: Question, answer: Any) -> Any:
 
 
 def is_answered(question: Question, answer: Any) -> bool:
-    """Whether an answer counts as given (``None``, ``""``, ``[]`` and ``{}`` do not)."""
+    """Tell whether an answer counts as given.
+
+    Parameters
+    ----------
+    question
+        The question answered (kept for symmetry with the other functions).
+    answer
+        The learner's answer.
+
+    Returns
+    -------
+    bool
+        False for ``None``, blank text, ``[]`` and ``{}``; True otherwise
+        (``False`` is a real answer to a true/false question).
+    """
     if isinstance(answer, str):
         return bool(answer.strip())
     return answer is not None and answer != [] and answer != {}
@@ -92,7 +134,26 @@ def _normal_text(text: str) -> str:
 
 
 def score_question(question: Question, answer: Any) -> float:
-    """Points earned, between 0 and ``question.points``.
+    """Score one answer.
+
+    Single choice and true/false are all or nothing. Multiple choice earns
+    ``points / len(key)`` per right pick and loses ``penalty`` (default
+    ``points / wrong options``) per wrong pick, floored at 0 and capped at
+    ``points``. Matching earns ``points / len(items)`` per right pair. A short
+    answer earns full points when it equals an accepted answer, ignoring case
+    and runs of white space.
+
+    Parameters
+    ----------
+    question
+        The question answered.
+    answer
+        The learner's answer (``None``: unanswered, scores 0).
+
+    Returns
+    -------
+    float
+        Points earned, between 0 and ``question.points``, rounded to 6 decimals.
 
     Raises
     ------
@@ -108,8 +169,8 @@ def score_question(question: Question, answer: Any) -> float:
     elif isinstance(question, MultipleChoice):
         right = set(question.answer)
         wrong_options = len(question.options) - len(right)
-        penalty = question.penalty if question.penalty is not None else (
-            points / wrong_options if wrong_options else 0.0)
+        default_penalty = points / wrong_options if wrong_options else 0.0
+        penalty = question.penalty if question.penalty is not None else default_penalty
         gained = sum(points / len(right) for pick in answer if pick in right)
         lost = sum(penalty for pick in answer if pick not in right)
         earned = min(points, max(0.0, gained - lost))
@@ -121,11 +182,23 @@ def score_question(question: Question, answer: Any) -> float:
         earned = points if _normal_text(answer) in accepted else 0.0
     else:  # pragma: no cover - validate_answer refused it
         earned = 0.0
-    return round(earned, 6)
+    return round(float(earned), 6)
 
 
 def score_answers(spec: QuizSpec, answers: Mapping[str, Any]) -> dict[str, float]:
-    """Points per question id for one set of answers (missing answers score 0).
+    """Score one set of answers to a quiz.
+
+    Parameters
+    ----------
+    spec
+        The full quiz, with its keys.
+    answers
+        Answers by question id; questions left out score 0.
+
+    Returns
+    -------
+    dict[str, float]
+        Points per question id, for every question of the quiz, in quiz order.
 
     Raises
     ------

@@ -8,11 +8,34 @@ import random
 from coursekit.quiz.spec import Matching, MultipleChoice, Question, SingleChoice
 
 
-def option_order(question: Question, learner: str, section: str, enabled: bool = True) -> list[str]:
-    """Option ids (choice ids for matching) in the order this learner sees them.
+def _seed(section: str, learner: str, question_id: str) -> int:
+    digest = hashlib.sha256(f"{section}/{learner}/{question_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
-    True/false and short-answer questions have no options (``[]``). The order
-    depends only on section, learner and question id, never on the process.
+
+def option_order(question: Question, learner: str, section: str, enabled: bool = True) -> list[str]:
+    """Give the order in which this learner sees a question's options.
+
+    The seed is the SHA-256 of ``"<section>/<learner>/<question id>"``, so the
+    order is stable across calls and processes (it does not depend on
+    ``PYTHONHASHSEED``) and differs between learners, sections and questions.
+
+    Parameters
+    ----------
+    question
+        The question whose options are ordered.
+    learner
+        The learner's name.
+    section
+        The section the quiz belongs to.
+    enabled
+        Whether to shuffle (the quiz's ``shuffle_answers``); if not, the authored order.
+
+    Returns
+    -------
+    list[str]
+        Option ids (choice ids for matching), a permutation of the authored
+        ones; ``[]`` for true/false and short-answer questions.
     """
     if isinstance(question, SingleChoice | MultipleChoice):
         ids = [o.id for o in question.options]
@@ -20,8 +43,6 @@ def option_order(question: Question, learner: str, section: str, enabled: bool =
         ids = [c.id for c in question.choices]
     else:
         return []
-    if not enabled:
-        return ids
-    seed = int.from_bytes(hashlib.sha256(f"{section}/{learner}/{question.id}".encode()).digest()[:8], "big")
-    random.Random(seed).shuffle(ids)
+    if enabled:
+        random.Random(_seed(section, learner, question.id)).shuffle(ids)
     return ids

@@ -2,8 +2,11 @@
 
 Every control has a visible label, and all of them are native form controls
 (radio buttons, check boxes, selects, text fields, buttons), so the quiz can be
-done with the keyboard alone: Tab moves between controls, arrows choose a radio
-button, Space ticks a box, Enter presses a button. CSS classes
+done with the keyboard alone: Tab moves between controls (each radio button is a
+stop of its own), Space picks a radio button or ticks a box, Space or Alt+Down
+opens a select's list (arrows and Enter choose), Enter or Space presses a button.
+In JupyterLab the bare arrow keys belong to the notebook (they move to the next
+cell), so they do not choose an option. CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 

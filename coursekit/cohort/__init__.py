@@ -1,0 +1,1 @@
+"""Cohort analytics: loaders, metrics and dashboards."""

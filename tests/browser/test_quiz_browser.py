@@ -1,0 +1,279 @@
+"""The learner's quiz in a real JupyterLab (learner mode), driven by a real Chromium like a learner does.
+
+Mouse clicks, the keyboard alone, Restart Kernel and Run All Cells, and quiz
+settings (sequential navigation, two attempts); every answer is checked where it
+matters, in ``responses/cooperation_networking.json`` beside the notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coursekit.quiz.session import structural_questions
+from coursekit.quiz.shuffle import option_order
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SECTION = "cooperation_networking"
+LEARNER = "ada"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "artifacts" / "browser" / "answered_quiz.png"
+
+# One answer per question, by public id (right or wrong does not matter here; the file must hold them).
+ANSWERS: dict[str, Any] = {
+    "partner-schools": "a",
+    "purposes": ["a", "b", "c"],
+    "recruitment": True,
+    "transition": "a",
+    "competition": False,
+    "competitive-advantage": "a",
+    "quality-benefits": ["a", "b"],
+    "partners": {"schools": "info-days", "providers": "joint-delivery", "research": "quality-marks",
+                 "universities": "new-programmes"},
+    "lifelong-learning": "a",
+    "box-35": ["a", "b", "c"],
+    "open-days": "open days",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def texts(question: dict[str, Any], key: str = "options") -> dict[str, str]:
+    """Option (or choice) text by id."""
+    return {o["id"]: o["text"] for o in question[key]}
+
+
+def same(question: dict[str, Any], got: Any, expected: Any) -> bool:
+    """Whether a saved answer is the expected one (the order of ticked boxes does not matter)."""
+    if question["type"] == "multiple_choice":
+        return isinstance(got, list) and sorted(got) == sorted(expected)
+    return got == expected
+
+
+def wait_for_answer(quiz, question: dict[str, Any], value: Any) -> dict[str, Any]:
+    """Wait until the attempt in progress on disk holds ``value`` for the question."""
+    return quiz.wait_for_responses(
+        lambda doc: same(question, doc["in_progress"]["answers"].get(question["id"]), value),
+        what=f"answer {value!r} to {question['id']} saved")
+
+
+def active_element(page) -> dict[str, Any]:
+    """What has the keyboard focus: tag, type, CSS classes and the text of its label."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        return {tag: e.tagName, type: e.type || '', classes: [...e.classList],
+                label: (e.closest('label') || e).textContent.trim(),
+                selected: e.tagName === 'SELECT' && e.selectedIndex >= 0 ? e.options[e.selectedIndex].text : null,
+                question: (e.closest('.coursekit-question') || {className: ''}).className};
+    }""")
+
+
+def tab_until(page, wanted, limit: int = 40, key: str = "Tab") -> dict[str, Any]:
+    """Press Tab (or ``key``) until ``wanted(active element)`` holds; return the active element."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = active_element(page)
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"{key} never reached the control ({limit} presses); focus is on {active_element(page)}")
+
+
+# --- tests -----------------------------------------------------------------------------------------
+
+
+def test_answer_every_question_with_the_mouse_and_submit(open_quiz):
+    quiz = open_quiz(shared=True)
+    spec = quiz.spec()
+    questions = spec["questions"]
+    assert [q["id"] for q in questions] == list(ANSWERS)
+    assert "Attempt 1" in quiz.quiz.inner_text()
+
+    # The options are shuffled for this learner (COURSEKIT_LEARNER reached the kernel), the same way every time.
+    first = structural_questions(spec)[0]
+    shown = quiz.question(first.id).get_by_role("radio").evaluate_all("rs => rs.map(r => r.parentElement.innerText)")
+    expected = [texts(questions[0])[i] for i in option_order(first, LEARNER, SECTION, enabled=True)]
+    assert [s.strip() for s in shown] == expected
+
+    for number, question in enumerate(questions, 1):
+        assert f"Question {number} of {len(questions)}" in quiz.quiz.inner_text()
+        quiz.answer_with_mouse(question, ANSWERS[question["id"]])
+        wait_for_answer(quiz, question, ANSWERS[question["id"]])
+        if number < len(questions):
+            quiz.go_next(questions[number]["id"])
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    quiz.quiz.screenshot(path=str(SCREENSHOT))
+
+    quiz.button("coursekit-submit").click()  # everything is answered: no confirmation
+    doc = quiz.wait_for_responses(lambda d: len(d["attempts"]) == 1, what="attempt 1 submitted")
+    attempt = doc["attempts"][0]
+    assert attempt["number"] == 1
+    assert set(attempt["answers"]) == set(ANSWERS)
+    for question in questions:
+        assert same(question, attempt["answers"][question["id"]], ANSWERS[question["id"]]), question["id"]
+    assert doc["learner"] == LEARNER and doc["section"] == SECTION
+    assert doc["in_progress"]["answers"] == {}
+    quiz.wait_for_status("Attempt 1 submitted")
+    assert "Attempt 2" in quiz.quiz.inner_text()
+    assert SCREENSHOT.stat().st_size > 1000
+
+
+def test_restart_kernel_and_run_all_shows_the_saved_answers(open_quiz):
+    quiz = open_quiz()
+    single, multiple, third = (quiz.spec()["questions"][i] for i in range(3))
+    chosen_single, chosen_multiple = "c", ["b", "e"]
+    quiz.answer_with_mouse(single, chosen_single)
+    wait_for_answer(quiz, single, chosen_single)
+    quiz.go_next(multiple["id"])
+    quiz.answer_with_mouse(multiple, chosen_multiple)
+    saved = wait_for_answer(quiz, multiple, chosen_multiple)
+    assert saved["in_progress"]["answers"][single["id"]] == chosen_single
+
+    quiz.restart_and_run_all()
+    quiz.wait_for_status("Answers restored.")
+    radios = quiz.question(single["id"])
+    for option_id, text in texts(single).items():
+        radio = radios.get_by_role("radio", name=text, exact=True)
+        assert radio.is_checked() == (option_id == chosen_single), text
+    quiz.go_next(multiple["id"])
+    boxes = quiz.question(multiple["id"])
+    for option_id, text in texts(multiple).items():
+        assert boxes.get_by_role("checkbox", name=text, exact=True).is_checked() == (option_id in chosen_multiple), text
+    assert quiz.responses() == saved  # reloading wrote nothing, and certainly nothing emptier
+
+    # The new kernel goes on saving beside the restored answers.
+    quiz.go_next(third["id"])
+    quiz.answer_with_mouse(third, False)
+    doc = wait_for_answer(quiz, third, False)
+    assert doc["in_progress"]["answers"][single["id"]] == chosen_single
+    assert sorted(doc["in_progress"]["answers"][multiple["id"]]) == chosen_multiple
+
+
+def test_sequential_navigation_offers_no_way_back(open_quiz):
+    quiz = open_quiz({"navigation": "sequential"})
+    first, second = quiz.spec()["questions"][:2]
+    assert quiz.question(first["id"]).is_visible()
+    assert quiz.button("coursekit-back").is_hidden()
+    assert quiz.quiz.locator("[class*='coursekit-map-']").count() == 0
+    assert "Questions:" not in quiz.quiz.inner_text()
+
+    quiz.go_next(second["id"])
+    assert quiz.question(first["id"]).count() == 0
+    assert quiz.button("coursekit-back").is_hidden()
+    assert quiz.quiz.locator("[class*='coursekit-map-']").count() == 0
+
+    # Even a click event sent to the hidden Back button does not go back (the kernel refuses too).
+    quiz.button("coursekit-back").dispatch_event("click")
+    quiz.answer_with_mouse(second, ["a"])  # a later round trip through the kernel
+    wait_for_answer(quiz, second, ["a"])
+    quiz.wait_for_status("Saved at")
+    assert quiz.question(first["id"]).count() == 0
+    assert quiz.question(second["id"]).is_visible()
+
+
+def test_third_submit_is_refused_after_two_attempts(open_quiz):
+    quiz = open_quiz({"attempts": 2})
+    first = quiz.spec()["questions"][0]
+    assert "attempts left: 2" in quiz.quiz.inner_text()
+    for number, choice in ((1, "a"), (2, "b")):
+        quiz.answer_with_mouse(first, choice)
+        wait_for_answer(quiz, first, choice)
+        quiz.button("coursekit-submit").click()
+        quiz.button("coursekit-confirm").click()  # the other questions are unanswered: submit anyway
+        doc = quiz.wait_for_responses(lambda d, n=number: len(d["attempts"]) == n, what=f"attempt {number}")
+        assert doc["attempts"][-1]["answers"] == {first["id"]: choice}
+        quiz.wait_for_status(f"Attempt {number} submitted")
+
+    quiz.wait_for_status("No attempts left")
+    assert "attempts left: 0" in quiz.quiz.inner_text()
+    submit = quiz.button("coursekit-submit")
+    assert submit.is_disabled()
+    assert all(radio.is_disabled() for radio in quiz.question(first["id"]).get_by_role("radio").all())
+
+    submit.click(force=True)  # a click on the disabled button does nothing …
+    quiz.go_next(quiz.spec()["questions"][1]["id"])  # … as a later round trip through the kernel shows
+    assert quiz.button("coursekit-confirm").count() == 0
+    assert "No attempts left" in quiz.status()
+    doc = quiz.responses()
+    assert [a["number"] for a in doc["attempts"]] == [1, 2]
+
+
+def test_keyboard_only(open_quiz):
+    quiz = open_quiz()
+    page = quiz.page
+    first, second = quiz.spec()["questions"][:2]
+    option_id = {text: i for i, text in texts(first).items()}
+    in_first = f"coursekit-question-{first['id']}"
+
+    # Tab from the quiz's first control (the question map) into the first question's radio buttons.
+    quiz.button("coursekit-map-1").focus()
+    focused = tab_until(page, lambda e: e["type"] == "radio" and in_first in e["question"])
+    page.keyboard.press("Space")
+    wait_for_answer(quiz, first, option_id[focused["label"]])
+    # Each option is a stop of its own (JupyterLab keeps the arrow keys for moving between cells).
+    focused = tab_until(page, lambda e: e["type"] == "radio", limit=1)
+    page.keyboard.press("Space")
+    chosen = option_id[focused["label"]]
+    wait_for_answer(quiz, first, chosen)
+    checked = [r.is_checked() for r in quiz.question(first["id"]).get_by_role("radio").all()]
+    assert checked.count(True) == 1
+
+    tab_until(page, lambda e: "coursekit-next" in e["classes"])
+    page.keyboard.press("Enter")
+    quiz.question(second["id"]).wait_for(state="visible")
+
+    # Shift+Tab from Next, past Back, to the last check box of question 2; Space ticks it.
+    focused = tab_until(page, lambda e: e["type"] == "checkbox", key="Shift+Tab", limit=3)
+    page.keyboard.press("Space")
+    ticked = next(i for i, text in texts(second).items() if text == focused["label"])
+    wait_for_answer(quiz, second, [ticked])
+
+    tab_until(page, lambda e: "coursekit-back" in e["classes"])
+    page.keyboard.press("Space")
+    quiz.question(first["id"]).wait_for(state="visible")
+    assert quiz.question(first["id"]).get_by_role("radio", name=texts(first)[chosen], exact=True).is_checked()
+
+    # A matching question: Shift+Tab up to the question map, Enter on 8; Alt+Down opens a select's list,
+    # arrows move in it and Enter chooses (the bare arrows would move JupyterLab to the next cell).
+    matching = quiz.spec()["questions"][7]
+    assert matching["type"] == "matching"
+    tab_until(page, lambda e: "coursekit-map-8" in e["classes"], key="Shift+Tab")
+    page.keyboard.press("Enter")
+    quiz.question(matching["id"]).wait_for(state="visible")
+    tab_until(page, lambda e: e["type"] == "select-one")
+    for key in ("Alt+ArrowDown", "ArrowDown", "ArrowDown", "Enter"):  # past "— choose —" to the first choice
+        page.keyboard.press(key)
+    picked = active_element(page)["selected"].replace("\xa0", " ")  # ipywidgets shows spaces as no-break spaces
+    choice = next(i for i, text in texts(matching, "choices").items() if text == picked)
+    doc = wait_for_answer(quiz, matching, {matching["items"][0]["id"]: choice})
+    assert doc["in_progress"]["answers"] == {first["id"]: chosen, second["id"]: [ticked],
+                                             matching["id"]: {matching["items"][0]["id"]: choice}}
+
+
+def test_submit_with_unanswered_questions_asks_first_and_cancel_keeps_the_attempt(open_quiz):
+    quiz = open_quiz()
+    questions = quiz.spec()["questions"]
+    quiz.answer_with_mouse(questions[0], "d")
+    wait_for_answer(quiz, questions[0], "d")
+
+    quiz.button("coursekit-submit").click()
+    quiz.button("coursekit-confirm").wait_for()
+    unanswered = ", ".join(str(n) for n in range(2, len(questions) + 1))
+    assert f"{len(questions) - 1} question(s) unanswered ({unanswered})" in quiz.quiz.inner_text()
+    quiz.button("coursekit-cancel").click()
+    quiz.button("coursekit-confirm").wait_for(state="detached")
+    doc = quiz.responses()
+    assert doc["attempts"] == []
+    assert doc["in_progress"]["answers"] == {questions[0]["id"]: "d"}
+    assert "Attempt 1" in quiz.quiz.inner_text()
+
+    quiz.go_next(questions[1]["id"])  # the attempt stays open: answering goes on
+    quiz.answer_with_mouse(questions[1], ["a"])
+    wait_for_answer(quiz, questions[1], ["a"])
+    quiz.button("coursekit-submit").click()
+    quiz.button("coursekit-confirm").click()
+    doc = quiz.wait_for_responses(lambda d: len(d["attempts"]) == 1, what="attempt 1 submitted")
+    assert doc["attempts"][0]["answers"] == {questions[0]["id"]: "d", questions[1]["id"]: ["a"]}
