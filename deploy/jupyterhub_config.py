@@ -65,6 +65,9 @@ def _jupyter_config(group: str) -> Path:
         for name in ("labconfig/page_config.json", "jupyter_server_config.json"):
             source = folder.parent / f"{folder.name}-mode" / ".jupyter" / name
             (folder / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    # jupyter_core records a one-time config migration in the config folder; the folder is read-only for
+    # the users, so mark it done here.
+    (folder / "migrated").touch()
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return folder

@@ -106,6 +106,7 @@ def centre(traversable):
     for name in ("course", "source", "release"):
         shutil.copytree(REPO / name, project / name)
     (project / "grader").mkdir()
+    shutil.copy(REPO / "grader" / "nbgrader_config.py", project / "grader")  # what the formgrader reads
     subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINER}", str(project)], check=True)
 
     with running_postgres(password=secrets.token_hex(8)) as server:
@@ -128,7 +129,8 @@ def centre(traversable):
                    "COURSEKIT_HUB_STATE": str(state), "COURSEKIT_LEARNERS": ",".join(LEARNERS),
                    "COURSEKIT_TRAINERS": TRAINER, "COURSEKIT_PASSWORD": secrets.token_hex(8),
                    "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_PROXY": str(PROXY),
-                   "COURSEKIT_FORMGRADER_PORT": "0", "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
+                   "COURSEKIT_FORMGRADER_PORT": str(_free_port()), "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
+                   "COURSEKIT_GRADER_DIR": str(project / "grader"), "COURSEKIT_DB_URL": db_url,
                    "COURSEKIT_HUB_API_PORT": str(_free_port())}
         log = (base / "hub.log").open("w")
         hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py"),
@@ -275,6 +277,27 @@ def test_training_centre_round_trip(centre):
     no_password = centre["db_url"].replace(centre["db_url"].split("@")[0].split("//")[1], TRAINER)
     denied = _run_as(intruder, str(BIN / "python"), "-c", probe, no_password, check=False)
     assert denied.returncode != 0 and "password" in denied.stderr.lower()
+
+
+def test_formgrader_is_for_trainers_only(centre):
+    """The formgrader runs as a hub service; the trainers group may open it, learners may not."""
+    url, admin = centre["url"], centre["token"]
+    tokens = {}
+    for user in (TRAINER, LEARNERS[0]):
+        status, body = _http("POST", f"{url}/hub/api/users/{user}/tokens", admin, data={"note": "formgrader"})
+        assert status == 201, body
+        tokens[user] = body["token"]
+    _wait(lambda: _http("GET", f"{url}/services/formgrader/api/status", tokens[TRAINER])[0] == 200, 90,
+          "the formgrader service did not answer the trainer")
+    status, _ = _http("GET", f"{url}/services/formgrader/formgrader", tokens[TRAINER])
+    assert status == 200
+    _coursekit(centre, "release", "--db-url", centre["db_url"])  # the sections are in the PostgreSQL gradebook
+    status, assignments = _http("GET", f"{url}/services/formgrader/formgrader/api/assignments", tokens[TRAINER])
+    assert status == 200, assignments
+    assert {a["name"] for a in assignments} == {"cooperation_networking", "networks_consortia"}
+    for path in ("api/status", "formgrader", "formgrader/api/assignments"):
+        status, _ = _http("GET", f"{url}/services/formgrader/{path}", tokens[LEARNERS[0]])
+        assert status == 403, path
 
 
 def test_fifty_learners_submit_at_once(centre):
