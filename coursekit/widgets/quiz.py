@@ -176,9 +176,19 @@ class QuizView:
             self.back.disabled = not nav.can_back
             self.back.layout.display = "none" if s.settings.navigation == "sequential" else None
             self.next.disabled = not nav.can_next
+        self._render_map()
         for control in self.questions:
             control.enable(not s.finished)
         self.submit.disabled = s.finished
+
+    def _render_map(self) -> None:
+        """Mark the question map: the current page, and the questions already answered."""
+        unanswered = set(self.session.unanswered())
+        for index, (button, control) in enumerate(zip(self.map, self.questions, strict=True)):
+            answered = control.question.id not in unanswered
+            button.button_style = "info" if index == self.session.navigator.index else (
+                "success" if answered else "")
+            button.tooltip = f"Question {index + 1}: {'answered' if answered else 'not answered yet'}"
 
     def _changed(self, question_id: str) -> None:
         if self._quiet:
@@ -190,6 +200,7 @@ class QuizView:
             self._say(f"Not saved: {exc}", warn=True)
             return
         self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.")
+        self._render_map()
 
     def _go(self, index: int) -> None:
         try:

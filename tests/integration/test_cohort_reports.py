@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
 import yaml
 from grading_support import grade_all, make_project
+from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
@@ -119,3 +122,46 @@ def test_dashboards_render_with_figures(cohort):
     assert "data:image/png;base64" in html and "Status per section" in html
     assert "load_cells(" not in html  # code cells are not exported
     assert json.dumps("passed")[1:-1] in html
+
+
+RENDER = """
+import json, sys
+from playwright.sync_api import sync_playwright
+shots, pages = sys.argv[1], sys.argv[2:]
+result = {}
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    for url in pages:
+        page.goto(url)
+        result[url] = {
+            "images": page.evaluate("() => [...document.images].map(i => [i.complete, i.naturalWidth])"),
+            "tables": page.evaluate("() => [...document.querySelectorAll('table')].map(t => t.offsetWidth)"),
+        }
+        page.screenshot(path=f"{shots}/{url.rsplit('/', 1)[1].replace('.html', '.png')}", full_page=True)
+    browser.close()
+print(json.dumps(result))
+"""
+
+
+def test_dashboards_render_in_chromium(cohort):
+    """Open the exported HTML in headless Chromium: every figure decodes, tables are laid out; screenshots kept.
+
+    Chromium runs in a process of its own: the browser tests' Playwright may still be running in this one.
+    """
+    paths, _, _, _ = cohort
+    if not (paths.reports / "cohort_dashboard.html").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    shots = REPO / "artifacts" / "dashboards"
+    shots.mkdir(parents=True, exist_ok=True)
+    urls = [(paths.reports / html).as_uri() for html in DASHBOARDS.values()]
+    done = subprocess.run([sys.executable, "-c", RENDER, str(shots), *urls], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    for url, found in json.loads(done.stdout).items():
+        assert found["images"] and all(ok and width > 100 for ok, width in found["images"]), (url, found)
+        assert found["tables"] and all(width > 100 for width in found["tables"]), (url, found)
+    assert sorted(p.name for p in shots.glob("*.png")) == sorted(h.replace(".html", ".png")
+                                                                for h in DASHBOARDS.values())
