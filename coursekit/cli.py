@@ -21,6 +21,11 @@ def _paths(args: argparse.Namespace):
     return ProjectPaths(Path(args.root).resolve(), workspace)
 
 
+def _db_url(args: argparse.Namespace, paths) -> str:
+    """The gradebook URL: ``--db-url``, else the workspace's SQLite gradebook."""
+    return args.db_url or paths.gradebook_url
+
+
 def _report_sync(result, check: bool, what: str, fix: str) -> int:
     for path in result.changed:
         print(f"{path}: {'differs from what course/ makes' if check else 'written'}")
@@ -58,7 +63,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     if args.exchange and not args.check and status == EXIT_OK:
         from coursekit.grading.exchange import release_to_exchange
 
-        for section in release_to_exchange(course, paths, args.db_url or paths.gradebook_url):
+        for section in release_to_exchange(course, paths, _db_url(args, paths)):
             print(f"released {section} to the exchange")
     return status
 
@@ -69,7 +74,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from coursekit.grading.exchange import collect
 
     paths = _paths(args)
-    for section, count in collect(load_course(paths.course), paths, args.db_url or paths.gradebook_url).items():
+    for section, count in collect(load_course(paths.course), paths, _db_url(args, paths)).items():
         print(f"{section}: {count} submissions in {paths.grader / 'submitted'}")
     return EXIT_OK
 
@@ -82,7 +87,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     plan = simulate(load_course(paths.course), paths.release, paths.grader / "submitted", args.learners, args.seed)
-    register_learners(args.db_url or paths.gradebook_url, plan.learners)
+    register_learners(_db_url(args, paths), plan.learners)
     print(f"simulated {len(plan.learners)} learners into {paths.grader / 'submitted'}: "
           f"{len(plan.not_submitted)} sections not submitted, {len(plan.blank_comments)} with blank comments, "
           f"{len(plan.tampered)} tampered")
@@ -92,18 +97,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_autograde(args: argparse.Namespace) -> int:
     """Autograde submissions in parallel; exit 1 if any submission had a problem."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections
-    from coursekit.grading.runner import GradingSetup, autograde, find_tasks, format_summary
+    from coursekit.grading.runner import format_summary, grade_workspace
 
     paths = _paths(args)
-    course = load_course(paths.course)
-    db_url = args.db_url or paths.gradebook_url
-    ensure_sections(db_url, course, paths.source, paths.grader)
-    sections = [args.section] if args.section else [s.id for s in course.sections]
-    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url,
-                         args.executor, args.timeout)
-    tasks = find_tasks(paths.grader / "submitted", sections, [args.learner] if args.learner else None)
-    result = autograde(setup, tasks, jobs=args.jobs, force=args.force, quiet=args.quiet)
+    result = grade_workspace(
+        load_course(paths.course), paths, _db_url(args, paths), sections=[args.section] if args.section else None,
+        learners=[args.learner] if args.learner else None, jobs=args.jobs, force=args.force, quiet=args.quiet,
+        executor=args.executor, timeout=args.timeout,
+    )
     print(format_summary(result))
     return EXIT_PROBLEM if result.problems else EXIT_OK
 
@@ -114,7 +115,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from coursekit.grading.report import write_report
 
     paths = _paths(args)
-    report = write_report(args.db_url or paths.gradebook_url, load_course(paths.course), paths.reports)
+    report = write_report(_db_url(args, paths), load_course(paths.course), paths.reports)
     counts = report.grades.groupby(["section", "status"]).size().unstack(fill_value=0)
     print(counts.to_string())
     for path in report.files:
@@ -128,7 +129,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from coursekit.grading.feedback import generate_feedback
 
     paths = _paths(args)
-    written = generate_feedback(load_course(paths.course), paths, args.db_url or paths.gradebook_url)
+    written = generate_feedback(load_course(paths.course), paths, _db_url(args, paths))
     print(f"feedback: {len(written)} files in {paths.grader / 'feedback'}")
     return EXIT_OK
 
@@ -138,7 +139,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from coursekit.cohort.dashboard import build_dashboards
 
     paths = _paths(args)
-    for path in build_dashboards(paths, args.db_url or paths.gradebook_url):
+    for path in build_dashboards(paths, _db_url(args, paths)):
         print(f"wrote {path}")
     return EXIT_OK
 

@@ -25,8 +25,8 @@ def run_demo(paths: ProjectPaths, learners: int = 60, seed: int = 7, jobs: int |
     from coursekit.authoring.course import load_course
     from coursekit.grading.feedback import generate_feedback
     from coursekit.grading.report import write_report
-    from coursekit.grading.roster import ensure_sections, register_learners
-    from coursekit.grading.runner import GradingSetup, autograde, find_tasks, format_summary
+    from coursekit.grading.roster import register_learners
+    from coursekit.grading.runner import format_summary, grade_workspace
     from coursekit.simulate import simulate
 
     demo = ProjectPaths(paths.root, paths.root / "grader" / "demo")
@@ -38,15 +38,12 @@ def run_demo(paths: ProjectPaths, learners: int = 60, seed: int = 7, jobs: int |
 
     _step(f"simulate {learners} learners (seed {seed})")
     plan = simulate(course, paths.release, demo.grader / "submitted", learners, seed)
-    ensure_sections(db_url, course, paths.source, demo.grader)
     register_learners(db_url, plan.learners)
     print(f"{len(plan.not_submitted)} sections not submitted, {len(plan.blank_comments)} with blank "
           f"comments, {len(plan.tampered)} tampered: {sorted(set(plan.tampered.values()))}")
 
     _step("autograde (parallel, in-process, tamper-proof)")
-    setup = GradingSetup(course.id, str(demo.grader), str(paths.source), str(paths.release), db_url)
-    tasks = find_tasks(demo.grader / "submitted", [s.id for s in course.sections])
-    result = autograde(setup, tasks, jobs=jobs)
+    result = grade_workspace(course, demo, db_url, jobs=jobs)
     print(format_summary(result))
     if result.failed:
         return 1

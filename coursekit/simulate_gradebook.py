@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import MetaData, create_engine, select
 
 from coursekit.authoring.course import Course
+from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.simulate import difficulty, p_right
 
 
@@ -65,12 +66,12 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
             by_name = cells_by_notebook[notebook_id]
             for q in section.quiz.questions:
                 right = rng.random() < p_right(ability, difficulty(section.id, q.id))
-                rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": by_name[f"quiz-{q.id}"],
+                rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": by_name[quiz_cell_id(q.id)],
                                       "auto_score": q.points if right else 0.0, "manual_score": None,
                                       "extra_credit": None, "needs_manual_grade": False})
             for c in section.comments:
                 blank = rng.random() < 0.05
-                cell_id = by_name[f"comment-{c.id}"]
+                cell_id = by_name[comment_cell_id(c.id)]
                 rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": cell_id,
                                       "auto_score": 0.0 if blank else None, "manual_score": None,
                                       "extra_credit": None, "needs_manual_grade": not blank})

@@ -14,8 +14,8 @@ from project_support import REPO
 from coursekit.authoring.course import Course, Section, load_course
 from coursekit.cli import main
 from coursekit.grading.report import write_report
-from coursekit.grading.roster import ensure_sections, register_learners
-from coursekit.grading.runner import BatchResult, GradingSetup, autograde, find_tasks
+from coursekit.grading.roster import register_learners
+from coursekit.grading.runner import BatchResult, grade_workspace
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
 from coursekit.simulate import responses_document
@@ -106,14 +106,9 @@ def edit_notebook(folder: Path, section: str, edit) -> None:
 
 def grade_all(paths: ProjectPaths, jobs: int = 2, **kwargs: Any) -> BatchResult:
     """Autograde every submission of the project with coursekit (real nbgrader, real gradebook)."""
-    course = load_course(paths.course)
-    ensure_sections(paths.gradebook_url, course, paths.source, paths.grader)
     learners = sorted(p.name for p in (paths.grader / "submitted").iterdir())
     register_learners(paths.gradebook_url, learners)
-    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), paths.gradebook_url,
-                         **kwargs)
-    tasks = find_tasks(paths.grader / "submitted", [s.id for s in course.sections])
-    return autograde(setup, tasks, jobs=jobs, quiet=True)
+    return grade_workspace(load_course(paths.course), paths, paths.gradebook_url, jobs=jobs, quiet=True, **kwargs)
 
 
 SCORES = """

@@ -26,6 +26,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.authoring.course import COMMENTS_MARKER, QUIZ_MARKER, Section
+from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.quiz.spec import QuizSpec, Settings, answer_key
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -114,16 +115,16 @@ def _comment_cells(section: Section) -> list[NotebookNode]:
     cells = []
     for number, question in enumerate(section.comments, 1):
         cells.append(_markdown(
-            f"comment-{question.id}-question",
+            f"{comment_cell_id(question.id)}-question",
             f"**Question {number}.** {question.text}\n\n"
             f"*Write your answer in the field Comment below ({question.points:g} "
             f"point{'s' if question.points != 1 else ''}).*",
         ))
+        grade_id = comment_cell_id(question.id)
         answer = nbformat.v4.new_markdown_cell(
-            COMMENT_PLACEHOLDER,
-            metadata=_nbgrader(f"comment-{question.id}", grade=True, solution=True, points=question.points),
+            COMMENT_PLACEHOLDER, metadata=_nbgrader(grade_id, grade=True, solution=True, points=question.points),
         )
-        answer.id = f"comment-{question.id}"
+        answer.id = grade_id
         cells.append(answer)
     return cells
 
@@ -135,14 +136,15 @@ def _grade_cells(section: Section) -> list[NotebookNode]:
         "this section. They are empty for you; leave them as they are.",
     )]
     for question in section.quiz.questions:
+        grade_id = quiz_cell_id(question.id)
         cell = nbformat.v4.new_code_cell(
             hidden_test_source(section.id, question.id, section.quiz),
             metadata={
-                **_nbgrader(f"quiz-{question.id}", grade=True, locked=True, points=question.points),
+                **_nbgrader(grade_id, grade=True, locked=True, points=question.points),
                 "jupyter": {"source_hidden": True},
             },
         )
-        cell.id = f"quiz-{question.id}"
+        cell.id = grade_id
         cells.append(cell)
     return cells
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import create_engine, inspect, text
 
-QUIZ_PREFIX, COMMENT_PREFIX = "quiz-", "comment-"
+from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX
 
 # Three kinds of rows in one statement: every grade of every submitted section; every section a
 # learner on the roster did not submit; what coursekit's autograde recorded per submission.

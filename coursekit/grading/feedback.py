@@ -20,6 +20,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from coursekit.authoring.course import Course
+from coursekit.cell_ids import QUIZ_PREFIX
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
 
@@ -78,8 +79,8 @@ class QuizFeedback(NbGraderPreprocessor):
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             grade_id = meta.get("grade_id", "")
-            qid = grade_id.removeprefix("quiz-")
-            if grade_id.startswith("quiz-") and qid in questions:
+            qid = grade_id.removeprefix(QUIZ_PREFIX)
+            if grade_id.startswith(QUIZ_PREFIX) and qid in questions:
                 cell.source = quiz_note(order[qid], questions[qid], meta.get("score"), show)
                 cell.outputs = []
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = False

@@ -95,8 +95,17 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (info.st_mtime_ns, info.st_size)
 
 
-def section_scores(folder: Path, section: str, key: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
-    """Per-question scores of a submission folder, and the reasons any answer was not counted.
+@dataclass(frozen=True)
+class SectionScores:
+    """One submission's quiz, as the grader sees it."""
+
+    scores: dict[str, float]
+    problems: list[str]
+    attempts: int | None  # attempts that counted; None when the responses file was not usable
+
+
+def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionScores:
+    """Per-question scores of a submission folder, the reasons any answer was not counted, the attempts counted.
 
     Never raises on learner data: every problem becomes 0 points and a reason.
     """
@@ -106,10 +115,11 @@ def section_scores(folder: Path, section: str, key: dict[str, Any]) -> tuple[dic
     path = responses_path(folder, section)
     loaded = _load_responses(str(path), *_stamp(path))
     if isinstance(loaded, str):
-        return zero, [loaded]
+        return SectionScores(zero, [loaded], None)
     problems = []
     if loaded.section != section:
-        return zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"]
+        return SectionScores(zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"],
+                             None)
     if loaded.spec_hash != expected_hash:
         problems.append(f"{path.name}: made for another version of the quiz (spec {loaded.spec_hash[:16]})")
     attempts = [Attempt(number, answers, when) for number, answers, when in graded_attempts(loaded)]
@@ -125,14 +135,13 @@ def section_scores(folder: Path, section: str, key: dict[str, Any]) -> tuple[dic
                 problems.append(f"{path.name}: attempt {attempt.number}: unknown question {question_id[:40]!r}")
             except AnswerError as exc:
                 problems.append(f"{path.name}: attempt {attempt.number}: {exc} (scored 0)")
-    return {**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems))
+    return SectionScores({**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems)), len(counted))
 
 
 def question_points(section: str, question_id: str, key: dict[str, Any]) -> float:
     """Points earned on one question by the submission in the current folder (what a grade cell shows)."""
     try:
-        scores, _ = section_scores(Path.cwd(), section, key)
-        return float(scores.get(question_id, 0.0))
+        return float(section_scores(Path.cwd(), section, key).scores.get(question_id, 0.0))
     except (OSError, ValueError, KeyError, TypeError, QuizSpecError):
         return 0.0
 
@@ -150,26 +159,9 @@ def key_from_notebook(notebook_path: Path) -> dict[str, Any]:
     raise QuizSpecError(f"{notebook_path}: no grade cell with a key")
 
 
-@dataclass(frozen=True)
-class SubmissionCheck:
-    """What the grader reports about a submission's responses file."""
-
-    problems: list[str]
-    attempts: int | None
-
-
-def check_submission(folder: Path, section: str, source_notebook: Path) -> SubmissionCheck:
-    """Why some quiz answers of a graded submission did not count, and how many attempts counted."""
+def check_submission(folder: Path, section: str, source_notebook: Path) -> SectionScores:
+    """What grading made of a graded submission's quiz: why answers did not count, how many attempts did."""
     try:
-        key = key_from_notebook(source_notebook)
-        _, problems = section_scores(folder, section, key)
+        return section_scores(folder, section, key_from_notebook(source_notebook))
     except (OSError, ValueError, QuizSpecError) as exc:
-        return SubmissionCheck([f"quiz not scored: {exc}"], None)
-    loaded = _load_responses(str(responses_path(folder, section)), *_stamp(responses_path(folder, section)))
-    attempts = None
-    if isinstance(loaded, Responses) and loaded.section == section:
-        spec_file = folder / PUBLIC_SPEC_NAME
-        spec, _ = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
-        counted = [Attempt(n, a, t) for n, a, t in graded_attempts(loaded)]
-        attempts = len(counted_attempts(spec.settings, counted))
-    return SubmissionCheck(problems, attempts)
+        return SectionScores({}, [f"quiz not scored: {exc}"], None)

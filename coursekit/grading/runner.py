@@ -27,7 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coursekit.authoring.course import Course
 from coursekit.grading.state import GradedState, load_states, make_engine, save_state, submission_digest
+from coursekit.paths import ProjectPaths
 
 LOCKED_RETRIES = 5
 
@@ -247,6 +249,19 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outco
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
         yield from pool.imap_unordered(grade_task, todo)
+
+
+def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,
+                    learners: Sequence[str] | None = None, jobs: int | None = None, force: bool = False,
+                    quiet: bool = False, executor: str = "inprocess", timeout: float = 60.0) -> BatchResult:
+    """Record missing sections in the gradebook, then autograde the workspace's submissions (all by default)."""
+    from coursekit.grading.roster import ensure_sections
+
+    ensure_sections(db_url, course, paths.source, paths.grader)
+    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,
+                         timeout)
+    tasks = find_tasks(paths.grader / "submitted", sections or [s.id for s in course.sections], learners)
+    return autograde(setup, tasks, jobs=jobs, force=force, quiet=quiet)
 
 
 def format_summary(result: BatchResult) -> str:

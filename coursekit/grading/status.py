@@ -9,11 +9,6 @@ STATUSES = (PASSED, FAILED, INCOMPLETE, NOT_SUBMITTED)
 PENDING_REVIEW, REVIEWED, NO_COMMENTS = "pending review", "reviewed", "no comments"
 
 
-def quiz_percent(score: float, max_score: float) -> float:
-    """The quiz score in percent of its maximum (NaN when the quiz is worth nothing)."""
-    return 100.0 * score / max_score if max_score > 0 else math.nan
-
-
 def section_status(submitted: bool, percent: float, pass_rate: float, comments_answered: int,
                    comments_total: int) -> str:
     """``passed``, ``failed``, ``incomplete`` or ``not submitted``.

@@ -98,15 +98,17 @@ def parse_responses(data: str | bytes, origin: str = "<responses>") -> Responses
         raise ResponsesError(f"{origin}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from None
 
 
+def _given(answers: dict[str, Any]) -> int:
+    """How many of ``answers`` hold something (None, "", [] and {} hold nothing)."""
+    return sum(1 for value in answers.values() if value not in (None, "", [], {}))
+
+
 def answered_count(responses: Responses) -> int:
     """How much a responses document holds: answers over all attempts and in progress.
 
     Used to refuse replacing a saved file by an emptier one.
     """
-    def count(answers: dict[str, Any]) -> int:
-        return sum(1 for value in answers.values() if value not in (None, "", [], {}))
-
-    return sum(count(a.answers) for a in responses.attempts) + count(responses.in_progress.answers)
+    return sum(_given(a.answers) for a in responses.attempts) + _given(responses.in_progress.answers)
 
 
 def graded_attempts(responses: Responses) -> list[tuple[int, dict[str, Any], str | None]]:
@@ -125,7 +127,7 @@ def graded_attempts(responses: Responses) -> list[tuple[int, dict[str, Any], str
         seen.add(attempt.number)
         result.append((attempt.number, attempt.answers, attempt.submitted_at))
     pending = responses.in_progress
-    if any(value not in (None, "", [], {}) for value in pending.answers.values()):
+    if _given(pending.answers):
         number = (max(seen) if seen else 0) + 1
         result.append((number, pending.answers, pending.updated_at))
     return result

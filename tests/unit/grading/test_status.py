@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from coursekit.grading.status import comments_review, quiz_percent, section_status
+from coursekit.grading.status import comments_review, section_status
 
 
 @pytest.mark.parametrize(("submitted", "percent", "answered", "expected"), [
@@ -16,11 +16,6 @@ from coursekit.grading.status import comments_review, quiz_percent, section_stat
 ])
 def test_section_status(submitted, percent, answered, expected):
     assert section_status(submitted, percent, 75.0, answered, 4) == expected
-
-
-def test_quiz_percent():
-    assert quiz_percent(11.25, 15) == pytest.approx(75.0)
-    assert math.isnan(quiz_percent(0, 0))
 
 
 @pytest.mark.parametrize(("answered", "reviewed", "expected"), [
