@@ -172,7 +172,11 @@ def grade_task(task: Task) -> Outcome:
         attempts = check.attempts
     else:
         problems.append(f"not graded: {_failure_reason(result)}")
-    return Outcome(task.learner, task.section, task.digest, ok, problems, time.perf_counter() - started, attempts)
+    # The submission as graded: grading sets an unreadable notebook aside (``<name>.unreadable``) and puts the
+    # release copy in its place, so the folder's digest is taken again; a re-run then skips it.
+    submitted = Path(api.coursedir.format_path(api.coursedir.submitted_directory, task.learner, task.section))
+    digest = submission_digest(submitted) if submitted.is_dir() else task.digest
+    return Outcome(task.learner, task.section, digest, ok, problems, time.perf_counter() - started, attempts)
 
 
 # --- parent side -----------------------------------------------------------------------------------

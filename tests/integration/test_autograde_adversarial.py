@@ -90,6 +90,8 @@ def graded(tmp_path_factory):
     edit_notebook(submit("edited-hidden-test", honest_right), SECTION, _edit_hidden)
     edit_notebook(submit("deleted-quiz-cell", honest_right), SECTION, _delete_quiz_cell)
     edit_notebook(submit("duplicated-grade-cell", honest_right), SECTION, _duplicate_grade_cell)
+    broken = submit("unreadable-notebook", honest_right)
+    (broken / f"{SECTION}.ipynb").write_text("this is not a notebook", encoding="utf-8")
     folder = submit("shadow-module", honest_right)
     (folder / "json.py").write_text("def load(*a, **k):\n    return {}\n", encoding="utf-8")
 
@@ -126,7 +128,8 @@ def graded(tmp_path_factory):
 HONEST = ("honest-all", "honest-none", "honest-some")
 ADVERSARIES = ("cheat-json", "cheat-builtins", "cheat-scoring", "infinite-loop", "edited-hidden-test",
                "deleted-quiz-cell", "duplicated-grade-cell", "shadow-module", "garbage", "empty", "wrong-schema",
-               "huge", "symlinked", "forged-attempts", "other-section", "unknown-option")
+               "huge", "symlinked", "forged-attempts", "other-section", "unknown-option",
+               "unreadable-notebook")
 REASONS = {
     "cheat-json": "added by the learner were not run", "cheat-builtins": "added by the learner were not run",
     "cheat-scoring": "added by the learner were not run", "infinite-loop": "added by the learner were not run",
@@ -134,7 +137,7 @@ REASONS = {
     "duplicated-grade-cell": "appears 2 times", "garbage": "not JSON", "empty": "not JSON",
     "wrong-schema": "schema", "huge": "bytes, more than", "symlinked": "symlink",
     "forged-attempts": "beyond the limit", "other-section": "belong to section", "unknown-option": "unknown option",
-    "shadow-module": None,
+    "unreadable-notebook": "is not a readable notebook", "shadow-module": None,
 }
 
 
@@ -174,6 +177,8 @@ def test_learner_files_are_kept(graded):
     assert huge.stat().st_size > 50 * 1024 * 1024
     assert (paths.grader / "submitted" / "shadow-module" / SECTION / "json.py").exists()
     assert not (paths.grader / "autograded" / "shadow-module" / SECTION / "json.py").exists()
+    kept = paths.grader / "submitted" / "unreadable-notebook" / SECTION / f"{SECTION}.ipynb.unreadable"
+    assert kept.read_text(encoding="utf-8") == "this is not a notebook"
 
 
 def test_a_rerun_skips_unchanged_submissions(graded):
