@@ -3,9 +3,9 @@
 :class:`CoursekitAutograde` is nbgrader's own ``Autograde`` converter with
 three changes, each a small override:
 
-* after nbgrader copies a submission, every file the section's source does
-  not have is removed but the learner's ``responses/<section>.json``; a
-  symlinked notebook or responses file is refused. A learner's ``json.py`` or
+* after nbgrader copies a submission (the runner's snapshot of it, with no
+  symlink in it), every file the section's source does not have is removed
+  but the learner's ``responses/<section>.json``. A learner's ``json.py`` or
   ``coursekit/`` folder can therefore not shadow a module of the grader;
 * the sanitize step starts with :class:`~.preprocessors.RebuildFromRelease`,
   so no learner-added cell runs;
@@ -19,11 +19,9 @@ Problems found on the way are collected in :attr:`CoursekitAutograde.problems`.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (
@@ -68,24 +66,6 @@ def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
     return problems
 
 
-def unreadable_notebook(path: Path) -> str | None:
-    """Why a submitted notebook cannot be graded as it is, or None when it can."""
-    if path.is_symlink():
-        return f"{path.name} is a symlink"
-    try:
-        nbformat.read(path, as_version=4)
-    except Exception as exc:  # any parse or schema failure of an untrusted file
-        return f"{path.name} is not a readable notebook ({type(exc).__name__})"
-    return None
-
-
-def keep_aside(path: Path) -> Path:
-    """Rename an unusable learner file to ``<name>.unreadable`` (kept, never deleted)."""
-    aside = path.with_name(path.name + ".unreadable")
-    path.replace(aside)
-    return aside
-
-
 class CoursekitAutograde(Autograde):
     """nbgrader ``Autograde`` that rebuilds submissions and prunes untrusted files."""
 
@@ -109,22 +89,14 @@ class CoursekitAutograde(Autograde):
         self.problems.setdefault((student_id, assignment_id), []).append(problem)
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        """Refuse symlinks, copy as nbgrader does, then prune what the source does not have."""
-        submitted = Path(self._format_source(assignment_id, student_id))
-        responses = submitted / responses_name(assignment_id)
-        if responses.is_symlink():
-            self._note(student_id, assignment_id, f"{responses_name(assignment_id)} is a symlink (refused)")
-        for notebook in submitted.glob("*.ipynb"):
-            problem = unreadable_notebook(notebook)
-            if problem:
-                self._note(student_id, assignment_id, f"{problem}: graded from the responses file only")
-                keep_aside(notebook)
-                shutil.copyfile(Path(self.release_directory) / assignment_id / notebook.name, notebook)
+        """Copy as nbgrader does, then prune what the source does not have.
+
+        The submission read here is the runner's snapshot (:mod:`.snapshot`): symlinks and other
+        non-regular files were left out of it, and its notebooks repaired, before nbgrader started.
+        """
         super().init_assignment(assignment_id, student_id)
         dest = Path(self._format_dest(assignment_id, student_id))
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment_id))
-        if responses.is_symlink():
-            (dest / responses_name(assignment_id)).unlink(missing_ok=True)
         prune_untrusted(dest, source, assignment_id)
 
     def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:

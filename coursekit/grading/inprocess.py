@@ -33,7 +33,8 @@ class CellTimeoutError(TimeoutError):
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`CellTimeoutError` in this (main) thread when the block runs longer than ``seconds``."""
     if not seconds or not hasattr(signal, "setitimer"):
         yield
         return
@@ -73,7 +74,7 @@ def run_source(source: str, namespace: dict[str, Any], execution_count: int,
     try:
         tree = ast.parse(source, mode="exec")
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _time_limit(timeout):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), time_limit(timeout):
             exec(compile(tree, "<cell>", "exec"), namespace)
             if last is not None:
                 result = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)

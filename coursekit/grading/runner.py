@@ -9,7 +9,15 @@ each finished submission in the gradebook (:mod:`.state`), so that
 * after ``kill -9`` a re-run grades exactly what had not finished (nbgrader
   writes grades with update-or-create, so nothing is duplicated);
 * one learner's failure (a bad notebook, a timeout) is a problem in the
-  summary, never the end of the batch.
+  summary, never the end of the batch;
+* every submission is graded from a private snapshot (:mod:`.snapshot`) whose
+  digest is the one recorded, so a submission replaced while it is graded is
+  graded again next time;
+* runs that overlap on one gradebook never grade the same section at once:
+  each run holds the section's lock (:mod:`.locks`) while it grades, and the
+  later run waits, then skips what the first one graded;
+* every folder under ``submitted/`` is graded or named with the reason it was
+  refused (a learner id nbgrader cannot use literally, a symlink).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import time
@@ -28,10 +37,29 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
-from coursekit.grading.state import GradedState, load_states, make_engine, save_state, submission_digest
+from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
+from coursekit.grading.locks import gradebook_locks, section_lock_name
+from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_snapshot
+from coursekit.grading.state import GradedState, load_states, make_engine, save_state
 from coursekit.paths import ProjectPaths
 
 LOCKED_RETRIES = 5
+MAX_PROBLEMS = 20
+"""Problems kept per submission; the rest are counted in one line."""
+SNAPSHOTS = ".coursekit-snapshots"
+"""Folder of the grading snapshots, under the trainer workspace (one sub-folder per worker process)."""
+
+
+class GradebookWriteError(RuntimeError):
+    """The gradebook refused a write (disk full, database gone); the batch stops, what was recorded stays."""
+
+
+def cap_problems(problems: Sequence[str], limit: int = MAX_PROBLEMS) -> list[str]:
+    """Distinct problems, each at most 300 characters, at most ``limit`` lines (the last counts the rest)."""
+    unique = list(dict.fromkeys(p[:300] for p in problems))
+    if len(unique) <= limit:
+        return unique
+    return [*unique[: limit - 1], f"… and {len(unique) - limit + 1:,} more"]
 
 
 @dataclass(frozen=True)
@@ -56,18 +84,30 @@ class Outcome:
     attempts: int | None = None
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A folder under ``submitted/`` that is not graded, and why."""
+
+    learner: str
+    section: str
+    reason: str
+
+
 @dataclass
 class BatchResult:
     """The summary of a batch."""
 
     graded: list[Outcome] = field(default_factory=list)
     skipped: list[Task] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: str | None = None
 
     @property
     def problems(self) -> list[tuple[str, str, str]]:
-        """Every (learner, section, reason) of the batch."""
-        return [(o.learner, o.section, p) for o in self.graded for p in o.problems]
+        """Every (learner, section, reason) of the batch, refused folders included."""
+        return [(r.learner, r.section, r.reason) for r in self.refused] + \
+            [(o.learner, o.section, p) for o in self.graded for p in o.problems]
 
     @property
     def failed(self) -> list[Outcome]:
@@ -88,19 +128,38 @@ class GradingSetup:
     timeout: float = 60.0
 
 
-def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None) -> list[Task]:
-    """Every submission folder ``submitted/<learner>/<section>/`` of the given sections."""
-    tasks = []
+def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None,
+               all_sections: Sequence[str] | None = None) -> tuple[list[Task], list[Refused]]:
+    """Every submission folder ``submitted/<learner>/<section>/`` of the given sections, and the refused ones.
+
+    A learner folder whose name nbgrader cannot use literally, a symlinked folder, or (when
+    ``all_sections`` is given) a folder of a section the course does not have is refused with its reason.
+    """
+    tasks: list[Task] = []
+    refused: list[Refused] = []
     if not submitted_root.is_dir():
-        return tasks
-    for learner_dir in sorted(p for p in submitted_root.iterdir() if p.is_dir()):
-        if learners and learner_dir.name not in learners:
+        return tasks, refused
+    wanted = set(learners) if learners else None
+    for learner_dir in sorted(submitted_root.iterdir()):
+        name = learner_dir.name
+        if wanted is not None and name not in wanted:
             continue
+        if learner_dir.is_symlink() or not learner_dir.is_dir():
+            refused.append(Refused(name, "", "not a folder (a symlink or a file; refused)"))
+            continue
+        problem = learner_id_problem(name)
         for section in sections:
             folder = learner_dir / section
-            if folder.is_dir() and not folder.is_symlink():
-                tasks.append(Task(learner_dir.name, section, submission_digest(folder)))
-    return tasks
+            if folder.is_symlink():
+                refused.append(Refused(name, section, "the section folder is a symlink (refused)"))
+            elif folder.is_dir() and problem:
+                refused.append(Refused(name, section, f"learner id {describe_id(name)} {problem}: not graded"))
+            elif folder.is_dir():
+                tasks.append(Task(name, section, submission_digest(folder)))
+        if all_sections is not None:
+            refused.extend(Refused(name, p.name, "not a section of this course")
+                           for p in sorted(learner_dir.iterdir()) if p.name not in all_sections)
+    return tasks, refused
 
 
 # --- worker side -----------------------------------------------------------------------------------
@@ -143,40 +202,59 @@ def _failure_reason(result: dict[str, Any]) -> str:
     return lines[-1][:300] if lines else "nbgrader autograde failed"
 
 
+def _snapshot_root(setup: GradingSetup) -> Path:
+    return Path(setup.grader_root) / SNAPSHOTS / str(os.getpid())
+
+
 def grade_task(task: Task) -> Outcome:
-    """Grade one submission in this worker (retrying when SQLite is busy)."""
+    """Grade one submission in this worker, from a private snapshot (retrying when SQLite is busy)."""
     from nbgrader.utils import capture_log, temp_attrs
 
     from coursekit.grading.converter import CoursekitAutograde
     from coursekit.grading.hidden import check_submission
+    from coursekit.grading.inprocess import CellTimeoutError, time_limit
 
     api, setup = _WORKER["api"], _WORKER["setup"]
     started = time.perf_counter()
-    for attempt in range(LOCKED_RETRIES):
-        with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner):
-            app = CoursekitAutograde(coursedir=api.coursedir, parent=api)
-            app.force = True
-            app.create_student = True
-            result = capture_log(app)  # per-cell time limits apply inside
-        if result.get("success") or "database is locked" not in str(result) or attempt == LOCKED_RETRIES - 1:
-            break
-        time.sleep(0.2 * (attempt + 1))
-    problems = list(dict.fromkeys(app.problems.get((task.learner, task.section), [])))
+    submitted = Path(api.coursedir.format_path(api.coursedir.submitted_directory, task.learner, task.section))
+    snapshot_root = _snapshot_root(setup)
+    shutil.rmtree(snapshot_root, ignore_errors=True)
+    folder = snapshot_root / task.learner / task.section
+    try:
+        with time_limit(setup.timeout):
+            snapshot = take_snapshot(submitted, folder)
+            problems = snapshot.problems + repair_notebooks(folder, Path(setup.release_root) / task.section)
+    except (CellTimeoutError, OSError) as exc:
+        shutil.rmtree(snapshot_root, ignore_errors=True)
+        return Outcome(task.learner, task.section, task.digest, False, [f"not graded: submission not readable: {exc}"],
+                       time.perf_counter() - started)
+    step = os.path.relpath(snapshot_root, api.coursedir.root)
+    try:
+        for attempt in range(LOCKED_RETRIES):
+            with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner,
+                            submitted_directory=step):
+                app = CoursekitAutograde(coursedir=api.coursedir, parent=api)
+                app.force = True
+                app.create_student = True
+                result = capture_log(app)  # per-cell time limits apply inside
+            if result.get("success") or "database is locked" not in str(result) or attempt == LOCKED_RETRIES - 1:
+                break
+            time.sleep(0.2 * (attempt + 1))
+    finally:
+        shutil.rmtree(snapshot_root, ignore_errors=True)
+    problems += app.problems.get((task.learner, task.section), [])
     ok = bool(result.get("success"))
     attempts = None
     if ok:
-        folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
+        autograded = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
         source = Path(setup.source_root) / task.section / f"{task.section}.ipynb"
-        check = check_submission(folder, task.section, source)
+        check = check_submission(autograded, task.section, source)
         problems.extend(check.problems)
         attempts = check.attempts
     else:
         problems.append(f"not graded: {_failure_reason(result)}")
-    # The submission as graded: grading sets an unreadable notebook aside (``<name>.unreadable``) and puts the
-    # release copy in its place, so the folder's digest is taken again; a re-run then skips it.
-    submitted = Path(api.coursedir.format_path(api.coursedir.submitted_directory, task.learner, task.section))
-    digest = submission_digest(submitted) if submitted.is_dir() else task.digest
-    return Outcome(task.learner, task.section, digest, ok, problems, time.perf_counter() - started, attempts)
+    return Outcome(task.learner, task.section, snapshot.digest, ok, cap_problems(problems),
+                   time.perf_counter() - started, attempts)
 
 
 # --- parent side -----------------------------------------------------------------------------------
@@ -190,7 +268,7 @@ def _progress(total: int, quiet: bool) -> Any:
 
 def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = None,
               force: bool = False, quiet: bool = False) -> BatchResult:
-    """Grade ``tasks`` with ``jobs`` worker processes.
+    """Grade ``tasks`` with ``jobs`` worker processes, holding the lock of every section graded.
 
     Parameters
     ----------
@@ -203,39 +281,63 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
     force
         Re-grade submissions even when already graded and unchanged.
     quiet
-        No progress bar.
+        No progress bar, no message while waiting for another run.
 
     Returns
     -------
     BatchResult
-        Outcomes of the graded submissions, and the skipped ones.
+        Outcomes of the graded submissions, and the skipped ones. When the gradebook refuses a write
+        (disk full), ``stopped`` says so and the outcomes recorded until then are kept.
     """
     started = time.perf_counter()
-    engine = make_engine(setup.db_url)
-    states = load_states(engine)
     result = BatchResult()
-    todo = []
-    for task in tasks:
-        known = states.get((task.learner, task.section))
-        if not force and known is not None and known.graded and known.digest == task.digest:
-            result.skipped.append(task)
-        else:
-            todo.append(task)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    with _progress(len(todo), quiet) as bar:
-        for outcome in _run(setup, todo, jobs):
-            # A submission that could not be graded is remembered with its reason (for the
-            # report) but graded=False, so the next run tries it again.
-            save_state(engine, GradedState(
-                outcome.learner, outcome.section, outcome.digest, tuple(outcome.problems),
-                datetime.now(UTC).isoformat(timespec="seconds"), round(outcome.seconds, 3),
-                outcome.attempts, outcome.ok,
-            ))
-            result.graded.append(outcome)
-            bar.update(1)
-    engine.dispose()
+
+    def waiting(lock: str) -> None:
+        if not quiet:
+            print(f"another autograde is grading {lock.removeprefix('autograde-')} on this gradebook; "
+                  "waiting for it to finish", file=sys.stderr, flush=True)
+
+    locks = [section_lock_name(section) for section in {t.section for t in tasks}]
+    engine = make_engine(setup.db_url)
+    try:
+        with gradebook_locks(setup.db_url, locks, on_wait=waiting):
+            states = load_states(engine)  # read under the locks: what an overlapping run graded is skipped
+            todo = []
+            for task in tasks:
+                known = states.get((task.learner, task.section))
+                if not force and known is not None and known.graded and known.digest == task.digest:
+                    result.skipped.append(task)
+                else:
+                    todo.append(task)
+            jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+            with _progress(len(todo), quiet) as bar:
+                for outcome in _run(setup, todo, jobs):
+                    _record(engine, outcome)
+                    result.graded.append(outcome)
+                    bar.update(1)
+    except GradebookWriteError as exc:
+        result.stopped = str(exc)
+    finally:
+        engine.dispose()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _record(engine: Any, outcome: Outcome) -> None:
+    """Remember one graded submission (a failed one with graded=False, so the next run tries it again)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        save_state(engine, GradedState(
+            outcome.learner, outcome.section, outcome.digest, tuple(outcome.problems),
+            datetime.now(UTC).isoformat(timespec="seconds"), round(outcome.seconds, 3), outcome.attempts, outcome.ok,
+        ))
+    except (SQLAlchemyError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise GradebookWriteError(
+            f"the gradebook refused a write ({str(reason).splitlines()[0][:200]}); grading stopped at "
+            f"{outcome.learner} / {outcome.section}. Free space or fix the database, then run again: "
+            "what was recorded is kept and skipped") from None
 
 
 def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outcome]:
@@ -258,21 +360,32 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outco
 def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,
                     learners: Sequence[str] | None = None, jobs: int | None = None, force: bool = False,
                     quiet: bool = False, executor: str = "inprocess", timeout: float = 60.0) -> BatchResult:
-    """Record missing sections in the gradebook, then autograde the workspace's submissions (all by default)."""
-    from coursekit.grading.roster import ensure_sections
+    """Prepare the gradebook, then autograde the workspace's submissions (all by default).
+
+    The gradebook gets its tables, missing sections and the learners of the submissions first (each safe
+    when another run does the same at once), then :func:`autograde` grades.
+    """
+    from coursekit.grading.roster import ensure_sections, register_learners
 
     ensure_sections(db_url, course, paths.source, paths.grader)
+    every = [s.id for s in course.sections]
+    tasks, refused = find_tasks(paths.grader / "submitted", sections or every, learners,
+                                all_sections=None if sections else every)
+    register_learners(db_url, [t.learner for t in tasks])
     setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,
                          timeout)
-    tasks = find_tasks(paths.grader / "submitted", sections or [s.id for s in course.sections], learners)
-    return autograde(setup, tasks, jobs=jobs, force=force, quiet=quiet)
+    result = autograde(setup, tasks, jobs=jobs, force=force, quiet=quiet)
+    result.refused = refused
+    return result
 
 
 def format_summary(result: BatchResult) -> str:
     """The summary printed after a batch."""
     lines = [
         f"graded: {len(result.graded)}  problems: {len(result.problems)}  skipped (unchanged): "
-        f"{len(result.skipped)}  time: {result.seconds:.1f} s"
+        f"{len(result.skipped)}  not graded: {len(result.failed) + len(result.refused)}  time: {result.seconds:.1f} s"
     ]
-    lines += [f"  {learner} / {section}: {reason}" for learner, section, reason in result.problems]
+    lines += [f"  {shown_id(learner)} / {section or '-'}: {reason}" for learner, section, reason in result.problems]
+    if result.stopped:
+        lines.append(f"stopped: {result.stopped}")
     return "\n".join(lines)

@@ -4,15 +4,14 @@ One table, ``coursekit_autograde``, beside nbgrader's: the digest of the
 submission that was graded (so a re-run skips unchanged submissions), the
 problems found, and when. Rows are written only after nbgrader has finished a
 submission, so a batch killed mid-way re-grades exactly the submissions
-without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL).
+without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL). The submission digest is
+:func:`coursekit.grading.snapshot.submission_digest`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +24,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -72,13 +72,18 @@ def make_engine(db_url: str) -> Engine:
 
 
 def ensure_table(engine: Engine) -> None:
-    """Create ``coursekit_autograde`` if it does not exist yet."""
+    """Create ``coursekit_autograde`` if it does not exist yet.
+
+    Call it under the gradebook's schema lock (:func:`coursekit.grading.roster.ensure_gradebook` does):
+    two processes creating it at once race on PostgreSQL.
+    """
     METADATA.create_all(engine, tables=[AUTOGRADE])
 
 
 def load_states(engine: Engine) -> dict[tuple[str, str], GradedState]:
-    """Every remembered submission, by (learner, section)."""
-    ensure_table(engine)
+    """Every remembered submission, by (learner, section); empty when the table does not exist yet."""
+    if not inspect(engine).has_table(AUTOGRADE.name):
+        return {}
     with engine.connect() as conn:
         rows = conn.execute(select(AUTOGRADE)).mappings().all()
     return {
@@ -100,18 +105,3 @@ def save_state(engine: Engine, state: GradedState) -> None:
             problems=json.dumps(list(state.problems)), graded_at=state.graded_at, seconds=state.seconds,
             attempts=state.attempts, graded=state.graded,
         ))
-
-
-def submission_digest(folder: Path) -> str:
-    """SHA-256 over a submission folder's paths and contents (symlinks by their target text)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            digest.update(f"L {rel} -> {path.readlink()}\n".encode())
-        elif path.is_file():
-            digest.update(f"F {rel} {path.stat().st_size}\n".encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()

@@ -177,8 +177,12 @@ def test_learner_files_are_kept(graded):
     assert huge.stat().st_size > 50 * 1024 * 1024
     assert (paths.grader / "submitted" / "shadow-module" / SECTION / "json.py").exists()
     assert not (paths.grader / "autograded" / "shadow-module" / SECTION / "json.py").exists()
-    kept = paths.grader / "submitted" / "unreadable-notebook" / SECTION / f"{SECTION}.ipynb.unreadable"
+    # grading works on a snapshot: the learner's folder is left exactly as handed in
+    kept = paths.grader / "submitted" / "unreadable-notebook" / SECTION / f"{SECTION}.ipynb"
     assert kept.read_text(encoding="utf-8") == "this is not a notebook"
+    assert not list((paths.grader / "submitted").glob(f"*/{SECTION}/*.unreadable"))
+    assert not (paths.grader / ".coursekit-snapshots").exists() or \
+        not any((paths.grader / ".coursekit-snapshots").iterdir())
 
 
 def test_a_rerun_skips_unchanged_submissions(graded):
