@@ -100,13 +100,22 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from coursekit.grading.runner import format_summary, grade_workspace
 
     paths = _paths(args)
+    course = load_course(paths.course)
+    known = [s.id for s in course.sections]
+    if args.section and args.section not in known:
+        print(f"error: {paths.course}: no section {args.section!r} (sections: {', '.join(known)})", file=sys.stderr)
+        return EXIT_PROBLEM
+    submitted = paths.grader / "submitted"
+    if args.learner and not (submitted / args.learner).is_dir():
+        print(f"error: {submitted}: no submissions of learner {args.learner!r}", file=sys.stderr)
+        return EXIT_PROBLEM
     result = grade_workspace(
-        load_course(paths.course), paths, _db_url(args, paths), sections=[args.section] if args.section else None,
+        course, paths, _db_url(args, paths), sections=[args.section] if args.section else None,
         learners=[args.learner] if args.learner else None, jobs=args.jobs, force=args.force, quiet=args.quiet,
         executor=args.executor, timeout=args.timeout,
     )
     print(format_summary(result))
-    return EXIT_PROBLEM if result.problems else EXIT_OK
+    return EXIT_PROBLEM if result.problems or result.stopped else EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -115,7 +124,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from coursekit.grading.report import write_report
 
     paths = _paths(args)
-    report = write_report(_db_url(args, paths), load_course(paths.course), paths.reports)
+    report = write_report(_db_url(args, paths), load_course(paths.course), paths.reports,
+                          submitted_root=paths.grader / "submitted")
     counts = report.grades.groupby(["section", "status"]).size().unstack(fill_value=0)
     print(counts.to_string())
     for path in report.files:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit.authoring.course import Course
-from coursekit.grading.status import comments_review, section_status
+from coursekit.grading.status import NOT_GRADED, comments_review, section_status
 
 GRADES_COLUMNS = [
     "learner", "section", "quiz_score", "quiz_max", "quiz_percent", "pass_rate", "status",
@@ -51,7 +51,7 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     comments["reviewed"] = comments["answered"] & comments["manual_score"].notna()
     comment_counts = comments.groupby(keys)[["answered", "reviewed"]].sum().rename(
         columns={"answered": "comments_answered", "reviewed": "comments_reviewed"})
-    base = cells.drop_duplicates(keys).set_index(keys)[["submitted_at", "attempts", "problems"]]
+    base = cells.drop_duplicates(keys).set_index(keys)[["submitted_at", "attempts", "problems", "graded"]]
     base["problems"] = base["problems"].map(_problems_text)
     table = base.join(quiz).join(comment_counts).reset_index()
 
@@ -61,22 +61,40 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     table["pass_rate"] = table["section"].map({s: by_section[s].quiz.settings.pass_rate for s in by_section})
     table["comments_total"] = table["section"].map({s: len(by_section[s].comments) for s in by_section})
     submitted = table["submitted_at"].notna()
-    table["quiz_score"] = table["quiz_score"].where(submitted).astype(float)
+    # graded is False where coursekit's autograde could not finish a submission: whatever nbgrader had
+    # recorded of it before failing is no score (never a 0 / failed in an export).
+    graded = ~table["graded"].isin([False, 0])
+    table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float)
     for column in ("comments_answered", "comments_reviewed"):
         table[column] = table[column].fillna(0).astype(int)
     table["quiz_percent"] = (100.0 * table["quiz_score"] / table["quiz_max"]).round(2)
     table["status"] = [
-        section_status(s, p if s else np.nan, r, a, t)
-        for s, p, r, a, t in zip(submitted, table["quiz_percent"], table["pass_rate"],
-                                 table["comments_answered"], table["comments_total"], strict=True)
+        section_status(s, p if s else np.nan, r, a, t, g)
+        for s, p, r, a, t, g in zip(submitted, table["quiz_percent"], table["pass_rate"],
+                                    table["comments_answered"], table["comments_total"], graded, strict=True)
     ]
     table["review"] = [
-        comments_review(a, r) if s else "" for s, a, r in
-        zip(submitted, table["comments_answered"], table["comments_reviewed"], strict=True)
+        comments_review(a, r) if s and g else "" for s, g, a, r in
+        zip(submitted, graded, table["comments_answered"], table["comments_reviewed"], strict=True)
     ]
     table["attempts"] = pd.to_numeric(table["attempts"], errors="coerce").astype("Int64")
     table["submitted_at"] = table["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
     return table[GRADES_COLUMNS].sort_values(["learner", "section"]).reset_index(drop=True)
+
+
+def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.DataFrame:
+    """Rows of ``grades.csv`` for folders under ``submitted/`` that autograde refused (status ``not graded``)."""
+    by_section = {s.id: s for s in course.sections}
+    rows = [{
+        "learner": learner, "section": section, "quiz_score": np.nan,
+        "quiz_max": by_section[section].quiz.max_points if section in by_section else np.nan,
+        "quiz_percent": np.nan,
+        "pass_rate": by_section[section].quiz.settings.pass_rate if section in by_section else np.nan,
+        "status": NOT_GRADED, "comments_answered": 0,
+        "comments_total": len(by_section[section].comments) if section in by_section else 0,
+        "comments_reviewed": 0, "review": "", "attempts": pd.NA, "submitted_at": "", "problems": reason,
+    } for learner, section, reason in refused]
+    return pd.DataFrame(rows, columns=GRADES_COLUMNS)
 
 
 def moodle_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
@@ -114,13 +132,24 @@ class ReportFiles:
     files: list[Path]
 
 
-def write_report(db_url: str, course: Course, out_dir: Path) -> ReportFiles:
-    """Read the gradebook once and write every report file into ``out_dir``."""
+def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Path | None = None) -> ReportFiles:
+    """Read the gradebook once and write every report file into ``out_dir``.
+
+    With ``submitted_root``, folders there that autograde refuses (a learner id nbgrader cannot use
+    literally, a symlink) are reported as ``not graded`` with the reason, so no handed-in folder vanishes.
+    """
     from coursekit.cohort.gradebook import item_scores, load_cells
     from coursekit.cohort.metrics import item_stats, section_stats
+    from coursekit.grading.runner import find_tasks
 
     cells = load_cells(db_url)
     grades = grades_table(cells, course)
+    if submitted_root is not None:
+        every = [s.id for s in course.sections]
+        refused = find_tasks(submitted_root, every, all_sections=every, digests=False)[1]
+        extra = refused_rows([(r.learner, r.section, r.reason) for r in refused if r.section in every], course)
+        if len(extra):
+            grades = pd.concat([grades, extra], ignore_index=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "grades.csv": grades,

@@ -39,7 +39,7 @@ from typing import Any
 from coursekit.authoring.course import Course
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
-from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_snapshot
+from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
 from coursekit.grading.state import GradedState, load_states, make_engine, save_state
 from coursekit.paths import ProjectPaths
 
@@ -129,11 +129,12 @@ class GradingSetup:
 
 
 def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None,
-               all_sections: Sequence[str] | None = None) -> tuple[list[Task], list[Refused]]:
+               all_sections: Sequence[str] | None = None, digests: bool = True) -> tuple[list[Task], list[Refused]]:
     """Every submission folder ``submitted/<learner>/<section>/`` of the given sections, and the refused ones.
 
     A learner folder whose name nbgrader cannot use literally, a symlinked folder, or (when
     ``all_sections`` is given) a folder of a section the course does not have is refused with its reason.
+    With ``digests=False`` the tasks carry no digest (listing only).
     """
     tasks: list[Task] = []
     refused: list[Refused] = []
@@ -155,7 +156,7 @@ def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence
             elif folder.is_dir() and problem:
                 refused.append(Refused(name, section, f"learner id {describe_id(name)} {problem}: not graded"))
             elif folder.is_dir():
-                tasks.append(Task(name, section, submission_digest(folder)))
+                tasks.append(Task(name, section, submission_digest(folder) if digests else ""))
         if all_sections is not None:
             refused.extend(Refused(name, p.name, "not a section of this course")
                            for p in sorted(learner_dir.iterdir()) if p.name not in all_sections)
@@ -222,11 +223,11 @@ def grade_task(task: Task) -> Outcome:
     folder = snapshot_root / task.learner / task.section
     try:
         with time_limit(setup.timeout):
-            snapshot = take_snapshot(submitted, folder)
+            snapshot = take_stable_snapshot(submitted, folder)
             problems = snapshot.problems + repair_notebooks(folder, Path(setup.release_root) / task.section)
     except (CellTimeoutError, OSError) as exc:
         shutil.rmtree(snapshot_root, ignore_errors=True)
-        return Outcome(task.learner, task.section, task.digest, False, [f"not graded: submission not readable: {exc}"],
+        return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {exc}"],
                        time.perf_counter() - started)
     step = os.path.relpath(snapshot_root, api.coursedir.root)
     try:

@@ -23,6 +23,7 @@ import hashlib
 import os
 import shutil
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,10 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 """A submitted file larger than this is not copied (and named as a problem)."""
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+class SubmissionChangedError(OSError):
+    """A file or folder of the submission vanished while it was copied (``collect`` is replacing it)."""
 
 
 @dataclass
@@ -44,8 +49,12 @@ class Snapshot:
 
 def _entries(folder: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every entry below ``folder`` as (relative posix path, entry), sorted, never following symlinks."""
-    with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except FileNotFoundError:
+        what = _shown(rel) or "the folder"
+        raise SubmissionChangedError(f"{what} vanished while the submission was copied") from None
     for entry in entries:
         path = f"{rel}{entry.name}"
         yield path, entry
@@ -61,6 +70,8 @@ def _copy_regular(path: str, rel: str, dest: Path | None, digest: hashlib._Hash)
     """Hash (and copy to ``dest``) one regular file; the problem when it is not one."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise SubmissionChangedError(f"{_shown(rel)} vanished while the submission was copied") from None
     except OSError as exc:
         digest.update(f"E {rel}\n".encode("utf-8", "surrogateescape"))
         return f"{_shown(rel)}: cannot be read ({exc.strerror})"
@@ -105,6 +116,11 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
     Snapshot
         SHA-256 over every entry's kind, relative path and content (a symlink by its target text, any
         other non-regular entry by its kind), and one problem line per entry that was not copied.
+
+    Raises
+    ------
+    SubmissionChangedError
+        When an entry vanished while it was read (the caller may take the snapshot again).
     """
     digest = hashlib.sha256()
     snapshot = Snapshot("")
@@ -112,7 +128,10 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
         dest.mkdir(parents=True)
     for rel, entry in _entries(folder):
         if entry.is_symlink():
-            target = os.readlink(entry.path)
+            try:
+                target = os.readlink(entry.path)
+            except FileNotFoundError:
+                raise SubmissionChangedError(f"{_shown(rel)} vanished while the submission was copied") from None
             digest.update(f"L {rel} -> {target}\n".encode("utf-8", "surrogateescape"))
             snapshot.problems.append(f"{_shown(rel)}: a symlink (refused)")
         elif entry.is_dir(follow_symlinks=False):
@@ -128,8 +147,24 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
 
 
 def submission_digest(folder: Path) -> str:
-    """The digest :func:`take_snapshot` would record for ``folder`` (nothing copied)."""
-    return take_snapshot(folder).digest
+    """The digest :func:`take_snapshot` would record for ``folder`` (nothing copied; "" when it is changing)."""
+    try:
+        return take_snapshot(folder).digest
+    except SubmissionChangedError:
+        return ""
+
+
+def take_stable_snapshot(folder: Path, dest: Path, tries: int = 5) -> Snapshot:
+    """:func:`take_snapshot`, taken again (after a short pause) while the folder is being replaced."""
+    for attempt in range(tries):
+        try:
+            return take_snapshot(folder, dest)
+        except SubmissionChangedError:
+            shutil.rmtree(dest, ignore_errors=True)
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _unreadable(path: Path) -> str | None:
