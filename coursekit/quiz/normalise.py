@@ -27,6 +27,7 @@ EDGE_PUNCTUATION = ".,;:!?…¡¿。、'\"`´‘’‚‛“”„‟«»‹›"
 Symbols that can carry meaning (``%``, ``#``, ``+``, brackets) are kept.
 """
 
+
 def _is_dash(char: str) -> bool:
     return unicodedata.category(char) == "Pd" or char == "\u2212"  # dash punctuation, or the minus sign
 
