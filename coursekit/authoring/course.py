@@ -28,6 +28,10 @@ class CourseError(ValueError):
     """The authored course is invalid; the message names the file and the problem."""
 
 
+DEFAULT_MIN_WORDS = 3
+"""Words a comment answer needs to count as answered, unless its question sets ``min_words``."""
+
+
 class CommentQuestion(BaseModel):
     """A reflection question the learner answers in a Comment cell; graded by hand."""
 
@@ -37,6 +41,10 @@ class CommentQuestion(BaseModel):
     text: str = Field(min_length=1)
     points: float = Field(1.0, gt=0)
     source: str = Field(min_length=1, description="The passage of section.md the question reflects on.")
+    min_words: int = Field(
+        DEFAULT_MIN_WORDS, ge=1,
+        description="An answer with fewer words counts as blank (scores 0, the comment stays unanswered).",
+    )
 
 
 class _CommentsFile(BaseModel):

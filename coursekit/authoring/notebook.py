@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.authoring.course import COMMENTS_MARKER, QUIZ_MARKER, Section
+from coursekit.authoring.course import COMMENTS_MARKER, DEFAULT_MIN_WORDS, QUIZ_MARKER, Section
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.quiz.spec import QuizSpec, Settings, answer_key
 
@@ -122,11 +122,26 @@ def _comment_cells(section: Section) -> list[NotebookNode]:
         ))
         grade_id = comment_cell_id(question.id)
         answer = nbformat.v4.new_markdown_cell(
-            COMMENT_PLACEHOLDER, metadata=_nbgrader(grade_id, grade=True, solution=True, points=question.points),
+            COMMENT_PLACEHOLDER,
+            metadata={**_nbgrader(grade_id, grade=True, solution=True, points=question.points),
+                      "coursekit": {"min_words": question.min_words}},
         )
         answer.id = grade_id
         cells.append(answer)
     return cells
+
+
+def comment_min_words(cell: NotebookNode) -> int:
+    """The ``min_words`` a Comment cell of a (trusted) release notebook was built with.
+
+    Read by grading, which needs nothing but the release notebook; a cell
+    built before the setting existed gets :data:`DEFAULT_MIN_WORDS`.
+    """
+    meta = cell.get("metadata", {}).get("coursekit", {})
+    value = meta.get("min_words") if isinstance(meta, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return DEFAULT_MIN_WORDS
 
 
 def _grade_cells(section: Section) -> list[NotebookNode]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from coursekit.quiz.normalise import normalise_text
 from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
 
 COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
@@ -24,9 +25,8 @@ def _options(answer: object) -> list[str]:
         return [f"{item}={choice}" for item, choice in answer.items()]
     if isinstance(answer, bool):
         return ["true" if answer else "false"]
-    if answer is None or answer == "":
-        return []
-    return [" ".join(str(answer).split()).casefold()[:80]]
+    text = "" if answer is None else normalise_text(str(answer))
+    return [text[:80]] if text else []
 
 
 def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True) -> pd.DataFrame:

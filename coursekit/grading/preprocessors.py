@@ -19,7 +19,8 @@ class RebuildFromRelease(NbGraderPreprocessor):
     """Replace a submission by its release notebook holding only the learner's answers.
 
     Runs first in the sanitize step, before nbgrader's ``OverwriteCells``.
-    The problems found travel in ``resources["coursekit_problems"]``.
+    The problems found travel in ``resources["coursekit_problems"]``, the notes
+    (comments too short to count) in ``resources["coursekit_notes"]``.
     """
 
     release_directory = Unicode("", help="The release/ folder holding the template notebooks.").tag(config=True)
@@ -31,6 +32,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
         template = nbformat.read(template_path, as_version=4)
         rebuilt = rebuild_submission(nb, template)
         resources.setdefault("coursekit_problems", []).extend(rebuilt.problems)
+        resources.setdefault("coursekit_notes", []).extend(rebuilt.notes)
         return rebuilt.notebook, resources
 
 

@@ -11,6 +11,12 @@ nbgrader ``grade_id``; every other cell, code or text, comes from the release
 What the learner changed in the structure is reported as problems, never as
 an exception: a deleted or duplicated graded cell is restored and named, and
 added code cells are dropped and counted.
+
+A Comment answer with fewer words than its cell's ``min_words`` (written in
+the release notebook at build time; ``"."`` has none) counts as blank: the
+release placeholder stays, so nbgrader scores it 0 and the comment shows as
+unanswered. That is the learner's answer, not a fault of the submission, so
+it is told in :attr:`Rebuilt.notes`, not in the problems (which fail a run).
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
+from coursekit.authoring.notebook import comment_min_words
+from coursekit.quiz.normalise import count_words
+
 
 @dataclass
 class Rebuilt:
@@ -29,6 +38,8 @@ class Rebuilt:
     notebook: NotebookNode
     problems: list[str] = field(default_factory=list)
     dropped_cells: int = 0
+    notes: list[str] = field(default_factory=list)
+    """What the trainer may want to know that is no fault, e.g. a comment too short to count."""
 
 
 def _grade_id(cell: NotebookNode) -> str | None:
@@ -60,7 +71,8 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
     -------
     Rebuilt
         The notebook to grade, the structural problems found (one readable line
-        each) and how many learner-added cells were dropped.
+        each), how many learner-added cells were dropped, and a note per
+        comment answer too short to count.
     """
     template_ids = [gid for gid in (_grade_id(c) for c in release.cells) if gid]
     counts = Counter(gid for gid in (_grade_id(c) for c in submitted.get("cells", [])) if gid)
@@ -88,10 +100,22 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         problems.append(f"{added_code} code cell(s) added by the learner were not run")
 
     notebook = copy.deepcopy(release)
+    notes = []
     for cell in notebook.cells:
         gid = _grade_id(cell)
-        # A blank answer keeps the release's placeholder, so nbgrader sees the cell
-        # as untouched and scores it 0 without asking a trainer to review it.
-        if gid and _is_answer_cell(cell) and answers.get(gid, "").strip():
-            cell.source = answers[gid]
-    return Rebuilt(notebook, problems, len(added))
+        if not (gid and _is_answer_cell(cell)):
+            continue
+        # A blank or too short answer keeps the release's placeholder, so nbgrader sees
+        # the cell as untouched and scores it 0 without asking a trainer to review it.
+        answer, placeholder = answers.get(gid, ""), template_sources[gid]
+        if cell.get("cell_type") != "markdown":
+            if answer.strip():
+                cell.source = answer
+            continue
+        words, needed = count_words(answer, ignore=placeholder), comment_min_words(cell)
+        if words >= needed:
+            cell.source = answer
+        elif answer.strip() and answer.strip() != placeholder.strip():
+            notes.append(f"comment {gid!r}: {words} word{'' if words == 1 else 's'}, fewer than the "
+                         f"{needed} required (counted as blank)")
+    return Rebuilt(notebook, problems, len(added), notes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from coursekit.quiz.normalise import normalise_text
 from coursekit.quiz.spec import (
     Matching,
     MultipleChoice,
@@ -129,10 +130,6 @@ def is_answered(question: Question, answer: Any) -> bool:
     return answer is not None and answer != [] and answer != {}
 
 
-def _normal_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def score_question(question: Question, answer: Any) -> float:
     """Score one answer.
 
@@ -140,8 +137,10 @@ def score_question(question: Question, answer: Any) -> float:
     ``points / len(key)`` per right pick and loses ``penalty`` (default
     ``points / wrong options``) per wrong pick, floored at 0 and capped at
     ``points``. Matching earns ``points / len(items)`` per right pair. A short
-    answer earns full points when it equals an accepted answer, ignoring case
-    and runs of white space.
+    answer earns full points when it equals an accepted answer once both are
+    normalised by :func:`~coursekit.quiz.normalise.normalise_text` (case unless
+    the question is case-sensitive, white space, hyphens, invisible characters
+    and punctuation at either end ignored).
 
     Parameters
     ----------
@@ -178,8 +177,8 @@ def score_question(question: Question, answer: Any) -> float:
         pairs = sum(1 for item, choice in answer.items() if question.answer.get(item) == choice)
         earned = points * pairs / len(question.items)
     elif isinstance(question, ShortAnswer):
-        accepted = {_normal_text(a) for a in question.answer}
-        earned = points if _normal_text(answer) in accepted else 0.0
+        accepted = {normalise_text(a, question.case_sensitive) for a in question.answer}
+        earned = points if normalise_text(answer, question.case_sensitive) in accepted else 0.0
     else:  # pragma: no cover - validate_answer refused it
         earned = 0.0
     return round(float(earned), 6)

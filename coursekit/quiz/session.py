@@ -19,6 +19,7 @@ from typing import Any
 
 from coursekit.quiz.attempts import attempts_left, check_can_submit
 from coursekit.quiz.navigation import Navigator
+from coursekit.quiz.normalise import normalise_text
 from coursekit.quiz.responses import AttemptRecord, InProgress, Responses
 from coursekit.quiz.scoring import is_answered, validate_answer
 from coursekit.quiz.shuffle import option_order
@@ -36,7 +37,7 @@ _PLACEHOLDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "multiple_choice": lambda q: [q["options"][0]["id"]],
     "true_false": lambda q: True,
     "matching": lambda q: {item["id"]: q["choices"][0]["id"] for item in q["items"]},
-    "short_answer": lambda q: ["-"],
+    "short_answer": lambda q: ["placeholder"],
 }
 
 
@@ -61,7 +62,7 @@ def canonical_answer(question: Question, answer: Any) -> Any:
     if isinstance(question, MultipleChoice):
         return sorted(answer)
     if isinstance(question, ShortAnswer):
-        return " ".join(str(answer).split()).casefold()
+        return normalise_text(str(answer), question.case_sensitive)
     return answer
 
 

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from coursekit.quiz.normalise import normalise_text
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
@@ -183,10 +185,22 @@ class Matching(_Question):
 
 
 class ShortAnswer(_Question):
-    """Type a short text; any accepted answer counts (case and spaces ignored)."""
+    """Type a short text; any accepted answer counts, compared as :func:`~coursekit.quiz.normalise.normalise_text` does.
+
+    Case, spaces, hyphens, invisible characters and punctuation at either end
+    are ignored; ``case_sensitive: true`` (Moodle's ``usecase``) keeps case.
+    """
 
     type: Literal["short_answer"]
     answer: list[str] = Field(min_length=1, description="Accepted answers.")
+    case_sensitive: bool = Field(False, description="Whether case matters (Moodle's usecase); default: no.")
+
+    @model_validator(mode="after")
+    def _answers_not_blank(self) -> ShortAnswer:
+        for accepted in self.answer:
+            if not normalise_text(accepted, self.case_sensitive):
+                raise ValueError(f"accepted answer {accepted!r} is blank once spaces and punctuation are ignored")
+        return self
 
 
 Question = Annotated[
@@ -300,6 +314,8 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
     questions = []
     for q in spec.questions:
         public = q.model_dump(exclude=set(KEY_FIELDS), exclude_none=True)
+        if isinstance(q, ShortAnswer) and not q.case_sensitive:
+            del public["case_sensitive"]  # the default: quiz.json stays as it was before the option existed
         if spec.settings.feedback == "immediate" and salt is not None:
             if isinstance(q, ShortAnswer):
                 public["answer_digest"] = [answer_digest(salt, q.id, a) for a in canonical_key(q)]
@@ -347,7 +363,7 @@ def canonical_key(question: Question) -> Any:
     if isinstance(question, MultipleChoice):
         return sorted(answer)
     if isinstance(question, ShortAnswer):
-        return sorted({" ".join(a.split()).casefold() for a in answer})
+        return sorted({normalise_text(a, question.case_sensitive) for a in answer})
     return answer
 
 

@@ -114,3 +114,26 @@ def test_unknown_section_in_course_yml(project: ProjectPaths) -> None:
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(CourseError, match="section 'no_such_section' has no folder"):
         load_course(project.course)
+
+
+def test_comment_min_words_defaults_and_is_checked(project: ProjectPaths) -> None:
+    from coursekit.authoring.course import DEFAULT_MIN_WORDS
+    from coursekit.authoring.notebook import build_notebook
+
+    path = project.course / "cooperation_networking" / "comments.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert all(c.min_words == DEFAULT_MIN_WORDS == 3 for c in load_course(project.course).sections[0].comments)
+    data["questions"][0]["min_words"] = 10
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    section = load_course(project.course).section("cooperation_networking")
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in build_notebook(section).cells
+             if c.metadata.get("nbgrader", {}).get("solution")}
+    first, second = (f"comment-{q['id']}" for q in data["questions"][:2])
+    assert cells[first].metadata["coursekit"] == {"min_words": 10}
+    assert cells[second].metadata["coursekit"] == {"min_words": 3}
+    data["questions"][0]["min_words"] = 0
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CourseError, match=r"\(min_words\): Input should be greater than or equal to 1") as info:
+        load_course(project.course)
+    assert str(info.value).startswith(str(path))
+    assert repr(data["questions"][0]["id"]) in str(info.value)

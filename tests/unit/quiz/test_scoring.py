@@ -126,11 +126,12 @@ def test_matching_credit_per_right_pair(answer, points):
     ("  memorandum   of UNDERSTANDING ", 1.0),
     ("Memorandum\tof\nunderstanding", 1.0),
     ("mou", 1.0),
-    ("MEMORANDUM OF UNDERSTANDING.", 0.0),
+    ("MEMORANDUM OF UNDERSTANDING.", 1.0),       # a full stop at the end is ignored
     ("memorandum", 0.0),
+    ("memorandum of", 0.0),
     ("", 0.0),
 ])
-def test_short_answer_ignores_case_and_spaces(answer, points):
+def test_short_answer_ignores_case_spaces_and_end_punctuation(answer, points):
     assert score_question(SHORT, answer) == points
 
 

@@ -1,0 +1,83 @@
+"""Through the real autograde path: comments too short to count, and short answers read as a trainer would."""
+
+from __future__ import annotations
+
+import pytest
+from grading_support import (
+    answers,
+    attempt,
+    expected_score,
+    grade_all,
+    grades_csv,
+    make_project,
+    scores_at,
+    write_submission,
+)
+
+from coursekit.authoring.course import load_course
+from coursekit.quiz.spec import ShortAnswer
+
+pytestmark = pytest.mark.slow
+
+SECTION = "networks_consortia"
+COMMENTS = {
+    "dot": ".",
+    "two-words": "Good idea.",
+    "placeholder-and-a-word": "YOUR ANSWER HERE yes",
+    "three-words": "We share handbooks.",
+    "full": "We meet the partner schools twice a year.",
+}
+VARIANTS = ("Memorandum of Understanding.", "memorandum-of-understanding\u200b",
+            "\ufeffＭｅｍｏｒａｎｄｕｍ of Under\u00adstanding")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    paths = make_project(tmp_path_factory.mktemp("answers"))
+    course = load_course(paths.course)
+    section = course.section(SECTION)
+    all_right = answers(section, None)
+    for learner, comment in COMMENTS.items():
+        write_submission(paths, course, section, learner, [attempt(1, all_right)], comment=comment)
+    short = next(q for q in section.quiz.questions if isinstance(q, ShortAnswer))
+    for number, variant in enumerate(VARIANTS, 1):
+        write_submission(paths, course, section, f"variant-{number}", [attempt(1, {**all_right, short.id: variant})])
+    result = grade_all(paths, jobs=2, timeout=30)
+    return paths, result, grades_csv(paths), expected_score(section, None), len(section.comments), short
+
+
+def test_every_submission_was_graded_without_problems(graded):
+    _, result, grades, _, _, _ = graded
+    assert not result.failed, [(o.learner, o.problems) for o in result.failed]
+    assert len(result.graded) == len(COMMENTS) + len(VARIANTS)
+    assert all(p == "" or p != p for p in grades["problems"])  # empty or NaN: short comments are no problem
+
+
+@pytest.mark.parametrize("learner", ["dot", "two-words", "placeholder-and-a-word"])
+def test_a_comment_below_min_words_is_graded_as_blank(graded, learner):
+    paths, _, grades, quiz_max, comments, _ = graded
+    row = grades.loc[(learner, SECTION)]
+    assert row.quiz_score == pytest.approx(quiz_max)
+    assert row.comments_answered == 0 and row.comments_total == comments
+    assert row.status == "incomplete"
+    cells = {cell: value for (who, sec, cell), value in scores_at(paths.gradebook_url).items()
+             if who == learner and sec == SECTION and cell.startswith("comment-")}
+    assert len(cells) == comments and set(cells.values()) == {(0.0, False)}  # scored 0, nothing to review
+
+
+@pytest.mark.parametrize("learner", ["three-words", "full"])
+def test_a_comment_of_min_words_counts_as_answered(graded, learner):
+    paths, _, grades, _, comments, _ = graded
+    row = grades.loc[(learner, SECTION)]
+    assert row.comments_answered == comments and row.status == "passed"
+    cells = {cell: value for (who, sec, cell), value in scores_at(paths.gradebook_url).items()
+             if who == learner and sec == SECTION and cell.startswith("comment-")}
+    assert len(cells) == comments and all(manual for _, manual in cells.values())  # waiting for the trainer
+
+
+@pytest.mark.parametrize("number", range(1, len(VARIANTS) + 1))
+def test_short_answer_variants_earn_their_points(graded, number):
+    paths, _, grades, quiz_max, _, short = graded
+    assert grades.loc[(f"variant-{number}", SECTION)].quiz_score == pytest.approx(quiz_max)
+    score, _ = scores_at(paths.gradebook_url)[(f"variant-{number}", SECTION, f"quiz-{short.id}")]
+    assert score == short.points
