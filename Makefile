@@ -24,7 +24,7 @@ build: venv  ## course/ -> source/
 release: build  ## source/ -> release/ (nbgrader generate_assignment)
 	$(BIN)/coursekit release
 
-check: venv  ## fail when source/ or release/ drift from course/, or release/ leaks a key
+check: venv  ## fail when source/ or release/ drift from course/, release/ leaks a key, or a quiz is guessable by position
 	$(BIN)/coursekit build --check
 	$(BIN)/coursekit release --check
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from coursekit.authoring.build import SyncResult
 from coursekit.authoring.course import Course
 from coursekit.authoring.leaks import find_leaks
+from coursekit.authoring.positional import find_positional
 from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
 
 class ReleaseError(RuntimeError):
-    """nbgrader could not generate a section's release, or the release leaks key material."""
+    """nbgrader could not generate a section's release, it leaks key material, or it can be guessed by position."""
 
 
 def generate(course: Course, source_root: Path, release_root: Path, grader_root: Path, db_url: str) -> None:
@@ -59,7 +60,8 @@ def release(course: Course, source_root: Path, release_root: Path, grader_root: 
     Raises
     ------
     ReleaseError
-        If nbgrader fails, or the release holds key material (see :mod:`.leaks`).
+        If nbgrader fails, the release holds key material (see :mod:`.leaks`), or a quiz can be
+        answered above chance from its option order or ids alone (see :mod:`.positional`).
     """
     release_root = Path(release_root)
     result = SyncResult()
@@ -75,11 +77,17 @@ def release(course: Course, source_root: Path, release_root: Path, grader_root: 
         leaks = find_leaks(target, course)
         if leaks:
             raise ReleaseError("key material in the release:\n" + "\n".join(leaks))
+        # Named by where the files go, so a line reads the same in a release and in --check.
+        guessable = [line.replace(str(target), str(release_root), 1) for line in find_positional(target, course)]
+        if guessable and not check:
+            raise ReleaseError("the key shows in the option order:\n" + "\n".join(guessable))
+        result.problems.extend(guessable)
         _compare_trees(target, release_root, result)
         if not check:
             _replace_tree(target, release_root, result)
     if check:
         result.problems.extend(find_leaks(release_root, course))
+        result.problems.extend(p for p in find_positional(release_root, course) if p not in result.problems)
     return result
 
 

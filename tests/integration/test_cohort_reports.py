@@ -24,7 +24,7 @@ from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow
 
-MISKEYED = ("networks_consortia", "peer-support")  # single choice, key "a"; planted key: "b"
+MISKEYED = ("networks_consortia", "peer-support")  # single choice; planted key: its first distractor
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,8 @@ def cohort(tmp_path_factory):
     quiz_path = paths.course / MISKEYED[0] / "quiz.yml"
     quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
     question = next(q for q in quiz["questions"] if q["id"] == MISKEYED[1])
-    assert question["answer"] == "a"
-    question["answer"] = "b"  # a distractor: weaker learners pick it more often
+    distractor = next(o["id"] for o in question["options"] if o["id"] != question["answer"])
+    question["answer"] = distractor  # a wrong key: weaker learners pick the distractor more often
     quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert main(["--root", str(paths.root), "build"]) == 0
     result = grade_all(paths, jobs=2)

@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+import yaml
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
@@ -69,3 +70,37 @@ def test_release_writes_what_check_expects(project: ProjectPaths) -> None:
     assert main(["--root", str(project.root), "release"]) == 0
     assert (project.grader / "gradebook.db").is_file()
     assert main(["--root", str(project.root), "release", "--check"]) == 0
+
+
+def _keys_first(quiz_path) -> None:
+    """Rewrite a quiz.yml the way the habit goes: every key first, ids a, b, c... in that order."""
+    quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
+    for question in quiz["questions"]:
+        if question["type"] not in ("single_choice", "multiple_choice"):
+            continue
+        keys = [question["answer"]] if isinstance(question["answer"], str) else question["answer"]
+        ordered = sorted(question["options"], key=lambda o, keys=keys: o["id"] not in keys)
+        rename = {o["id"]: "abcdefgh"[i] for i, o in enumerate(ordered)}
+        question["options"] = [{**o, "id": rename[o["id"]]} for o in ordered]
+        question["answer"] = rename[question["answer"]] if isinstance(question["answer"], str) else sorted(
+            rename[k] for k in question["answer"])
+    quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_release_refuses_a_quiz_guessable_by_position(project: ProjectPaths, capsys) -> None:
+    _keys_first(project.course / "networks_consortia" / "quiz.yml")
+    assert main(["--root", str(project.root), "build"]) == 0
+    released = project.release / "networks_consortia" / "quiz.json"
+    before = released.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["--root", str(project.root), "release", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert f"{released}: guessable without reading: 'single choice: always option 1' scores 3 of 3 points" in out
+    assert f"{released}: guessable without reading: \"single choice: always id 'a'\"" in out
+    assert "cooperation_networking/quiz.json: guessable" not in out
+
+    assert main(["--root", str(project.root), "release"]) == 1
+    err = capsys.readouterr().err
+    assert "error: the key shows in the option order" in err and f"{released}: guessable" in err
+    assert released.read_text(encoding="utf-8") == before  # nothing released

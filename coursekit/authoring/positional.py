@@ -1,0 +1,378 @@
+"""Positional guessing: what a learner scores by answering from option order or option ids alone.
+
+A learner who never reads a question can still answer it by position ("always
+the first option", "the first two boxes", "item *i* to choice *i*") or by id
+(a responses file may name option ``'a'`` directly). Such a rule is harmless
+when the key is spread over the positions; it inflates scores when the author
+habitually puts the key first.
+
+:func:`positional_findings` scores every such rule against a quiz **as
+released** (the order and ids of ``quiz.json``) and its key, and compares each
+with **chance**: the expected score of a uniformly random answer of the same
+shape (one random option, ``n`` random boxes, a random choice per item, true
+or false at random). The difference is what the option order or the ids give
+away, in points, the unit of the pass rate.
+
+A rule *fails* when it expects more than **one question's worth of points**
+above chance (the points of the largest question it answers). Keys are placed
+by an author, not drawn at random, so the check asks how much a blind learner
+gains, not whether the placement looks random: a balanced quiz gains nothing,
+and the one question's worth leaves room for placements that cannot be
+balanced exactly (five four-option questions put two keys at one position).
+The rules of each question type are also combined, the best rule per type
+together, with the same tolerance: a learner may use "first option" for
+single choice and "always true" for true/false at once.
+
+Pure logic: no Jupyter imports; :func:`find_positional` reads the released
+``quiz.json`` files for ``coursekit release``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coursekit.authoring.course import Course
+from coursekit.quiz.scoring import score_question
+from coursekit.quiz.spec import (
+    Matching,
+    MultipleChoice,
+    Question,
+    QuizSpec,
+    QuizSpecError,
+    SingleChoice,
+    TrueFalse,
+    answer_key,
+    rebuild_spec,
+)
+
+EPSILON = 1e-9
+KIND_NAMES = {
+    "single_choice": "single choice",
+    "multiple_choice": "multiple choice",
+    "matching": "matching",
+    "true_false": "true/false",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way to answer every question of a type without reading it.
+
+    ``answer`` gives the rule's answer to a question, or ``None`` where the rule
+    does not apply (say, "option 5" of a four-option question).
+    """
+
+    name: str
+    kind: str
+    answer: Callable[[Question], Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How one rule (or the best rules per type together) does on a quiz."""
+
+    strategy: str
+    expected: float
+    chance: float
+    points: float
+    questions: int
+    tolerance: float
+
+    @property
+    def excess(self) -> float:
+        """Expected points above chance."""
+        return self.expected - self.chance
+
+    @property
+    def fails(self) -> bool:
+        """Whether the rule gains more than the tolerance over chance."""
+        return self.excess > self.tolerance + EPSILON
+
+    def describe(self) -> str:
+        """One line: the strategy, its score against chance, and the allowed margin."""
+        return (f"{self.strategy!r} scores {self.expected:.4g} of {self.points:g} points on "
+                f"{self.questions} question(s) where random answers expect {self.chance:.4g} "
+                f"(+{self.excess:.4g}; allowed: one question's worth, {self.tolerance:g})")
+
+
+# --- chance: the expected score of a random answer of the same shape -------------------------------
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
+def chance_of(question: Question, answer: Any) -> float:
+    """The expected score of a uniformly random answer shaped like ``answer``.
+
+    Parameters
+    ----------
+    question
+        A single-choice, multiple-choice, matching or true/false question.
+    answer
+        The rule's answer: its shape (one option, ``n`` options, the items
+        answered) is what the random answer keeps.
+
+    Returns
+    -------
+    float
+        One random option; ``n`` options drawn at random (exact,
+        hypergeometric); a random choice for each item answered; true or
+        false at random.
+    """
+    if isinstance(question, SingleChoice):
+        return _mean(score_question(question, o.id) for o in question.options)
+    if isinstance(question, TrueFalse):
+        return _mean(score_question(question, value) for value in (True, False))
+    if isinstance(question, MultipleChoice):
+        return _chance_of_picks(question, len(answer))
+    if isinstance(question, Matching):
+        return sum(_mean(score_question(question, {item: c.id}) for c in question.choices) for item in answer)
+    raise TypeError(f"no positional answer for {type(question).__name__}")
+
+
+def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
+    """Expected score of ``picks`` distinct options drawn at random (the score depends on counts only)."""
+    right = [o.id for o in question.options if o.id in question.answer]
+    wrong = [o.id for o in question.options if o.id not in question.answer]
+    total = math.comb(len(question.options), picks)
+    expected = 0.0
+    for hits in range(max(0, picks - len(wrong)), min(picks, len(right)) + 1):
+        ways = math.comb(len(right), hits) * math.comb(len(wrong), picks - hits)
+        expected += ways / total * score_question(question, right[:hits] + wrong[:picks - hits])
+    return expected
+
+
+# --- the rules ---------------------------------------------------------------------------------------
+
+
+def _options(question: Question) -> list[str]:
+    return [o.id for o in question.options] if isinstance(question, SingleChoice | MultipleChoice) else []
+
+
+def _at(ids: list[str], index: int) -> str | None:
+    return ids[index] if -len(ids) <= index < len(ids) else None
+
+
+def _single_rules(quiz: QuizSpec) -> list[Rule]:
+    width = max((len(q.options) for q in quiz.questions if isinstance(q, SingleChoice)), default=0)
+    rules = [Rule(f"always option {k + 1}", "single_choice", lambda q, k=k: _at(_options(q), k))
+             for k in range(width)]
+    rules.append(Rule("always the last option", "single_choice", lambda q: _at(_options(q), -1)))
+    ids = sorted({o.id for q in quiz.questions if isinstance(q, SingleChoice) for o in q.options})
+    rules.extend(Rule(f"always id {i!r}", "single_choice", lambda q, i=i: i if i in _options(q) else None)
+                 for i in ids)
+    return rules
+
+
+def _first(ids: list[str], n: int) -> list[str] | None:
+    return ids[:n] if n <= len(ids) else None
+
+
+def _last(ids: list[str], n: int) -> list[str] | None:
+    return ids[-n:] if n <= len(ids) else None
+
+
+def _multiple_rules(quiz: QuizSpec) -> list[Rule]:
+    width = max((len(q.options) for q in quiz.questions if isinstance(q, MultipleChoice)), default=0)
+    rules = []
+    for n in range(1, width + 1):
+        rules.append(Rule(f"the first {n} option(s)", "multiple_choice", lambda q, n=n: _first(_options(q), n)))
+        rules.append(Rule(f"the last {n} option(s)", "multiple_choice", lambda q, n=n: _last(_options(q), n)))
+        rules.append(Rule(f"the first {n} id(s) in alphabetical order", "multiple_choice",
+                          lambda q, n=n: _first(sorted(_options(q)), n)))
+    for k in range(width):
+        rules.append(Rule(f"only option {k + 1}", "multiple_choice",
+                          lambda q, k=k: [o] if (o := _at(_options(q), k)) else None))
+    ids = sorted({o.id for q in quiz.questions if isinstance(q, MultipleChoice) for o in q.options})
+    rules.extend(Rule(f"only id {i!r}", "multiple_choice", lambda q, i=i: [i] if i in _options(q) else None)
+                 for i in ids)
+    return rules
+
+
+def _pairs(items: list[str], choices: list[str]) -> dict[str, str] | None:
+    pairs = dict(zip(items, choices, strict=False))
+    return pairs or None
+
+
+def _matching_rules(quiz: QuizSpec) -> list[Rule]:
+    matching = [q for q in quiz.questions if isinstance(q, Matching)]
+    width = max((len(q.choices) for q in matching), default=0)
+
+    def items(q: Question) -> list[str]:
+        return [i.id for i in q.items] if isinstance(q, Matching) else []
+
+    def choices(q: Question) -> list[str]:
+        return [c.id for c in q.choices] if isinstance(q, Matching) else []
+
+    def every(q: Question, choice: str | None) -> dict[str, str] | None:
+        return {item: choice for item in items(q)} if choice in choices(q) else None
+
+    rules = [
+        Rule("item i -> choice i", "matching", lambda q: _pairs(items(q), choices(q))),
+        Rule("item i -> choice i counted from the end", "matching", lambda q: _pairs(items(q), choices(q)[::-1])),
+        Rule("the i-th item id -> the i-th choice id, both in alphabetical order", "matching",
+             lambda q: _pairs(sorted(items(q)), sorted(choices(q)))),
+        Rule("every item -> the last choice", "matching", lambda q: every(q, _at(choices(q), -1))),
+    ]
+    rules.extend(Rule(f"every item -> choice {k + 1}", "matching", lambda q, k=k: every(q, _at(choices(q), k)))
+                 for k in range(width))
+    ids = sorted({c.id for q in matching for c in q.choices})
+    rules.extend(Rule(f"every item -> choice id {i!r}", "matching", lambda q, i=i: every(q, i)) for i in ids)
+    return rules
+
+
+def _true_false_rules() -> list[Rule]:
+    return [Rule("always true", "true_false", lambda q: True), Rule("always false", "true_false", lambda q: False)]
+
+
+def positional_rules(quiz: QuizSpec) -> list[Rule]:
+    """Every rule checked on ``quiz``: by position in the released order and by option id.
+
+    Single choice: always option *k* (each *k*), always the last option, always
+    id *x* (each id). Multiple choice: the first or last *n* options, the
+    first *n* ids alphabetically, only option *k*, only id *x*. Matching: item
+    *i* to choice *i* (from the start, from the end, and by ids sorted), every
+    item to choice *k*, to the last choice, to choice id *x*. True/false:
+    always true, always false.
+    """
+    return [*_single_rules(quiz), *_multiple_rules(quiz), *_matching_rules(quiz), *_true_false_rules()]
+
+
+# --- evaluation --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tally:
+    rule: Rule
+    expected: float
+    chance: float
+    points: float
+    questions: int
+    largest: float
+
+
+def _tally(quiz: QuizSpec, rule: Rule) -> _Tally:
+    expected = chance = points = largest = 0.0
+    count = 0
+    for question in quiz.questions:
+        if question.type != rule.kind:
+            continue
+        answer = rule.answer(question)
+        if answer is None:
+            continue
+        expected += score_question(question, answer)
+        chance += chance_of(question, answer)
+        points += question.points
+        largest = max(largest, question.points)
+        count += 1
+    return _Tally(rule, expected, chance, points, count, largest)
+
+
+def _label(rule: Rule) -> str:
+    return f"{KIND_NAMES[rule.kind]}: {rule.name}"
+
+
+def evaluate(quiz: QuizSpec) -> list[Finding]:
+    """Score every positional rule on ``quiz`` (keys and order as released), and the best per type together.
+
+    Parameters
+    ----------
+    quiz
+        The full quiz, questions and options in the order learners receive
+        them (see :func:`positional_findings` to join a released ``quiz.json``
+        with its key).
+
+    Returns
+    -------
+    list[Finding]
+        One finding per rule that answers at least one question, then, when
+        two or more question types are answered, one for the best rule of
+        each type together (types where no rule beats chance are answered at
+        random and add nothing).
+    """
+    tallies = [t for t in (_tally(quiz, rule) for rule in positional_rules(quiz)) if t.questions]
+    findings = [Finding(_label(t.rule), t.expected, t.chance, t.points, t.questions, t.largest) for t in tallies]
+    best: dict[str, _Tally] = {}
+    for tally in tallies:
+        current = best.get(tally.rule.kind)
+        if current is None or tally.expected - tally.chance > current.expected - current.chance:
+            best[tally.rule.kind] = tally
+    chosen = [t for t in best.values() if t.expected - t.chance > EPSILON]
+    if len(best) >= 2 and chosen:
+        findings.append(Finding(
+            "together: " + "; ".join(_label(t.rule) for t in chosen),
+            sum(t.expected for t in chosen), sum(t.chance for t in chosen), sum(t.points for t in chosen),
+            sum(t.questions for t in chosen), max(t.largest for t in chosen),
+        ))
+    return findings
+
+
+def positional_findings(public: dict[str, Any], key: dict[str, dict[str, Any]]) -> list[Finding]:
+    """The rules that gain more than one question's worth over chance on a released quiz.
+
+    Parameters
+    ----------
+    public
+        The quiz as released (the content of ``quiz.json``): its order and ids
+        are what a learner sees and can write into a responses file.
+    key
+        The key by question id (:func:`coursekit.quiz.spec.answer_key`).
+
+    Returns
+    -------
+    list[Finding]
+        The failing findings, largest gain first; empty when the quiz cannot
+        be guessed by position or id.
+
+    Raises
+    ------
+    QuizSpecError
+        If the key does not fit the released questions.
+    """
+    quiz = rebuild_spec(public, key)
+    failing = [f for f in evaluate(quiz) if f.fails]
+    return sorted(failing, key=lambda f: f.excess, reverse=True)
+
+
+def find_positional(release_root: Path, course: Course) -> list[str]:
+    """Every released quiz that can be guessed by position or id, as ``path: strategy ...`` lines.
+
+    Parameters
+    ----------
+    release_root
+        ``release/``: ``<section>/quiz.json`` is read for every section.
+    course
+        The loaded course (:class:`coursekit.authoring.course.Course`), whose keys are used.
+
+    Returns
+    -------
+    list[str]
+        One line per failing strategy, naming the file, the strategy, its
+        score and the chance score; a file that is missing or does not fit
+        its key is one line too.
+    """
+    problems = []
+    for section in course.sections:
+        path = Path(release_root) / section.id / "quiz.json"
+        try:
+            public = json.loads(path.read_text(encoding="utf-8"))
+            findings = positional_findings(public, answer_key(section.quiz))
+        except FileNotFoundError:
+            problems.append(f"{path}: missing, cannot check the option order")
+            continue
+        except (json.JSONDecodeError, UnicodeDecodeError, QuizSpecError, AttributeError, TypeError) as exc:
+            problems.append(f"{path}: cannot check the option order: {str(exc).splitlines()[0]}")
+            continue
+        problems.extend(
+            f"{path}: guessable without reading: {finding.describe()}; "
+            f"spread the keys over the positions in {section.folder / 'quiz.yml'}"
+            for finding in findings
+        )
+    return problems
