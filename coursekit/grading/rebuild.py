@@ -43,13 +43,16 @@ class Rebuilt:
 
 
 def _grade_id(cell: NotebookNode) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade_id") if isinstance(meta, dict) else None
+    """The cell's nbgrader grade id; None for anything else (a learner may have edited it into any JSON)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
 
 
 def _is_answer_cell(cell: NotebookNode) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("solution"))
+    return isinstance(meta, dict) and bool(meta.get("solution"))
 
 
 def _source(cell: NotebookNode) -> str:
@@ -75,9 +78,11 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         comment answer too short to count.
     """
     template_ids = [gid for gid in (_grade_id(c) for c in release.cells) if gid]
-    counts = Counter(gid for gid in (_grade_id(c) for c in submitted.get("cells", [])) if gid)
+    cells = submitted.get("cells", [])
+    cells = [c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else []
+    counts = Counter(gid for gid in (_grade_id(c) for c in cells) if gid)
     answers: dict[str, str] = {}
-    for cell in submitted.get("cells", []):
+    for cell in cells:
         gid = _grade_id(cell)
         if gid and gid not in answers:
             answers[gid] = _source(cell)
@@ -94,7 +99,7 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         if gid not in answer_ids and gid in answers and answers[gid].strip() != template_sources[gid].strip():
             problems.append(f"cell {gid!r} was edited (restored from the release)")
     known = set(template_ids)
-    added = [c for c in submitted.get("cells", []) if _grade_id(c) not in known]
+    added = [c for c in cells if _grade_id(c) not in known]
     added_code = sum(1 for c in added if c.get("cell_type") == "code")
     if added_code:
         problems.append(f"{added_code} code cell(s) added by the learner were not run")

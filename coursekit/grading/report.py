@@ -64,7 +64,8 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     # graded is False where coursekit's autograde could not finish a submission: whatever nbgrader had
     # recorded of it before failing is no score (never a 0 / failed in an export).
     graded = ~table["graded"].isin([False, 0])
-    table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float)
+    # Rounded: the sum of float cell scores differs in the last bits between SQLite and PostgreSQL.
+    table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float).round(6)
     for column in ("comments_answered", "comments_reviewed"):
         table[column] = table[column].fillna(0).astype(int)
     table["quiz_percent"] = (100.0 * table["quiz_score"] / table["quiz_max"]).round(2)

@@ -53,7 +53,7 @@ def _entries(folder: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: e.name)
     except FileNotFoundError:
-        what = _shown(rel) or "the folder"
+        what = _shown(rel) if rel else "the folder"
         raise SubmissionChangedError(f"{what} vanished while the submission was copied") from None
     for entry in entries:
         path = f"{rel}{entry.name}"
@@ -63,7 +63,8 @@ def _entries(folder: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str
 
 
 def _shown(rel: str) -> str:
-    return repr(rel[:80])[1:-1]
+    """A learner-chosen path as one quoted line (control characters escaped, shortened)."""
+    return repr(rel[:80])
 
 
 def _copy_regular(path: str, rel: str, dest: Path | None, digest: hashlib._Hash) -> str | None:
