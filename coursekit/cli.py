@@ -71,12 +71,17 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     """Collect learners' submissions from the nbgrader exchange into grader/submitted/."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.exchange import collect
+    from coursekit.grading.exchange import collect, inbound_folder, refused_learners
+    from coursekit.grading.learner_ids import describe_id
 
     paths = _paths(args)
-    for section, count in collect(load_course(paths.course), paths, _db_url(args, paths)).items():
+    course = load_course(paths.course)
+    for section, count in collect(course, paths, _db_url(args, paths)).items():
         print(f"{section}: {count} submissions in {paths.grader / 'submitted'}")
-    return EXIT_OK
+    refused = refused_learners(paths.grader / "submitted", inbound_folder(course, paths))
+    for learner, problem in refused:
+        print(f"refused: learner id {describe_id(learner)} {problem}; autograde will not grade it", file=sys.stderr)
+    return EXIT_PROBLEM if refused else EXIT_OK
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -52,8 +52,35 @@ def submit_as(course: Course, paths: ProjectPaths, learner: str, learner_root: P
     app.start()
 
 
+def refused_learners(submitted_root: Path, inbound: Path | None = None) -> list[tuple[str, str]]:
+    """Learner ids nbgrader cannot use literally, with the reason.
+
+    Looks at the folders in ``submitted/`` and, when given, at the exchange's inbound file names
+    (``<learner>+<section>+<time>+<random>``): nbgrader's collect reads an id as a glob pattern, so a
+    submission under such an id may not be collected at all.
+    """
+    from coursekit.grading.learner_ids import learner_id_problem
+
+    ids = [p.name for p in submitted_root.iterdir()] if submitted_root.is_dir() else []
+    if inbound is not None and inbound.is_dir():
+        ids += [p.name.split("+", 1)[0] for p in inbound.iterdir()]
+    return [(learner, problem) for learner in sorted(set(ids)) if (problem := learner_id_problem(learner))]
+
+
+def inbound_folder(course: Course, paths: ProjectPaths) -> Path:
+    """The exchange's inbound folder of the course (where learners' submissions arrive)."""
+    from coursekit.nbgrader_glue import nbgrader_config
+
+    config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, paths.gradebook_url)
+    return Path(config.Exchange.root) / course.id / "inbound"
+
+
 def collect(course: Course, paths: ProjectPaths, db_url: str) -> dict[str, int]:
     """Collect the latest submission of every learner and section from the exchange into ``submitted/``."""
+    inbound = inbound_folder(course, paths)
+    if not inbound.is_dir():
+        raise FileNotFoundError(f"{inbound}: no inbound folder in the exchange; release the course with "
+                                "`coursekit release --exchange`, or set COURSEKIT_EXCHANGE to the exchange in use")
     api = _api(course, paths, db_url)
     counts = {}
     for section in course.sections:

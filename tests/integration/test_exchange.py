@@ -39,3 +39,25 @@ def test_release_submit_collect_grade(tmp_path, monkeypatch, capsys):
     assert grades.loc[("ada", "cooperation_networking"), "quiz_score"] == section.quiz.max_points
     assert grades.loc[("ben", "cooperation_networking"), "quiz_score"] == 0
     assert grades.loc[("ada", "networks_consortia"), "status"] == "not submitted"
+
+
+def test_collect_names_ids_it_cannot_grade_and_a_missing_exchange(tmp_path, monkeypatch, capsys):
+    paths = make_project(tmp_path / "course")
+    monkeypatch.setenv("COURSEKIT_EXCHANGE", str(tmp_path / "exchange"))
+    assert main(["--root", str(paths.root), "collect"]) == 1
+    err = capsys.readouterr().err
+    assert "no inbound folder in the exchange" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+    assert main(["--root", str(paths.root), "release", "--exchange"]) == 0
+    course = load_course(paths.course)
+    section = course.section("cooperation_networking")
+    home = ProjectPaths(tmp_path / "home")
+    for learner in ("ada", "odd[1]"):
+        folder = write_submission(home, course, section, learner, [attempt(1, answers(section))],
+                                  release_root=paths.release)
+        submit_as(course, paths, learner, folder.parent, section.id)
+    capsys.readouterr()
+    assert main(["--root", str(paths.root), "collect"]) == 1
+    captured = capsys.readouterr()
+    assert "refused: learner id 'odd[1]' contains [ ] (nbgrader reads ids as glob patterns)" in captured.err
+    assert (paths.grader / "submitted" / "ada" / section.id).is_dir()
