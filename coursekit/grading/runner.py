@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -179,8 +180,12 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     if child:
         _die_with_parent()
     os.environ["COURSEKIT_READONLY"] = "1"
+    import logging
     import warnings
 
+    # nbgrader's failures reach the summary through capture_log; without this, loggers with no handler of
+    # their own print whole tracebacks to the trainer's terminal.
+    logging.getLogger().addHandler(logging.NullHandler())
     from sqlalchemy.exc import SAWarning
 
     # nbgrader's create-student path triggers SQLAlchemy autoflush warnings that say nothing to a trainer.
@@ -197,10 +202,25 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     _WORKER["setup"] = setup
 
 
+_GENERIC_FAILURE = "Please see the"
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)(: |$)")
+
+
 def _failure_reason(result: dict[str, Any]) -> str:
-    text = (result.get("error") or result.get("log") or "").strip().splitlines()
-    lines = [line for line in text if line.strip()]
-    return lines[-1][:300] if lines else "nbgrader autograde failed"
+    """The most telling line of nbgrader's failure: the last exception line but its generic wrap-up."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}".strip().splitlines()
+    lines = [line.strip() for line in text if line.strip()]
+    errors = [line for line in lines if _EXCEPTION_LINE.match(line.removeprefix("[ERROR] "))
+              and "NbGraderException" not in line and _GENERIC_FAILURE not in line]
+    chosen = errors[-1] if errors else (lines[-1] if lines else "nbgrader autograde failed")
+    return chosen.removeprefix("[ERROR] ")[:300]
+
+
+DISK_FULL = ("database or disk is full", "No space left on device")
+
+
+def _disk_full(outcome: Outcome) -> str | None:
+    return next((p for p in outcome.problems if any(sign in p for sign in DISK_FULL)), None)
 
 
 def _snapshot_root(setup: GradingSetup) -> Path:
@@ -316,6 +336,10 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
                     _record(engine, outcome)
                     result.graded.append(outcome)
                     bar.update(1)
+                    if full := _disk_full(outcome):
+                        raise GradebookWriteError(
+                            f"the disk is full ({full[:160]}); grading stopped at {outcome.learner} / "
+                            f"{outcome.section}. Free space, then run again: what was recorded is kept and skipped")
     except GradebookWriteError as exc:
         result.stopped = str(exc)
     finally:
