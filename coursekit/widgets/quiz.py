@@ -194,13 +194,29 @@ class QuizView:
         if self._quiet:
             return
         control = next(c for c in self.questions if c.question.id == question_id)
+        answer = control.get()
         try:
-            self.store.save(self.session.set_answer(question_id, control.get()))
+            saved = self.store.update(self.session.responses,
+                                      lambda current: self.session.with_answer(current, question_id, answer))
         except (AnswerError, AttemptLimitError, StoreError) as exc:
             self._say(f"Not saved: {exc}", warn=True)
             return
+        self._adopt(saved)
         self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.")
-        self._render_map()
+
+    def _adopt(self, saved: Any) -> None:
+        """Show what the file holds now: answers saved in another tab appear here too.
+
+        The page is drawn again only when an attempt was submitted (here or in
+        another tab), so the control being used keeps the focus.
+        """
+        new_attempt = len(saved.attempts) != len(self.session.submitted)
+        self.session.adopt(saved)
+        self._restore()
+        if new_attempt:
+            self._render()
+        else:
+            self._render_map()
 
     def _go(self, index: int) -> None:
         try:
@@ -232,14 +248,12 @@ class QuizView:
     def _do_submit(self) -> None:
         self._clear_confirm()
         try:
-            responses = self.session.submit()
-            self.store.save(responses)
+            saved = self.store.update(self.session.responses, self.session.with_submission)
         except (AttemptLimitError, StoreError) as exc:
             self._say(f"Not submitted: {exc}", warn=True)
             return
-        attempt = responses.attempts[-1]
-        self._restore()
-        self._render()
+        self._adopt(saved)
+        attempt = saved.attempts[-1]
         self._show_feedback(attempt)
         done = " No attempts left." if self.session.finished else ""
         self._say(f"Attempt {attempt.number} submitted and saved at {attempt.submitted_at[11:19]} UTC.{done}")
