@@ -57,19 +57,24 @@ def on_disk(folder: Path) -> Responses:
     return parse_responses((folder / "responses" / f"{SECTION}.json").read_bytes())
 
 
-def submit_many(folder: str, count: int) -> list[str]:
-    """Submit ``count`` attempts from a fresh tab; return the ids of those reported saved."""
+def submit_many(folder: str, count: int, kernel: int = 0) -> list[tuple[str, str]]:
+    """Submit ``count`` attempts from a fresh tab; return ``(id, answer)`` of each one reported saved.
+
+    Each attempt answers the short-answer question with ``"k<kernel>-<n>"``.
+    """
     session, store = open_tab(Path(folder))
     text_question = questions_of_type(session, "short_answer")[0]
-    saved_ids = []
+    reported = []
     for n in range(count):
+        value = f"k{kernel}-{n}"
+        session.set_answer(text_question, value)
         try:
-            answer(session, store, text_question, f"answer {n}")
             saved = submit(session, store)
         except StoreError:
             continue
-        saved_ids.append(saved.attempts[-1].id)
-    return saved_ids
+        assert saved.attempts[-1].answers == {text_question: value}
+        reported.append((saved.attempts[-1].id, value))
+    return reported
 
 
 def value_for(session: QuizSession, question_id: str, round_: int) -> Any:

@@ -201,8 +201,11 @@ class QuizView:
         except (AnswerError, AttemptLimitError, StoreError) as exc:
             self._say(f"Not saved: {exc}", warn=True)
             return
+        submitted_elsewhere = len(saved.attempts) - len(self.session.submitted)
         self._adopt(saved)
-        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.")
+        note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
+                if submitted_elsewhere else "")
+        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}")
 
     def _adopt(self, saved: Any) -> None:
         """Show what the file holds now: answers saved in another tab appear here too.
