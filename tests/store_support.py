@@ -93,10 +93,13 @@ def value_for(session: QuizSession, question_id: str, round_: int) -> Any:
     return {item: options[(round_ + i) % len(options)] for i, item in enumerate(items)}
 
 
-def answer_many(folder: str, question_ids: list[str], rounds: int) -> dict[str, Any]:
-    """Answer ``question_ids`` again and again from a fresh tab; return each one's last answer reported saved."""
+def answer_many(folder: str, question_ids: list[str], rounds: int) -> dict[str, tuple[str, Any]]:
+    """Answer ``question_ids`` again and again from a fresh tab.
+
+    Returns each question's last answer reported saved, as ``(answered_at, answer)``.
+    """
     session, store = open_tab(Path(folder))
-    reported: dict[str, Any] = {}
+    reported: dict[str, tuple[str, Any]] = {}
     for round_ in range(rounds):
         for question_id in question_ids:
             value = value_for(session, question_id, round_)
@@ -105,5 +108,5 @@ def answer_many(folder: str, question_ids: list[str], rounds: int) -> dict[str, 
             except StoreError:
                 continue
             assert saved.in_progress.answers[question_id] == value
-            reported[question_id] = value
+            reported[question_id] = (saved.in_progress.answered_at[question_id], value)
     return reported
