@@ -145,11 +145,18 @@ class ResponseStore:
         return removed
 
     def load(self) -> Loaded:
-        """Read the saved responses; set a corrupt or foreign file aside and start afresh."""
+        """Read the saved responses; set a corrupt or foreign file aside and start afresh.
+
+        Reads without the lock when it cannot be taken (a folder the learner may
+        not write to): the file is always whole, as writes rename it into place.
+        """
         if self.readonly or not self.path.parent.is_dir():
             return self._load()
-        with self._locked():
-            self.remove_stale_temps()
+        try:
+            with self._locked():
+                self.remove_stale_temps()
+                return self._load()
+        except StoreError:
             return self._load()
 
     def _load(self) -> Loaded:
