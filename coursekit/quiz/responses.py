@@ -1,4 +1,4 @@
-"""The learner's responses file: schema, parsing and merging (pure, no I/O).
+"""The learner's responses file: schema, parsing and attempt identity (pure, no I/O).
 
 The quiz widget writes ``responses/<section>.json`` beside the notebook; the
 hidden tests read it when a trainer grades. The file is untrusted input, so
@@ -10,14 +10,32 @@ problems as :class:`ResponsesError` with the file named::
       "learner": "ada",
       "section": "cooperation_networking",
       "spec_hash": "3f2a…",
-      "attempts": [{"number": 1, "started_at": "…", "submitted_at": "…", "answers": {"q1": "a"}}],
-      "in_progress": {"started_at": "…", "updated_at": "…", "answers": {"q1": "b"}}
+      "attempts": [{"id": "9c1e…", "number": 1, "started_at": "…", "submitted_at": "…",
+                    "answers": {"q1": "a"}}],
+      "in_progress": {"started_at": "…", "updated_at": "…", "answers": {"q1": "b"},
+                      "answered_at": {"q1": "…", "q2": "…"}}
     }
+
+* ``attempts[].id`` names a submitted attempt for good (a random hex id given at
+  submit). Files written before ids existed have none: such an attempt is named
+  by a digest of its number, times and answers (:func:`attempt_identity`), so
+  every copy of it gets the same name. ``number`` is the attempt's place in
+  ``submitted_at`` order (1 for the first).
+* ``in_progress.answered_at`` holds when each question's answer was last set or
+  cleared (a cleared answer keeps its time and has no entry in ``answers``).
+  Files without it date every answer at ``updated_at``.
+* Times are ISO 8601, UTC, with milliseconds. At most
+  :data:`MAX_ATTEMPTS_STORED` attempts and :data:`MAX_RESPONSES_BYTES` bytes.
+
+Two versions of the file (two tabs, two kernels) are merged by
+:mod:`coursekit.quiz.merge`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
@@ -38,6 +56,7 @@ class _Model(BaseModel):
 class AttemptRecord(_Model):
     """One submitted attempt."""
 
+    id: str | None = Field(None, min_length=1, max_length=64)
     number: PositiveInt
     started_at: str | None = None
     submitted_at: str
@@ -50,6 +69,7 @@ class InProgress(_Model):
     started_at: str | None = None
     updated_at: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+    answered_at: dict[str, str] = Field(default_factory=dict)
 
 
 class Responses(_Model):
@@ -111,23 +131,68 @@ def answered_count(responses: Responses) -> int:
     return sum(_given(a.answers) for a in responses.attempts) + _given(responses.in_progress.answers)
 
 
-def graded_attempts(responses: Responses) -> list[tuple[int, dict[str, Any], str | None]]:
-    """The attempts a grader counts, as ``(number, answers, submitted_at)`` sorted by number.
+def time_key(stamp: str | None) -> tuple[int, Any]:
+    """A sort key for a time in a responses file: ISO 8601 times in time order, then anything else.
 
-    Submitted attempts come first, each number once (a repeated number keeps
-    its first record). Answers still in progress count as one more attempt,
-    submitted automatically when the notebook was handed in (as Moodle does with
-    open attempts). Attempt limits are applied by :mod:`coursekit.quiz.attempts`.
+    A time without a zone is taken as UTC; a missing or unreadable time sorts
+    after every readable one (never before: it must not look older than it is).
     """
-    seen: set[int] = set()
+    if stamp:
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            return (1, stamp)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return (0, moment)
+    return (1, "")
+
+
+def attempt_identity(attempt: AttemptRecord) -> str:
+    """The name of a submitted attempt: its ``id``, else a digest of what it holds.
+
+    An attempt saved without an id (files from before ids) is named by its
+    number, times and answers, so every copy of it has the same name.
+    """
+    if attempt.id:
+        return attempt.id
+    content = json.dumps([attempt.number, attempt.started_at, attempt.submitted_at, attempt.answers],
+                         sort_keys=True, ensure_ascii=True, default=str)
+    return "v1-" + hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def distinct_attempts(attempts: list[AttemptRecord]) -> list[AttemptRecord]:
+    """Each distinct attempt once (by :func:`attempt_identity`), in ``submitted_at`` order.
+
+    Of two records with the same identity, the earlier submitted one is kept.
+    Ties in time keep the order of the attempt numbers, then the file's order.
+    """
+    ordered = sorted(enumerate(attempts), key=lambda pair: (time_key(pair[1].submitted_at), pair[1].number,
+                                                            pair[0]))
+    seen: set[str] = set()
     result = []
-    for attempt in sorted(responses.attempts, key=lambda a: a.number):
-        if attempt.number in seen:
-            continue
-        seen.add(attempt.number)
-        result.append((attempt.number, attempt.answers, attempt.submitted_at))
+    for _, attempt in ordered:
+        name = attempt_identity(attempt)
+        if name not in seen:
+            seen.add(name)
+            result.append(attempt)
+    return result
+
+
+def graded_attempts(responses: Responses) -> list[tuple[int, dict[str, Any], str | None]]:
+    """The attempts a grader counts, as ``(number, answers, submitted_at)`` in time order.
+
+    Each distinct submitted attempt counts once (:func:`distinct_attempts`),
+    numbered 1, 2, … in ``submitted_at`` order. Answers still in progress count
+    as one more attempt, submitted automatically when the notebook was handed
+    in (as Moodle does with open attempts). Attempt limits are applied by
+    :mod:`coursekit.quiz.attempts`.
+    """
+    result: list[tuple[int, dict[str, Any], str | None]] = [
+        (number, attempt.answers, attempt.submitted_at)
+        for number, attempt in enumerate(distinct_attempts(responses.attempts), 1)
+    ]
     pending = responses.in_progress
     if _given(pending.answers):
-        number = (max(seen) if seen else 0) + 1
-        result.append((number, pending.answers, pending.updated_at))
+        result.append((len(result) + 1, pending.answers, pending.updated_at))
     return result

@@ -5,6 +5,13 @@ The widget in :mod:`coursekit.widgets.quiz` is a thin view of a
 go back or submit again, what counts as unanswered) lives here and is tested
 without a browser.
 
+Changes come in two forms: :meth:`QuizSession.with_answer` and
+:meth:`QuizSession.with_submission` compute the next document from a given one
+without changing anything (the store applies them to the merged file while it
+holds the lock), and :meth:`QuizSession.adopt` takes in what was saved.
+:meth:`QuizSession.set_answer` and :meth:`QuizSession.submit` do both on the
+session's own document.
+
 A session works from the *public* spec that learners get (no keys). With
 ``feedback: immediate`` the public spec carries a salted digest of each key,
 so the session can say right or wrong without ever holding the key. The
@@ -14,13 +21,15 @@ find the right answers by trying, which is what immediate feedback is for.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from coursekit.quiz.attempts import attempts_left, check_can_submit
+from coursekit.quiz.attempts import AttemptLimitError, attempts_left, check_can_submit
+from coursekit.quiz.merge import merge_in_progress, next_stamp
 from coursekit.quiz.navigation import Navigator
 from coursekit.quiz.normalise import normalise_text
-from coursekit.quiz.responses import AttemptRecord, InProgress, Responses
+from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord, InProgress, Responses
 from coursekit.quiz.scoring import is_answered, validate_answer
 from coursekit.quiz.shuffle import option_order
 from coursekit.quiz.spec import (
@@ -98,7 +107,9 @@ class QuizSession:
 
     @property
     def attempts_left(self) -> int | None:
-        """Attempts the learner may still submit (None: unlimited)."""
+        """Attempts the learner may still submit (None: unlimited, until the file holds the most it keeps)."""
+        if len(self.submitted) >= MAX_ATTEMPTS_STORED:
+            return 0
         return attempts_left(self.settings, len(self.submitted))
 
     @property
@@ -123,6 +134,67 @@ class QuizSession:
 
     # --- changing -------------------------------------------------------------------------------
 
+    def _check_can_submit(self, submitted_count: int) -> None:
+        check_can_submit(self.settings, submitted_count)
+        if submitted_count >= MAX_ATTEMPTS_STORED:
+            raise AttemptLimitError(f"no attempts left: {submitted_count:,} attempts submitted, the most one "
+                                    "responses file keeps")
+
+    def with_answer(self, current: Responses, question_id: str, answer: Any) -> Responses:
+        """``current`` with an answer recorded in the attempt in progress (a new document; nothing is changed).
+
+        Raises
+        ------
+        AnswerError
+            If the answer does not fit the question.
+        AttemptLimitError
+            If no attempt is left.
+        """
+        self._check_can_submit(len(current.attempts))
+        question = self.question(question_id)
+        value = validate_answer(question, answer)
+        pending = current.in_progress
+        answers = dict(pending.answers)
+        if is_answered(question, value):
+            answers[question_id] = value
+        else:
+            answers.pop(question_id, None)
+        now = next_stamp(current, self.clock())
+        in_progress = InProgress(started_at=pending.started_at or now, updated_at=now, answers=answers,
+                                 answered_at={**pending.answered_at, question_id: now})
+        return current.model_copy(update={"in_progress": in_progress}, deep=True)
+
+    def with_submission(self, current: Responses) -> Responses:
+        """``current`` with the attempt this session shows submitted and a new one begun (a new document).
+
+        The attempt holds the answers this session shows, merged question by
+        question (the later wins) with the answers in progress in ``current``.
+        So when another tab submitted the attempt meanwhile, this one is
+        submitted too, as an attempt of its own: neither replaces the other.
+
+        Raises
+        ------
+        AttemptLimitError
+            If no attempt is left, or the file holds the most attempts it keeps.
+        """
+        self._check_can_submit(len(current.attempts))
+        pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
+        now = next_stamp(current, self.clock())
+        attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
+                                started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers))
+        return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
+                                  deep=True)
+
+    def adopt(self, responses: Responses) -> None:
+        """Take ``responses`` (what the store saved, merged with other tabs' work) as the session's state.
+
+        When the number of submitted attempts changed, navigation starts again
+        on the new attempt.
+        """
+        if len(responses.attempts) != len(self.responses.attempts):
+            self.navigator = Navigator(len(self.questions), self.settings.navigation)
+        self.responses = responses
+
     def set_answer(self, question_id: str, answer: Any) -> Responses:
         """Record an answer in the attempt in progress and return the document to save.
 
@@ -133,18 +205,7 @@ class QuizSession:
         AttemptLimitError
             If no attempt is left.
         """
-        check_can_submit(self.settings, len(self.submitted))
-        question = self.question(question_id)
-        value = validate_answer(question, answer)
-        pending = self.responses.in_progress
-        answers = dict(pending.answers)
-        if is_answered(question, value):
-            answers[question_id] = value
-        else:
-            answers.pop(question_id, None)
-        now = self.clock()
-        self.responses.in_progress = InProgress(started_at=pending.started_at or now, updated_at=now,
-                                                answers=answers)
+        self.responses = self.with_answer(self.responses, question_id, answer)
         return self.responses
 
     def submit(self) -> Responses:
@@ -155,15 +216,7 @@ class QuizSession:
         AttemptLimitError
             If no attempt is left.
         """
-        check_can_submit(self.settings, len(self.submitted))
-        pending = self.responses.in_progress
-        now = self.clock()
-        self.responses.attempts = [*self.submitted, AttemptRecord(
-            number=self.attempt_number, started_at=pending.started_at or now, submitted_at=now,
-            answers=dict(pending.answers),
-        )]
-        self.responses.in_progress = InProgress()
-        self.navigator = Navigator(len(self.questions), self.settings.navigation)
+        self.adopt(self.with_submission(self.responses))
         return self.responses
 
     # --- feedback -------------------------------------------------------------------------------

@@ -194,13 +194,39 @@ class QuizView:
         if self._quiet:
             return
         control = next(c for c in self.questions if c.question.id == question_id)
+        answer = control.get()
         try:
-            self.store.save(self.session.set_answer(question_id, control.get()))
+            saved = self.store.update(self.session.responses,
+                                      lambda current: self.session.with_answer(current, question_id, answer))
         except (AnswerError, AttemptLimitError, StoreError) as exc:
+            if isinstance(exc, AttemptLimitError):
+                self._catch_up()
             self._say(f"Not saved: {exc}", warn=True)
             return
-        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.")
-        self._render_map()
+        submitted_elsewhere = len(saved.attempts) - len(self.session.submitted)
+        self._adopt(saved)
+        note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
+                if submitted_elsewhere else "")
+        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}")
+
+    def _adopt(self, saved: Any) -> None:
+        """Show what the file holds now: answers saved in another tab appear here too.
+
+        The page is drawn again only when an attempt was submitted (here or in
+        another tab), so the control being used keeps the focus.
+        """
+        new_attempt = len(saved.attempts) != len(self.session.submitted)
+        self.session.adopt(saved)
+        self._restore()
+        if new_attempt:
+            self._render()
+        else:
+            self._render_map()
+
+    def _catch_up(self) -> None:
+        """Show the file as it is (another copy of the quiz may have used the last attempt)."""
+        with contextlib.suppress(StoreError):
+            self._adopt(self.store.save(self.session.responses))
 
     def _go(self, index: int) -> None:
         try:
@@ -232,14 +258,14 @@ class QuizView:
     def _do_submit(self) -> None:
         self._clear_confirm()
         try:
-            responses = self.session.submit()
-            self.store.save(responses)
+            saved = self.store.update(self.session.responses, self.session.with_submission)
         except (AttemptLimitError, StoreError) as exc:
+            if isinstance(exc, AttemptLimitError):
+                self._catch_up()
             self._say(f"Not submitted: {exc}", warn=True)
             return
-        attempt = responses.attempts[-1]
-        self._restore()
-        self._render()
+        self._adopt(saved)
+        attempt = saved.attempts[-1]
         self._show_feedback(attempt)
         done = " No attempts left." if self.session.finished else ""
         self._say(f"Attempt {attempt.number} submitted and saved at {attempt.submitted_at[11:19]} UTC.{done}")

@@ -34,5 +34,5 @@ def test_damaged_responses_are_kept_aside_with_a_message(tmp_path, monkeypatch):
     session, _, message = load_quiz(SECTION, tmp_path)
     assert "could not be read" in message and ".corrupt-" in message
     assert session.answers == {}
-    names = [p.name for p in (tmp_path / "responses").iterdir()]
-    assert len(names) == 1 and names[0].startswith(f"{SECTION}.json.corrupt-")
+    names = sorted(p.name for p in (tmp_path / "responses").iterdir())
+    assert len(names) == 2 and names[0] == f".{SECTION}.json.lock" and names[1].startswith(f"{SECTION}.json.corrupt-")
