@@ -156,3 +156,18 @@ def test_a_submission_replaced_while_graded_is_graded_again(tmp_path):
         assert grades_csv(paths).loc[("ada", section.id), "quiz_score"] == score_of[submission_digest(live)]
     engine.dispose()
     assert set(recorded) & set(score_of)
+
+
+def test_a_long_learner_id_on_postgresql_is_a_named_problem(cohort, postgres, tmp_path):
+    """nbgrader's gradebook holds 128 characters: a longer id is refused by name, the run completes."""
+    reference, expected, _ = cohort
+    paths = _fresh_copy(reference, tmp_path)
+    long_id = "l" * 200
+    shutil.copytree(paths.grader / "submitted" / "learner0001", paths.grader / "submitted" / long_id)
+    db_url = create_database(postgres, "longid")
+    result = grade_workspace(load_course(paths.course), paths, db_url, jobs=1, quiet=True)
+    assert [r.learner for r in result.refused] == [long_id, long_id]
+    assert all("more than the 128" in r.reason for r in result.refused)
+    assert not result.failed and scores_at(db_url) == expected
+    again = grade_workspace(load_course(paths.course), paths, db_url, jobs=1, quiet=True)
+    assert again.graded == [] and len(again.refused) == 2
