@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.grading.hidden import as_submitter
 from coursekit.grading.state import GradedState, load_states, make_engine, save_state, submission_digest
 from coursekit.paths import ProjectPaths
 
@@ -143,6 +144,7 @@ def _failure_reason(result: dict[str, Any]) -> str:
     return lines[-1][:300] if lines else "nbgrader autograde failed"
 
 
+@as_submitter  # the grade cells compare the responses file's learner with this submitter
 def grade_task(task: Task) -> Outcome:
     """Grade one submission in this worker (retrying when SQLite is busy)."""
     from nbgrader.utils import capture_log, temp_attrs
