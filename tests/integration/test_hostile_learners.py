@@ -9,7 +9,7 @@ import json
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from grading_support import answers, attempt, expected_score, grade_all, make_project, write_submission
+from grading_support import answers, attempt, expected_score, grade_all, grades_csv, make_project, write_submission
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
@@ -138,3 +138,18 @@ def test_feedback_shows_a_script_comment_as_text(graded):
     autograded = nbformat.read(paths.grader / "autograded" / "cleo" / SECTION / f"{SECTION}.ipynb", as_version=4)
     kept = [c.source for c in autograded.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert kept and set(kept) == {SCRIPT_COMMENT}  # the trainer's copy keeps the text as written
+
+
+def test_a_copied_file_is_refused_when_kernels_run_the_grade_cells(tmp_path):
+    """nbgrader's own Execute (a kernel per notebook) grades as the same submitter as the in-process runner."""
+    paths = make_project(tmp_path)
+    course = load_course(paths.course)
+    section = course.section(SECTION)
+    write_submission(paths, course, section, "ada", [attempt(1, answers(section))])
+    write_submission(paths, course, section, "ben", [], responses_text=_responses(paths, "ada").read_text("utf-8"))
+    result = grade_all(paths, jobs=1, executor="kernel")
+    assert not result.failed, [(o.learner, o.problems) for o in result.failed]
+    grades = grades_csv(paths)
+    assert grades.loc[("ada", SECTION), "quiz_score"] == expected_score(section, None)
+    assert grades.loc[("ben", SECTION), "quiz_score"] == 0.0
+    assert "saved by learner 'ada', not by the submitter 'ben'" in grades.loc[("ben", SECTION), "problems"]
