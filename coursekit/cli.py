@@ -133,6 +133,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                           submitted_root=paths.grader / "submitted")
     counts = report.grades.groupby(["section", "status"]).size().unstack(fill_value=0)
     print(counts.to_string())
+    print(f"copied responses: {len(report.copies)} group(s) of learners with identical attempts"
+          + (" (see copied_responses.csv)" if report.copies else ""))
+    for group in report.copies:
+        print(f"  {group.section}: {', '.join(group.learners)}")
     for path in report.files:
         print(f"wrote {path}")
     return EXIT_OK

@@ -49,7 +49,7 @@ def run_demo(paths: ProjectPaths, learners: int = 60, seed: int = 7, jobs: int |
         return 1
 
     _step("report")
-    report = write_report(db_url, course, demo.reports)
+    report = write_report(db_url, course, demo.reports, demo.grader / "submitted")
     print(report.grades.groupby(["section", "status"]).size().unstack(fill_value=0).to_string())
 
     _step("feedback")

@@ -57,7 +57,10 @@ def _jupyter_config(group: str) -> Path:
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {EXCHANGE!r}\n"
-        "c.Exchange.path_includes_course = True\n", encoding="utf-8")
+        "c.Exchange.path_includes_course = True\n"
+        # Trainers' formgrader shows learner text as text (see coursekit.grading.escape).
+        + ("c.HTMLExporter.preprocessors = ['coursekit.grading.escape.EscapeLearnerAnswers']\n"
+           "c.HTMLExporter.sanitize_html = True\n" if group == "trainers" else ""), encoding="utf-8")
     if group == "learners":
         from coursekit.learner import learner_config_dir
 

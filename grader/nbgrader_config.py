@@ -28,3 +28,8 @@ c.Exchange.path_includes_course = True
 
 # A learner's run-away cell must not stall grading.
 c.ExecutePreprocessor.timeout = 60
+
+# Learner text is shown as text in every HTML view of a submission (formgrader, feedback): nbgrader's templates
+# render Markdown answers unsanitised, so answer cells are escaped before export; outputs are sanitised too.
+c.HTMLExporter.preprocessors = ["coursekit.grading.escape.EscapeLearnerAnswers"]
+c.HTMLExporter.sanitize_html = True

@@ -7,6 +7,7 @@ cell's source becomes a short note (question, points earned, "right",
 "partly right" or "not right", and the passage of the text it tests) and its
 output is removed; hidden-test blocks anywhere else are cleared. The correct
 answer is named only when the section's settings say ``show_correct_answers``.
+The learner's own answers are shown as plain text (:mod:`.escape`).
 """
 
 from __future__ import annotations
@@ -94,10 +95,14 @@ def generate_feedback(course: Course, paths: ProjectPaths, db_url: str) -> list[
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
+    from coursekit.grading.escape import EscapeLearnerAnswers
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
     config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, db_url)
-    config.GenerateFeedback.preprocessors = [GetGrades, QuizFeedback, CSSHTMLHeaderPreprocessor]
+    # Learner text is shown as text (nbgrader's feedback template renders Markdown unsanitised).
+    config.GenerateFeedback.preprocessors = [GetGrades, QuizFeedback, EscapeLearnerAnswers,
+                                             CSSHTMLHeaderPreprocessor]
+    config.HTMLExporter.sanitize_html = True
     config.QuizFeedback.sections = {
         s.id: ({q.id: q for q in s.quiz.questions}, s.quiz.settings.show_correct_answers) for s in course.sections
     }

@@ -12,6 +12,14 @@ for anything it cannot trust: a missing, symlinked, oversized, corrupt or
 foreign responses file, an answer that is not one of the question's options.
 It writes nothing to stderr (any stderr output scores a cell 0 in nbgrader).
 
+A responses file counts only for the learner who saved it: its ``learner``
+field must be the submitter, so a file copied from another learner's
+submission scores 0 with a named problem. The submitter is what the grader
+knows, never what the learner wrote: ``COURSEKIT_SUBMITTER``, which the
+autograde worker sets around each submission (:func:`submitter`; a kernel
+started by nbgrader inherits it), else the learner folder of nbgrader's
+``autograded/<learner>/<section>/`` (or ``submitted/``) layout.
+
 The public spec comes from ``quiz.json`` beside the notebook, which nbgrader
 copies from ``source/`` over the learner's files at autograde; the key comes
 from the cell itself, which nbgrader restores from the gradebook.
@@ -20,13 +28,16 @@ from the cell itself, which nbgrader restores from the gradebook.
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
 import json
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
 from coursekit.quiz.responses import (
@@ -40,6 +51,67 @@ from coursekit.quiz.scoring import AnswerError, validate_answer
 from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
 
 PUBLIC_SPEC_NAME = "quiz.json"
+SUBMITTER_ENV = "COURSEKIT_SUBMITTER"
+LEARNER_FOLDERS = ("autograded", "submitted")
+
+
+@contextlib.contextmanager
+def submitter(learner: str) -> Iterator[None]:
+    """Grade as submitted by ``learner`` inside the block (sets ``COURSEKIT_SUBMITTER``, then restores it)."""
+    previous = os.environ.get(SUBMITTER_ENV)
+    os.environ[SUBMITTER_ENV] = learner
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(SUBMITTER_ENV, None)
+        else:
+            os.environ[SUBMITTER_ENV] = previous
+
+
+class _LearnerTask(Protocol):
+    learner: str
+
+
+_Result = TypeVar("_Result")
+
+
+def as_submitter(grade: Callable[[Any], _Result]) -> Callable[[Any], _Result]:
+    """Decorate a ``grade(task)`` function so that it grades as submitted by ``task.learner``."""
+
+    @functools.wraps(grade)
+    def grade_as_submitter(task: _LearnerTask) -> _Result:
+        with submitter(task.learner):
+            return grade(task)
+
+    return grade_as_submitter
+
+
+def submitter_of(folder: Path) -> str | None:
+    """Who submitted the submission in ``folder``, as the grader knows it (None when it cannot tell).
+
+    ``COURSEKIT_SUBMITTER`` when set, else the learner folder of
+    ``<workspace>/autograded/<learner>/<section>/`` (or ``submitted/``).
+    Compared after nbgrader's own normalisation of ids (surrounding
+    whitespace stripped), nothing else.
+    """
+    value = os.environ.get(SUBMITTER_ENV, "").strip()
+    if value:
+        return value
+    parents = Path(os.path.abspath(folder)).parents
+    if len(parents) >= 2 and parents[1].name in LEARNER_FOLDERS and parents[0].name.strip():
+        return parents[0].name.strip()
+    return None
+
+
+def foreign_responses(responses: Responses, submitter_id: str | None, file_name: str) -> str | None:
+    """The problem when a responses file was not saved by the submitter, else None."""
+    if submitter_id is None:
+        return f"{file_name}: the submitter is not known, so the answers cannot be checked as theirs (not counted)"
+    if responses.learner.strip() != submitter_id:
+        return (f"{file_name}: saved by learner {responses.learner[:60]!r}, not by the submitter "
+                f"{submitter_id[:60]!r} (copied; not counted)")
+    return None
 
 
 def responses_path(folder: Path, section: str) -> Path:
@@ -59,7 +131,7 @@ def read_untrusted(path: Path, limit: int = MAX_RESPONSES_BYTES) -> bytes:
         if part.is_symlink():
             raise ResponsesError(f"{path.name}: {part.name} is a symlink (refused)")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
     except FileNotFoundError:
         raise ResponsesError(f"{path.name}: no responses file (quiz never saved)") from None
     except OSError as exc:
@@ -117,6 +189,9 @@ def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionSc
     if isinstance(loaded, str):
         return SectionScores(zero, [loaded], None)
     problems = []
+    foreign = foreign_responses(loaded, submitter_of(folder), path.name)
+    if foreign:
+        return SectionScores(zero, [foreign], None)
     if loaded.section != section:
         return SectionScores(zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"],
                              None)

@@ -9,19 +9,26 @@ Writes into ``grader/reports/``:
   identifier column, one column per grade item, its feedback beside it);
 * ``canvas_grades.csv``: Canvas's gradebook import layout (Student, ID, SIS
   columns, Section, one column per assignment, a "Points Possible" row);
-* ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics.
+* ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics;
+* ``copied_responses.csv`` (when the submissions folder is given): learners
+  whose responses files hold the very same attempts (see :mod:`.copies`).
+
+Every cell is written through :func:`coursekit.csv_export.write_csv`: text a
+spreadsheet would run as a formula (a learner id ``=1+2``) is neutralised.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from coursekit.authoring.course import Course
+from coursekit.csv_export import write_csv
+from coursekit.grading.copies import CopyGroup, find_copied_responses
 from coursekit.grading.status import NOT_GRADED, comments_review, section_status
 
 GRADES_COLUMNS = [
@@ -125,19 +132,31 @@ def canvas_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
     return pd.concat([pd.DataFrame([possible]), out], ignore_index=True)
 
 
+COPIES_COLUMNS = ["section", "fingerprint", "learners"]
+
+
+def copies_table(groups: list[CopyGroup]) -> pd.DataFrame:
+    """``copied_responses.csv``: one row per group of learners sharing identical attempts."""
+    return pd.DataFrame([(g.section, g.fingerprint, "; ".join(g.learners)) for g in groups],
+                        columns=COPIES_COLUMNS)
+
+
 @dataclass
 class ReportFiles:
-    """Where a report was written, and the grades it holds."""
+    """Where a report was written, the grades it holds and the copied responses found."""
 
     grades: pd.DataFrame
     files: list[Path]
+    copies: list[CopyGroup] = field(default_factory=list)
 
 
 def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Path | None = None) -> ReportFiles:
     """Read the gradebook once and write every report file into ``out_dir``.
 
-    With ``submitted_root``, folders there that autograde refuses (a learner id nbgrader cannot use
-    literally, a symlink) are reported as ``not graded`` with the reason, so no handed-in folder vanishes.
+    With ``submitted_root`` (the workspace's ``submitted/`` folder), folders there that autograde refuses
+    (a learner id nbgrader cannot use literally, a symlink) are reported as ``not graded`` with the reason,
+    so no handed-in folder vanishes; the responses files are compared too and ``copied_responses.csv`` is
+    written.
     """
     from coursekit.cohort.gradebook import item_scores, load_cells
     from coursekit.cohort.metrics import item_stats, section_stats
@@ -160,9 +179,9 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     items = item_scores(cells)
     files["item_analysis.csv"] = item_stats(items)
     files["quiz_stats.csv"] = section_stats(items)
-    written = []
-    for name, frame in files.items():
-        path = out_dir / name
-        frame.to_csv(path, index=False)
-        written.append(path)
-    return ReportFiles(grades, written)
+    copies: list[CopyGroup] = []
+    if submitted_root is not None:
+        copies = find_copied_responses(submitted_root, [s.id for s in course.sections])
+        files["copied_responses.csv"] = copies_table(copies)
+    written = [write_csv(frame, out_dir / name) for name, frame in files.items()]
+    return ReportFiles(grades, written, copies)

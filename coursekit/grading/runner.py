@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.grading.hidden import as_submitter
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
 from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
@@ -227,6 +228,7 @@ def _snapshot_root(setup: GradingSetup) -> Path:
     return Path(setup.grader_root) / SNAPSHOTS / str(os.getpid())
 
 
+@as_submitter  # the grade cells compare the responses file's learner with this submitter
 def grade_task(task: Task) -> Outcome:
     """Grade one submission in this worker, from a private snapshot (retrying when SQLite is busy)."""
     from nbgrader.utils import capture_log, temp_attrs

@@ -44,6 +44,9 @@ def graded(tmp_path_factory):
     fifo = submit("fifo-notebook-itself") / f"{SECTION}.ipynb"
     fifo.unlink()
     os.mkfifo(fifo)
+    fifo = submit("fifo-responses") / "responses" / f"{SECTION}.json"
+    fifo.unlink()
+    os.mkfifo(fifo)
     renamed = submit("renamed-notebook")
     (renamed / f"{SECTION}.ipynb").rename(renamed / f"{SECTION}-Copy1.ipynb")
     (submit("missing-notebook") / f"{SECTION}.ipynb").unlink()
@@ -65,10 +68,10 @@ def graded(tmp_path_factory):
     signal.alarm(300)
     try:
         result = _grade(paths)
+        assert main(["--root", str(paths.root), "report"]) == 0  # reads submitted/ too (copied responses)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    assert main(["--root", str(paths.root), "report"]) == 0
     with open(paths.reports / "grades.csv", encoding="utf-8", newline="") as handle:
         rows = {(r["learner"], r["section"]): r for r in csv.DictReader(handle)}
     return paths, section, result, rows
@@ -116,6 +119,7 @@ def test_a_fifo_is_refused_before_reading(graded):
     assert any(f"'{SECTION}.ipynb': a FIFO" in p for p in itself)
     assert any("missing: graded from the responses file only" in p for p in itself)
     assert float(_row(graded, "fifo-notebook-itself")["quiz_score"]) == section.quiz.max_points
+    assert any(f"'responses/{SECTION}.json': a FIFO" in p for p in problems["fifo-responses"])
 
 
 @pytest.mark.parametrize(("learner", "reason"), [
