@@ -155,10 +155,12 @@ def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence
             folder = learner_dir / section
             if folder.is_symlink():
                 refused.append(Refused(name, section, "the section folder is a symlink (refused)"))
+            elif folder.exists() and not folder.is_dir():
+                refused.append(Refused(name, section, "not a folder (refused)"))
             elif folder.is_dir() and problem:
                 refused.append(Refused(name, section, f"learner id {describe_id(name)} {problem}: not graded"))
             elif folder.is_dir():
-                tasks.append(Task(name, section, submission_digest(folder) if digests else ""))
+                tasks.append(Task(name, section, submission_digest(folder, section) if digests else ""))
         if all_sections is not None:
             refused.extend(Refused(name, p.name, "not a section of this course")
                            for p in sorted(learner_dir.iterdir()) if p.name not in all_sections)
@@ -245,10 +247,12 @@ def grade_task(task: Task) -> Outcome:
     folder = snapshot_root / task.learner / task.section
     try:
         with time_limit(setup.timeout):
-            snapshot = take_stable_snapshot(submitted, folder)
+            snapshot = take_stable_snapshot(submitted, folder, task.section)
             problems = snapshot.problems + repair_notebooks(folder, Path(setup.release_root) / task.section)
-    except (CellTimeoutError, OSError) as exc:
+    except Exception as exc:  # a learner's folder must never end the batch
         shutil.rmtree(snapshot_root, ignore_errors=True)
+        if not isinstance(exc, CellTimeoutError | OSError):
+            exc = f"the submission could not be copied ({type(exc).__name__}: {str(exc)[:120]})"
         return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {exc}"],
                        time.perf_counter() - started)
     step = os.path.relpath(snapshot_root, api.coursedir.root)

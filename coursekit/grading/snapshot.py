@@ -3,8 +3,10 @@
 ``coursekit autograde`` never grades the learner's folder in ``submitted/``
 directly: ``collect`` may replace it while grading runs, and the digest
 recorded for "unchanged, skip next time" must describe the files that were
-graded. :func:`take_snapshot` walks the folder once, copies every regular
-file into the snapshot and hashes exactly the bytes it copied. It never
+graded. :func:`take_snapshot` reads the files grading uses (the notebook at
+the top of the folder, ``responses/<section>.json``) once, copies them into
+the snapshot and hashes exactly the bytes it copied; everything else would
+be pruned before grading and is not read at all. It never
 follows a symlink and never opens anything but a regular file (a FIFO in
 place of the notebook would block a reader for ever): such entries are left
 out and named as problems.
@@ -27,6 +29,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """A submitted file larger than this is not copied (and named as a problem)."""
@@ -47,19 +50,45 @@ class Snapshot:
     files: int = 0
 
 
-def _entries(folder: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry below ``folder`` as (relative posix path, entry), sorted, never following symlinks."""
+MAX_ENTRIES = 10_000
+"""Entries one submission folder may hold at its top level; past that the rest is not read (a problem)."""
+RESPONSES_DIR = "responses"
+
+
+class _TooLarge(Exception):
+    """The submission has more entries than grading reads."""
+
+
+def _listing(path: str, rel: str) -> list[os.DirEntry[str]]:
     try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+        with os.scandir(path) as scan:
+            return sorted(scan, key=lambda e: e.name)
     except FileNotFoundError:
-        what = _shown(rel) if rel else "the folder"
+        what = _shown(rel.rstrip("/")) if rel else "the folder"
         raise SubmissionChangedError(f"{what} vanished while the submission was copied") from None
-    for entry in entries:
-        path = f"{rel}{entry.name}"
-        yield path, entry
-        if entry.is_dir(follow_symlinks=False):
-            yield from _entries(Path(entry.path), f"{path}/")
+
+
+def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """The entries grading can use, as (relative posix path, entry), sorted, never following symlinks.
+
+    Those are the files at the top of the folder (the notebook, under whatever name, and nbgrader's
+    ``timestamp.txt``) and ``responses/<section>.json`` (every file in ``responses/`` when ``section`` is
+    None). Anything else would be removed before grading anyway: it is not read, so no amount of nesting
+    or clutter elsewhere slows grading or hides the learner's answers.
+    """
+    top = _listing(str(folder), "")
+    if len(top) > MAX_ENTRIES:
+        raise _TooLarge(f"more than {MAX_ENTRIES:,} entries")
+    for entry in top:
+        if entry.name == RESPONSES_DIR:
+            yield entry.name, entry
+            if entry.is_dir(follow_symlinks=False):
+                wanted = None if section is None else f"{section}.json"
+                for inner in _listing(entry.path, f"{RESPONSES_DIR}/"):
+                    if wanted is None or inner.name == wanted:
+                        yield f"{RESPONSES_DIR}/{inner.name}", inner
+        elif not entry.is_dir(follow_symlinks=False) or entry.is_symlink():
+            yield entry.name, entry
 
 
 def _shown(rel: str) -> str:
@@ -67,7 +96,7 @@ def _shown(rel: str) -> str:
     return repr(rel[:80])
 
 
-def _copy_regular(path: str, rel: str, dest: Path | None, digest: hashlib._Hash) -> str | None:
+def _copy_regular(path: str, rel: str, dest: Path | None, digest: Any) -> str | None:
     """Hash (and copy to ``dest``) one regular file; the problem when it is not one."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -102,8 +131,8 @@ def _copy_regular(path: str, rel: str, dest: Path | None, digest: hashlib._Hash)
     return None
 
 
-def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
-    """Copy the regular files of ``folder`` into ``dest`` (when given) and digest exactly what was read.
+def take_snapshot(folder: Path, dest: Path | None = None, section: str | None = None) -> Snapshot:
+    """Copy the regular files grading uses from ``folder`` into ``dest`` and digest exactly what was read.
 
     Parameters
     ----------
@@ -111,6 +140,8 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
         A submission folder (untrusted content).
     dest
         Where the copy goes (created; must not exist yet), or None to digest only.
+    section
+        The section graded: only its responses file is read from ``responses/``.
 
     Returns
     -------
@@ -127,7 +158,17 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
     snapshot = Snapshot("")
     if dest is not None:
         dest.mkdir(parents=True)
-    for rel, entry in _entries(folder):
+    try:
+        _copy_entries(folder, dest, digest, snapshot, section)
+    except _TooLarge as exc:
+        digest.update(f"T {exc}\n".encode())
+        snapshot.problems.append(f"the submission has {exc}: the rest was not read (refused)")
+    snapshot.digest = digest.hexdigest()
+    return snapshot
+
+
+def _copy_entries(folder: Path, dest: Path | None, digest: Any, snapshot: Snapshot, section: str | None) -> None:
+    for rel, entry in _entries(folder, section):
         if entry.is_symlink():
             try:
                 target = os.readlink(entry.path)
@@ -143,23 +184,21 @@ def take_snapshot(folder: Path, dest: Path | None = None) -> Snapshot:
                 snapshot.problems.append(problem)
             else:
                 snapshot.files += 1
-    snapshot.digest = digest.hexdigest()
-    return snapshot
 
 
-def submission_digest(folder: Path) -> str:
+def submission_digest(folder: Path, section: str | None = None) -> str:
     """The digest :func:`take_snapshot` would record for ``folder`` (nothing copied; "" when it is changing)."""
     try:
-        return take_snapshot(folder).digest
+        return take_snapshot(folder, section=section).digest
     except SubmissionChangedError:
         return ""
 
 
-def take_stable_snapshot(folder: Path, dest: Path, tries: int = 5) -> Snapshot:
+def take_stable_snapshot(folder: Path, dest: Path, section: str | None = None, tries: int = 5) -> Snapshot:
     """:func:`take_snapshot`, taken again (after a short pause) while the folder is being replaced."""
     for attempt in range(tries):
         try:
-            return take_snapshot(folder, dest)
+            return take_snapshot(folder, dest, section)
         except SubmissionChangedError:
             shutil.rmtree(dest, ignore_errors=True)
             if attempt == tries - 1:

@@ -47,6 +47,13 @@ def graded(tmp_path_factory):
     fifo = submit("fifo-responses") / "responses" / f"{SECTION}.json"
     fifo.unlink()
     os.mkfifo(fifo)
+    as_file = paths.grader / "submitted" / "section-is-a-file" / SECTION
+    as_file.parent.mkdir(parents=True)
+    as_file.write_text("not a folder", encoding="utf-8")
+    deep = submit("deep-folders")
+    for _ in range(40):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
     renamed = submit("renamed-notebook")
     (renamed / f"{SECTION}.ipynb").rename(renamed / f"{SECTION}-Copy1.ipynb")
     (submit("missing-notebook") / f"{SECTION}.ipynb").unlink()
@@ -180,3 +187,15 @@ def test_unknown_section_and_learner_are_clear_errors(graded, capsys):
     assert "no section 'nosuch'" in capsys.readouterr().err
     assert main(["--root", str(paths.root), "autograde", "--learner", "nobody"]) == 1
     assert "no submissions of learner 'nobody'" in capsys.readouterr().err
+
+
+def test_a_section_that_is_a_file_is_named(graded):
+    _, _, result, _ = graded
+    assert [r.reason for r in result.refused if r.learner == "section-is-a-file"] == ["not a folder (refused)"]
+    assert _row(graded, "section-is-a-file")["status"] == "not graded"
+
+
+def test_deep_folders_are_not_read_and_do_not_hide_the_answers(graded):
+    _, section, result, _ = graded
+    assert next(o.ok for o in result.graded if o.learner == "deep-folders")
+    assert float(_row(graded, "deep-folders")["quiz_score"]) == section.quiz.max_points
