@@ -230,58 +230,72 @@ def _snapshot_root(setup: GradingSetup) -> Path:
     return Path(setup.grader_root) / SNAPSHOTS / str(os.getpid())
 
 
-@as_submitter  # the grade cells compare the responses file's learner with this submitter
-def grade_task(task: Task) -> Outcome:
-    """Grade one submission in this worker, from a private snapshot (retrying when SQLite is busy)."""
+def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) -> tuple[str, list[str]] | str:
+    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be."""
+    from coursekit.grading.inprocess import CellTimeoutError, time_limit
+
+    try:
+        with time_limit(setup.timeout):  # the per-submission time limit covers reading too
+            snapshot = take_stable_snapshot(submitted, folder, task.section)
+            repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
+            return snapshot.digest, snapshot.problems + repaired
+    except (CellTimeoutError, OSError) as exc:
+        return str(exc)
+    except Exception as exc:  # a learner's folder must never end the batch
+        return f"the submission could not be copied ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+def _nbgrader_autograde(api: Any, task: Task, submitted_step: str) -> tuple[dict[str, Any], list[str]]:
+    """Nbgrader's autograde of one submission read from ``submitted_step``: its result and coursekit's problems."""
     from nbgrader.utils import capture_log, temp_attrs
 
     from coursekit.grading.converter import CoursekitAutograde
+
+    for attempt in range(LOCKED_RETRIES):
+        with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner,
+                        submitted_directory=submitted_step):
+            app = CoursekitAutograde(coursedir=api.coursedir, parent=api)
+            app.force = True
+            app.create_student = True
+            result = capture_log(app)  # per-cell time limits apply inside
+        if result.get("success") or "database is locked" not in str(result) or attempt == LOCKED_RETRIES - 1:
+            break
+        time.sleep(0.2 * (attempt + 1))
+    return result, app.problems.get((task.learner, task.section), [])
+
+
+@as_submitter  # the grade cells compare the responses file's learner with this submitter
+def grade_task(task: Task) -> Outcome:
+    """Grade one submission in this worker, from a private snapshot (retrying when SQLite is busy)."""
     from coursekit.grading.hidden import check_submission
-    from coursekit.grading.inprocess import CellTimeoutError, time_limit
 
     api, setup = _WORKER["api"], _WORKER["setup"]
     started = time.perf_counter()
     submitted = Path(api.coursedir.format_path(api.coursedir.submitted_directory, task.learner, task.section))
     snapshot_root = _snapshot_root(setup)
     shutil.rmtree(snapshot_root, ignore_errors=True)
-    folder = snapshot_root / task.learner / task.section
     try:
-        with time_limit(setup.timeout):
-            snapshot = take_stable_snapshot(submitted, folder, task.section)
-            problems = snapshot.problems + repair_notebooks(folder, Path(setup.release_root) / task.section)
-    except Exception as exc:  # a learner's folder must never end the batch
-        shutil.rmtree(snapshot_root, ignore_errors=True)
-        if not isinstance(exc, CellTimeoutError | OSError):
-            exc = f"the submission could not be copied ({type(exc).__name__}: {str(exc)[:120]})"
-        return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {exc}"],
-                       time.perf_counter() - started)
-    step = os.path.relpath(snapshot_root, api.coursedir.root)
-    try:
-        for attempt in range(LOCKED_RETRIES):
-            with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner,
-                            submitted_directory=step):
-                app = CoursekitAutograde(coursedir=api.coursedir, parent=api)
-                app.force = True
-                app.create_student = True
-                result = capture_log(app)  # per-cell time limits apply inside
-            if result.get("success") or "database is locked" not in str(result) or attempt == LOCKED_RETRIES - 1:
-                break
-            time.sleep(0.2 * (attempt + 1))
+        copied = _snapshot(task, setup, submitted, snapshot_root / task.learner / task.section)
+        if isinstance(copied, str):
+            return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
+                           time.perf_counter() - started)
+        digest, problems = copied
+        result, found = _nbgrader_autograde(api, task, os.path.relpath(snapshot_root, api.coursedir.root))
     finally:
         shutil.rmtree(snapshot_root, ignore_errors=True)
-    problems += app.problems.get((task.learner, task.section), [])
+    problems += found
     ok = bool(result.get("success"))
     attempts = None
     if ok:
         autograded = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
-        source = Path(setup.source_root) / task.section / f"{task.section}.ipynb"
-        check = check_submission(autograded, task.section, source)
+        check = check_submission(autograded, task.section, Path(setup.source_root) / task.section /
+                                 f"{task.section}.ipynb")
         problems.extend(check.problems)
         attempts = check.attempts
     else:
         problems.append(f"not graded: {_failure_reason(result)}")
-    return Outcome(task.learner, task.section, snapshot.digest, ok, cap_problems(problems),
-                   time.perf_counter() - started, attempts)
+    return Outcome(task.learner, task.section, digest, ok, cap_problems(problems), time.perf_counter() - started,
+                   attempts)
 
 
 # --- parent side -----------------------------------------------------------------------------------
