@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
-from coursekit.grading.hidden import as_submitter
+from coursekit.grading.hidden import SOURCE_ENV, as_submitter
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
 from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
@@ -181,6 +181,7 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     if child:
         _die_with_parent()
     os.environ["COURSEKIT_READONLY"] = "1"
+    os.environ[SOURCE_ENV] = setup.source_root  # the grade cells complete their key from the source notebook
     import logging
     import warnings
 
