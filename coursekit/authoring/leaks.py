@@ -20,7 +20,8 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
 
     Looks for hidden-test source and solution markers in any file, for files
     whose names suggest a key, for key fields (``answer``, ``penalty``,
-    ``source``) in the public quiz specs, and for the literal key of any section or question (as a grade cell writes it).
+    ``source``) in the public quiz specs, and for the literal key of any section or question
+    (as a grade cell writes it).
     """
     release_root = Path(release_root)
     keys = {s.id: pprint.pformat(answer_key(s.quiz), width=100, sort_dicts=True) for s in course.sections}
