@@ -372,13 +372,16 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outco
     if not todo:
         return
     if jobs == 1:
-        readonly = os.environ.get("COURSEKIT_READONLY")
+        saved = {name: os.environ.get(name) for name in ("COURSEKIT_READONLY", SOURCE_ENV)}
         init_worker(setup, child=False)
         try:
             yield from map(grade_task, todo)
         finally:
-            if readonly is None:
-                os.environ.pop("COURSEKIT_READONLY", None)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
