@@ -8,7 +8,7 @@ BIN    := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 PORT   ?= 8888
 
-.PHONY: venv build release check lint test test-hub test-fast demo lab bench clean
+.PHONY: venv build release check lint test test-hub test-fast demo lab grade bench clean
 
 venv: $(VENV)/.installed
 
@@ -51,6 +51,9 @@ demo: release  ## build, release, simulate a cohort, grade, report, dashboards
 
 lab: venv  ## JupyterLab on a learner copy of release/ (instructor panels hidden)
 	$(BIN)/coursekit lab --port $(PORT)
+
+grade: venv  ## trainer mode: JupyterLab with formgrader on the trainer workspace grader/
+	$(BIN)/coursekit grade --port $(PORT)
 
 bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/cli_startup.py

@@ -143,14 +143,34 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    """Generate key-free feedback for every autograded submission."""
+    """Key-free feedback for every autograded submission; refuse those not yet reviewed; optionally release."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.feedback import generate_feedback
+    from coursekit.grading.feedback import describe_pending, make_feedback
 
     paths = _paths(args)
-    written = generate_feedback(load_course(paths.course), paths, _db_url(args, paths))
-    print(f"feedback: {len(written)} files in {paths.grader / 'feedback'}")
+    run = make_feedback(load_course(paths.course), paths, _db_url(args, paths), provisional=args.provisional,
+                        release=args.release)
+    print(f"feedback: {len(run.written)} files in {paths.grader / 'feedback'}")
+    for learner, section in run.provisional:
+        print(f"provisional: {learner} / {section} (answers not yet reviewed)")
+    for learner, section in run.released:
+        print(f"released: {learner} / {section}")
+    for (learner, section), cells in run.refused.items():
+        print(f"refused: {learner} / {section}: not yet reviewed: {describe_pending(cells)}", file=sys.stderr)
+    if run.refused:
+        print(f"{len(run.refused)} submission(s) without feedback: review them in formgrader (`coursekit grade`), "
+              "or run `coursekit feedback --provisional`", file=sys.stderr)
+        return EXIT_PROBLEM
     return EXIT_OK
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Trainer mode: JupyterLab with formgrader on the trainer workspace."""
+    from coursekit.authoring.course import load_course
+    from coursekit.trainer import run_trainer_lab
+
+    paths = _paths(args)
+    return run_trainer_lab(load_course(paths.course), paths, _db_url(args, paths), args.port)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -210,6 +230,19 @@ def _add_autograde(parser: argparse.ArgumentParser) -> None:
     _add_db(parser)
 
 
+def _add_feedback(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--provisional", action="store_true",
+                        help="also give feedback on submissions not yet reviewed, marked provisional")
+    parser.add_argument("--release", action="store_true",
+                        help="return the feedback to the learners through the nbgrader exchange")
+    _add_db(parser)
+
+
+def _add_grade(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8888)
+    _add_db(parser)
+
+
 def _add_release(parser: argparse.ArgumentParser) -> None:
     _add_check(parser)
     parser.add_argument("--exchange", action="store_true", help="also release every section to the exchange")
@@ -228,7 +261,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "simulate": (cmd_simulate, "write a synthetic cohort as nbgrader submissions", _add_simulate),
     "autograde": (cmd_autograde, "autograde submissions in parallel (resumable, with a summary)", _add_autograde),
     "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_db),
-    "feedback": (cmd_feedback, "key-free feedback for every autograded submission", _add_db),
+    "feedback": (cmd_feedback, "key-free feedback for reviewed submissions (--provisional, --release)",
+                 _add_feedback),
+    "grade": (cmd_grade, "trainer mode: JupyterLab with formgrader on the trainer workspace", _add_grade),
     "dashboard": (cmd_dashboard, "execute the analyst notebooks and export HTML dashboards", _add_db),
     "demo": (cmd_demo, "run a simulated cohort through the whole flow and print where to look", _add_demo),
     "lab": (cmd_lab, "start JupyterLab as a learner sees it (no instructor panels)", _add_lab),

@@ -33,3 +33,11 @@ c.ExecutePreprocessor.timeout = 60
 # render Markdown answers unsanitised, so answer cells are escaped before export; outputs are sanitised too.
 c.HTMLExporter.preprocessors = ["coursekit.grading.escape.EscapeLearnerAnswers"]
 c.HTMLExporter.sanitize_html = True
+
+# Feedback (formgrader's Generate/Release Feedback buttons, `nbgrader generate_feedback`) is coursekit's page:
+# the learner's answers, verdicts and the trainer's remarks, never a hidden test or the key. Submissions with
+# answers not yet reviewed get no feedback ("provisional" gives it, marked as such). The course is read from
+# ../course.
+from coursekit.grading.feedback import configure_feedback  # noqa: E402
+
+configure_feedback(c, HERE.parent / "course", pending="refuse")

@@ -10,7 +10,8 @@ from coursekit.authoring.course import Course
 from coursekit.authoring.notebook import HIDDEN_BEGIN, HIDDEN_END
 from coursekit.quiz.spec import KEY_FIELDS, answer_key
 
-FORBIDDEN_TEXT = (HIDDEN_BEGIN, HIDDEN_END, "coursekit.grading.hidden", "question_points(", "BEGIN SOLUTION")
+FORBIDDEN_TEXT = (HIDDEN_BEGIN, HIDDEN_END, "coursekit.grading.hidden", "question_points(", "grade_question(",
+                  "BEGIN SOLUTION")
 KEY_FILE_WORDS = ("key", "answers", "solution")
 
 
@@ -19,10 +20,13 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
 
     Looks for hidden-test source and solution markers in any file, for files
     whose names suggest a key, for key fields (``answer``, ``penalty``,
-    ``source``) in the public quiz specs, and for the literal key of any section.
+    ``source``) in the public quiz specs, and for the literal key of any section or question
+    (as a grade cell writes it).
     """
     release_root = Path(release_root)
     keys = {s.id: pprint.pformat(answer_key(s.quiz), width=100, sort_dicts=True) for s in course.sections}
+    question_keys = {(s.id, qid): pprint.pformat({qid: key}, width=100, sort_dicts=True)
+                     for s in course.sections for qid, key in answer_key(s.quiz).items()}
     problems = []
     for path in sorted(p for p in release_root.rglob("*") if p.is_file()):
         rel = path.relative_to(release_root)
@@ -35,6 +39,8 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
             continue
         problems.extend(f"{path}: contains {marker!r}" for marker in FORBIDDEN_TEXT if marker in text)
         problems.extend(f"{path}: contains the key of section {sid!r}" for sid, key in keys.items() if key in text)
+        problems.extend(f"{path}: contains the key of question {qid!r} of section {sid!r}"
+                        for (sid, qid), key in question_keys.items() if key in text)
         if path.suffix == ".json" and rel.parts[-1] == "quiz.json":
             problems.extend(_public_spec_leaks(path, text))
     return problems

@@ -12,8 +12,10 @@ The notebook reads top to bottom as the learner meets it:
 3. the quiz: its settings, then one locked, source-hidden code cell that shows
    the quiz widget;
 4. one hidden-test grade cell per quiz question, worth that question's points,
-   which scores the learner's saved responses. The key lives only inside the
-   ``### BEGIN HIDDEN TESTS`` block, which nbgrader strips from the release.
+   which scores the learner's saved responses and prints, for the trainer,
+   the question, the learner's answer and the points. Each cell holds only its
+   own question's key, inside the ``### BEGIN HIDDEN TESTS`` block, which
+   nbgrader strips from the release.
 """
 
 from __future__ import annotations
@@ -96,13 +98,17 @@ def quiz_call(section_id: str) -> str:
 
 
 def hidden_test_source(section_id: str, question_id: str, quiz: QuizSpec) -> str:
-    """Source of the grade cell for one question; the key sits inside the hidden block."""
-    key = pprint.pformat(answer_key(quiz), width=100, sort_dicts=True)
+    """Source of the grade cell for one question; only that question's key, inside the hidden block.
+
+    At grading the cell prints the question, the learner's answer and the points (what formgrader
+    shows the trainer) and returns the points.
+    """
+    key = pprint.pformat({question_id: answer_key(quiz)[question_id]}, width=100, sort_dicts=True)
     return "\n".join([
         GRADE_CELL_NOTE,
         HIDDEN_BEGIN,
-        "from coursekit.grading.hidden import question_points",
-        f"question_points({section_id!r}, {question_id!r}, {key})",
+        "from coursekit.grading.hidden import grade_question",
+        f"grade_question({section_id!r}, {question_id!r}, {key})",
         HIDDEN_END,
     ])
 

@@ -1,7 +1,7 @@
 """nbgrader's Autograde, hardened: untrusted files pruned, submissions rebuilt, in-process execution.
 
 :class:`CoursekitAutograde` is nbgrader's own ``Autograde`` converter with
-three changes, each a small override:
+four changes, each a small override:
 
 * after nbgrader copies a submission (the runner's snapshot of it, with no
   symlink in it), every file the section's source does not have is removed
@@ -11,7 +11,9 @@ three changes, each a small override:
   so no learner-added cell runs;
 * with ``executor = "inprocess"`` (the default) the trusted cells run in the
   worker's process instead of a new kernel (see :mod:`.inprocess`);
-  ``executor = "kernel"`` keeps nbgrader's ``Execute``.
+  ``executor = "kernel"`` keeps nbgrader's ``Execute``;
+* a trainer's reviewed override of a quiz question stays reviewed on regrade
+  (:class:`SaveAutoGradesKeepingOverrides`).
 
 Problems found on the way are collected in :attr:`CoursekitAutograde.problems`.
 """
@@ -66,6 +68,27 @@ def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
     return problems
 
 
+class SaveAutoGradesKeepingOverrides(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades``; a trainer's reviewed override of a quiz question stays reviewed.
+
+    nbgrader never overwrites a manual score on regrade (the trainer's override is kept), but it flags
+    every overridden cell as needing manual grading again, so each ``autograde --force`` would reopen
+    every review. Here a quiz (code) grade cell whose override was reviewed stays reviewed when its
+    automatic score is the same as before; when the automatic score changed, nbgrader's flag stays.
+    """
+
+    def _add_score(self, cell: Any, resources: Any) -> None:
+        """Save the automatic score as nbgrader does, then keep a reviewed override reviewed."""
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        before, reviewed = grade.auto_score, grade.manual_score is not None and not grade.needs_manual_grade
+        super()._add_score(cell, resources)
+        unchanged = before is not None and grade.auto_score is not None and abs(grade.auto_score - before) < 1e-6
+        if cell.cell_type == "code" and reviewed and unchanged and grade.needs_manual_grade:
+            grade.needs_manual_grade = False
+            self.gradebook.db.commit()
+
+
 class CoursekitAutograde(Autograde):
     """nbgrader ``Autograde`` that rebuilds submissions and prunes untrusted files."""
 
@@ -81,7 +104,7 @@ class CoursekitAutograde(Autograde):
         self.problems: dict[tuple[str, str], list[str]] = {}
         execute = InProcessExecute if self.executor == "inprocess" else Execute
         self.autograde_preprocessors = [
-            execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+            execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGradesKeepingOverrides,
             AssignLatePenalties, CheckCellMetadata,
         ]
 

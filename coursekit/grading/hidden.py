@@ -2,12 +2,18 @@
 
 Each quiz grade cell of a source notebook ends with::
 
-    from coursekit.grading.hidden import question_points
-    question_points('<section>', '<question>', {<the key of every question>})
+    from coursekit.grading.hidden import grade_question
+    grade_question('<section>', '<question>', {'<question>': <its key>})
+
+(notebooks built before call ``question_points`` with the key of every
+question; both work). The other questions' keys, needed to find the attempt
+that counts, come from the trusted source notebook (:func:`complete_key`).
+:func:`grade_question` prints what the trainer needs in formgrader: the
+question, the learner's answer in words, the points.
 
 nbgrader reads the value of the cell's last expression as the partial credit
 of the cell. nbgrader gives *full* credit to a grade cell that prints nothing
-and raises nothing, so :func:`question_points` always returns a number, and 0
+and raises nothing, so the grade functions always return a number, and 0
 for anything it cannot trust: a missing, symlinked, oversized, corrupt or
 foreign responses file, an answer that is not one of the question's options.
 It writes nothing to stderr (any stderr output scores a cell 0 in nbgrader).
@@ -33,6 +39,7 @@ import functools
 import json
 import os
 import stat
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
+from coursekit.quiz.describe import QUESTION_KINDS, describe_answer, points_text, shown_attempt
 from coursekit.quiz.responses import (
     MAX_RESPONSES_BYTES,
     Responses,
@@ -51,6 +59,8 @@ from coursekit.quiz.scoring import AnswerError, validate_answer
 from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
 
 PUBLIC_SPEC_NAME = "quiz.json"
+SOURCE_ENV = "COURSEKIT_SOURCE"
+GRADE_FUNCTIONS = ("grade_question", "question_points")
 SUBMITTER_ENV = "COURSEKIT_SUBMITTER"
 LEARNER_FOLDERS = ("autograded", "submitted")
 
@@ -176,10 +186,22 @@ class SectionScores:
     attempts: int | None  # attempts that counted; None when the responses file was not usable
 
 
-def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionScores:
-    """Per-question scores of a submission folder, the reasons any answer was not counted, the attempts counted.
+@dataclass(frozen=True)
+class GradedQuiz:
+    """A submission's quiz graded: the full spec, the scores and the attempt the grade reflects."""
 
-    Never raises on learner data: every problem becomes 0 points and a reason.
+    spec: QuizSpec
+    result: SectionScores
+    shown: Attempt | None
+
+
+def grade_quiz(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
+    """Grade the submission in ``folder`` with the full ``key``; never raises on learner data.
+
+    Raises
+    ------
+    QuizSpecError, OSError, ValueError
+        When the trusted side (quiz.json, the key) is missing or does not fit.
     """
     spec_file = folder / PUBLIC_SPEC_NAME
     spec, expected_hash = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
@@ -187,14 +209,14 @@ def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionSc
     path = responses_path(folder, section)
     loaded = _load_responses(str(path), *_stamp(path))
     if isinstance(loaded, str):
-        return SectionScores(zero, [loaded], None)
+        return GradedQuiz(spec, SectionScores(zero, [loaded], None), None)
     problems = []
     foreign = foreign_responses(loaded, submitter_of(folder), path.name)
     if foreign:
-        return SectionScores(zero, [foreign], None)
+        return GradedQuiz(spec, SectionScores(zero, [foreign], None), None)
     if loaded.section != section:
-        return SectionScores(zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"],
-                             None)
+        return GradedQuiz(spec, SectionScores(
+            zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"], None), None)
     if loaded.spec_hash != expected_hash:
         problems.append(f"{path.name}: made for another version of the quiz (spec {loaded.spec_hash[:16]})")
     attempts = [Attempt(number, answers, when) for number, answers, when in graded_attempts(loaded)]
@@ -210,28 +232,134 @@ def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionSc
                 problems.append(f"{path.name}: attempt {attempt.number}: unknown question {question_id[:40]!r}")
             except AnswerError as exc:
                 problems.append(f"{path.name}: attempt {attempt.number}: {exc} (scored 0)")
-    return SectionScores({**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems)), len(counted))
+    result = SectionScores({**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems)), len(counted))
+    return GradedQuiz(spec, result, shown_attempt(spec, counted))
+
+
+def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionScores:
+    """Per-question scores of a submission folder, the reasons any answer was not counted, the attempts counted.
+
+    Never raises on learner data: every problem becomes 0 points and a reason.
+    """
+    return grade_quiz(folder, section, key).result
+
+
+def source_notebook(folder: Path, section: str) -> Path | None:
+    """The trusted source notebook of ``section`` for a submission graded in ``folder`` (None if not found).
+
+    ``COURSEKIT_SOURCE`` (the source folder, set by coursekit's grading) first; else ``source/`` in the
+    workspace ``<root>/autograded/<learner>/<section>/`` belongs to, or in one of the two folders above it
+    (``grader/`` beside ``source/``, ``grader/demo/``). Never a folder inside the submission.
+    """
+    candidates = []
+    if os.environ.get(SOURCE_ENV, "").strip():
+        candidates.append(Path(os.environ[SOURCE_ENV]) / section / f"{section}.ipynb")
+    parents = Path(os.path.abspath(folder)).parents
+    if len(parents) >= 3 and parents[1].name in LEARNER_FOLDERS:
+        root = parents[2]
+        candidates += [base / "source" / section / f"{section}.ipynb" for base in (root, *root.parents[:2])]
+    return next((c for c in candidates if c.is_file() and not c.is_symlink()), None)
+
+
+def complete_key(folder: Path, section: str, key: dict[str, Any]) -> dict[str, Any]:
+    """The key of every question: ``key`` (one grade cell's), completed from the trusted source notebook.
+
+    A grade cell carries only its own question's key; which attempt counts (grading method
+    ``highest``) needs all of them. A key that already covers every question is returned as is.
+
+    Raises
+    ------
+    QuizSpecError
+        When the quiz has questions ``key`` lacks and no source notebook holds them.
+    """
+    public = json.loads((folder / PUBLIC_SPEC_NAME).read_text(encoding="utf-8"))
+    wanted = {q.get("id") for q in public.get("questions", []) if isinstance(q, dict)}
+    if wanted <= set(key):
+        return key
+    notebook = source_notebook(folder, section)
+    if notebook is None:
+        raise QuizSpecError(f"the source notebook of section {section!r} (the key of the other questions) "
+                            f"was not found; set {SOURCE_ENV} to the source folder")
+    return {**key_from_notebook(notebook), **key}
 
 
 def question_points(section: str, question_id: str, key: dict[str, Any]) -> float:
-    """Points earned on one question by the submission in the current folder (what a grade cell shows)."""
+    """Points earned on one question by the submission in the current folder (what a grade cell returns).
+
+    ``key`` holds the key of every question (notebooks built before grade cells showed the question) or
+    of this question only (then completed by :func:`complete_key`).
+    """
     try:
-        return float(section_scores(Path.cwd(), section, key).scores.get(question_id, 0.0))
+        folder = Path.cwd()
+        return float(section_scores(folder, section, complete_key(folder, section, key)).scores.get(question_id, 0.0))
     except (OSError, ValueError, KeyError, TypeError, QuizSpecError):
         return 0.0
 
 
+def trainer_view(graded: GradedQuiz, question_id: str, width: int = 100) -> str:
+    """What a quiz grade cell prints for the trainer: the question, the learner's answer in words, the points."""
+    spec = graded.spec
+    number = next(n for n, q in enumerate(spec.questions, 1) if q.id == question_id)
+    question = spec.question(question_id)
+    earned = graded.result.scores.get(question_id, 0.0)
+    lines = [f"Question {number} of {len(spec.questions)} ({QUESTION_KINDS[question.type]}, "
+             f"{points_text(question.points)})", question.text]
+    if graded.shown is None:
+        lines.append("Learner's answer: (no attempt submitted)")
+    else:
+        how = {"highest": "the attempt with the highest total", "first": "the first attempt",
+               "last": "the last attempt",
+               "average": f"the last of {graded.result.attempts} attempts; the grade is their average"}
+        lines.append(f"Learner's answer (attempt {graded.shown.number}, {how[spec.settings.grading_method]}): "
+                     f"{describe_answer(question, graded.shown.answers.get(question_id))}")
+    lines.append(f"Points: {round(earned, 2):g} of {points_text(question.points)}")
+    lines += [f"Not counted: {problem}" for problem in graded.result.problems]
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False) for line in lines)
+
+
+def grade_question(section: str, question_id: str, key: dict[str, Any]) -> float:
+    """Score one question of the submission in the current folder and print it for the trainer.
+
+    The grade cell's output is what formgrader shows: the question's number and text, the
+    learner's answer from the attempt the grade reflects (option texts, not ids), the points.
+    Prints to stdout only (stderr would score the cell 0) and always returns a number.
+    """
+    folder = Path.cwd()
+    try:
+        graded = grade_quiz(folder, section, complete_key(folder, section, key))
+        view = trainer_view(graded, question_id)
+        points = float(graded.result.scores.get(question_id, 0.0))
+    except (OSError, ValueError, KeyError, TypeError, StopIteration, QuizSpecError) as exc:
+        print(f"Question {question_id}: not scored ({str(exc)[:300]})")
+        return 0.0
+    print(view)
+    return points
+
+
 def key_from_notebook(notebook_path: Path) -> dict[str, Any]:
-    """The answer key written into a source notebook's grade cells (trusted: source/ is the trainer's)."""
-    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    """The answer key written into a source notebook's grade cells (trusted: source/ is the trainer's).
+
+    Every grade cell's key is merged: a cell holds its own question's key (or, in notebooks built
+    before, the key of every question).
+    """
+    info = Path(notebook_path).stat()
+    return dict(_key_from_notebook(str(notebook_path), info.st_mtime_ns, info.st_size))
+
+
+@lru_cache(maxsize=16)
+def _key_from_notebook(notebook_path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    key: dict[str, Any] = {}
     for cell in notebook.get("cells", []):
         source = "".join(cell.get("source", ""))
-        if "question_points(" not in source:
+        if not any(f"{name}(" in source for name in GRADE_FUNCTIONS):
             continue
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "question_points":
-                return ast.literal_eval(node.args[2])
-    raise QuizSpecError(f"{notebook_path}: no grade cell with a key")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in GRADE_FUNCTIONS:
+                key.update(ast.literal_eval(node.args[2]))
+    if not key:
+        raise QuizSpecError(f"{notebook_path}: no grade cell with a key")
+    return key
 
 
 def check_submission(folder: Path, section: str, source_notebook: Path) -> SectionScores:

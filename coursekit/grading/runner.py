@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
-from coursekit.grading.hidden import as_submitter
+from coursekit.grading.hidden import SOURCE_ENV, as_submitter
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
 from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
@@ -183,6 +183,7 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     if child:
         _die_with_parent()
     os.environ["COURSEKIT_READONLY"] = "1"
+    os.environ[SOURCE_ENV] = setup.source_root  # the grade cells complete their key from the source notebook
     import logging
     import warnings
 
@@ -389,13 +390,16 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outco
     if not todo:
         return
     if jobs == 1:
-        readonly = os.environ.get("COURSEKIT_READONLY")
+        saved = {name: os.environ.get(name) for name in ("COURSEKIT_READONLY", SOURCE_ENV)}
         init_worker(setup, child=False)
         try:
             yield from map(grade_task, todo)
         finally:
-            if readonly is None:
-                os.environ.pop("COURSEKIT_READONLY", None)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:

@@ -1,0 +1,185 @@
+"""Feedback is key-free whichever button makes it; grade cells show the quiz as a trainer needs it.
+
+Formgrader's own API handlers (the Generate Feedback and Release Feedback buttons of Manage
+Submissions) are called on a real trainer-mode server, as the buttons do (token, XSRF cookie and
+header); nbgrader's generate_feedback runs in-process with the workspace's own nbgrader_config.py;
+``coursekit feedback`` refuses unreviewed submissions, marks provisional ones and releases.
+"""
+
+from __future__ import annotations
+
+import json
+import pprint
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from trainer_support import (
+    ADA_COMMENT,
+    REMARK,
+    SECTION,
+    free_port,
+    graded_workspace,
+    review,
+    running_trainer_lab,
+)
+
+from coursekit.authoring.course import load_course
+from coursekit.cli import main
+from coursekit.quiz.spec import answer_key
+
+pytestmark = pytest.mark.slow
+
+KEY_SIGNS = ("HIDDEN TESTS", "grade_question", "question_points", "coursekit.grading.hidden", "'answer'",
+             "&#x27;answer&#x27;", "{&quot;answer")
+
+
+def _assert_key_free(html: str, section) -> None:
+    for sign in KEY_SIGNS:
+        assert sign not in html, sign
+    for qid, key in answer_key(section.quiz).items():
+        assert pprint.pformat({qid: key}, width=100, sort_dicts=True) not in html
+
+
+def _assert_no_machinery(html: str) -> None:
+    text = BeautifulSoup(html, "html.parser").get_text()
+    for sign in ("Test cell", "In [", "In&nbsp;[", "show_quiz", "Grade cell", "YOUR ANSWER HERE"):
+        assert sign not in html and sign not in text, sign
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """ada and ben graded; ada's comments reviewed with a remark, ben's not."""
+    paths = graded_workspace(tmp_path_factory.mktemp("trainer"))
+    course = load_course(paths.course)
+    review(paths.gradebook_url, "ada", course.section(SECTION), 1.5, REMARK)
+    return paths, course, course.section(SECTION)
+
+
+def _grade_cells(paths, learner):
+    nb = nbformat.read(paths.grader / "autograded" / learner / SECTION / f"{SECTION}.ipynb", as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def test_each_grade_cell_shows_its_question_the_answer_in_words_and_the_points(workspace):
+    paths, _, section = workspace
+    cells = _grade_cells(paths, "ada")
+    assert len(cells) == len(section.quiz.questions)
+    for number, (cell, question) in enumerate(zip(cells, section.quiz.questions, strict=True), 1):
+        others = [q.id for q in section.quiz.questions if q.id != question.id]
+        call = re.search(r"grade_question\((.*)\)", cell.source, re.DOTALL).group(1)
+        assert not any(repr(other) in call for other in others), "another question's key in the cell"
+        shown = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert all(o.get("name") != "stderr" for o in cell.outputs)
+        flat = " ".join(shown.split())
+        assert flat.startswith(f"Question {number} of {len(cells)}")
+        assert " ".join(question.text.split()) in flat
+        assert "attempt 2, the attempt with the highest total" in flat  # the counted attempt, not the last
+        assert f"Points: {1 if number <= 9 else 0}" in flat or question.points != 1
+        assert "{'answer'" not in shown
+    first = section.quiz.questions[0]
+    picked = next(o.text for o in first.options if o.id == first.answer)
+    assert picked in " ".join("".join(o.get("text", "") for o in cells[0].outputs).split())
+
+
+def test_nbgrader_generate_feedback_in_process_with_the_workspace_config(workspace):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    paths, _, section = workspace
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(paths.grader)).load_config()
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.generate_feedback(SECTION, "ada", force=True)
+    assert result["success"], result
+    html = (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+    _assert_key_free(html, section)
+    _assert_no_machinery(html)
+    assert ADA_COMMENT in html and REMARK in html
+    refused = api.generate_feedback(SECTION, "ben", force=True)
+    assert not refused["success"] and "not yet reviewed" in refused["log"] + str(refused.get("error"))
+    assert not (paths.grader / "feedback" / "ben" / SECTION / f"{SECTION}.html").exists()
+
+
+def test_formgrader_generate_and_release_feedback_buttons_are_key_free(workspace):
+    paths, _, section = workspace
+    with running_trainer_lab(paths, free_port()) as lab:
+        lab.page(f"/formgrader/manage_submissions/{SECTION}")  # sets the XSRF cookie, as opening the page does
+        made = lab.call("POST", f"/formgrader/api/assignment/{SECTION}/ada/generate_feedback")
+        assert made["success"], made
+        html = (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+        _assert_key_free(html, section)
+        _assert_no_machinery(html)
+        assert REMARK in html
+        released = lab.call("POST", f"/formgrader/api/assignment/{SECTION}/ada/release_feedback")
+        assert released["success"], released
+        outbound = sorted((paths.grader / "exchange" / "vet-quality" / "feedback").glob("*.html"))
+        assert len(outbound) == 1
+        _assert_key_free(outbound[0].read_text(encoding="utf-8"), section)
+        pending = lab.call("POST", f"/formgrader/api/assignment/{SECTION}/ben/generate_feedback")
+        assert not pending["success"] and "not yet reviewed" in json.dumps(pending)
+
+
+def test_feedback_refuses_unreviewed_submissions_and_names_them(workspace, capsys):
+    paths, _, _ = workspace
+    assert main(["--root", str(paths.root), "feedback"]) == 1
+    out = capsys.readouterr()
+    assert "refused: ben / cooperation_networking: not yet reviewed: comment " in out.err
+    assert "ada" not in out.err
+    assert not list((paths.grader / "feedback").glob("ben/*/*.html"))
+    ada = (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+    assert "Provisional" not in ada
+
+
+def test_provisional_feedback_is_marked_and_shows_answers_verdicts_and_the_pass_rate(workspace, capsys):
+    paths, _, section = workspace
+    assert main(["--root", str(paths.root), "feedback", "--provisional"]) == 0
+    assert "provisional: ben / cooperation_networking" in capsys.readouterr().out
+    ben = (paths.grader / "feedback" / "ben" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+    ada = (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+    assert "Provisional" in ben and "Provisional" not in ada
+    for html in (ada, ben):
+        _assert_key_free(html, section)
+        _assert_no_machinery(html)
+    text = " ".join(BeautifulSoup(ada, "html.parser").get_text().split())
+    # ada: questions 1-9 right in her counted attempt; 15 quiz points, pass rate 75 %
+    earned = sum(q.points for q in section.quiz.questions[:9])
+    assert f"Quiz: {earned:g} of 15 points" in text
+    assert ("passed (pass rate 75 %)" in text) == (earned / 15 >= 0.75)
+    assert "not yet passed" in " ".join(BeautifulSoup(ben, "html.parser").get_text().split())
+    assert "Comments: 6 of 8 points" in text  # 4 comments reviewed at 1.5 points each, apart from the quiz
+    assert f"Your trainer's remarks: {REMARK}" in text
+    first = section.quiz.questions[0]
+    assert f"Your answer: {next(o.text for o in first.options if o.id == first.answer)}" in text
+    assert "Right: 1 of 1 point" in text and "Not right: 0 of" in text
+    assert ADA_COMMENT in text
+
+
+def test_feedback_release_returns_it_through_the_exchange(workspace, capsys):
+    paths, _, section = workspace
+    assert main(["--root", str(paths.root), "feedback", "--provisional", "--release"]) == 0
+    out = capsys.readouterr().out
+    assert "released: ada / cooperation_networking" in out and "released: ben / cooperation_networking" in out
+    outbound = sorted((paths.grader / "exchange" / "vet-quality" / "feedback").glob("*.html"))
+    assert len(outbound) >= 2
+    for path in outbound:
+        _assert_key_free(path.read_text(encoding="utf-8"), section)
+
+
+def test_a_quiz_override_is_kept_and_stays_reviewed_on_regrade(tmp_path):
+    from nbgrader.api import Gradebook
+
+    paths = graded_workspace(tmp_path)
+    question = "quiz-" + load_course(paths.course).section(SECTION).quiz.questions[9].id
+    with Gradebook(paths.gradebook_url) as gradebook:  # what formgrader's score box does (GradeHandler.put)
+        grade = gradebook.find_grade(question, SECTION, SECTION, "ada")
+        assert grade.auto_score == 0
+        grade.manual_score = 1.0
+        grade.needs_manual_grade = False
+        gradebook.db.commit()
+    assert main(["--root", str(paths.root), "autograde", "--force", "--jobs", "1", "--quiet"]) == 0
+    with Gradebook(paths.gradebook_url) as gradebook:
+        grade = gradebook.find_grade(question, SECTION, SECTION, "ada")
+        assert (grade.auto_score, grade.manual_score, grade.score) == (0, 1.0, 1.0)
+        assert grade.needs_manual_grade is False
