@@ -82,10 +82,15 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
         When the course has no such section.
     UnknownLearnerError
         When the gradebook has no such learner (not on the roster, never submitted).
+    NoGradebookError
+        When there is no gradebook yet.
     """
     from coursekit.grading.state import make_engine
 
+    from coursekit.grading.report import check_gradebook
+
     course.section(section)
+    check_gradebook(db_url)
     _ensure_table(db_url)
     extension = Extension(learner, section, as_utc(until), set_by,
                           datetime.now(UTC).isoformat(timespec="seconds"))
@@ -101,24 +106,25 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
             conn.execute(EXTENSIONS.insert().values(
                 learner=learner, section=section, until=extension.until.isoformat(timespec="seconds"),
                 set_by=set_by, set_at=extension.set_at))
-            _mirror_to_nbgrader(conn, extension)
     finally:
         engine.dispose()
+    _mirror_to_nbgrader(db_url, extension)
     return extension
 
 
-def _mirror_to_nbgrader(conn, extension: Extension) -> None:
+def _mirror_to_nbgrader(db_url: str, extension: Extension) -> None:
     """Set nbgrader's own extension of the submission (due date + extension = ``until``), when both exist."""
-    assignment = Table("assignment", MetaData(), autoload_with=conn)
-    submitted = Table("submitted_assignment", MetaData(), autoload_with=conn)
-    row = conn.execute(select(submitted.c.id, assignment.c.duedate).join(
-        assignment, assignment.c.id == submitted.c.assignment_id).where(
-        (assignment.c.name == extension.section) & (submitted.c.student_id == extension.learner))).first()
-    if row is None or row.duedate is None:
-        return
-    duedate = row.duedate if isinstance(row.duedate, datetime) else datetime.fromisoformat(str(row.duedate))
-    delta = extension.until.replace(tzinfo=None) - duedate.replace(tzinfo=None)
-    conn.execute(submitted.update().where(submitted.c.id == row.id).values(extension=delta))
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(extension.section, extension.learner)
+        except MissingEntry:
+            return
+        if submission.assignment.duedate is None:
+            return
+        submission.extension = extension.until.replace(tzinfo=None) - submission.assignment.duedate
+        gradebook.db.commit()
 
 
 def load_extensions(db_url: str) -> dict[tuple[str, str], Extension]:
