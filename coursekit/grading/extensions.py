@@ -85,9 +85,8 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
     NoGradebookError
         When there is no gradebook yet.
     """
-    from coursekit.grading.state import make_engine
-
     from coursekit.grading.report import check_gradebook
+    from coursekit.grading.state import make_engine
 
     course.section(section)
     check_gradebook(db_url)

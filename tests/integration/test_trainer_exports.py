@@ -198,7 +198,7 @@ def test_moodle_csv_by_email_or_idnumber(trainer, tmp_path):
 
 
 def test_moodle_csv_pending_review_exports_no_comment_score(trainer):
-    paths, course, _, _ = trainer
+    paths = trainer[0]
     rows = _read(paths.reports / "before" / "moodle_grades.csv")
     by_id = {row[0]: row for row in rows[1:]}
     # written in the fixture before any review: the quiz stands, the comments item has no grade yet
@@ -222,8 +222,8 @@ def test_canvas_csv_column_by_column(trainer):
     assert before["ada"][5:7] == ["15", ""]  # review pending: no comments grade (Canvas: no change)
 
 
-def test_canvas_non_submitters_excused_by_setting(trainer, tmp_path):
-    paths, course, _, after = trainer
+def test_canvas_non_submitters_excused_by_setting(trainer):
+    _, course, _, after = trainer
     import dataclasses
 
     from coursekit.grading.lms import canvas_grades
