@@ -35,7 +35,7 @@ from coursekit.grading.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grad
 from coursekit.grading.status import NOT_GRADED, comments_review, section_status
 
 GRADES_COLUMNS = [
-    "learner", "name", "email", "idnumber", "group", "section", "quiz_score", "quiz_max", "quiz_percent",
+    "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
     "pass_rate", "comments_score", "comments_max", "status", "comments_answered", "comments_total",
     "comments_reviewed", "review", "due", "submitted_at", "late", "late_penalty", "extension", "attempts",
     "problems",
