@@ -49,7 +49,7 @@ def _points(value: object) -> str:
     return "" if pd.isna(value) else f"{round(float(value), 2):g}"
 
 
-def _item_value(row: pd.Series, column: str, not_submitted: object, review_gate: bool) -> object:
+def _item_value(row: dict, column: str, not_submitted: object, review_gate: bool) -> object:
     if row["status"] == NOT_SUBMITTED:
         return not_submitted
     if review_gate and row["review"] == PENDING_REVIEW:
@@ -57,18 +57,25 @@ def _item_value(row: pd.Series, column: str, not_submitted: object, review_gate:
     return _points(row[column])
 
 
-def remarks_text(remarks: pd.DataFrame, course: Course, learner: str, section: str) -> str:
-    """The trainer's remarks of one submission, one line per comment question: ``<question>: <remark>``."""
-    mine = remarks[(remarks["learner"] == learner) & (remarks["section"] == section)]
-    if mine.empty:
-        return ""
-    order = {f"{COMMENT_PREFIX}{c.id}": (i, c.text) for i, c in enumerate(course.section(section).comments)}
-    lines = sorted((order.get(cell, (len(order), cell.removeprefix(COMMENT_PREFIX))), " ".join(str(text).split()))
-                   for cell, text in zip(mine["cell"], mine["remark"], strict=True))
-    return "\n".join(f"{question}: {remark}" for (_, question), remark in lines)
+def _records(grades: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """The grades as plain dicts by (learner, section): fast row access for thousands of learners."""
+    return {(r["learner"], r["section"]): r for r in grades.to_dict("records")}
 
 
-def _quiz_feedback(row: pd.Series) -> str:
+def remarks_by_submission(remarks: pd.DataFrame, course: Course) -> dict[tuple[str, str], str]:
+    """The trainer's remarks per (learner, section), one line per comment question: ``<question>: <remark>``."""
+    questions = {(s.id, f"{COMMENT_PREFIX}{c.id}"): (i, c.text) for s in course.sections
+                 for i, c in enumerate(s.comments)}
+    lines: dict[tuple[str, str], list] = {}
+    for learner, section, cell, remark in zip(remarks["learner"], remarks["section"], remarks["cell"],
+                                              remarks["remark"], strict=True):
+        order, text = questions.get((section, cell), (len(questions), str(cell).removeprefix(COMMENT_PREFIX)))
+        lines.setdefault((learner, section), []).append((order, text, " ".join(str(remark).split())))
+    return {key: "\n".join(f"{text}: {remark}" for _, text, remark in sorted(found))
+            for key, found in lines.items()}
+
+
+def _quiz_feedback(row: dict) -> str:
     text = str(row["status"])
     if row["late"]:
         text += f"; submitted {row['late']} late"
@@ -77,7 +84,7 @@ def _quiz_feedback(row: pd.Series) -> str:
     return text
 
 
-def _comments_feedback(row: pd.Series, remarks: str) -> str:
+def _comments_feedback(row: dict, remarks: str) -> str:
     if row["status"] == NOT_SUBMITTED:
         return ""
     if row["review"] == PENDING_REVIEW:
@@ -106,25 +113,26 @@ def moodle_grades(grades: pd.DataFrame, course: Course, remarks: pd.DataFrame | 
     settings = course.grading
     missing = NOT_SUBMITTED_VALUE[settings.not_submitted]
     not_submitted = "" if missing == "EX" else missing  # Moodle's CSV import has no "excused"
-    learners = sorted(set(grades["learner"]))
-    by_key = grades.set_index(["learner", "section"])
-    people = grades.drop_duplicates("learner").set_index("learner", drop=False)
-    ids = people[source].astype(str)
-    left_out = [learner for learner in learners if not ids.get(learner, "").strip()]
+    records = _records(grades)
+    notes = remarks_by_submission(remarks, course)
+    ids = dict(zip(grades["learner"], grades[source].astype(str), strict=True))
+    learners = sorted(ids)
+    left_out = [learner for learner in learners if not ids[learner].strip()]
+    names = {s.id: (settings.item_name(s.id, "quiz", s.quiz.title), settings.item_name(s.id, "comments",
+                                                                                       s.quiz.title))
+             for s in course.sections}
     rows = []
-    for learner in (learner for learner in learners if learner not in left_out):
+    for learner in (learner for learner in learners if ids[learner].strip()):
         row: dict[str, object] = {header: ids[learner]}
         for section in course.sections:
-            if (learner, section.id) not in by_key.index:
+            grade = records.get((learner, section.id))
+            if grade is None:
                 continue
-            grade = by_key.loc[(learner, section.id)]
-            quiz = settings.item_name(section.id, "quiz", section.quiz.title)
-            comments = settings.item_name(section.id, "comments", section.quiz.title)
+            quiz, comments = names[section.id]
             row[quiz] = _item_value(grade, "quiz_score", not_submitted, review_gate=False)
             row[f"{quiz} (Feedback)"] = _quiz_feedback(grade)
             row[comments] = _item_value(grade, "comments_score", not_submitted, review_gate=True)
-            row[f"{comments} (Feedback)"] = _comments_feedback(
-                grade, remarks_text(remarks, course, learner, section.id))
+            row[f"{comments} (Feedback)"] = _comments_feedback(grade, notes.get((learner, section.id), ""))
         rows.append(row)
     columns = [header]
     for section in course.sections:
@@ -155,20 +163,19 @@ def canvas_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
     for section, item, column in items:
         most = section.quiz.max_points if item == "quiz" else sum(c.points for c in section.comments)
         possible[column] = _points(most)
-    by_key = grades.set_index(["learner", "section"])
+    records = _records(grades)
     rows = []
-    for learner, person in grades.drop_duplicates("learner").set_index("learner").sort_index().iterrows():
+    for person in grades.drop_duplicates("learner").sort_values("learner").to_dict("records"):
+        learner = person["learner"]
         row: dict[str, object] = {
             "Student": sortable_name(str(person["name"]), str(learner)), "ID": person["lms_user_id"],
             "SIS User ID": person["idnumber"], "SIS Login ID": learner, "Section": person["group"],
         }
         for section, item, column in items:
-            if (learner, section.id) in by_key.index:
-                grade = by_key.loc[(learner, section.id)]
-                score = "quiz_score" if item == "quiz" else "comments_score"
-                row[column] = _item_value(grade, score, not_submitted, review_gate=item == "comments")
-            else:
-                row[column] = ""
+            grade = records.get((learner, section.id))
+            score = "quiz_score" if item == "quiz" else "comments_score"
+            row[column] = "" if grade is None else _item_value(grade, score, not_submitted,
+                                                                review_gate=item == "comments")
         rows.append(row)
     columns = CANVAS_FIXED + [column for _, _, column in items]
     return pd.DataFrame([possible, *rows], columns=columns)

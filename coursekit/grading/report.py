@@ -74,6 +74,9 @@ def _comment_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def _lateness(table: pd.DataFrame, course: Course, extensions: dict[tuple[str, str], Extension],
               submitted_times: pd.Series) -> None:
     """Add due, late, late_penalty and extension; take the penalty off the quiz score (in place)."""
+    if not course.grading.due and not extensions:  # no deadlines at all: nothing is late
+        table["due"], table["late"], table["extension"], table["late_penalty"] = "", "", "", 0.0
+        return
     per_day = course.grading.late_penalty_per_day
     due_text, late_text, penalties, extension_text = [], [], [], []
     for learner, section, when, score, most in zip(table["learner"], table["section"], submitted_times,
