@@ -12,12 +12,14 @@ import csv
 
 import pytest
 import yaml
-from grading_support import answers, attempt, grade_all, make_project, write_submission
+from grading_support import answers, attempt, make_project, write_submission
+from postgres_support import create_database, running_postgres
 
 from coursekit.authoring.course import load_course
 from coursekit.cell_ids import comment_cell_id
 from coursekit.cli import main
 from coursekit.grading.report import write_report
+from coursekit.grading.runner import grade_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +55,11 @@ def _read(path):
         return list(csv.reader(handle))
 
 
-@pytest.fixture(scope="module")
-def trainer(tmp_path_factory):
-    paths = make_project(tmp_path_factory.mktemp("trainer"))
+def _scenario(root, db_url=None):
+    """The five learners graded, one extension, then reviewed; returns (paths, course, before, after) grades."""
+    paths = make_project(root)
+    db_url = db_url or paths.gradebook_url
+    db = ["--db-url", db_url]
     course_yml = paths.course / "course.yml"
     data = yaml.safe_load(course_yml.read_text(encoding="utf-8"))
     data["grading"] = {
@@ -68,27 +72,32 @@ def trainer(tmp_path_factory):
     section = course.section(SECTION)
     roster = paths.root / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    assert main(["--root", str(paths.root), "roster", "import", str(roster)]) == 0
+    assert main(["--root", str(paths.root), "roster", "import", str(roster), *db]) == 0
     write_submission(paths, course, section, "ada", [attempt(1, answers(section))])
     write_submission(paths, course, section, "bob", [attempt(1, answers(section))], comment="")
     for learner in ("dan", "eve"):
         folder = write_submission(paths, course, section, learner, [attempt(1, answers(section))])
         (folder / "timestamp.txt").write_text("2026-10-03 13:00:00.000000 UTC", encoding="utf-8")
-    result = grade_all(paths, jobs=2)
+    result = grade_workspace(course, paths, db_url, jobs=2, quiet=True)
     assert not result.problems, result.problems
     assert main(["--root", str(paths.root), "extend", "--section", SECTION, "--learner", "eve",
-                 "--until", "2026-10-04T12:00:00+00:00", "--by", "trainer-jo"]) == 0
-    before = write_report(paths.gradebook_url, course, paths.reports / "before")
+                 "--until", "2026-10-04T12:00:00+00:00", "--by", "trainer-jo", *db]) == 0
+    before = write_report(db_url, course, paths.reports / "before")
     for question in section.comments:
         cell = comment_cell_id(question.id)
-        _review(paths.gradebook_url, "bob", cell, score=0.0)  # "No credit" on each blank comment
-        _review(paths.gradebook_url, "ada", cell, score=question.points,
+        _review(db_url, "bob", cell, score=0.0)  # "No credit" on each blank comment
+        _review(db_url, "ada", cell, score=question.points,
                 remark=f"Good point on {question.id}" if question == section.comments[0] else None)
         for learner in ("dan", "eve"):
-            _review(paths.gradebook_url, learner, cell, score=question.points / 2)
-    after = write_report(paths.gradebook_url, course, paths.reports)
+            _review(db_url, learner, cell, score=question.points / 2)
+    after = write_report(db_url, course, paths.reports)
     return paths, course, before.grades.set_index(["learner", "section"]), after.grades.set_index(
         ["learner", "section"])
+
+
+@pytest.fixture(scope="module")
+def trainer(tmp_path_factory):
+    return _scenario(tmp_path_factory.mktemp("trainer"))
 
 
 def test_no_credit_on_a_blank_comment_keeps_it_blank(trainer):
@@ -269,3 +278,14 @@ def _last_error(run, args, capsys):
     capsys.readouterr()
     run(args)
     return capsys.readouterr().err
+
+
+def test_the_same_on_postgresql(trainer, tmp_path):
+    """Roster, extension, reviews and exports on a real PostgreSQL gradebook give SQLite's files."""
+    paths, _, _, after = trainer
+    with running_postgres() as server:
+        pg_paths, _, _, pg_after = _scenario(tmp_path, create_database(server, "trainer"))
+    assert pg_after.drop(columns=["extension"]).equals(after.drop(columns=["extension"]))
+    assert pg_after.loc[("eve", SECTION), "extension"].startswith("until 2026-10-04 12:00 UTC (set by trainer-jo")
+    for name in ("moodle_grades.csv", "canvas_grades.csv"):
+        assert _read(pg_paths.reports / name) == _read(paths.reports / name), name
