@@ -102,6 +102,8 @@ def load_answers(db_url: str, course: Course, section: str, question: str, autog
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.4rem; }
+.coursekit-learner-text { font-family: inherit; font-size: 1rem; }
 .guidance { background: #f3f6fa; border-left: 4px solid #1565c0; padding: .5rem 1rem; }
 .answer { border: 1px solid #ccc; border-radius: 4px; margin: 1rem 0; padding: .5rem 1rem; }
 .answer h3 { margin: .2rem 0; font-size: 1rem; }
