@@ -130,7 +130,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     report = write_report(_db_url(args, paths), load_course(paths.course), paths.reports,
-                          submitted_root=paths.grader / "submitted")
+                          submitted_root=paths.grader / "submitted", moodle_id=args.moodle_id)
+    if report.moodle_left_out:
+        print(f"moodle_grades.csv: {len(report.moodle_left_out)} learner(s) left out, the roster has no "
+              f"{args.moodle_id} for them: {', '.join(report.moodle_left_out[:20])}", file=sys.stderr)
     counts = report.grades.groupby(["section", "status"]).size().unstack(fill_value=0)
     print(counts.to_string())
     print(f"copied responses: {len(report.copies)} group(s) of learners with identical attempts"
@@ -139,6 +142,71 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"  {group.section}: {', '.join(group.learners)}")
     for path in report.files:
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    """Import the roster CSV (login, name, email, idnumber, group, lms_user_id) into the gradebook."""
+    from coursekit.grading.roster_file import RosterError, import_roster, read_roster
+
+    paths = _paths(args)
+    try:
+        entries = read_roster(Path(args.file))
+    except RosterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    added, updated = import_roster(_db_url(args, paths), entries)
+    print(f"roster: {len(entries)} learners from {args.file} ({added} added, {updated} updated)")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Write one page with every learner's answer to one reflection question."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.review import write_review_page
+
+    paths = _paths(args)
+    out, answers = write_review_page(_db_url(args, paths), load_course(paths.course), args.section, args.question,
+                                     paths.grader, Path(args.out) if args.out else None, args.formgrader_url)
+    written = sum(1 for a in answers if not a.blank)
+    pending = sum(1 for a in answers if not a.blank and a.points is None)
+    print(f"{out}: {len(answers)} submissions, {written} answered, {pending} to review")
+    return EXIT_OK
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    """Give one learner a later due date for one section, recorded with who set it."""
+    import getpass
+    from datetime import timedelta
+
+    from coursekit.authoring.course import load_course
+    from coursekit.authoring.grading_settings import parse_datetime
+    from coursekit.grading.extensions import UnknownLearnerError, grant_extension
+
+    paths = _paths(args)
+    course = load_course(paths.course)
+    course.section(args.section)
+    if args.until:
+        try:
+            until = parse_datetime(args.until)
+        except ValueError as exc:
+            print(f"error: --until: {exc}", file=sys.stderr)
+            return EXIT_PROBLEM
+    else:
+        due = course.grading.due.get(args.section)
+        if due is None:
+            print(f"error: {paths.course / 'course.yml'}: section {args.section!r} has no due date "
+                  "(grading.due); give --until DATE instead of --days", file=sys.stderr)
+            return EXIT_PROBLEM
+        until = due + timedelta(days=args.days)
+    try:
+        extension = grant_extension(_db_url(args, paths), course, args.section, args.learner, until,
+                                    args.by or getpass.getuser())
+    except UnknownLearnerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"{args.learner} / {args.section}: due {extension.until.strftime('%Y-%m-%d %H:%M UTC')} "
+          f"(set by {extension.set_by})")
     return EXIT_OK
 
 
@@ -249,6 +317,37 @@ def _add_release(parser: argparse.ArgumentParser) -> None:
     _add_db(parser)
 
 
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--moodle-id", choices=("username", "email", "idnumber"), default="username",
+                        help="identifier column of moodle_grades.csv (email and idnumber from the roster)")
+    _add_db(parser)
+
+
+def _add_roster(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("import",), help="import: add or update learners from FILE")
+    parser.add_argument("file", help="CSV with columns login, name, email, idnumber, group (lms_user_id)")
+    _add_db(parser)
+
+
+def _add_review(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--section", required=True, help="section id")
+    parser.add_argument("--question", required=True, help="reflection question id (comments.yml)")
+    parser.add_argument("--out", default=None, help="HTML file (default: reports/review_<section>_<question>.html)")
+    parser.add_argument("--formgrader-url", default="",
+                        help="formgrader's address (e.g. http://localhost:8888/formgrader) to link each answer")
+    _add_db(parser)
+
+
+def _add_extend(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--section", required=True, help="section id")
+    parser.add_argument("--learner", required=True, help="learner id (login)")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--until", help="new due date, ISO 8601 (2026-12-08T17:00+01:00; no offset: UTC)")
+    when.add_argument("--days", type=float, help="days after the section's due date")
+    parser.add_argument("--by", default=None, help="who grants it (default: the current user)")
+    _add_db(parser)
+
+
 def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and name the files that differ")
@@ -260,7 +359,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "collect": (cmd_collect, "collect submissions from the nbgrader exchange", _add_db),
     "simulate": (cmd_simulate, "write a synthetic cohort as nbgrader submissions", _add_simulate),
     "autograde": (cmd_autograde, "autograde submissions in parallel (resumable, with a summary)", _add_autograde),
-    "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_db),
+    "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_report),
+    "roster": (cmd_roster, "import the learners' roster (names, emails, id numbers, groups)", _add_roster),
+    "review": (cmd_review, "one page with every answer to one reflection question", _add_review),
+    "extend": (cmd_extend, "a later due date for one learner and section", _add_extend),
     "feedback": (cmd_feedback, "key-free feedback for reviewed submissions (--provisional, --release)",
                  _add_feedback),
     "grade": (cmd_grade, "trainer mode: JupyterLab with formgrader on the trainer workspace", _add_grade),

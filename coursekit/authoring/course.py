@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from coursekit.authoring.grading_settings import GradingSettings
 from coursekit.quiz.spec import ID_PATTERN, QuizSpec, QuizSpecError, error_location, parse_quiz
 
 COMMENTS_MARKER = "<!-- coursekit:comments -->"
@@ -57,6 +59,7 @@ class _CourseFile(BaseModel):
     course_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str = Field(min_length=1)
     sections: list[str] = Field(min_length=1)
+    grading: GradingSettings = Field(default_factory=GradingSettings)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Course:
     title: str
     root: Path
     sections: tuple[Section, ...]
+    grading: GradingSettings = dataclass_field(default_factory=GradingSettings)
+    """Deadlines, late policy and LMS export settings (course.yml ``grading:``)."""
 
     def section(self, section_id: str) -> Section:
         """The section with this id (CourseError if there is none)."""
@@ -206,5 +211,8 @@ def load_course(root: Path) -> Course:
             raise CourseError(f"{course_path}: section {section_id!r} has no folder {root / section_id}")
     if len(set(meta.sections)) != len(meta.sections):
         raise CourseError(f"{course_path}: a section is listed twice")
+    unknown = meta.grading.unknown_sections(meta.sections)
+    if unknown:
+        raise CourseError("\n".join(f"{course_path}: {problem}" for problem in unknown))
     sections = tuple(load_section(root / s) for s in meta.sections)
-    return Course(meta.course_id, meta.title, root, sections)
+    return Course(meta.course_id, meta.title, root, sections, meta.grading)

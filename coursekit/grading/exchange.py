@@ -25,6 +25,9 @@ def _api(course: Course, paths: ProjectPaths, db_url: str) -> Any:
 
 def release_to_exchange(course: Course, paths: ProjectPaths, db_url: str) -> list[str]:
     """Put every section's release into the exchange (nbgrader release_assignment); return the sections."""
+    from coursekit.grading.roster import ensure_sections
+
+    ensure_sections(db_url, course, paths.source, paths.grader)  # the sections and their due dates
     api = _api(course, paths, db_url)
     released = []
     for section in course.sections:

@@ -2,13 +2,13 @@
 
 Writes into ``grader/reports/``:
 
-* ``grades.csv``: one row per learner × section with quiz score, percent, pass
-  rate, status, comments answered and reviewed, attempts, submission time and
-  the problems grading found;
-* ``moodle_grades.csv``: Moodle's "Import grades from CSV" layout (an
-  identifier column, one column per grade item, its feedback beside it);
-* ``canvas_grades.csv``: Canvas's gradebook import layout (Student, ID, SIS
-  columns, Section, one column per assignment, a "Points Possible" row);
+* ``grades.csv``: one row per learner × section with the roster's name, email,
+  id number and group, quiz score, percent, pass rate, comment points, status,
+  comments answered and reviewed, due date, submission time, how late and the
+  late penalty, attempts and the problems grading found;
+* ``moodle_grades.csv``: Moodle's "Import grades from CSV" layout (see
+  :mod:`.lms`);
+* ``canvas_grades.csv``: Canvas's gradebook import layout (see :mod:`.lms`);
 * ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics;
 * ``copied_responses.csv`` (when the submissions folder is given): learners
   whose responses files hold the very same attempts (see :mod:`.copies`).
@@ -29,13 +29,22 @@ import pandas as pd
 from coursekit.authoring.course import Course
 from coursekit.csv_export import write_csv
 from coursekit.grading.copies import CopyGroup, find_copied_responses
+from coursekit.grading.extensions import Extension, load_extensions
+from coursekit.grading.lateness import effective_due, format_late, late_penalty, seconds_late
+from coursekit.grading.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
 from coursekit.grading.status import NOT_GRADED, comments_review, section_status
 
 GRADES_COLUMNS = [
-    "learner", "section", "quiz_score", "quiz_max", "quiz_percent", "pass_rate", "status",
-    "comments_answered", "comments_total", "comments_reviewed", "review", "attempts", "submitted_at",
+    "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
+    "pass_rate", "comments_score", "comments_max", "status", "comments_answered", "comments_total",
+    "comments_reviewed", "review", "due", "submitted_at", "late", "late_penalty", "extension", "attempts",
     "problems",
 ]
+ROSTER_COLUMNS = ["name", "email", "idnumber", "group", "lms_user_id"]
+
+
+class NoGradebookError(FileNotFoundError):
+    """The gradebook does not exist yet or holds no grades; the message says what to run first."""
 
 
 def _problems_text(value: object) -> str:
@@ -47,26 +56,71 @@ def _problems_text(value: object) -> str:
         return value
 
 
-def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
-    """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows."""
-    keys = ["learner", "section"]
-    quiz = cells[cells["kind"] == "quiz"].groupby(keys)["score"].sum().rename("quiz_score")
+def _comment_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per learner × section: comments answered, reviewed, and the points of the answered ones.
+
+    A comment is answered when nbgrader found the learner's own text in it (its automatic score is
+    empty: nbgrader scores an untouched answer cell 0 by itself). A blank answer stays blank whatever
+    points a trainer gives it, and scores 0.
+    """
     comments = cells[cells["kind"] == "comment"].copy()
-    untouched = (comments["auto_score"] == 0) & comments["manual_score"].isna() & \
-        ~comments["needs_manual_grade"].fillna(False).astype(bool)
-    comments["answered"] = ~untouched
+    comments["answered"] = comments["auto_score"].isna()
     comments["reviewed"] = comments["answered"] & comments["manual_score"].notna()
-    comment_counts = comments.groupby(keys)[["answered", "reviewed"]].sum().rename(
-        columns={"answered": "comments_answered", "reviewed": "comments_reviewed"})
+    comments["points"] = comments["score"].where(comments["reviewed"], 0.0).fillna(0.0)
+    return comments.groupby(keys, observed=True)[["answered", "reviewed", "points"]].sum().rename(
+        columns={"answered": "comments_answered", "reviewed": "comments_reviewed", "points": "comments_points"})
+
+
+def _lateness(table: pd.DataFrame, course: Course, extensions: dict[tuple[str, str], Extension],
+              submitted_times: pd.Series) -> None:
+    """Add due, late, late_penalty and extension; take the penalty off the quiz score (in place)."""
+    if not course.grading.due and not extensions:  # no deadlines at all: nothing is late
+        table["due"], table["late"], table["extension"], table["late_penalty"] = "", "", "", 0.0
+        return
+    per_day = course.grading.late_penalty_per_day
+    due_text, late_text, penalties, extension_text = [], [], [], []
+    for learner, section, when, score, most in zip(table["learner"], table["section"], submitted_times,
+                                                   table["quiz_score"], table["quiz_max"], strict=True):
+        extension = extensions.get((learner, section))
+        due = effective_due(course.grading.due.get(section), None if extension is None else extension.until)
+        moment = None if pd.isna(when) else when.to_pydatetime()
+        late = seconds_late(moment, due)
+        due_text.append("" if due is None else due.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        late_text.append(format_late(late))
+        penalties.append(late_penalty(float(score), float(most), late, per_day) if late else 0.0)
+        extension_text.append("" if extension is None else
+                              f"until {extension.until.strftime('%Y-%m-%d %H:%M UTC')} "
+                              f"(set by {extension.set_by} at {extension.set_at})")
+    table["due"], table["late"], table["extension"] = due_text, late_text, extension_text
+    table["late_penalty"] = penalties
+    table["quiz_score"] = (table["quiz_score"] - table["late_penalty"]).round(6)
+
+
+def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | None = None,
+                 extensions: dict[tuple[str, str], Extension] | None = None) -> pd.DataFrame:
+    """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows.
+
+    ``roster`` (from :func:`coursekit.grading.roster_file.load_roster`) adds the learners' names, emails,
+    id numbers and groups; ``extensions`` (:func:`coursekit.grading.extensions.load_extensions`) move
+    a learner's due date. ``quiz_score`` is after the late penalty (``late_penalty``, course.yml's
+    ``grading.late_penalty_per_day``); ``comments_score`` is empty until every answered comment is reviewed.
+    """
+    keys = ["learner", "section"]
+    quiz = cells[cells["kind"] == "quiz"].groupby(keys, observed=True)["score"].sum().rename("quiz_score")
+    comment_counts = _comment_counts(cells, keys)
     base = cells.drop_duplicates(keys).set_index(keys)[["submitted_at", "attempts", "problems", "graded"]]
     base["problems"] = base["problems"].map(_problems_text)
     table = base.join(quiz).join(comment_counts).reset_index()
+    table["learner"] = table["learner"].astype(str)
+    table["section"] = table["section"].astype(str)
 
     by_section = {s.id: s for s in course.sections}
     table = table[table["section"].isin(by_section)].copy()
     table["quiz_max"] = table["section"].map({s: by_section[s].quiz.max_points for s in by_section})
     table["pass_rate"] = table["section"].map({s: by_section[s].quiz.settings.pass_rate for s in by_section})
     table["comments_total"] = table["section"].map({s: len(by_section[s].comments) for s in by_section})
+    table["comments_max"] = table["section"].map(
+        {s: float(sum(c.points for c in by_section[s].comments)) for s in by_section})
     submitted = table["submitted_at"].notna()
     # graded is False where coursekit's autograde could not finish a submission: whatever nbgrader had
     # recorded of it before failing is no score (never a 0 / failed in an export).
@@ -75,11 +129,16 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float).round(6)
     for column in ("comments_answered", "comments_reviewed"):
         table[column] = table[column].fillna(0).astype(int)
+    _lateness(table, course, extensions or {}, table["submitted_at"])
     table["quiz_percent"] = (100.0 * table["quiz_score"] / table["quiz_max"]).round(2)
+    review_done = table["comments_reviewed"] >= table["comments_answered"]
+    table["comments_score"] = table["comments_points"].astype(float).round(6).where(
+        submitted & graded & review_done)
     table["status"] = [
-        section_status(s, p if s else np.nan, r, a, t, g)
-        for s, p, r, a, t, g in zip(submitted, table["quiz_percent"], table["pass_rate"],
-                                    table["comments_answered"], table["comments_total"], graded, strict=True)
+        section_status(s, p if s else np.nan, r, a, t, g, v)
+        for s, p, r, a, t, g, v in zip(submitted, table["quiz_percent"], table["pass_rate"],
+                                       table["comments_answered"], table["comments_total"], graded,
+                                       table["comments_reviewed"], strict=True)
     ]
     table["review"] = [
         comments_review(a, r) if s and g else "" for s, g, a, r in
@@ -87,7 +146,19 @@ def grades_table(cells: pd.DataFrame, course: Course) -> pd.DataFrame:
     ]
     table["attempts"] = pd.to_numeric(table["attempts"], errors="coerce").astype("Int64")
     table["submitted_at"] = table["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
-    return table[GRADES_COLUMNS].sort_values(["learner", "section"]).reset_index(drop=True)
+    table = _with_roster(table, roster)
+    return table[[*GRADES_COLUMNS, "lms_user_id"]].sort_values(["learner", "section"]).reset_index(drop=True)
+
+
+def _with_roster(table: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    if roster is None or roster.empty:
+        for column in ROSTER_COLUMNS:
+            table[column] = ""
+        return table
+    people = roster.drop_duplicates("learner").set_index("learner")[ROSTER_COLUMNS]
+    table = table.join(people, on="learner")
+    table[ROSTER_COLUMNS] = table[ROSTER_COLUMNS].fillna("")
+    return table
 
 
 def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.DataFrame:
@@ -98,38 +169,63 @@ def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.Data
         "quiz_max": by_section[section].quiz.max_points if section in by_section else np.nan,
         "quiz_percent": np.nan,
         "pass_rate": by_section[section].quiz.settings.pass_rate if section in by_section else np.nan,
+        "comments_score": np.nan,
+        "comments_max": float(sum(c.points for c in by_section[section].comments)) if section in by_section
+        else np.nan,
         "status": NOT_GRADED, "comments_answered": 0,
         "comments_total": len(by_section[section].comments) if section in by_section else 0,
         "comments_reviewed": 0, "review": "", "attempts": pd.NA, "submitted_at": "", "problems": reason,
+        "due": "", "late": "", "late_penalty": 0.0, "extension": "",
+        **dict.fromkeys(ROSTER_COLUMNS, ""),
     } for learner, section, reason in refused]
-    return pd.DataFrame(rows, columns=GRADES_COLUMNS)
+    return pd.DataFrame(rows, columns=[*GRADES_COLUMNS, "lms_user_id"])
 
 
-def moodle_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
-    """Moodle's CSV grade import: ``Username``, then per section its score and feedback columns."""
-    titles = {s.id: s.quiz.title for s in course.sections}
-    wide = grades.pivot(index="learner", columns="section", values="quiz_score")
-    status = grades.pivot(index="learner", columns="section", values="status")
-    out = pd.DataFrame({"Username": wide.index})
-    for section in [s.id for s in course.sections if s.id in wide.columns]:
-        out[titles[section]] = wide[section].round(2).to_numpy()
-        out[f"{titles[section]} feedback"] = status[section].to_numpy()
-    return out
+REMARKS = """
+SELECT sa.student_id AS learner, a.name AS section, bc.name AS cell, c.manual_comment AS remark
+FROM comment c
+JOIN submitted_notebook sn ON sn.id = c.notebook_id
+JOIN submitted_assignment sa ON sa.id = sn.assignment_id
+JOIN assignment a ON a.id = sa.assignment_id
+JOIN base_cell bc ON bc.id = c.cell_id
+WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
+"""
 
 
-def canvas_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
-    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per section."""
-    wide = grades.pivot(index="learner", columns="section", values="quiz_score")
-    out = pd.DataFrame({
-        "Student": wide.index, "ID": "", "SIS User ID": wide.index, "SIS Login ID": wide.index,
-        "Section": course.title,
-    })
-    possible = {"Student": "Points Possible", "ID": "", "SIS User ID": "", "SIS Login ID": "", "Section": ""}
-    for section in course.sections:
-        if section.id in wide.columns:
-            out[section.quiz.title] = wide[section.id].round(2).to_numpy()
-            possible[section.quiz.title] = f"{section.quiz.max_points:g}"
-    return pd.concat([pd.DataFrame([possible]), out], ignore_index=True)
+def load_remarks(db_url: str) -> pd.DataFrame:
+    """The trainer's remarks written in formgrader on the comment cells: learner, section, cell, remark."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(REMARKS)).all()
+    finally:
+        engine.dispose()
+    return pd.DataFrame(rows, columns=["learner", "section", "cell", "remark"])
+
+
+def check_gradebook(db_url: str) -> None:
+    """Raise :class:`NoGradebookError` when the gradebook is missing or has no tables yet (before autograde).
+
+    A missing SQLite file is not created.
+    """
+    from sqlalchemy import create_engine, inspect
+
+    from coursekit.grading.locks import sqlite_file
+
+    database = sqlite_file(db_url)
+    hint = "run `coursekit autograde` (or `coursekit roster import`) first"
+    if database is not None and not database.is_file():
+        raise NoGradebookError(f"{database}: no gradebook yet; {hint}")
+    engine = create_engine(db_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    if not {"student", "assignment", "grade"} <= tables:
+        where = database if database is not None else engine.url.render_as_string()
+        raise NoGradebookError(f"{where}: the gradebook has no grades yet; {hint}")
 
 
 COPIES_COLUMNS = ["section", "fingerprint", "learners"]
@@ -148,22 +244,34 @@ class ReportFiles:
     grades: pd.DataFrame
     files: list[Path]
     copies: list[CopyGroup] = field(default_factory=list)
+    moodle_left_out: list[str] = field(default_factory=list)
+    """Learners left out of moodle_grades.csv: the roster has no value for the chosen identifier."""
 
 
-def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Path | None = None) -> ReportFiles:
+def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Path | None = None,
+                 moodle_id: str = "username") -> ReportFiles:
     """Read the gradebook once and write every report file into ``out_dir``.
 
     With ``submitted_root`` (the workspace's ``submitted/`` folder), folders there that autograde refuses
     (a learner id nbgrader cannot use literally, a symlink) are reported as ``not graded`` with the reason,
     so no handed-in folder vanishes; the responses files are compared too and ``copied_responses.csv`` is
-    written.
+    written. ``moodle_id`` picks Moodle's identifier column (``username``, ``email`` or ``idnumber``).
+
+    Raises
+    ------
+    NoGradebookError
+        Before the first autograde (no gradebook, or no tables in it).
     """
     from coursekit.cohort.gradebook import item_scores, load_cells
     from coursekit.cohort.metrics import item_stats, section_stats
+    from coursekit.grading.roster_file import load_roster
     from coursekit.grading.runner import find_tasks
 
+    if moodle_id not in MOODLE_IDENTIFIERS:
+        raise ValueError(f"moodle_id must be one of {', '.join(MOODLE_IDENTIFIERS)}, not {moodle_id!r}")
+    check_gradebook(db_url)
     cells = load_cells(db_url)
-    grades = grades_table(cells, course)
+    grades = grades_table(cells, course, load_roster(db_url), load_extensions(db_url))
     if submitted_root is not None:
         every = [s.id for s in course.sections]
         refused = find_tasks(submitted_root, every, all_sections=every, digests=False)[1]
@@ -171,9 +279,11 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
         if len(extra):
             grades = pd.concat([grades, extra], ignore_index=True)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remarks = load_remarks(db_url)
+    moodle = moodle_grades(grades, course, remarks, moodle_id)
     files = {
-        "grades.csv": grades,
-        "moodle_grades.csv": moodle_grades(grades, course),
+        "grades.csv": grades[GRADES_COLUMNS],
+        "moodle_grades.csv": moodle.table,
         "canvas_grades.csv": canvas_grades(grades, course),
     }
     items = item_scores(cells)
@@ -184,4 +294,4 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
         copies = find_copied_responses(submitted_root, [s.id for s in course.sections])
         files["copied_responses.csv"] = copies_table(copies)
     written = [write_csv(frame, out_dir / name) for name, frame in files.items()]
-    return ReportFiles(grades, written, copies)
+    return ReportFiles(grades[GRADES_COLUMNS], written, copies, moodle.left_out)

@@ -59,9 +59,12 @@ def missing_sections(db_url: str, course: Course) -> list[str]:
 def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root: Path) -> list[str]:
     """Record missing sections in the gradebook with nbgrader's generate_assignment (release untouched).
 
+    Every section's due date (course.yml ``grading.due``) is written to nbgrader's ``duedate`` too.
+
     Safe to call from several processes at once: the second waits for the first and then finds nothing missing.
     """
     from coursekit.authoring.release import generate
+    from coursekit.grading.extensions import apply_due_dates
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
         _ensure_gradebook_unlocked(db_url, course.id)
@@ -69,6 +72,7 @@ def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root:
         if missing:
             with tempfile.TemporaryDirectory(prefix="coursekit-sections-") as scratch:
                 generate(course, source_root, Path(scratch) / "release", grader_root, db_url)
+        apply_due_dates(db_url, course)
     return missing
 
 

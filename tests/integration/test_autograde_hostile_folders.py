@@ -175,7 +175,7 @@ def test_not_graded_is_exported_as_not_graded(graded):
         with open(paths.reports / "moodle_grades.csv", encoding="utf-8", newline="") as handle:
             moodle = {r["Username"]: r for r in csv.DictReader(handle)}
         title = section.quiz.title
-        assert moodle["honest"][title] == "" and moodle["honest"][f"{title} feedback"] == "not graded"
+        assert moodle["honest"][title] == "" and moodle["honest"][f"{title} (Feedback)"] == "not graded"
     finally:
         grade_workspace(load_course(paths.course), paths, paths.gradebook_url, learners=["honest"], jobs=1,
                         quiet=True, force=True)
