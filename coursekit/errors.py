@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from coursekit.authoring.course import CourseError
 from coursekit.authoring.release import ReleaseError
+from coursekit.deployment import DeploymentError
 from coursekit.quiz.spec import QuizSpecError
 
-USER_ERRORS: tuple[type[Exception], ...] = (CourseError, QuizSpecError, ReleaseError, FileNotFoundError)
+USER_ERRORS: tuple[type[Exception], ...] = (CourseError, QuizSpecError, ReleaseError, DeploymentError,
+                                            FileNotFoundError)
