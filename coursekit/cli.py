@@ -60,7 +60,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     course = load_course(paths.course)
-    result = release(course, paths.source, paths.release, paths.grader, check=args.check)
+    result = release(course, paths.source, paths.release, paths.grader, check=args.check, db_url=_db_url(args, paths))
     status = _report_sync(result, args.check, "release/", "coursekit release")
     if args.exchange and not args.check and status == EXIT_OK:
         from coursekit.grading.exchange import release_to_exchange

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -115,27 +116,54 @@ class HubSession:
                      has_text=re.compile(f"^{re.escape(item)}$")).click()
 
     def terminal(self) -> Any:
-        """File > New > Terminal; return the terminal widget once its shell prompt shows."""
-        self.open_menu("File")
-        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^New$")).hover()
-        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Terminal$")).click()
+        """File > New > Terminal; return the terminal widget once its shell has printed a prompt.
+
+        What the shell prints is recorded as the page receives it (the terminal's
+        websocket), since the terminal draws its text on a canvas.
+        """
+        self.terminal_output: list[str] = []
+        with self.page.expect_websocket(lambda ws: "/terminals/websocket/" in ws.url) as opened:
+            self.open_menu("File")
+            self.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^New$")).hover()
+            self.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Terminal$")).click()
+        opened.value.on("framereceived", self._record_terminal)
         terminal = self.page.locator(".jp-Terminal:not(.lm-mod-hidden)").last
-        terminal.locator(".xterm-rows").wait_for()
-        wait_for(lambda: "$" in terminal.locator(".xterm-rows").inner_text(), 60, "the terminal's prompt")
+        terminal.wait_for()
+        wait_for(lambda: "$" in self.terminal_text(), 60, "the terminal's prompt", self.page)
         return terminal
 
+    def _record_terminal(self, payload: str | bytes) -> None:
+        with contextlib.suppress(ValueError, TypeError):
+            kind, text = json.loads(payload)[:2]
+            if kind == "stdout":
+                self.terminal_output.append(text)
+
+    def terminal_text(self) -> str:
+        """Everything the terminal's shell printed so far (colour codes removed)."""
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", "", "".join(self.terminal_output))
+
     def run_in_terminal(self, terminal: Any, command: str, done: str, timeout: float = 300) -> str:
-        """Type ``command`` and Enter into ``terminal``; wait until its text shows ``done``; return the text."""
-        terminal.locator(".xterm-helper-textarea").focus()
+        """Type ``command`` and Enter into ``terminal``; wait until the shell printed ``done`` after it.
+
+        Returns what the shell printed for this command.
+        """
+        start = len(self.terminal_text())
+        terminal.click()
         self.page.keyboard.type(command)
         self.page.keyboard.press("Enter")
-        rows = terminal.locator(".xterm-rows")
-        return wait_for(lambda: (text := rows.inner_text()) and done in text and text, timeout,
-                        f"`{command}` in the terminal")
+        try:
+            return wait_for(lambda: (text := self.terminal_text()[start:]) and done in text and text, timeout,
+                            f"`{command}` in the terminal", self.page)
+        except AssertionError as exc:
+            self.shot("terminal-failure")
+            raise AssertionError(f"{exc}; the terminal printed:\n{self.terminal_text()[-3000:]}") from None
 
 
-def wait_for(predicate: Any, timeout: float, what: str) -> Any:
-    """Poll ``predicate`` (twice a second) until it returns something truthy; return it."""
+def wait_for(predicate: Any, timeout: float, what: str, page: Any = None) -> Any:
+    """Poll ``predicate`` (twice a second) until it returns something truthy; return it.
+
+    With ``page``, the wait lets Playwright deliver the page's events (websocket frames) meanwhile.
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -143,4 +171,7 @@ def wait_for(predicate: Any, timeout: float, what: str) -> Any:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not seen within {timeout:g} s")
-        time.sleep(0.5)
+        if page is not None:
+            page.wait_for_timeout(500)
+        else:
+            time.sleep(0.5)
