@@ -485,12 +485,14 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         # the hub's Services menu opens the formgrader itself, with the sections as released
         page.goto(f"{centre['url']}/hub/home")
         page.get_by_role("button", name="Services").click()
+        page.get_by_role("link", name="formgrader").wait_for()
+        session.shot("trainer-02-services-menu")
         page.get_by_role("link", name="formgrader").click()
         page.wait_for_url(re.compile(r"/services/formgrader/formgrader"))
         row = page.locator("tr", has_text=SECTION).first
         row.locator(".status", has_text="released").wait_for()
         assert "does not exist" not in page.inner_text("body")
-        session.shot("trainer-02-formgrader-service")
+        session.shot("trainer-03-formgrader-service")
 
         # the lab's Nbgrader menu shows the formgrader in a frame of the lab, the same sections released
         page.goto(f"{centre['url']}/user/{TRAINER}/lab")
@@ -498,7 +500,7 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         session.menu("Nbgrader", "Formgrader")
         frame = page.frame_locator("#formgrader iframe")
         frame.locator("tr", has_text=SECTION).first.locator(".status", has_text="released").wait_for()
-        session.shot("trainer-03-formgrader-in-lab")
+        session.shot("trainer-04-formgrader-in-lab")
 
         # the lab's own terminal, a login shell: the documented commands, no flags
         terminal = session.terminal()
@@ -506,7 +508,7 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
                                timeout=120)
         text = session.run_in_terminal(terminal, "coursekit autograde --quiet", "graded:", timeout=600)
         assert "command not found" not in text and "Traceback" not in text, text
-        session.shot("trainer-04-terminal")
+        session.shot("trainer-05-terminal")
         assert (centre["project"] / "grader" / "submitted" / BROWSER_LEARNER / SECTION).is_dir()
         assert not (centre["project"] / "grader" / "gradebook.db").exists(), "graded into SQLite"
 
@@ -516,7 +518,7 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         learner_row = page.locator("tr", has_text=BROWSER_LEARNER)
         learner_row.wait_for()
         score = wait_for_score(learner_row)
-        session.shot("trainer-05-grades")
+        session.shot("trainer-06-grades")
         assert float(score.split("/")[0]) == section.quiz.max_points, score
         assert not session.errors, session.errors
     finally:
