@@ -140,7 +140,8 @@ def run_lab(release: Path, dest: Path, port: int) -> int:
     print(f"Assignments menu: the exchange {exchange} (`coursekit release --exchange` fills it)")
     print(f"open http://127.0.0.1:{port}/lab (Ctrl-C stops)")
     try:
-        return subprocess.call(lab_command(dest / "course", port),
+        # nbgrader fetches into the server's working folder: make it the folder the lab shows
+        return subprocess.call(lab_command(dest / "course", port), cwd=dest / "course",
                                env=lab_environment(dest, course_id=course_id, exchange=exchange))
     except KeyboardInterrupt:
         return 0

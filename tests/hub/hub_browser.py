@@ -143,7 +143,7 @@ class HubSession:
         return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", "", "".join(self.terminal_output))
 
     def run_in_terminal(self, terminal: Any, command: str, done: str, timeout: float = 300) -> str:
-        """Type ``command`` and Enter into ``terminal``; wait until the shell printed ``done`` after it.
+        """Type ``command`` and Enter into ``terminal``; wait for ``done`` in its output and the next prompt.
 
         Returns what the shell printed for this command.
         """
@@ -152,8 +152,9 @@ class HubSession:
         self.page.keyboard.type(command)
         self.page.keyboard.press("Enter")
         try:
-            return wait_for(lambda: (text := self.terminal_text()[start:]) and done in text and text, timeout,
-                            f"`{command}` in the terminal", self.page)
+            return wait_for(lambda: (text := self.terminal_text()[start:]) and done in text
+                            and text.rstrip().endswith("$") and text, timeout,
+                            f"`{command}` and the next prompt in the terminal", self.page)
         except AssertionError as exc:
             self.shot("terminal-failure")
             raise AssertionError(f"{exc}; the terminal printed:\n{self.terminal_text()[-3000:]}") from None

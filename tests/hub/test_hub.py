@@ -506,7 +506,7 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         terminal = session.terminal()
         session.run_in_terminal(terminal, "cd ~/course-project && coursekit collect", "submissions in",
                                timeout=120)
-        text = session.run_in_terminal(terminal, "coursekit autograde --quiet", "graded:", timeout=600)
+        text = session.run_in_terminal(terminal, "coursekit autograde", "graded:", timeout=600)
         assert "command not found" not in text and "Traceback" not in text, text
         session.shot("trainer-05-terminal")
         assert (centre["project"] / "grader" / "submitted" / BROWSER_LEARNER / SECTION).is_dir()
