@@ -22,8 +22,10 @@ def _paths(args: argparse.Namespace):
 
 
 def _db_url(args: argparse.Namespace, paths) -> str:
-    """The gradebook URL: ``--db-url``, else the workspace's SQLite gradebook."""
-    return args.db_url or paths.gradebook_url
+    """The gradebook URL: ``--db-url``, else the deployment's ``COURSEKIT_DB_URL``, else the workspace's SQLite."""
+    from coursekit.deployment import deployment_db_url
+
+    return args.db_url or deployment_db_url() or paths.gradebook_url
 
 
 def _report_sync(result, check: bool, what: str, fix: str) -> int:
@@ -58,7 +60,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     course = load_course(paths.course)
-    result = release(course, paths.source, paths.release, paths.grader, check=args.check)
+    result = release(course, paths.source, paths.release, paths.grader, check=args.check, db_url=_db_url(args, paths))
     status = _report_sync(result, args.check, "release/", "coursekit release")
     if args.exchange and not args.check and status == EXIT_OK:
         from coursekit.grading.exchange import release_to_exchange
@@ -278,7 +280,7 @@ def _add_lab(parser: argparse.ArgumentParser) -> None:
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db-url", default=None,
-                        help="gradebook SQLAlchemy URL (default: grader/gradebook.db)")
+                        help="gradebook SQLAlchemy URL (default: $COURSEKIT_DB_URL, else grader/gradebook.db)")
 
 
 def _add_simulate(parser: argparse.ArgumentParser) -> None:

@@ -1,9 +1,13 @@
 """Learner mode: JupyterLab on a learner's copy of release/, nbgrader's instructor tools hidden.
 
 A learner sees the course, not the grading tools: the lab extensions Create
-Assignment, Formgrader and Validate (and nbgrader's menu) are disabled through
-a page config, and their server extensions are switched off, in a Jupyter
-config folder of the learner workspace only. The trainer's own Jupyter set-up
+Assignment, Formgrader, Course List and the notebook's Validate button (and
+nbgrader's own menu, which lists them) are disabled through a page config, and
+the formgrader and course list server extensions are switched off, in a
+Jupyter config folder of the learner workspace only. An "Assignments" menu
+opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
+default (``overrides.json`` in the folder's own JupyterLab settings
+directory), so no extension has to be built. The trainer's own Jupyter set-up
 is not touched.
 """
 
@@ -25,11 +29,14 @@ INSTRUCTOR_LAB_EXTENSIONS = (
 )
 INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
-    "nbgrader.server_extensions.validate_assignment",
     "nbgrader.server_extensions.course_list",
 )
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
+OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
+ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignments", "rank": 90,
+                    "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
+LAB_SETTINGS = "lab-settings"
 
 
 def copy_release(release: Path, dest: Path) -> list[Path]:
@@ -48,16 +55,45 @@ def copy_release(release: Path, dest: Path) -> list[Path]:
     return copied
 
 
-def learner_config_dir(workspace: Path) -> Path:
-    """Write the Jupyter config that hides the instructor tools; return its folder."""
-    config = workspace / ".jupyter"
+def write_nbgrader_client_config(config: Path, course_id: str, exchange: str, extra: str = "") -> Path:
+    """Write the ``nbgrader_config.py`` that points a Jupyter server at the course's exchange; return it.
+
+    ``extra`` (Python) is appended: the trainers' config loads the project's own there.
+    """
+    path = config / "nbgrader_config.py"
+    path.write_text("c = get_config()  # noqa: F821\n"
+                    f"c.CourseDirectory.course_id = {course_id!r}\n"
+                    f"c.Exchange.root = {exchange!r}\n"
+                    "c.Exchange.path_includes_course = True\n" + extra, encoding="utf-8")
+    return path
+
+
+def write_learner_config(config: Path, course_id: str | None = None, exchange: str | None = None) -> Path:
+    """Write the learner-mode Jupyter config into the folder ``config`` (a ``JUPYTER_CONFIG_DIR``); return it.
+
+    Instructor tools are disabled, the Assignments menu is added and the lab's
+    news is off; with ``course_id`` and ``exchange`` the Assignments panel
+    fetches from and submits to that exchange. The folder may be shared
+    read-only by many learners: nothing in it is written by their servers.
+    """
     (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / LAB_SETTINGS).mkdir(exist_ok=True)
     disabled = dict.fromkeys(INSTRUCTOR_LAB_EXTENSIONS, True) | QUIET_LAB
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1), encoding="utf-8")
-    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)}}
+    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}}
+    (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
+    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)},
+              "LabApp": {"app_settings_dir": str(config.resolve() / LAB_SETTINGS)}}
     (config / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
+    if course_id and exchange:
+        write_nbgrader_client_config(config, course_id, exchange)
     return config
+
+
+def learner_config_dir(workspace: Path, course_id: str | None = None, exchange: str | None = None) -> Path:
+    """Write the Jupyter config that hides the instructor tools into ``workspace/.jupyter``; return it."""
+    return write_learner_config(workspace / ".jupyter", course_id, exchange)
 
 
 def lab_command(notebook_dir: Path, port: int, token: str = "") -> list[str]:
@@ -73,14 +109,25 @@ def lab_command(notebook_dir: Path, port: int, token: str = "") -> list[str]:
     return command
 
 
-def lab_environment(workspace: Path, learner: str | None = None) -> dict[str, str]:
+def lab_environment(workspace: Path, learner: str | None = None, course_id: str | None = None,
+                    exchange: str | None = None) -> dict[str, str]:
     """Environment for the learner's JupyterLab: its own config folder, the venv first on PATH."""
     env = dict(os.environ)
-    env["JUPYTER_CONFIG_DIR"] = str(learner_config_dir(workspace))
+    env["JUPYTER_CONFIG_DIR"] = str(learner_config_dir(workspace, course_id, exchange))
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     if learner:
         env["COURSEKIT_LEARNER"] = learner
     return env
+
+
+def local_exchange(root: Path) -> tuple[str, str]:
+    """The course id and exchange of the project at ``root`` (``COURSEKIT_EXCHANGE``, else grader/exchange)."""
+    from coursekit.authoring.course import load_course
+    from coursekit.deployment import deployment_exchange
+    from coursekit.paths import ProjectPaths
+
+    paths = ProjectPaths(root)
+    return load_course(paths.course).id, deployment_exchange(str((paths.grader / "exchange").resolve()))
 
 
 def run_lab(release: Path, dest: Path, port: int) -> int:
@@ -88,9 +135,13 @@ def run_lab(release: Path, dest: Path, port: int) -> int:
     if not release.is_dir():
         raise FileNotFoundError(f"{release}: no release folder; run `make release` first")
     copied = copy_release(release, dest / "course")
+    course_id, exchange = local_exchange(release.parent)
     print(f"learner workspace: {dest / 'course'} ({len(copied)} new files)")
+    print(f"Assignments menu: the exchange {exchange} (`coursekit release --exchange` fills it)")
     print(f"open http://127.0.0.1:{port}/lab (Ctrl-C stops)")
     try:
-        return subprocess.call(lab_command(dest / "course", port), env=lab_environment(dest))
+        # nbgrader fetches into the server's working folder: make it the folder the lab shows
+        return subprocess.call(lab_command(dest / "course", port), cwd=dest / "course",
+                               env=lab_environment(dest, course_id=course_id, exchange=exchange))
     except KeyboardInterrupt:
         return 0

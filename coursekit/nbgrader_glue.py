@@ -24,14 +24,17 @@ def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root:
     """
     from traitlets.config import Config
 
+    from coursekit.deployment import check_course_id, deployment_exchange
+
+    check_course_id(course_id)
     config = Config()
     config.CourseDirectory.root = str(Path(root).resolve())
     config.CourseDirectory.course_id = course_id
     config.CourseDirectory.source_directory = str(Path(source_root).resolve())
     config.CourseDirectory.release_directory = str(Path(release_root).resolve())
     config.CourseDirectory.db_url = db_url
-    # The exchange (learners fetch and submit there) lives in the workspace unless set otherwise.
-    config.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE", str(Path(root).resolve() / "exchange"))
+    # The exchange (learners fetch and submit there): the deployment's, else one in the workspace.
+    config.Exchange.root = deployment_exchange(str(Path(root).resolve() / "exchange"))
     for name, value in extra.items():
         section, option = name.split("__", 1)
         setattr(getattr(config, section), option, value)

@@ -4,23 +4,39 @@ Everything site-specific comes from the environment, so one file serves a
 local trial, the integration test (``make test-hub``) and a real machine:
 
 COURSEKIT_HUB_URL        where the hub listens (default http://127.0.0.1:8000)
-COURSEKIT_HUB_STATE      folder for the hub's own database, cookie secret, configs
+COURSEKIT_HUB_STATE      folder for the hub's configs; its private/ (0700) holds the hub's database and cookie secret
 COURSEKIT_LEARNERS       comma-separated learner accounts (system users)
 COURSEKIT_TRAINERS       comma-separated trainer accounts (system users)
 COURSEKIT_PASSWORD       shared password for the DummyAuthenticator (local trial only; use PAM or OAuth)
-COURSEKIT_COURSE_ID      nbgrader course id (course/course.yml)
+COURSEKIT_COURSE_ID      nbgrader course id (default: course/course.yml next to COURSEKIT_GRADER_DIR)
+COURSEKIT_GRADER_DIR     the trainers' nbgrader workspace (the project's grader/ folder)
 COURSEKIT_EXCHANGE       the nbgrader exchange folder (shared; inbound is write-only for learners)
 COURSEKIT_DB_URL         the trainers' gradebook (PostgreSQL URL); learners never get it
 COURSEKIT_PROXY          path of configurable-http-proxy (npm package)
 COURSEKIT_FORMGRADER_PORT port of the formgrader service (default 9999; 0 switches it off)
+COURSEKIT_PROFILE_SCRIPT login-shell hook that puts coursekit on PATH (default /etc/profile.d/coursekit.sh;
+                         empty: none)
 
-Learners get JupyterLab in learner mode (nbgrader's instructor tools off);
-trainers get the formgrader as a hub service that only the trainers group may open.
+Learners get JupyterLab in learner mode (nbgrader's instructor tools off, an
+Assignments menu); trainers get the formgrader as a hub service that only the
+trainers group may open, and in their own JupyterLab (Nbgrader menu).
+
+This file is the one source of the deployment's settings: the exchange, the
+gradebook URL, the course id and the grader folder reach the trainers' servers,
+their terminals (login shells keep the environment; the profile hook restores
+PATH) and the formgrader service as the same COURSEKIT_* variables, and the
+nbgrader configs written here read them.
 """
 
+import json
 import os
+import pwd
 import sys
 from pathlib import Path
+
+import yaml
+
+from coursekit.learner import QUIET_LAB, write_learner_config, write_nbgrader_client_config
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 
@@ -28,15 +44,44 @@ BIN = Path(sys.executable).parent
 STATE = Path(os.environ.get("COURSEKIT_HUB_STATE", "/srv/coursekit-hub"))
 LEARNERS = [u for u in os.environ.get("COURSEKIT_LEARNERS", "").split(",") if u]
 TRAINERS = [u for u in os.environ.get("COURSEKIT_TRAINERS", "").split(",") if u]
-COURSE_ID = os.environ.get("COURSEKIT_COURSE_ID", "vet-quality")
+GRADER_DIR = os.environ.get("COURSEKIT_GRADER_DIR", "")
 EXCHANGE = os.environ.get("COURSEKIT_EXCHANGE", "/srv/nbgrader/exchange")
+DB_URL = os.environ.get("COURSEKIT_DB_URL", "")
 FORMGRADER_PORT = int(os.environ.get("COURSEKIT_FORMGRADER_PORT", "9999"))
+PROFILE_SCRIPT = os.environ.get("COURSEKIT_PROFILE_SCRIPT", "/etc/profile.d/coursekit.sh")
+PATH = f"{BIN}{os.pathsep}/usr/local/bin{os.pathsep}/usr/bin{os.pathsep}/bin"
+
+
+def _course_id() -> str:
+    """COURSEKIT_COURSE_ID, else the id in the project's course/course.yml, else the demo course's."""
+    if os.environ.get("COURSEKIT_COURSE_ID"):
+        return os.environ["COURSEKIT_COURSE_ID"]
+    course_file = Path(GRADER_DIR).parent / "course" / "course.yml" if GRADER_DIR else None
+    if course_file and course_file.is_file():
+        return yaml.safe_load(course_file.read_text(encoding="utf-8"))["course_id"]
+    return "vet-quality"
+
+
+COURSE_ID = _course_id()
+# What every process of the deployment reads; trainers also get the gradebook and the grader folder.
+SHARED_ENV = {"COURSEKIT_EXCHANGE": EXCHANGE, "COURSEKIT_COURSE_ID": COURSE_ID, "COURSEKIT_BIN": str(BIN),
+              "PATH": PATH}
+TRAINER_ENV = SHARED_ENV | ({"COURSEKIT_DB_URL": DB_URL} if DB_URL else {}) | (
+    {"COURSEKIT_GRADER_DIR": GRADER_DIR} if GRADER_DIR else {})
+
+# The hub's database (users, tokens, OAuth secrets) and cookie secret: readable by the hub's account only.
+PRIVATE = STATE / "private"
+PRIVATE.mkdir(parents=True, exist_ok=True)
+PRIVATE.chmod(0o700)
+HUB_DB = PRIVATE / "jupyterhub.sqlite"
+HUB_DB.touch(mode=0o600)
+HUB_DB.chmod(0o600)
 
 c.JupyterHub.bind_url = os.environ.get("COURSEKIT_HUB_URL", "http://127.0.0.1:8000")
-c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+c.JupyterHub.db_url = f"sqlite:///{HUB_DB}"
+c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.command = [os.environ.get("COURSEKIT_PROXY", "configurable-http-proxy")]
-c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
+c.ConfigurableHTTPProxy.pid_file = str(PRIVATE / "proxy.pid")
 
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = os.environ.get("COURSEKIT_PASSWORD", "")
@@ -48,26 +93,32 @@ c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 120
 
+# The trainers' nbgrader (their Nbgrader menu and the formgrader service) reads the project's own config
+# (gradebook from COURSEKIT_DB_URL, the project's source/ and release/), then the deployment's exchange.
+TRAINER_NBGRADER = ("import os\n"
+                    "if os.environ.get('COURSEKIT_GRADER_DIR'):\n"
+                    "    load_subconfig('nbgrader_config.py', path=os.environ['COURSEKIT_GRADER_DIR'])  # noqa: F821\n"
+                    f"c.Exchange.root = {EXCHANGE!r}\n"
+                    # learner text is shown as text in formgrader (see coursekit.grading.escape)
+                    "c.HTMLExporter.preprocessors = ['coursekit.grading.escape.EscapeLearnerAnswers']\n"
+                    "c.HTMLExporter.sanitize_html = True\n")
+# nbgrader's Nbgrader > Formgrader shows the formgrader in a frame of the trainer's own lab: allow framing
+# by the same server only (JupyterHub's single-user default forbids every frame).
+TRAINER_SERVER = {"ServerApp": {"tornado_settings": {"headers": {
+    "Content-Security-Policy": "frame-ancestors 'self'"}}}}
+
 
 def _jupyter_config(group: str) -> Path:
-    """A Jupyter config folder per group: the nbgrader client config, and learner mode for learners."""
+    """A Jupyter config folder per group (read-only for the users): nbgrader client config, lab settings."""
     folder = STATE / f"jupyter-{group}"
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
-    (folder / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        f"c.Exchange.root = {EXCHANGE!r}\n"
-        "c.Exchange.path_includes_course = True\n"
-        # Trainers' formgrader shows learner text as text (see coursekit.grading.escape).
-        + ("c.HTMLExporter.preprocessors = ['coursekit.grading.escape.EscapeLearnerAnswers']\n"
-           "c.HTMLExporter.sanitize_html = True\n" if group == "trainers" else ""), encoding="utf-8")
     if group == "learners":
-        from coursekit.learner import learner_config_dir
-
-        learner_config_dir(folder.parent / f"{folder.name}-mode")
-        for name in ("labconfig/page_config.json", "jupyter_server_config.json"):
-            source = folder.parent / f"{folder.name}-mode" / ".jupyter" / name
-            (folder / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        write_learner_config(folder, COURSE_ID, EXCHANGE)
+    else:
+        write_nbgrader_client_config(folder, COURSE_ID, EXCHANGE, extra=TRAINER_NBGRADER)
+        (folder / "labconfig" / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": QUIET_LAB}, indent=1), encoding="utf-8")
+        (folder / "jupyter_server_config.json").write_text(json.dumps(TRAINER_SERVER, indent=1), encoding="utf-8")
     # jupyter_core records a one-time config migration in the config folder; the folder is read-only for
     # the users, so mark it done here.
     (folder / "migrated").touch()
@@ -79,31 +130,53 @@ def _jupyter_config(group: str) -> Path:
 CONFIG_DIRS = {"learners": _jupyter_config("learners"), "trainers": _jupyter_config("trainers")}
 
 
+def _own_lab_dirs(user: str) -> dict[str, str]:
+    """JupyterLab's settings and workspaces in the user's home (private), not in the shared config folder."""
+    home = Path(pwd.getpwnam(user).pw_dir)
+    return {"JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces")}
+
+
 def _pre_spawn(spawner) -> None:
     group = "trainers" if spawner.user.name in TRAINERS else "learners"
+    spawner.environment.pop("COURSEKIT_DB_URL", None)
+    spawner.environment.update(TRAINER_ENV if group == "trainers" else SHARED_ENV)
+    spawner.environment.update(_own_lab_dirs(spawner.user.name))
     spawner.environment["JUPYTER_CONFIG_DIR"] = str(CONFIG_DIRS[group])
-    spawner.environment["PATH"] = f"{BIN}{os.pathsep}/usr/bin:/bin"
     if group == "learners":
         spawner.environment["COURSEKIT_LEARNER"] = spawner.user.name
-        spawner.environment.pop("COURSEKIT_DB_URL", None)
-    else:
-        spawner.environment["COURSEKIT_DB_URL"] = os.environ.get("COURSEKIT_DB_URL", "")
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
 
+
+def _install_profile_hook() -> None:
+    """Login shells (JupyterLab's terminals) reset PATH in /etc/profile: put COURSEKIT_BIN back in front."""
+    if not PROFILE_SCRIPT or os.geteuid() != 0 or not Path(PROFILE_SCRIPT).parent.is_dir():
+        return
+    Path(PROFILE_SCRIPT).write_text(
+        "# coursekit (deploy/jupyterhub_config.py): the course tools on PATH in the hub's login shells\n"
+        'if [ -n "${COURSEKIT_BIN:-}" ] && [ -d "$COURSEKIT_BIN" ]; then\n'
+        '  case ":$PATH:" in *":$COURSEKIT_BIN:"*) ;; *) PATH="$COURSEKIT_BIN:$PATH"; export PATH ;; esac\n'
+        "fi\n", encoding="utf-8")
+    Path(PROFILE_SCRIPT).chmod(0o644)
+
+
+_install_profile_hook()
+
 services, roles = [], []
-# The formgrader as a hub service, run as the first trainer, reachable by the trainers group only.
+# The formgrader as a hub service, run as the first trainer, reachable by the trainers group only; its
+# address opens the formgrader itself, not a lab.
 if FORMGRADER_PORT and TRAINERS:
     services.append({
         "name": "formgrader",
         "url": f"http://127.0.0.1:{FORMGRADER_PORT}",
-        "command": [str(BIN / "jupyterhub-singleuser"), f"--port={FORMGRADER_PORT}", "--ServerApp.ip=127.0.0.1"],
+        "command": [str(BIN / "jupyterhub-singleuser"), f"--port={FORMGRADER_PORT}", "--ServerApp.ip=127.0.0.1",
+                    "--ServerApp.default_url=/formgrader"],
         "user": TRAINERS[0],
-        "cwd": os.environ.get("COURSEKIT_GRADER_DIR", str(STATE)),
-        "environment": {"JUPYTER_CONFIG_DIR": str(CONFIG_DIRS["trainers"]),
-                        "COURSEKIT_DB_URL": os.environ.get("COURSEKIT_DB_URL", ""),
-                        "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin"},
+        "cwd": GRADER_DIR or str(STATE),
+        "environment": {**TRAINER_ENV, **_own_lab_dirs(TRAINERS[0]),
+                        "JUPYTER_CONFIG_DIR": str(CONFIG_DIRS["trainers"])},
         "oauth_no_confirm": True,
     })
     roles.append({"name": "formgrader-users", "groups": ["trainers"],

@@ -118,14 +118,20 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_lab(workspace: Path, learner: str = LEARNER) -> Iterator[LabServer]:
-    """JupyterLab in learner mode on ``workspace/course`` (a free loopback port); log in ``workspace/lab.log``."""
+def running_lab(workspace: Path, learner: str = LEARNER, course_id: str | None = None,
+                exchange: str | None = None) -> Iterator[LabServer]:
+    """JupyterLab in learner mode on ``workspace/course`` (a free loopback port); log in ``workspace/lab.log``.
+
+    With ``course_id`` and ``exchange`` its Assignments panel uses that nbgrader exchange. The server runs in
+    the folder it serves, as ``coursekit lab`` does (nbgrader fetches into the working folder).
+    """
     port = free_port()
     server = LabServer(f"http://127.0.0.1:{port}", secrets.token_hex(16), workspace)
     log = workspace / "lab.log"
     with log.open("w") as out:
         process = subprocess.Popen(lab_command(server.root, port, token=server.token),
-                                   env=lab_environment(workspace, learner=learner), cwd=workspace,
+                                   env=lab_environment(workspace, learner=learner, course_id=course_id,
+                                                       exchange=exchange), cwd=server.root,
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for_status(server, process, log)

@@ -5,13 +5,20 @@ get their servers from the hub, fetch the section, answer the quiz and submit,
 all through the hub's REST API (nbgrader's assignment handlers and the
 contents API of their own servers); the trainer collects, autogrades into a
 PostgreSQL gradebook and reports. Learners try to read what is not theirs and
-fail. Run by ``make test-hub`` (root: it creates and removes system users).
+fail. Then the same day in Chromium, through the hub's login page: a fourth
+learner fetches, answers and submits from JupyterLab's Assignments menu; the
+trainer opens the formgrader from the hub's Services menu and from the lab's
+Nbgrader menu, and collects and autogrades in the lab's own terminal with the
+documented commands, no flags. Run by ``make test-hub`` (root: it creates and
+removes system users).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pwd
+import re
 import secrets
 import shutil
 import subprocess
@@ -33,6 +40,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 TRAINER = "ck-trainer"
 LEARNERS = ("ck-learner1", "ck-learner2", "ck-learner3")
+BROWSER_LEARNER = "ck-learner4"  # walks the learner's day in Chromium
+ACCOUNTS = (TRAINER, *LEARNERS, BROWSER_LEARNER)
+PROFILE_SCRIPT = Path("/etc/profile.d/coursekit-hub-test.sh")
 SECTION = "cooperation_networking"
 PROXY = REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
@@ -94,7 +104,7 @@ def centre(traversable):
     (base / "home").mkdir(parents=True)
     base.chmod(0o755)
     (base / "home").chmod(0o755)
-    for user in (TRAINER, *LEARNERS):
+    for user in ACCOUNTS:
         subprocess.run(["userdel", "-r", user], capture_output=True)
         subprocess.run(["useradd", "-m", "-d", str(base / "home" / user), "-s", "/bin/bash", user], check=True)
         (base / "home" / user).chmod(0o700)
@@ -124,10 +134,12 @@ def centre(traversable):
                        "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_DB_URL": db_url}
 
         hub_port, admin_token, state = _free_port(), secrets.token_hex(16), base / "hub"
+        password = secrets.token_hex(8)
         state.mkdir()
         hub_env = {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", "COURSEKIT_HUB_URL": f"http://127.0.0.1:{hub_port}",
-                   "COURSEKIT_HUB_STATE": str(state), "COURSEKIT_LEARNERS": ",".join(LEARNERS),
-                   "COURSEKIT_TRAINERS": TRAINER, "COURSEKIT_PASSWORD": secrets.token_hex(8),
+                   "COURSEKIT_HUB_STATE": str(state), "COURSEKIT_LEARNERS": ",".join((*LEARNERS, BROWSER_LEARNER)),
+                   "COURSEKIT_TRAINERS": TRAINER, "COURSEKIT_PASSWORD": password,
+                   "COURSEKIT_PROFILE_SCRIPT": str(PROFILE_SCRIPT),
                    "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_PROXY": str(PROXY),
                    "COURSEKIT_FORMGRADER_PORT": str(_free_port()), "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
                    "COURSEKIT_GRADER_DIR": str(project / "grader"), "COURSEKIT_DB_URL": db_url,
@@ -141,9 +153,10 @@ def centre(traversable):
         try:
             _wait(lambda: _http("GET", f"{url}/hub/api/", admin_token)[0] == 200, 90, "the hub did not start")
             yield {"url": url, "token": admin_token, "project": project, "exchange": exchange, "db_url": db_url,
-                   "trainer_env": trainer_env, "base": base, "server": server}
+                   "trainer_env": trainer_env, "base": base, "server": server, "password": password,
+                   "state": state, "log": base / "hub.log"}
         finally:
-            for learner in LEARNERS:
+            for learner in (*LEARNERS, BROWSER_LEARNER):
                 _http("DELETE", f"{url}/hub/api/users/{learner}/server", admin_token)
             os.killpg(hub.pid, 15)
             hub.wait(timeout=30)
@@ -152,11 +165,12 @@ def centre(traversable):
             artifacts.mkdir(parents=True, exist_ok=True)
             shutil.copy(base / "hub.log", artifacts / "hub.log")
             if shutil.which("pkill"):
-                subprocess.run(["pkill", "-u", ",".join((TRAINER, *LEARNERS))], capture_output=True)
+                subprocess.run(["pkill", "-u", ",".join(ACCOUNTS)], capture_output=True)
             time.sleep(1)
-            for user in (TRAINER, *LEARNERS):
+            for user in ACCOUNTS:
                 subprocess.run(["userdel", "-r", user], capture_output=True)
             shutil.rmtree(base, ignore_errors=True)
+            PROFILE_SCRIPT.unlink(missing_ok=True)
 
 
 def _free_port() -> int:
@@ -209,9 +223,14 @@ def _answers(section, right: bool | None) -> dict:
     return {k: v for k, v in answers.items() if v is not None}
 
 
-def test_training_centre_round_trip(centre):
+@pytest.fixture(scope="module")
+def released(centre):
+    """The trainer has released every section to the exchange (once per hub)."""
+    return _coursekit(centre, "release", "--exchange", "--db-url", centre["db_url"])
+
+
+def test_training_centre_round_trip(centre, released):
     url = centre["url"]
-    released = _coursekit(centre, "release", "--exchange", "--db-url", centre["db_url"])
     assert "released cooperation_networking to the exchange" in released.stdout, released.stderr
     course = load_course(centre["project"] / "course")
     section = course.section(SECTION)
@@ -332,3 +351,206 @@ def test_fifty_learners_submit_at_once(centre):
     seconds = time.perf_counter() - started
     print(f"load test: sent {sent}, received {received}, graded {graded} in {seconds:.1f} s")
     assert sent == received == graded == 50, (collected.stdout, graded_run.stdout, [r.stderr for r in results])
+
+
+# --- the same day in Chromium, through the hub's login page ----------------------------------------
+
+
+COMMENT = "We run a joint teacher exchange with the regional vocational school."
+
+
+def _correct_answers(section) -> dict:
+    return {q.id: (q.answer[0] if q.type == "short_answer" else q.answer) for q in section.quiz.questions}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from hub_browser import chromium as launch
+
+    with launch() as browser:
+        yield browser
+
+
+def _answer_quiz(quiz, section) -> None:
+    answers, questions = _correct_answers(section), quiz.spec()["questions"]
+    for number, question in enumerate(questions, 1):
+        quiz.answer_with_mouse(question, answers[question["id"]])
+        if number < len(questions):
+            quiz.go_next(questions[number]["id"])
+    quiz.button("coursekit-submit").click()
+    quiz.wait_for_status("Attempt 1 submitted")
+
+
+def _write_comment(session, panel) -> None:
+    """Double-click the first answer field, replace its text, render it (Shift+Enter)."""
+    cell = panel.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").first
+    cell.scroll_into_view_if_needed()
+    cell.dblclick()
+    editor = cell.locator(".cm-content")
+    editor.wait_for()
+    editor.click()
+    session.page.keyboard.press("Control+A")
+    session.page.keyboard.type(COMMENT)
+    session.page.keyboard.press("Shift+Enter")
+    panel.locator(".jp-MarkdownCell", has_text=COMMENT).wait_for()
+
+
+def test_learner_fetches_answers_and_submits_in_the_browser(centre, released, chromium):
+    from hub_browser import HubSession, QuizPage, wait_for
+
+    course = load_course(centre["project"] / "course")
+    section = course.section(SECTION)
+    session = HubSession(chromium, centre["url"], BROWSER_LEARNER)
+    try:
+        session.log_in(centre["password"])
+        bar = session.menu_bar()
+        assert "Assignments" in bar and "Nbgrader" not in bar, bar
+        assert session.menu_labels("Assignments") == ["Assignment List"]
+        session.open_menu("Assignments")
+        session.shot("learner-01-assignments-menu")
+        session.page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+        panel = session.page.locator(".nbgrader-mainarea-widget")
+        released_row = panel.locator("#released_assignments_list .list_item", has_text=SECTION)
+        released_row.locator("button", has_text="Fetch").wait_for()
+        session.shot("learner-02-assignment-list")
+        released_row.locator("button", has_text="Fetch").click()
+        fetched = panel.locator("#fetched_assignments_list .list_item", has_text=SECTION).first
+        fetched.locator("button", has_text="Submit").wait_for()
+        fetched.locator(".assignment-notebooks-link").click()
+        validate = fetched.locator("button", has_text="Validate")
+        validate.wait_for()
+        session.shot("learner-03-fetched")
+        fetched.get_by_role("link", name=SECTION, exact=True).click()
+
+        folder = Path(pwd.getpwnam(BROWSER_LEARNER).pw_dir) / course.id / SECTION
+        quiz = QuizPage(session.page, None, folder)
+        quiz.panel.locator(".jp-Notebook").wait_for()
+        session.dismiss_toasts()
+        quiz.wait_for_kernel_idle()
+        quiz.run_all()
+        _answer_quiz(quiz, section)
+        session.shot("learner-04-quiz-submitted")
+        _write_comment(session, quiz.panel)
+        session.page.keyboard.press("Control+S")
+        wait_for(lambda: COMMENT in (folder / f"{SECTION}.ipynb").read_text(encoding="utf-8"), 30,
+                 "the comment saved in the notebook")
+        session.shot("learner-05-comment")
+
+        session.page.locator(".lm-TabBar-tab", has_text="Assignments").click()
+        validate.click()
+        dialog = session.page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        assert "Error validating" not in panel.inner_text()
+        assert "Validation Results" in dialog.inner_text()
+        assert dialog.inner_text().count("You did not provide a response.") == 3  # the other comment fields
+        session.shot("learner-06-validate")
+        dialog.locator(".jp-Dialog-button").last.click()
+
+        fetched.locator("button", has_text="Submit").click()
+        submitted = panel.locator("#submitted_assignments_list .list_item", has_text=SECTION).first
+        submitted.wait_for()
+        session.shot("learner-07-submitted")
+
+        # a setting is kept, in the learner's own home (the theme lasts a reload)
+        session.open_menu("Settings")
+        session.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Theme$")).hover()
+        session.page.locator(".lm-Menu-itemLabel", has_text=re.compile("^JupyterLab Dark$")).click()
+        theme = Path(pwd.getpwnam(BROWSER_LEARNER).pw_dir) / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / (
+            "apputils-extension") / "themes.jupyterlab-settings"
+        wait_for(lambda: theme.is_file() and "JupyterLab Dark" in theme.read_text(encoding="utf-8"), 30,
+                 "the theme saved in the learner's settings")
+        session.page.reload()
+        session.page.locator("body[data-jp-theme-name='JupyterLab Dark']").wait_for(state="attached")
+        assert not session.errors, session.errors
+    finally:
+        session.close()
+    inbound = centre["exchange"] / course.id / "inbound"
+    mine = [p for p in inbound.iterdir() if p.name.startswith(f"{BROWSER_LEARNER}+{SECTION}+")]
+    assert len(mine) == 1, sorted(p.name for p in inbound.iterdir())
+    assert (mine[0] / "responses" / f"{SECTION}.json").is_file()
+    assert not list(mine[0].rglob(".ipynb_checkpoints")), "a submission carries .ipynb_checkpoints"
+
+
+def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, released, chromium):
+    from hub_browser import HubSession
+
+    course = load_course(centre["project"] / "course")
+    section = course.section(SECTION)
+    session = HubSession(chromium, centre["url"], TRAINER)
+    page = session.page
+    try:
+        session.log_in(centre["password"])
+        session.shot("trainer-01-lab")
+
+        # the hub's Services menu opens the formgrader itself, with the sections as released
+        page.goto(f"{centre['url']}/hub/home")
+        page.get_by_role("button", name="Services").click()
+        page.get_by_role("link", name="formgrader").wait_for()
+        session.shot("trainer-02-services-menu")
+        page.get_by_role("link", name="formgrader").click()
+        page.wait_for_url(re.compile(r"/services/formgrader/formgrader"))
+        row = page.locator("tr", has_text=SECTION).first
+        row.locator(".status", has_text="released").wait_for()
+        assert "does not exist" not in page.inner_text("body")
+        session.shot("trainer-03-formgrader-service")
+
+        # the lab's Nbgrader menu shows the formgrader in a frame of the lab, the same sections released
+        page.goto(f"{centre['url']}/user/{TRAINER}/lab")
+        session.dismiss_toasts()
+        session.menu("Nbgrader", "Formgrader")
+        frame = page.frame_locator("#formgrader iframe")
+        frame.locator("tr", has_text=SECTION).first.locator(".status", has_text="released").wait_for()
+        session.shot("trainer-04-formgrader-in-lab")
+
+        # the lab's own terminal, a login shell: the documented commands, no flags
+        terminal = session.terminal()
+        session.run_in_terminal(terminal, "cd ~/course-project && coursekit collect", "submissions in",
+                               timeout=120)
+        text = session.run_in_terminal(terminal, "coursekit autograde", "graded:", timeout=600)
+        assert "command not found" not in text and "Traceback" not in text, text
+        session.shot("trainer-05-terminal")
+        assert (centre["project"] / "grader" / "submitted" / BROWSER_LEARNER / SECTION).is_dir()
+        assert not (centre["project"] / "grader" / "gradebook.db").exists(), "graded into SQLite"
+
+        # the grade, in the formgrader
+        page.goto(f"{centre['url']}/services/formgrader/formgrader")
+        page.get_by_role("link", name="Manage Students").click()
+        learner_row = page.locator("tr", has_text=BROWSER_LEARNER)
+        learner_row.wait_for()
+        score = wait_for_score(learner_row)
+        session.shot("trainer-06-grades")
+        assert float(score.split("/")[0]) == section.quiz.max_points, score
+        assert not session.errors, session.errors
+    finally:
+        session.close()
+
+
+def wait_for_score(row) -> str:
+    """The "Overall Score" cell of a formgrader student row once it shows "<score> / <max>"."""
+    from hub_browser import wait_for
+
+    return wait_for(lambda: next((t.strip() for t in row.locator("td").all_inner_texts()
+                                  if re.fullmatch(r"[\d.]+ / [\d.]+", t.strip())), None), 60, "a score")
+
+
+def test_learners_cannot_read_the_hub_state_or_each_others_settings(centre):
+    intruder = LEARNERS[0]
+    hub_db = centre["state"] / "private" / "jupyterhub.sqlite"
+    assert hub_db.stat().st_size > 0  # the hub's own database is there
+    assert oct(hub_db.stat().st_mode & 0o777) == "0o600"
+    for secret in (hub_db, centre["state"] / "private" / "jupyterhub_cookie_secret"):
+        denied = _run_as(intruder, "cat", str(secret), check=False)
+        assert denied.returncode != 0 and "Permission denied" in denied.stderr, secret
+    other = Path(pwd.getpwnam(BROWSER_LEARNER).pw_dir) / ".jupyter" / "lab"
+    settings = [p for p in other.rglob("*") if p.is_file()]
+    assert any("user-settings" in str(p) for p in settings), settings  # the browser learner's own settings
+    for path in settings[:3]:
+        denied = _run_as(intruder, "cat", str(path), check=False)
+        assert denied.returncode != 0 and "Permission denied" in denied.stderr, path
+
+
+def test_hub_log_holds_no_server_error(centre):
+    log = centre["log"].read_text(encoding="utf-8", errors="replace")
+    problems = [line for line in log.splitlines()
+                if re.search(r"\b500 (GET|POST|PUT|PATCH|DELETE)\b", line) or "Unwritable directory" in line]
+    assert not problems, "\n".join(problems[:20])

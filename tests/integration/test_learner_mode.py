@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from coursekit.learner import INSTRUCTOR_LAB_EXTENSIONS, copy_release, lab_command, lab_environment
+from coursekit.learner import (
+    INSTRUCTOR_LAB_EXTENSIONS,
+    OPEN_ASSIGNMENTS,
+    copy_release,
+    lab_command,
+    lab_environment,
+    local_exchange,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +36,35 @@ def test_learner_config_disables_instructor_tools(tmp_path, repo):
     assert "disabled" in formgrader, text
     assignments = next(line for line in text.splitlines() if "nbgrader.server_extensions.assignment_list" in line)
     assert "enabled" in assignments  # learners still fetch and submit
+    validate = next(line for line in text.splitlines() if "nbgrader.server_extensions.validate_assignment" in line)
+    assert "enabled" in validate  # the Assignments panel's Validate button has its handler
+    course_list = next(line for line in text.splitlines() if "nbgrader.server_extensions.course_list" in line)
+    assert "disabled" in course_list
+
+
+def test_learner_config_adds_an_assignments_menu(tmp_path):
+    config = lab_environment(tmp_path)["JUPYTER_CONFIG_DIR"]
+    server = json.loads((tmp_path / ".jupyter" / "jupyter_server_config.json").read_text())
+    settings_dir = server["LabApp"]["app_settings_dir"]
+    assert settings_dir.startswith(config)
+    overrides = json.loads((tmp_path / ".jupyter" / "lab-settings" / "overrides.json").read_text())
+    (menu,) = overrides["@jupyterlab/mainmenu-extension:plugin"]["menus"]
+    assert menu["label"] == "Assignments" and menu["items"] == [{"command": OPEN_ASSIGNMENTS, "rank": 0}]
+    # JupyterLab itself serves the menu as the default of its main-menu settings
+    from jupyterlab.commands import get_app_dir
+    from jupyterlab_server.settings_utils import get_settings
+
+    found, _ = get_settings(settings_dir, str(Path(get_app_dir()) / "schemas"), str(tmp_path / "user-settings"),
+                            schema_name="@jupyterlab/mainmenu-extension:plugin")
+    assert found["schema"]["properties"]["menus"]["default"] == [menu]
+
+
+def test_learner_config_points_nbgrader_at_the_exchange(tmp_path, repo):
+    course_id, exchange = local_exchange(repo.root)
+    assert course_id == "vet-quality" and exchange.endswith("exchange")
+    lab_environment(tmp_path, course_id=course_id, exchange="/srv/exchange")
+    config = (tmp_path / ".jupyter" / "nbgrader_config.py").read_text()
+    assert "c.Exchange.root = '/srv/exchange'" in config and "course_id = 'vet-quality'" in config
 
 
 def test_copy_release_keeps_the_learners_files(tmp_path, repo):
