@@ -46,7 +46,10 @@ class Extension:
 
 
 def apply_due_dates(db_url: str, course: Course) -> None:
-    """Write every section's due date of course.yml to nbgrader's assignment table (none where unset)."""
+    """Write the due dates set in course.yml to nbgrader's assignment table.
+
+    A section without one in course.yml keeps what nbgrader has (a trainer may have set it in formgrader).
+    """
     from coursekit.grading.state import make_engine
 
     engine = make_engine(db_url)
@@ -55,8 +58,9 @@ def apply_due_dates(db_url: str, course: Course) -> None:
             assignment = Table("assignment", MetaData(), autoload_with=conn)
             for section in course.sections:
                 due = course.grading.due.get(section.id)
-                naive = None if due is None else as_utc(due).replace(tzinfo=None)
-                conn.execute(assignment.update().where(assignment.c.name == section.id).values(duedate=naive))
+                if due is not None:
+                    naive = as_utc(due).replace(tzinfo=None)
+                    conn.execute(assignment.update().where(assignment.c.name == section.id).values(duedate=naive))
     finally:
         engine.dispose()
 
