@@ -106,14 +106,18 @@ def settings_markdown(title: str, settings: Settings) -> str:
     )
 
 
+QUIZ_CELL_TITLE = "# The quiz (Run › Run All Cells shows it here)"
+COMMENT_CELL_TITLE = "# The Comment field (Run › Run All Cells shows it here)"
+
+
 def quiz_call(section_id: str) -> str:
-    """The one line of the locked quiz cell."""
-    return f'from coursekit.widgets import show_quiz; show_quiz("{section_id}")'
+    """The locked quiz cell: a title line (JupyterLab shows the first line of a hidden source), then the call."""
+    return f'{QUIZ_CELL_TITLE}\nfrom coursekit.widgets import show_quiz; show_quiz("{section_id}")'
 
 
 def comment_call(section_id: str, question_id: str, heading: str, question: str) -> str:
     """The locked cell that shows a reflection's Comment field (the question describes the field)."""
-    return (f"from coursekit.widgets import show_comment\n"
+    return (f"{COMMENT_CELL_TITLE}\nfrom coursekit.widgets import show_comment\n"
             f"show_comment({section_id!r}, {question_id!r}, {heading!r}, {question!r})")
 
 

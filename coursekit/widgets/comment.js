@@ -1,7 +1,15 @@
 // A reflection's Comment field: a labelled multi-line text area, described by its question.
 // Every key stays in the field (JupyterLab's command mode never gets one); the text is sent
 // to the kernel as it is typed (after a short pause), which saves it.
-import { shieldKeys } from "./quiz.js";
+
+/** Keep every key inside the field: JupyterLab's command mode never sees it. */
+function shieldKeys(root) {
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  for (const type of ["keydown", "keypress", "keyup"]) {
+    root.addEventListener(type, (event) => event.stopPropagation());
+  }
+  root.addEventListener("mousedown", (event) => event.stopPropagation());
+}
 
 let instances = 0;
 

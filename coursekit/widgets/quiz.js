@@ -23,7 +23,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 /** Keep every key inside the widget: JupyterLab's command mode never sees it. */
-export function shieldKeys(root) {
+function shieldKeys(root) {
   root.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const type of ["keydown", "keypress", "keyup"]) {
     root.addEventListener(type, (event) => event.stopPropagation());
