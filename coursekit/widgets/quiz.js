@@ -51,7 +51,17 @@ function render({ model, el: host }) {
   let lastMessage = null;
 
   const send = (content) => model.send(content);
-  const answer = (question, value) => send({ action: "answer", question, value });
+  // Answers sent but not yet echoed by the kernel: drawn instead of the (older) state, so a
+  // redraw in between never undoes a choice the learner just made.
+  const pending = new Map();
+  const answer = (question, value) => {
+    pending.set(question, value);
+    send({ action: "answer", question, value });
+  };
+  const canonical = (value) => JSON.stringify(value, (_k, v) => (v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort()) : v));
+  const answerOf = (view, id) => (pending.has(id) ? pending.get(id) : view.answers[id]);
+  let structure = null;
 
   function keyOf(node) {
     const holder = node && node.closest ? node.closest("[data-key]") : null;
@@ -59,7 +69,7 @@ function render({ model, el: host }) {
   }
 
   function radioGroup(view, q, legendId) {
-    const value = view.answers[q.id];
+    const value = answerOf(view, q.id);
     const disabled = view.finished;
     const name = `${uid}-${q.id}`;
     const options = q.type === "true_false"
@@ -94,7 +104,7 @@ function render({ model, el: host }) {
   }
 
   function checkboxGroup(view, q) {
-    const chosen = new Set(view.answers[q.id] || []);
+    const chosen = new Set(answerOf(view, q.id) || []);
     const list = el("div", { class: "coursekit-options" });
     const inputs = [];
     q.options.forEach((option, index) => {
@@ -121,19 +131,18 @@ function render({ model, el: host }) {
   }
 
   function matching(view, q) {
-    const chosen = view.answers[q.id] || {};
+    const chosen = answerOf(view, q.id) || {};
+    const selects = [];
     const rows = q.items.map((item, index) => {
       const id = `${uid}-${q.id}-item-${index}`;
       const select = el("select", { id, disabled: view.finished, "data-key": `sel:${q.id}:${index}` },
         el("option", { value: "", text: "— choose —" }),
         q.choices.map((c) => el("option", { value: c.id, text: c.text })));
       select.value = chosen[item.id] || "";
+      selects.push(select);
       select.addEventListener("change", () => {
         const pairs = {};
-        q.items.forEach((other, i) => {
-          const picked = i === index ? select.value : (chosen[other.id] || "");
-          if (picked) pairs[other.id] = picked;
-        });
+        q.items.forEach((other, i) => { if (selects[i].value) pairs[other.id] = selects[i].value; });
         answer(q.id, pairs);
       });
       return el("div", { class: "coursekit-match" }, el("label", { for: id, text: item.text }), select);
@@ -233,9 +242,60 @@ function render({ model, el: host }) {
         el("tbody", {}, rows)));
   }
 
+  function structureOf(view) {
+    return canonical([view.phase, view.index, view.attempt, view.finished, view.layout, view.history,
+      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header]);
+  }
+
+  /** Bring the map and the shown controls up to date without rebuilding them (the focus stays put). */
+  function refresh(view) {
+    for (const button of body.querySelectorAll(".coursekit-map")) {
+      const index = Number(button.getAttribute("data-key").slice(4));
+      const q = view.questions[index];
+      const answered = view.answered.includes(q.id);
+      button.setAttribute("data-answered", answered ? "true" : "false");
+      button.setAttribute("aria-label", `Question ${q.number}, ${answered ? "answered" : "not answered"}` +
+        `${index === view.index ? ", current" : ""}`);
+    }
+    for (const q of view.questions) {
+      if (pending.has(q.id)) continue;
+      const value = view.answers[q.id];
+      const box = body.querySelector(`.coursekit-question-${CSS.escape(q.id)}`);
+      if (!box) continue;
+      if (KINDS_WITH_RADIOS.has(q.type)) {
+        const options = q.type === "true_false" ? [true, false] : q.options.map((o) => o.id);
+        box.querySelectorAll("input").forEach((input, i) => { input.checked = options[i] === value; });
+      } else if (q.type === "multiple_choice") {
+        const chosen = new Set(value || []);
+        box.querySelectorAll("input").forEach((input, i) => { input.checked = chosen.has(q.options[i].id); });
+      } else if (q.type === "matching") {
+        box.querySelectorAll("select").forEach((select, i) => { select.value = (value || {})[q.items[i].id] || ""; });
+      } else {
+        const input = box.querySelector("input");
+        if (input && document.activeElement !== input && !drafts.has(q.id)) input.value = value || "";
+      }
+    }
+  }
+
   function draw() {
     const view = model.get("view") || {};
     if (!view.questions) return;
+    if (view.warn && view.message_seq !== lastMessage) pending.clear(); // refused: show what the kernel holds
+    for (const [id, value] of pending) {
+      if (canonical(view.answers[id] ?? null) === canonical(value)) pending.delete(id);
+    }
+    for (const [id, text] of drafts) {
+      if ((view.answers[id] || "") === text && document.activeElement?.getAttribute("data-key") !== `text:${id}`) {
+        drafts.delete(id);
+      }
+    }
+    const shape = structureOf(view);
+    if (shape === structure && (view.focus_seq || 0) === lastFocus) {
+      refresh(view);
+      announce(view);
+      return;
+    }
+    structure = shape;
     const focused = keyOf(document.activeElement);
     const nodes = [el("p", { class: "coursekit-header", text: view.header })];
     if (view.phase === "result") {
@@ -271,11 +331,7 @@ function render({ model, el: host }) {
     nodes.push(attemptsList(view));
     body.replaceChildren(...nodes.filter(Boolean));
 
-    if (view.message && view.message_seq !== lastMessage) {
-      lastMessage = view.message_seq;
-      live.textContent = view.message;
-      live.classList.toggle("coursekit-warn", !!view.warn);
-    }
+    announce(view);
     let target = null;
     if ((view.focus_seq || 0) !== lastFocus) {
       lastFocus = view.focus_seq || 0;
@@ -284,8 +340,13 @@ function render({ model, el: host }) {
       target = body.querySelector(`[data-key="${CSS.escape(focused)}"]`);
     }
     if (target) target.focus({ preventScroll: false });
-    for (const [id, text] of drafts) {
-      if ((view.answers[id] || "") === text) drafts.delete(id);
+  }
+
+  function announce(view) {
+    if (view.message && view.message_seq !== lastMessage) {
+      lastMessage = view.message_seq;
+      live.textContent = view.message;
+      live.classList.toggle("coursekit-warn", !!view.warn);
     }
   }
 
