@@ -149,8 +149,8 @@ def _headings(text: str) -> set[str]:
     return {m.group(1).strip() for m in re.finditer(r"^#{1,6} +(.+)$", text, flags=re.MULTILINE)}
 
 
-def distinct_heading(intro: str, before: str, quiz_title: str) -> str:
-    """``intro`` with a heading that repeats one of ``before`` renamed to the quiz's title.
+def distinct_heading(intro: str, before: str) -> str:
+    """``intro`` with a heading that repeats one of ``before`` prefixed "Quiz: " (its words kept).
 
     The seed's quiz introduction repeats the section's title; the learner
     would read the same heading twice.
@@ -158,7 +158,7 @@ def distinct_heading(intro: str, before: str, quiz_title: str) -> str:
     seen = _headings(before)
 
     def rename(match: re.Match[str]) -> str:
-        return f"{match.group(1)} {quiz_title}" if match.group(2).strip() in seen else match.group(0)
+        return f"{match.group(1)} Quiz: {match.group(2)}" if match.group(2).strip() in seen else match.group(0)
 
     return re.sub(r"^(#{1,6}) +(.+)$", rename, intro, flags=re.MULTILINE)
 
@@ -185,12 +185,12 @@ def _comment_cells(section: Section) -> list[NotebookNode]:
 def _comment_answer_cells(section: Section) -> list[NotebookNode]:
     """The nbgrader manually graded cells that hold each Comment when the trainer grades."""
     cells = []
-    for number, question in enumerate(section.comments, 1):
+    for question in section.comments:
         grade_id = comment_cell_id(question.id)
         answer = nbformat.v4.new_markdown_cell(
             COMMENT_PLACEHOLDER,
             metadata={**_nbgrader(grade_id, grade=True, solution=True, points=question.points), **READ_ONLY,
-                      "coursekit": {"min_words": question.min_words, "reflection": number}},
+                      "coursekit": {"min_words": question.min_words}},
         )
         answer.id = grade_id
         cells.append(answer)
@@ -241,7 +241,7 @@ def build_notebook(section: Section) -> NotebookNode:
                                "**Comment** below it. Your answer is saved as you type; your trainer reads "
                                "and grades it."))
         cells.extend(_comment_cells(section))
-    quiz_intro = distinct_heading(quiz_intro, text, section.quiz.title) if quiz_intro else (
+    quiz_intro = distinct_heading(quiz_intro, text) if quiz_intro else (
         settings_markdown(section.quiz.title, section.quiz.settings))
     cells.extend(_text_cells("quiz-intro", quiz_intro))
     cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
