@@ -36,7 +36,7 @@ def test_marks_in_kernel_only_with_unlimited_attempts_and_marks_shown():
 
 
 def test_unknown_review_row_is_refused_by_name():
-    with pytest.raises(QuizSpecError, match="review.immediately"):
+    with pytest.raises(QuizSpecError, match=r"review\.immediately"):
         parse_quiz({"title": "T", "settings": {"review": {"immediately": ["score"]}},
                     "questions": QUIZ.model_dump()["questions"]}, origin="quiz.yml", require_source=False)
 
