@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import pprint
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -277,3 +279,24 @@ def add_start_outputs(notebook: NotebookNode) -> bool:
             cell.outputs = [output]
             changed = True
     return changed
+
+
+def kernel_language_info() -> dict[str, Any]:
+    """The ``language_info`` the learner's IPython kernel reports (this interpreter's version).
+
+    JupyterLab writes the kernel's ``language_info`` into the notebook when the
+    kernel starts; when it differs from the file the notebook is marked unsaved,
+    and closing it untouched asks to save.
+    """
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    return {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3", "version": version}
+
+
+def stamp_language_info(path: Path) -> None:
+    """Write :func:`kernel_language_info` into a learner's copy of a notebook (nothing else changes)."""
+    notebook = nbformat.read(path, as_version=4)
+    if notebook.metadata.get("language_info") != kernel_language_info():
+        notebook.metadata["language_info"] = kernel_language_info()
+        nbformat.write(notebook, path)

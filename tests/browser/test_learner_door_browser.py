@@ -119,6 +119,11 @@ def test_start_instruction_visible_on_opening_and_nothing_leaks_code(learner, wi
     assert quiz.panel.get_by_text("YOUR ANSWER HERE").first.is_hidden()
     assert quiz.panel.get_by_text("Reflection 1", exact=True).count() == 1
     assert quiz.panel.locator(".jp-MarkdownOutput h2", has_text="Scoring").count() == 0
+    # Nothing is unsaved after opening, and closing the untouched notebook asks nothing.
+    assert quiz.page.locator(".jp-mod-dirty").count() == 0
+    quiz.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+    quiz.panel.wait_for(state="detached")
+    assert quiz.page.locator(".jp-Dialog").count() == 0
 
 
 @pytest.mark.parametrize("width", WIDTHS)
