@@ -280,3 +280,42 @@ def test_comment_fields_take_every_key_and_survive_reload_and_restart(learner, w
     fields = quiz.panel.locator(".coursekit-comment textarea")
     fields.first.wait_for()
     assert [f.input_value() for f in fields.all()] == [f"{i} {TEXT}" for i in range(4)]
+
+
+@pytest.mark.parametrize("width", [400, 768, 1024, 1280])
+def test_every_question_is_readable_and_big_enough_at_each_width(learner, width):
+    quiz = learner("layout", width).run_all()
+    page = quiz.page
+    questions = quiz.spec()["questions"]
+    labels = quiz.quiz.locator(".coursekit-map").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert labels == [f"Question {n}, not answered{', current' if n == 1 else ''}"
+                      for n in range(1, len(questions) + 1)]
+    for number, question in enumerate(questions, 1):
+        if number > 1:
+            quiz.quiz.locator(f"button.coursekit-map-{number}").click()
+            quiz.question(question["id"]).wait_for(state="visible")
+        box = quiz.question(question["id"]).bounding_box()
+        sizes = quiz.question(question["id"]).evaluate("""q => [...q.querySelectorAll('label, select, input')]
+            .map(e => { const r = e.getBoundingClientRect();
+                        return [e.tagName, r.left, r.right, r.width, r.height]; })""")
+        for tag, left, right, w, h in sizes:
+            assert left >= box["x"] - 1 and right <= box["x"] + box["width"] + 1, (question["id"], tag, left, right)
+            assert h >= 20 and w >= 20, (question["id"], tag, w, h)
+            if tag == "SELECT":
+                assert w >= min(190, box["width"] - 40), (question["id"], w)  # wide enough to read a choice
+        for tag, _left, _right, w, h in sizes:
+            if tag == "LABEL":
+                assert h >= 24 and w >= 24, (question["id"], w, h)  # the tap target of an option
+    buttons = quiz.quiz.locator("button").evaluate_all(
+        "bs => bs.map(b => { const r = b.getBoundingClientRect(); return [r.width, r.height]; })")
+    assert all(w >= 24 and h >= 24 for w, h in buttons), buttons
+    shot(page, f"layout_{width}")
+    # axe-core over the whole JupyterLab page: nothing it reports lies in what coursekit added.
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    ours = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.flatMap(v => v.nodes.filter(n => n.target.join(' ').includes('coursekit')
+            || n.html.includes('coursekit')).map(n => [v.id, n.html.slice(0, 120)]));
+    }""")
+    assert ours == []
