@@ -269,14 +269,17 @@ def add_start_outputs(notebook: NotebookNode) -> bool:
     replaces it with the widget.
     """
     changed = False
+    count = 0
     for cell in notebook.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         text = START_QUIZ if "quiz" in tags else START_COMMENT if "comment" in tags else None
         if cell.cell_type != "code" or text is None:
             continue
+        count += 1
         output = nbformat.v4.new_output("display_data", data={"text/markdown": text, "text/plain": text})
-        if cell.outputs != [output]:
-            cell.outputs = [output]
+        # A cell with an output is a run cell to notebook tools (nbval refuses outputs without a count).
+        if cell.outputs != [output] or cell.execution_count != count:
+            cell.outputs, cell.execution_count = [output], count
             changed = True
     return changed
 

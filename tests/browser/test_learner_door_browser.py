@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import ARTIFACTS, SECTION, QuizPage, add_learner_copy, shutdown_sessions, wait_until
+from playwright.sync_api import expect
 
 from coursekit.cell_ids import comment_cell_id
 
@@ -95,6 +96,17 @@ def open_copy(lab_server, page, name: str, width: int, settings: dict[str, Any] 
     return quiz
 
 
+def scroll_to(locator) -> None:
+    """Scroll the notebook until ``locator`` is on screen (JupyterLab measures the cells above as it renders them)."""
+    def on_screen() -> bool:
+        locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+        locator.page.wait_for_timeout(150)
+        box = locator.bounding_box()
+        return bool(box) and 0 <= box["y"] <= locator.page.viewport_size["height"] - box["height"]
+
+    wait_until(on_screen, timeout=10, what="scrolled into view")
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -110,8 +122,8 @@ def learner(lab_server, page):
 def test_start_instruction_visible_on_opening_and_nothing_leaks_code(learner, width):
     quiz = learner("start", width)
     start = quiz.panel.get_by_text("To start the quiz, choose Run › Run All Cells")
-    start.scroll_into_view_if_needed()
-    assert start.is_visible()
+    scroll_to(start)
+    expect(start).to_be_in_viewport()
     assert quiz.panel.get_by_text("To write your answer, choose Run › Run All Cells").count() == 4
     shot(quiz.page, f"start_{width}")
     # No code is visible anywhere: the widget cells show only their title line; grading cells are collapsed.
