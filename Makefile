@@ -31,7 +31,12 @@ check: venv  ## fail when source/ or release/ drift from course/, release/ leaks
 lint: venv
 	$(BIN)/ruff check coursekit tests benchmarks deploy
 
-test: venv lint check  ## lint, drift/leak checks, unit, integration, nbval, browser
+AXE := .browser/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --no-audit --no-fund --prefix .browser axe-core@4
+
+test: venv lint check $(AXE)  ## lint, drift/leak checks, unit, integration, nbval, browser (axe-core checks)
 	$(BIN)/python -m pytest -m "not hub" --nbval-lax release/ tests/
 
 HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy

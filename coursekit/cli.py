@@ -56,11 +56,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     """Generate release/ from source/ with nbgrader."""
     from coursekit.authoring.course import load_course
-    from coursekit.authoring.release import release
+    from coursekit.authoring.release import release, review_notes
 
     paths = _paths(args)
     course = load_course(paths.course)
     result = release(course, paths.source, paths.release, paths.grader, check=args.check, db_url=_db_url(args, paths))
+    for note in review_notes(course):
+        print(f"note: {note}")
     status = _report_sync(result, args.check, "release/", "coursekit release")
     if args.exchange and not args.check and status == EXIT_OK:
         from coursekit.grading.exchange import release_to_exchange

@@ -51,6 +51,10 @@ def copy_release(release: Path, dest: Path) -> list[Path]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+        if target.suffix == ".ipynb":  # opening it untouched must not mark it unsaved
+            from coursekit.authoring.notebook import stamp_language_info
+
+            stamp_language_info(target)
         copied.append(target)
     return copied
 

@@ -77,18 +77,28 @@ def attempt(number: int, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_submission(paths: ProjectPaths, course: Course, section: Section, learner: str,
-                     attempts: list[dict[str, Any]], comment: str = "We meet the partner schools twice a year.",
-                     responses_text: str | None = None, release_root: Path | None = None) -> Path:
-    """A submission folder as nbgrader collects it; returns the folder."""
+                     attempts: list[dict[str, Any]], comment: str | None = "We meet the partner schools twice a year.",
+                     responses_text: str | None = None, release_root: Path | None = None,
+                     field_comments: dict[str, str] | None = None) -> Path:
+    """A submission folder as nbgrader collects it; returns the folder.
+
+    ``comment`` goes into every Comment cell (None leaves the release's placeholder);
+    ``field_comments`` (grade id -> text) are written as the Comment fields save them.
+    """
     folder = paths.grader / "submitted" / learner / section.id
     (folder / "responses").mkdir(parents=True)
     release = release_root or paths.release
     nb = nbformat.read(release / section.id / f"{section.id}.ipynb", as_version=4)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
+        if meta.get("solution") and comment is not None:
             cell.source = comment
     nbformat.write(nb, folder / f"{section.id}.ipynb")
+    if field_comments is not None:
+        doc = {"schema": "coursekit.comments/1", "learner": learner, "section": section.id,
+               "comments": {gid: {"text": text, "updated_at": "2026-10-01T09:00:00.000+00:00"}
+                            for gid, text in field_comments.items()}}
+        (folder / "responses" / f"{section.id}.comments.json").write_text(json.dumps(doc), encoding="utf-8")
     text = responses_text if responses_text is not None else json.dumps(
         responses_document(course, section, learner, attempts))
     (folder / "responses" / f"{section.id}.json").write_text(text, encoding="utf-8")

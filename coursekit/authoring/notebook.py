@@ -7,21 +7,31 @@ outputs, no widget state).
 The notebook reads top to bottom as the learner meets it:
 
 1. the section text, one read-only Markdown cell per heading;
-2. the reflection questions, each a read-only question cell followed by a
-   **Comment** cell (an nbgrader manually graded answer cell);
+2. the reflections ("Reflection 1", …), each a read-only question cell
+   followed by a locked, source-hidden code cell that shows the **Comment**
+   field (a widget that saves as the learner types);
 3. the quiz: its settings, then one locked, source-hidden code cell that shows
    the quiz widget;
-4. one hidden-test grade cell per quiz question, worth that question's points,
-   which scores the learner's saved responses and prints, for the trainer,
-   the question, the learner's answer and the points. Each cell holds only its
-   own question's key, inside the ``### BEGIN HIDDEN TESTS`` block, which
-   nbgrader strips from the release.
+4. one heading, collapsed for the learner ("For your trainer"), over the
+   grading cells: the Comment answer cells (nbgrader manually graded cells,
+   read-only for the learner; grading writes the saved comment into them, see
+   :mod:`coursekit.grading.rebuild`) and one hidden-test grade cell per quiz
+   question, worth that question's points, which scores the learner's saved
+   responses and prints, for the trainer, the question, the learner's answer
+   and the points. Each grade cell holds only its own question's key, inside
+   the ``### BEGIN HIDDEN TESTS`` block, which nbgrader strips from the release.
+
+Cells a learner must not edit carry ``editable: false`` and ``deletable:
+false`` (JupyterLab honours both). The start instruction shown before the
+kernel runs is added to the release by :func:`add_start_outputs`.
 """
 
 from __future__ import annotations
 
 import pprint
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -36,6 +46,13 @@ HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 GRADE_CELL_NOTE = "# Scored from your saved quiz answers when your trainer grades this section."
 COMMENT_PLACEHOLDER = "YOUR ANSWER HERE"
+HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
+"""JupyterLab's cell metadata key for a heading whose section is collapsed."""
+READ_ONLY = {"editable": False, "deletable": False}
+START_QUIZ = ("**To start the quiz, choose Run › Run All Cells in the menu bar at the top.** "
+              "The quiz appears here in a few seconds, with any answers you saved before.")
+START_COMMENT = ("**To write your answer, choose Run › Run All Cells in the menu bar at the top.** "
+                 "A field called Comment appears here; your answer is saved as you type.")
 
 
 def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
@@ -54,7 +71,7 @@ def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, loc
 
 
 def _markdown(grade_id: str, text: str) -> NotebookNode:
-    cell = nbformat.v4.new_markdown_cell(text.strip(), metadata=_nbgrader(grade_id, locked=True))
+    cell = nbformat.v4.new_markdown_cell(text.strip(), metadata={**_nbgrader(grade_id, locked=True), **READ_ONLY})
     cell.id = grade_id
     return cell
 
@@ -92,9 +109,31 @@ def settings_markdown(title: str, settings: Settings) -> str:
     )
 
 
+QUIZ_CELL_TITLE = "# The quiz (Run › Run All Cells shows it here)"
+COMMENT_CELL_TITLE = "# The Comment field (Run › Run All Cells shows it here)"
+
+
 def quiz_call(section_id: str) -> str:
-    """The one line of the locked quiz cell."""
-    return f'from coursekit.widgets import show_quiz; show_quiz("{section_id}")'
+    """The locked quiz cell: a title line (JupyterLab shows the first line of a hidden source), then the call."""
+    return f'{QUIZ_CELL_TITLE}\nfrom coursekit.widgets import show_quiz; show_quiz("{section_id}")'
+
+
+def comment_call(section_id: str, question_id: str, heading: str, question: str) -> str:
+    """The locked cell that shows a reflection's Comment field (the question describes the field)."""
+    return (f"{COMMENT_CELL_TITLE}\nfrom coursekit.widgets import show_comment\n"
+            f"show_comment({section_id!r}, {question_id!r}, {heading!r}, {question!r})")
+
+
+def comment_field_id(question_id: str) -> str:
+    """The grade id (and cell id) of the locked cell that shows a reflection's Comment field."""
+    return f"{comment_cell_id(question_id)}-field"
+
+
+def _widget_cell(grade_id: str, source: str, tags: list[str]) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source, metadata={
+        **_nbgrader(grade_id, locked=True), **READ_ONLY, "jupyter": {"source_hidden": True}, "tags": tags})
+    cell.id = grade_id
+    return cell
 
 
 def hidden_test_source(section_id: str, question_id: str, quiz: QuizSpec) -> str:
@@ -113,23 +152,51 @@ def hidden_test_source(section_id: str, question_id: str, quiz: QuizSpec) -> str
     ])
 
 
+def _headings(text: str) -> set[str]:
+    return {m.group(1).strip() for m in re.finditer(r"^#{1,6} +(.+)$", text, flags=re.MULTILINE)}
+
+
+def distinct_heading(intro: str, before: str) -> str:
+    """``intro`` with a heading that repeats one of ``before`` prefixed "Quiz: " (its words kept).
+
+    The seed's quiz introduction repeats the section's title; the learner
+    would read the same heading twice.
+    """
+    seen = _headings(before)
+
+    def rename(match: re.Match[str]) -> str:
+        return f"{match.group(1)} Quiz: {match.group(2)}" if match.group(2).strip() in seen else match.group(0)
+
+    return re.sub(r"^(#{1,6}) +(.+)$", rename, intro, flags=re.MULTILINE)
+
+
 def _text_cells(prefix: str, text: str) -> list[NotebookNode]:
     return [_markdown(f"{prefix}-{i:02d}", chunk) for i, chunk in enumerate(split_at_headings(text), 1)]
 
 
 def _comment_cells(section: Section) -> list[NotebookNode]:
+    """Each reflection's question and the cell that shows its Comment field."""
     cells = []
     for number, question in enumerate(section.comments, 1):
         cells.append(_markdown(
             f"{comment_cell_id(question.id)}-question",
-            f"**Question {number}.** {question.text}\n\n"
+            f"### Reflection {number}\n\n{question.text}\n\n"
             f"*Write your answer in the field Comment below ({question.points:g} "
             f"point{'s' if question.points != 1 else ''}).*",
         ))
+        call = comment_call(section.id, question.id, f"Reflection {number}", question.text)
+        cells.append(_widget_cell(comment_field_id(question.id), call, ["comment"]))
+    return cells
+
+
+def _comment_answer_cells(section: Section) -> list[NotebookNode]:
+    """The nbgrader manually graded cells that hold each Comment when the trainer grades."""
+    cells = []
+    for question in section.comments:
         grade_id = comment_cell_id(question.id)
         answer = nbformat.v4.new_markdown_cell(
             COMMENT_PLACEHOLDER,
-            metadata={**_nbgrader(grade_id, grade=True, solution=True, points=question.points),
+            metadata={**_nbgrader(grade_id, grade=True, solution=True, points=question.points), **READ_ONLY,
                       "coursekit": {"min_words": question.min_words}},
         )
         answer.id = grade_id
@@ -151,11 +218,13 @@ def comment_min_words(cell: NotebookNode) -> int:
 
 
 def _grade_cells(section: Section) -> list[NotebookNode]:
-    cells = [_markdown(
+    note = _markdown(
         "scoring-note",
-        "## Scoring\n\nThe cells below score your saved quiz answers when your trainer grades "
-        "this section. They are empty for you; leave them as they are.",
-    )]
+        "## For your trainer\n\nThe cells of this part hold your comments and score your saved quiz answers "
+        "when your trainer grades this section. There is nothing to do here.",
+    )
+    note.metadata[HEADING_COLLAPSED] = True
+    cells = [note, *_comment_answer_cells(section)]
     for question in section.quiz.questions:
         grade_id = quiz_cell_id(question.id)
         cell = nbformat.v4.new_code_cell(
@@ -175,17 +244,14 @@ def build_notebook(section: Section) -> NotebookNode:
     text, quiz_intro, after_quiz = split_markers(section.text)
     cells = _text_cells("text", text)
     if section.comments:
-        cells.append(_markdown("comments-intro", "## Questions\n\nAnswer each question in the field "
-                               "**Comment** below it. Your trainer reads and grades your answers."))
+        cells.append(_markdown("comments-intro", "## Reflections\n\nAnswer each reflection in the field "
+                               "**Comment** below it. Your answer is saved as you type; your trainer reads "
+                               "and grades it."))
         cells.extend(_comment_cells(section))
-    quiz_intro = quiz_intro or settings_markdown(f"Quiz: {section.quiz.title}", section.quiz.settings)
+    quiz_intro = distinct_heading(quiz_intro, text) if quiz_intro else (
+        settings_markdown(section.quiz.title, section.quiz.settings))
     cells.extend(_text_cells("quiz-intro", quiz_intro))
-    quiz = nbformat.v4.new_code_cell(
-        quiz_call(section.id),
-        metadata={**_nbgrader("quiz", locked=True), "jupyter": {"source_hidden": True}, "tags": ["quiz"]},
-    )
-    quiz.id = "quiz"
-    cells.append(quiz)
+    cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
     cells.extend(_text_cells("after-quiz", after_quiz))
     cells.extend(_grade_cells(section))
 
@@ -197,3 +263,48 @@ def build_notebook(section: Section) -> NotebookNode:
     }
     nbformat.validate(notebook)
     return notebook
+
+
+def add_start_outputs(notebook: NotebookNode) -> bool:
+    """Give the quiz and Comment cells a saved output that says what to press; return whether anything changed.
+
+    nbgrader clears outputs when it generates the release, so this runs on the
+    release notebook afterwards. The learner sees the instruction where the
+    widget will be, before the kernel has run anything; running the cell
+    replaces it with the widget.
+    """
+    changed = False
+    count = 0
+    for cell in notebook.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        text = START_QUIZ if "quiz" in tags else START_COMMENT if "comment" in tags else None
+        if cell.cell_type != "code" or text is None:
+            continue
+        count += 1
+        output = nbformat.v4.new_output("display_data", data={"text/markdown": text, "text/plain": text})
+        # A cell with an output is a run cell to notebook tools (nbval refuses outputs without a count).
+        if cell.outputs != [output] or cell.execution_count != count:
+            cell.outputs, cell.execution_count = [output], count
+            changed = True
+    return changed
+
+
+def kernel_language_info() -> dict[str, Any]:
+    """The ``language_info`` the learner's IPython kernel reports (this interpreter's version).
+
+    JupyterLab writes the kernel's ``language_info`` into the notebook when the
+    kernel starts; when it differs from the file the notebook is marked unsaved,
+    and closing it untouched asks to save.
+    """
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    return {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3", "version": version}
+
+
+def stamp_language_info(path: Path) -> None:
+    """Write :func:`kernel_language_info` into a learner's copy of a notebook (nothing else changes)."""
+    notebook = nbformat.read(path, as_version=4)
+    if notebook.metadata.get("language_info") != kernel_language_info():
+        notebook.metadata["language_info"] = kernel_language_info()
+        nbformat.write(notebook, path)

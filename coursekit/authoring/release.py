@@ -7,9 +7,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from coursekit.authoring.build import SyncResult
 from coursekit.authoring.course import Course
 from coursekit.authoring.leaks import find_leaks
+from coursekit.authoring.notebook import add_start_outputs
 from coursekit.authoring.positional import find_positional
 from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
@@ -19,7 +22,11 @@ class ReleaseError(RuntimeError):
 
 
 def generate(course: Course, source_root: Path, release_root: Path, grader_root: Path, db_url: str) -> None:
-    """Run nbgrader's generate_assignment for every section, through one in-process API."""
+    """Run nbgrader's generate_assignment for every section, through one in-process API.
+
+    Afterwards each release notebook gets its start instructions back (nbgrader
+    clears outputs): see :func:`~coursekit.authoring.notebook.add_start_outputs`.
+    """
     api = nbgrader_api(nbgrader_config(course.id, grader_root, source_root, release_root, db_url))
     for section in course.sections:
         result = api.generate_assignment(section.id, force=True, create=True)
@@ -28,6 +35,23 @@ def generate(course: Course, source_root: Path, release_root: Path, grader_root:
                 f"{Path(source_root) / section.id}: nbgrader generate_assignment failed:\n"
                 f"{result.get('error') or result.get('log')}"
             )
+        for path in sorted((Path(release_root) / section.id).glob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            if add_start_outputs(notebook):
+                nbformat.write(notebook, path)
+
+
+def review_notes(course: Course) -> list[str]:
+    """Why a section's quiz shows no marks right after an attempt although its review options ask for them."""
+    notes = []
+    for section in course.sections:
+        settings = section.quiz.settings
+        wanted = [item for item in ("correctness", "marks") if settings.review.shows("immediately", item)]
+        if wanted and not settings.marks_in_kernel:
+            notes.append(f"{section.id}: review shows {' and '.join(wanted)} immediately after the attempt, but "
+                         f"attempts are limited ({settings.attempts}): the answer digests that mark in the "
+                         "learner's kernel would let a learner recover the key offline, so marks wait for grading")
+    return notes
 
 
 def _compare_trees(expected: Path, actual: Path, result: SyncResult) -> None:

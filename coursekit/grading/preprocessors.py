@@ -13,12 +13,15 @@ from traitlets import Float, Unicode
 
 from coursekit.grading.inprocess import execute_notebook
 from coursekit.grading.rebuild import rebuild_submission
+from coursekit.widgets.comment_store import CommentsError, read_comments
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
     """Replace a submission by its release notebook holding only the learner's answers.
 
     Runs first in the sanitize step, before nbgrader's ``OverwriteCells``.
+    The texts of the Comment fields come from ``responses/<section>.comments.json``
+    beside the submitted notebook.
     The problems found travel in ``resources["coursekit_problems"]``, the notes
     (comments too short to count) in ``resources["coursekit_notes"]``.
     """
@@ -30,7 +33,13 @@ class RebuildFromRelease(NbGraderPreprocessor):
         info = resources["nbgrader"]
         template_path = Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
         template = nbformat.read(template_path, as_version=4)
-        rebuilt = rebuild_submission(nb, template)
+        folder = resources.get("metadata", {}).get("path") or os.getcwd()
+        try:
+            comments = read_comments(Path(folder), info["assignment"])
+        except CommentsError as exc:
+            comments = {}
+            resources.setdefault("coursekit_problems", []).append(f"comments not read: {exc}")
+        rebuilt = rebuild_submission(nb, template, comments)
         resources.setdefault("coursekit_problems", []).extend(rebuilt.problems)
         resources.setdefault("coursekit_notes", []).extend(rebuilt.notes)
         return rebuilt.notebook, resources

@@ -12,6 +12,11 @@ What the learner changed in the structure is reported as problems, never as
 an exception: a deleted or duplicated graded cell is restored and named, and
 added code cells are dropped and counted.
 
+A Comment answer is what the learner typed in the Comment field (saved in
+``responses/<section>.comments.json`` beside the notebook, see
+:mod:`coursekit.widgets.comment_store`), written into nbgrader's manually
+graded Comment cell here, so formgrader and the feedback show it as before.
+
 A Comment answer with fewer words than its cell's ``min_words`` (written in
 the release notebook at build time; ``"."`` has none) counts as blank: the
 release placeholder stays, so nbgrader scores it 0 and the comment shows as
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
@@ -60,7 +66,8 @@ def _source(cell: NotebookNode) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuilt:
+def rebuild_submission(submitted: NotebookNode, release: NotebookNode,
+                       comments: Mapping[str, str] | None = None) -> Rebuilt:
     """Return the release notebook filled with the learner's answers from ``submitted``.
 
     Parameters
@@ -69,6 +76,11 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         The learner's notebook (untrusted).
     release
         The notebook the learner was given (trusted template).
+    comments
+        The texts typed in the Comment fields, by grade id (the submission's
+        ``responses/<section>.comments.json``, untrusted). A non-blank text
+        there is the answer of its Comment cell; otherwise the cell's own
+        source is (notebooks from before the field existed).
 
     Returns
     -------
@@ -113,6 +125,9 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode) -> Rebuil
         # A blank or too short answer keeps the release's placeholder, so nbgrader sees
         # the cell as untouched and scores it 0 without asking a trainer to review it.
         answer, placeholder = answers.get(gid, ""), template_sources[gid]
+        typed = (comments or {}).get(gid)
+        if isinstance(typed, str) and typed.strip():
+            answer = typed
         if cell.get("cell_type") != "markdown":
             if answer.strip():
                 cell.source = answer

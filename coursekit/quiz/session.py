@@ -12,8 +12,9 @@ holds the lock), and :meth:`QuizSession.adopt` takes in what was saved.
 :meth:`QuizSession.set_answer` and :meth:`QuizSession.submit` do both on the
 session's own document.
 
-A session works from the *public* spec that learners get (no keys). With
-``feedback: immediate`` the public spec carries a salted digest of each key,
+A session works from the *public* spec that learners get (no keys). When
+attempts are unlimited and the review options (or ``feedback: immediate``)
+show correctness or marks after an attempt, the public spec carries a salted digest of each key,
 so the session can say right or wrong without ever holding the key. The
 digests are a convenience, not a secret: with unlimited attempts a learner can
 find the right answers by trying, which is what immediate feedback is for.
@@ -222,12 +223,12 @@ class QuizSession:
     # --- feedback -------------------------------------------------------------------------------
 
     def feedback(self, attempt: AttemptRecord) -> dict[str, bool] | None:
-        """Right (True) or not (False) per question of a submitted attempt, when feedback is immediate.
+        """Right (True) or not (False) per question of a submitted attempt, when the kernel may mark it.
 
-        Returns None when feedback is deferred (the trainer returns it later).
+        Returns None when marks wait for grading (see :attr:`~coursekit.quiz.spec.Settings.marks_in_kernel`).
         """
         salt = self.public.get("salt")
-        if self.settings.feedback != "immediate" or not salt:
+        if not self.settings.marks_in_kernel or not salt:
             return None
         verdicts = {}
         for q in self.questions:

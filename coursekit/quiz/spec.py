@@ -42,6 +42,34 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+REVIEW_TIMES = ("during", "immediately", "open", "closed")
+"""Moodle's review columns: during the attempt, immediately after it, later while the quiz is open, after it closes."""
+REVIEW_ITEMS = ("attempt", "correctness", "marks", "specific_feedback", "general_feedback", "right_answer",
+                "overall_feedback")
+"""Moodle's review rows: the attempt, whether correct, marks, specific / general feedback, right answer, overall."""
+ReviewItem = Literal["attempt", "correctness", "marks", "specific_feedback", "general_feedback", "right_answer",
+                     "overall_feedback"]
+_ALL_BUT_OVERALL: tuple[ReviewItem, ...] = REVIEW_ITEMS[:-1]  # type: ignore[assignment]
+_ALL: tuple[ReviewItem, ...] = REVIEW_ITEMS  # type: ignore[assignment]
+
+
+class Review(_Strict):
+    """Moodle's review options: what a learner sees of an attempt, and when.
+
+    Each column lists the rows it shows. The defaults are Moodle's: everything
+    in every column, except the overall feedback during the attempt.
+    """
+
+    during: tuple[ReviewItem, ...] = Field(_ALL_BUT_OVERALL, description="During the attempt.")
+    immediately: tuple[ReviewItem, ...] = Field(_ALL, description="Immediately after the attempt.")
+    open: tuple[ReviewItem, ...] = Field(_ALL, description="Later, while the quiz is still open.")
+    closed: tuple[ReviewItem, ...] = Field(_ALL, description="After the quiz is closed.")
+
+    def shows(self, when: str, item: str) -> bool:
+        """Whether column ``when`` shows row ``item``."""
+        return item in getattr(self, when)
+
+
 class Settings(_Strict):
     """Moodle-style settings of a section's quiz."""
 
@@ -73,6 +101,19 @@ class Settings(_Strict):
     show_correct_answers: bool = Field(
         False, description="Whether returned feedback reveals the correct answers."
     )
+    review: Review = Field(default_factory=Review, description="Moodle's review options (defaults as Moodle's).")
+
+    @property
+    def marks_in_kernel(self) -> bool:
+        """Whether the learner's kernel may mark an attempt from salted digests of the key.
+
+        Only with unlimited attempts (retrying reveals as much as the digests
+        do) and when the review options or immediate feedback show
+        correctness or marks right after an attempt.
+        """
+        wanted = self.feedback == "immediate" or any(
+            self.review.shows("immediately", item) for item in ("correctness", "marks"))
+        return self.attempts == "unlimited" and wanted
 
 
 class Option(_Strict):
@@ -307,16 +348,16 @@ KEY_FIELDS = ("answer", "penalty", "source")
 def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[str, Any]:
     """The learner's copy of a quiz: questions and settings, no key and no cited passage.
 
-    With ``feedback: immediate`` and a ``salt``, each question carries
-    ``answer_digest``, a salted SHA-256 of its canonical key, so the widget can
-    say right/wrong without holding the key in plain text.
+    When :attr:`Settings.marks_in_kernel` holds and a ``salt`` is given, each
+    question carries ``answer_digest``, a salted SHA-256 of its canonical key,
+    so the widget can say right/wrong without holding the key in plain text.
     """
     questions = []
     for q in spec.questions:
         public = q.model_dump(exclude=set(KEY_FIELDS), exclude_none=True)
         if isinstance(q, ShortAnswer) and not q.case_sensitive:
             del public["case_sensitive"]  # the default: quiz.json stays as it was before the option existed
-        if spec.settings.feedback == "immediate" and salt is not None:
+        if spec.settings.marks_in_kernel and salt is not None:
             if isinstance(q, ShortAnswer):
                 public["answer_digest"] = [answer_digest(salt, q.id, a) for a in canonical_key(q)]
             else:
@@ -328,7 +369,7 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
         "title": spec.title,
         "settings": spec.settings.model_dump(),
         "questions": questions,
-        "salt": salt if spec.settings.feedback == "immediate" else None,
+        "salt": salt if spec.settings.marks_in_kernel else None,
     }
 
 

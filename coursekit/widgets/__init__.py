@@ -1,4 +1,4 @@
-"""The learner's quiz in JupyterLab: ``show_quiz("<section>")`` in the notebook's locked quiz cell."""
+"""The learner's quiz and Comment fields in JupyterLab: ``show_quiz`` and ``show_comment`` in locked cells."""
 
 from __future__ import annotations
 
@@ -49,3 +49,17 @@ def show_quiz(section: str, folder: str | Path | None = None) -> None:
     from coursekit.widgets.quiz import QuizView
 
     display(QuizView(session, store, message).root)
+
+
+def show_comment(section: str, question_id: str, heading: str = "", question: str = "",
+                 folder: str | Path | None = None) -> None:
+    """Show the Comment field of one reflection, holding the text the learner saved."""
+    from IPython.display import display
+
+    from coursekit.cell_ids import comment_cell_id
+    from coursekit.widgets.comment import CommentField
+    from coursekit.widgets.comment_store import CommentStore
+    from coursekit.widgets.store import current_learner
+
+    store = CommentStore(Path(folder or Path.cwd()), section, current_learner())
+    display(CommentField(store, comment_cell_id(question_id), heading, question).root)

@@ -93,28 +93,9 @@ class ResponseStore:
         """Whether writing is switched off (``COURSEKIT_READONLY=1``, as while grading)."""
         return os.environ.get("COURSEKIT_READONLY") == "1"
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
         """Hold the section's lock file exclusively (other tabs and kernels wait)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            raise StoreError(f"could not lock {self.path.name}: {exc.strerror or exc}") from None
-        try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(f"{self.path.name} is busy (another copy of the quiz is saving); "
-                                         "try again") from None
-                    time.sleep(0.005)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+        return hold_lock(self.path, self.lock_path)
 
     def _read(self) -> Responses | None:
         if not self.path.exists() and not self.path.is_symlink():
@@ -257,22 +238,63 @@ class ResponseStore:
         return text
 
     def _write(self, text: str) -> None:
+        write_atomically(self.path, text)
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path, lock_path: Path) -> Iterator[None]:
+    """Hold ``lock_path`` exclusively (``flock``) while the caller reads and writes ``path``.
+
+    Raises
+    ------
+    StoreError
+        When the lock cannot be created or is not free within :data:`LOCK_TIMEOUT_SECONDS`.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise StoreError(f"could not lock {path.name}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{path.name} is busy (another copy of the quiz is saving); "
+                                     "try again") from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, fsync it and rename it over ``path``.
+
+    Raises
+    ------
+    StoreError
+        When the disk refuses the write (the old file is left whole).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self.path)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError as exc:
-            raise StoreError(f"could not save {self.path.name}: {exc.strerror or exc}") from None
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        raise StoreError(f"could not save {path.name}: {exc.strerror or exc}") from None

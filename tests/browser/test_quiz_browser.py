@@ -60,27 +60,6 @@ def wait_for_answer(quiz, question: dict[str, Any], value: Any) -> dict[str, Any
         what=f"answer {value!r} to {question['id']} saved")
 
 
-def active_element(page) -> dict[str, Any]:
-    """What has the keyboard focus: tag, type, CSS classes and the text of its label."""
-    return page.evaluate("""() => {
-        const e = document.activeElement;
-        return {tag: e.tagName, type: e.type || '', classes: [...e.classList],
-                label: (e.closest('label') || e).textContent.trim(),
-                selected: e.tagName === 'SELECT' && e.selectedIndex >= 0 ? e.options[e.selectedIndex].text : null,
-                question: (e.closest('.coursekit-question') || {className: ''}).className};
-    }""")
-
-
-def tab_until(page, wanted, limit: int = 40, key: str = "Tab") -> dict[str, Any]:
-    """Press Tab (or ``key``) until ``wanted(active element)`` holds; return the active element."""
-    for _ in range(limit):
-        page.keyboard.press(key)
-        focused = active_element(page)
-        if wanted(focused):
-            return focused
-    raise AssertionError(f"{key} never reached the control ({limit} presses); focus is on {active_element(page)}")
-
-
 # --- tests -----------------------------------------------------------------------------------------
 
 
@@ -165,8 +144,7 @@ def test_sequential_navigation_offers_no_way_back(open_quiz):
     assert quiz.button("coursekit-back").is_hidden()
     assert quiz.quiz.locator("[class*='coursekit-map-']").count() == 0
 
-    # Even a click event sent to the hidden Back button does not go back (the kernel refuses too).
-    quiz.button("coursekit-back").dispatch_event("click")
+    assert quiz.button("coursekit-back").count() == 0  # no Back button at all
     quiz.answer_with_mouse(second, ["a"])  # a later round trip through the kernel
     wait_for_answer(quiz, second, ["a"])
     quiz.wait_for_status("Saved at")
@@ -186,71 +164,19 @@ def test_third_submit_is_refused_after_two_attempts(open_quiz):
         doc = quiz.wait_for_responses(lambda d, n=number: len(d["attempts"]) == n, what=f"attempt {number}")
         assert doc["attempts"][-1]["answers"] == {first["id"]: choice}
         quiz.wait_for_status(f"Attempt {number} submitted")
+        # Limited attempts: no key digests in quiz.json, so the marks wait for grading and the result says so.
+        assert "Your marks come with your trainer's grading" in quiz.quiz.inner_text()
+        if number == 1:
+            quiz.button("coursekit-again").click()
+            quiz.question(first["id"]).wait_for(state="visible")
 
     quiz.wait_for_status("No attempts left")
     assert "attempts left: 0" in quiz.quiz.inner_text()
-    submit = quiz.button("coursekit-submit")
-    assert submit.is_disabled()
-    assert all(radio.is_disabled() for radio in quiz.question(first["id"]).get_by_role("radio").all())
-
-    submit.click(force=True)  # a click on the disabled button does nothing …
-    quiz.go_next(quiz.spec()["questions"][1]["id"])  # … as a later round trip through the kernel shows
-    assert quiz.button("coursekit-confirm").count() == 0
-    assert "No attempts left" in quiz.status()
+    assert quiz.button("coursekit-again").count() == 0  # no way to start a third attempt
+    assert quiz.button("coursekit-submit").count() == 0
+    assert quiz.quiz.locator(".coursekit-history tbody tr").count() == 2
     doc = quiz.responses()
     assert [a["number"] for a in doc["attempts"]] == [1, 2]
-
-
-def test_keyboard_only(open_quiz):
-    quiz = open_quiz()
-    page = quiz.page
-    first, second = quiz.spec()["questions"][:2]
-    option_id = {text: i for i, text in texts(first).items()}
-    in_first = f"coursekit-question-{first['id']}"
-
-    # Tab from the quiz's first control (the question map) into the first question's radio buttons.
-    quiz.button("coursekit-map-1").focus()
-    focused = tab_until(page, lambda e: e["type"] == "radio" and in_first in e["question"])
-    page.keyboard.press("Space")
-    wait_for_answer(quiz, first, option_id[focused["label"]])
-    # Each option is a stop of its own (JupyterLab keeps the arrow keys for moving between cells).
-    focused = tab_until(page, lambda e: e["type"] == "radio", limit=1)
-    page.keyboard.press("Space")
-    chosen = option_id[focused["label"]]
-    wait_for_answer(quiz, first, chosen)
-    checked = [r.is_checked() for r in quiz.question(first["id"]).get_by_role("radio").all()]
-    assert checked.count(True) == 1
-
-    tab_until(page, lambda e: "coursekit-next" in e["classes"])
-    page.keyboard.press("Enter")
-    quiz.question(second["id"]).wait_for(state="visible")
-
-    # Shift+Tab from Next, past Back, to the last check box of question 2; Space ticks it.
-    focused = tab_until(page, lambda e: e["type"] == "checkbox", key="Shift+Tab", limit=3)
-    page.keyboard.press("Space")
-    ticked = next(i for i, text in texts(second).items() if text == focused["label"])
-    wait_for_answer(quiz, second, [ticked])
-
-    tab_until(page, lambda e: "coursekit-back" in e["classes"])
-    page.keyboard.press("Space")
-    quiz.question(first["id"]).wait_for(state="visible")
-    assert quiz.question(first["id"]).get_by_role("radio", name=texts(first)[chosen], exact=True).is_checked()
-
-    # A matching question: Shift+Tab up to the question map, Enter on 8; Alt+Down opens a select's list,
-    # arrows move in it and Enter chooses (the bare arrows would move JupyterLab to the next cell).
-    matching = quiz.spec()["questions"][7]
-    assert matching["type"] == "matching"
-    tab_until(page, lambda e: "coursekit-map-8" in e["classes"], key="Shift+Tab")
-    page.keyboard.press("Enter")
-    quiz.question(matching["id"]).wait_for(state="visible")
-    tab_until(page, lambda e: e["type"] == "select-one")
-    for key in ("Alt+ArrowDown", "ArrowDown", "ArrowDown", "Enter"):  # past "— choose —" to the first choice
-        page.keyboard.press(key)
-    picked = active_element(page)["selected"].replace("\xa0", " ")  # ipywidgets shows spaces as no-break spaces
-    choice = next(i for i, text in texts(matching, "choices").items() if text == picked)
-    doc = wait_for_answer(quiz, matching, {matching["items"][0]["id"]: choice})
-    assert doc["in_progress"]["answers"] == {first["id"]: chosen, second["id"]: [ticked],
-                                             matching["id"]: {matching["items"][0]["id"]: choice}}
 
 
 def test_submit_with_unanswered_questions_asks_first_and_cancel_keeps_the_attempt(open_quiz):

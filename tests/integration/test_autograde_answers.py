@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 from grading_support import (
     answers,
@@ -15,6 +16,7 @@ from grading_support import (
 )
 
 from coursekit.authoring.course import load_course
+from coursekit.cell_ids import comment_cell_id
 from coursekit.quiz.spec import ShortAnswer
 
 pytestmark = pytest.mark.slow
@@ -26,6 +28,12 @@ COMMENTS = {
     "placeholder-and-a-word": "YOUR ANSWER HERE yes",
     "three-words": "We share handbooks.",
     "full": "We meet the partner schools twice a year.",
+}
+# Written in the Comment fields (responses/<section>.comments.json); the graded cells keep the placeholder.
+FIELD_COMMENTS = {
+    "field-full": "Our school works with a local college.\nWe plan the open days together.",
+    "field-blank": "  \n ",
+    "field-short": "Good idea.",
 }
 VARIANTS = ("Memorandum of Understanding.", "memorandum-of-understanding\u200b",
             "\ufeffＭｅｍｏｒａｎｄｕｍ of Under\u00adstanding")
@@ -39,6 +47,9 @@ def graded(tmp_path_factory):
     all_right = answers(section, None)
     for learner, comment in COMMENTS.items():
         write_submission(paths, course, section, learner, [attempt(1, all_right)], comment=comment)
+    for learner, text in FIELD_COMMENTS.items():
+        write_submission(paths, course, section, learner, [attempt(1, all_right)], comment=None,
+                         field_comments={comment_cell_id(c.id): text for c in section.comments})
     short = next(q for q in section.quiz.questions if isinstance(q, ShortAnswer))
     for number, variant in enumerate(VARIANTS, 1):
         write_submission(paths, course, section, f"variant-{number}", [attempt(1, {**all_right, short.id: variant})])
@@ -49,11 +60,11 @@ def graded(tmp_path_factory):
 def test_every_submission_was_graded_without_problems(graded):
     _, result, grades, _, _, _ = graded
     assert not result.failed, [(o.learner, o.problems) for o in result.failed]
-    assert len(result.graded) == len(COMMENTS) + len(VARIANTS)
+    assert len(result.graded) == len(COMMENTS) + len(FIELD_COMMENTS) + len(VARIANTS)
     assert all(p == "" or p != p for p in grades["problems"])  # empty or NaN: short comments are no problem
 
 
-@pytest.mark.parametrize("learner", ["dot", "two-words", "placeholder-and-a-word"])
+@pytest.mark.parametrize("learner", ["dot", "two-words", "placeholder-and-a-word", "field-blank", "field-short"])
 def test_a_comment_below_min_words_is_graded_as_blank(graded, learner):
     paths, _, grades, quiz_max, comments, _ = graded
     row = grades.loc[(learner, SECTION)]
@@ -65,7 +76,14 @@ def test_a_comment_below_min_words_is_graded_as_blank(graded, learner):
     assert len(cells) == comments and set(cells.values()) == {(0.0, False)}  # scored 0, nothing to review
 
 
-@pytest.mark.parametrize("learner", ["three-words", "full"])
+def test_a_comment_typed_in_the_field_is_in_the_graded_cell(graded):
+    paths = graded[0]
+    notebook = nbformat.read(paths.grader / "autograded" / "field-full" / SECTION / f"{SECTION}.ipynb", as_version=4)
+    held = [c.source for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert held and all(text == FIELD_COMMENTS["field-full"] for text in held)
+
+
+@pytest.mark.parametrize("learner", ["three-words", "full", "field-full"])
 def test_a_comment_of_min_words_counts_as_answered(graded, learner):
     paths, _, grades, _, comments, _ = graded
     row = grades.loc[(learner, SECTION)]

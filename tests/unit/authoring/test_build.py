@@ -81,3 +81,30 @@ def test_bad_course_is_a_clear_cli_error(project: ProjectPaths, capsys) -> None:
     err = capsys.readouterr().err
     assert "quiz.yml" in err and "questions" in err
     assert "Traceback" not in err
+
+
+def test_learner_page_is_clean_and_says_how_to_start(repo: ProjectPaths) -> None:
+    from coursekit.authoring.notebook import HEADING_COLLAPSED, START_COMMENT, START_QUIZ, add_start_outputs
+
+    course = load_course(repo.course)
+    for section in course.sections:
+        nb = build_notebook(section)
+        text = [c.source for c in nb.cells if c.cell_type == "markdown"]
+        assert [t.splitlines()[0] for t in text if t.startswith("### Reflection")] == [
+            f"### Reflection {n}" for n in range(1, len(section.comments) + 1)]
+        assert not any(t.startswith("**Question") for t in text)  # "Question N" is the quiz's numbering only
+        headings = [line for t in text for line in t.splitlines() if line.startswith("#")]
+        assert len(headings) == len(set(headings)), headings  # no heading twice
+        # Everything after the collapsed "For your trainer" heading is for grading, and it is the last heading.
+        note = next(i for i, c in enumerate(nb.cells) if c.metadata.get(HEADING_COLLAPSED))
+        assert all(c.metadata["nbgrader"]["grade"] for c in nb.cells[note + 1:])
+        assert not any(c.source.startswith("#") for c in nb.cells[note + 1:] if c.cell_type == "markdown")
+        # Widget cells: source hidden, first line a title, not editable; they get the start instruction.
+        widgets = [c for c in nb.cells
+                   if c.cell_type == "code" and {"quiz", "comment"} & set(c.metadata.get("tags", []))]
+        assert len(widgets) == len(section.comments) + 1
+        assert all(c.metadata["editable"] is False and c.metadata["jupyter"]["source_hidden"] for c in widgets)
+        assert all(c.source.startswith("# The ") for c in widgets)
+        assert add_start_outputs(nb) and not add_start_outputs(nb)
+        shown = [c.outputs[0]["data"]["text/markdown"] for c in widgets]
+        assert shown.count(START_QUIZ) == 1 and shown.count(START_COMMENT) == len(section.comments)

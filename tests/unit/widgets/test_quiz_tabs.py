@@ -20,14 +20,18 @@ def _view(folder):
     return QuizView(session, store, message)
 
 
-def _control(view, question_id):
-    return next(c for c in view.questions if c.question.id == question_id)
-
-
 def _submit(view):
-    view.submit.click()
-    if view.confirm.children:  # unanswered questions: "Submit anyway"
-        view.confirm.children[1].click()
+    view.submit()
+    if view.root.view["phase"] == "confirm":  # unanswered questions: "Submit anyway"
+        view.submit(confirmed=True)
+
+
+def _status(view):
+    return view.root.view["message"]
+
+
+def _submit_disabled(view):
+    return view.root.view["finished"]
 
 
 def test_two_tabs_answering_in_turn_show_and_save_every_answer(tmp_path):
@@ -35,14 +39,14 @@ def test_two_tabs_answering_in_turn_show_and_save_every_answer(tmp_path):
     left, right = _view(folder), _view(folder)
     flags = questions_of_type(left.session, "true_false")
     text = questions_of_type(left.session, "short_answer")[0]
-    _control(left, flags[0]).controls[0].value = False   # the learner picks False
-    _control(right, text).controls[0].value = "typed on the right"
-    _control(left, flags[1]).controls[0].value = True
+    left.answer(flags[0], False)   # the learner picks False
+    right.answer(text, "typed on the right")
+    left.answer(flags[1], True)
     for view in (left, right):
-        assert "Saved at" in view.status.value
+        assert "Saved at" in _status(view)
     assert on_disk(folder).in_progress.answers == {flags[0]: False, text: "typed on the right", flags[1]: True}
     assert left.session.answers == on_disk(folder).in_progress.answers
-    assert _control(left, text).get() == "typed on the right"      # the other tab's answer is shown here too
+    assert left.root.view["answers"][text] == "typed on the right"  # the other tab's answer is shown here too
 
 
 def test_two_tabs_submitting_attempt_one_both_say_so_and_both_are_kept(tmp_path):
@@ -50,13 +54,13 @@ def test_two_tabs_submitting_attempt_one_both_say_so_and_both_are_kept(tmp_path)
     left, right = _view(folder), _view(folder)
     _submit(left)
     _submit(right)
-    assert "Attempt 1 submitted and saved" in left.status.value
-    assert "Attempt 2 submitted and saved" in right.status.value
+    assert "Attempt 1 submitted and saved" in _status(left)
+    assert "Attempt 2 submitted and saved" in _status(right)
     assert [a.number for a in on_disk(folder).attempts] == [1, 2]
     question = left.session.questions[0].id
-    _control(left, question).controls[0].value = value_for(left.session, question, 0)
-    assert "Another copy of this quiz submitted an attempt; this is attempt 3" in left.status.value
-    assert "Attempt 3" in left.header.value
+    left.answer(question, value_for(left.session, question, 0))
+    assert "Another copy of this quiz submitted an attempt; this is attempt 3" in _status(left)
+    assert "Attempt 3" in left.root.view["header"]
 
 
 def test_the_attempt_a_file_cannot_keep_is_refused_with_a_message(tmp_path):
@@ -66,11 +70,11 @@ def test_the_attempt_a_file_cannot_keep_is_refused_with_a_message(tmp_path):
         AttemptRecord(id=f"a{n}", number=n, submitted_at=f"2026-01-01T00:00:{n % 60:02d}.{n // 60:03d}+00:00")
         for n in range(1, MAX_ATTEMPTS_STORED)]}))
     left, right = _view(folder), _view(folder)
-    assert not right.submit.disabled
+    assert not _submit_disabled(right)
     _submit(left)                                            # attempt 1,000: the last the file keeps
-    assert "Attempt 1000 submitted" in left.status.value and left.submit.disabled
+    assert "Attempt 1000 submitted" in _status(left) and _submit_disabled(left)
     _submit(right)
-    assert "Not submitted: no attempts left: 1,000 attempts submitted" in right.status.value
-    assert right.submit.disabled                             # the tab now shows the file as it is
+    assert "Not submitted: no attempts left: 1,000 attempts submitted" in _status(right)
+    assert _submit_disabled(right)                             # the tab now shows the file as it is
     assert len(on_disk(folder).attempts) == MAX_ATTEMPTS_STORED
     assert len(open_tab(folder)[0].submitted) == MAX_ATTEMPTS_STORED  # and the file still loads

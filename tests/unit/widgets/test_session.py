@@ -10,7 +10,7 @@ from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.responses import empty_responses
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.spec import public_spec, spec_hash
+from coursekit.quiz.spec import Review, public_spec, spec_hash
 
 REPO = Path(__file__).resolve().parents[3]
 SECTION = "cooperation_networking"
@@ -80,9 +80,21 @@ def test_immediate_feedback_from_digests_without_the_key():
     assert all(v for k, v in verdicts.items() if k != "recruitment")
 
 
-def test_deferred_feedback_says_nothing():
-    session, _ = _session()
+def test_no_verdicts_when_review_hides_marks_or_attempts_are_limited():
+    hidden = Review(immediately=("attempt",))
+    session, _ = _session(review=hidden)
     assert session.feedback(session.submit().attempts[-1]) is None
+    assert all("answer_digest" not in q for q in session.public["questions"]) and session.public["salt"] is None
+    limited, _ = _session(attempts=3)  # Moodle's default review shows marks, but digests would leak the key
+    assert limited.feedback(limited.submit().attempts[-1]) is None
+    assert all("answer_digest" not in q for q in limited.public["questions"]) and limited.public["salt"] is None
+
+
+def test_default_review_marks_in_the_kernel_when_attempts_are_unlimited():
+    session, _ = _session()
+    assert session.settings.review.shows("immediately", "marks")
+    verdicts = session.feedback(session.submit().attempts[-1])
+    assert verdicts is not None and not any(verdicts.values())  # nothing answered: nothing right
 
 
 def test_shuffle_is_stable_per_learner():

@@ -1,0 +1,134 @@
+"""What a learner sees of submitted attempts, by Moodle's review options (pure, no widgets).
+
+:func:`attempt_result` is the panel shown right after Submit (Moodle's
+"immediately after the attempt" column) and :func:`attempt_history` the list
+of earlier attempts (the "later, while the quiz is still open" column), with
+the attempt that counts under the grading method marked.
+
+Marks are computed in the learner's kernel from the salted digests of the
+key, so a question counts only when it is fully right; the trainer's grade
+gives part marks where the question type does. Where the kernel may not mark
+(limited attempts: see :attr:`~coursekit.quiz.spec.Settings.marks_in_kernel`)
+marks wait for grading and the panel says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from coursekit.quiz.spec import Question, Settings
+
+MARKS_WAIT = "Your marks come with your trainer's grading (this quiz has a limited number of attempts)."
+WHOLE_QUESTIONS = "Here a question counts only when fully right; your trainer's grade may give part marks."
+GRADING_METHODS = {
+    "highest": "Your highest-marked attempt counts.",
+    "average": "The average of your attempts counts.",
+    "first": "Your first attempt counts.",
+    "last": "Your last attempt counts.",
+}
+
+
+def readable_time(stamp: str | None) -> str:
+    """``2026-11-25T09:30:12.123+00:00`` as ``2026-11-25 09:30:12 UTC`` (empty for None)."""
+    if not stamp:
+        return ""
+    return f"{stamp[:10]} {stamp[11:19]} UTC"
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """An attempt's marks as the kernel can tell them."""
+
+    marks: float
+    max_marks: float
+
+    @property
+    def percent(self) -> float:
+        """Marks as a percentage of the maximum (0 when the quiz has no points)."""
+        return 100.0 * self.marks / self.max_marks if self.max_marks else 0.0
+
+
+def marks_of(questions: Sequence[Question], verdicts: Mapping[str, bool] | None) -> Marks | None:
+    """Full points for each question judged right; None when there are no verdicts."""
+    if verdicts is None:
+        return None
+    got = sum(q.points for q in questions if verdicts.get(q.id))
+    return Marks(round(got, 6), round(sum(q.points for q in questions), 6))
+
+
+def attempt_result(settings: Settings, questions: Sequence[Question], attempt: Any, answered: int,
+                   verdicts: Mapping[str, bool] | None, when: str = "immediately") -> dict[str, Any]:
+    """The result panel of one submitted attempt, showing only what the review options allow at ``when``.
+
+    Parameters
+    ----------
+    settings
+        The quiz's settings (review options, pass rate).
+    questions
+        The quiz's questions in order.
+    attempt
+        The submitted attempt (``number``, ``submitted_at``).
+    answered
+        How many questions the attempt answered.
+    verdicts
+        Right or not per question id, or None when the kernel may not mark.
+    when
+        The review column: ``"immediately"`` after Submit, ``"open"`` later.
+    """
+    review = settings.review
+    marks = marks_of(questions, verdicts) if review.shows(when, "marks") else None
+    show_right = verdicts is not None and review.shows(when, "correctness")
+    note = None
+    if verdicts is None and (review.shows(when, "marks") or review.shows(when, "correctness")):
+        note = MARKS_WAIT
+    elif marks is not None or show_right:
+        note = WHOLE_QUESTIONS
+    return {
+        "number": attempt.number,
+        "submitted_at": readable_time(attempt.submitted_at),
+        "answered": answered,
+        "total": len(questions),
+        "marks": _number(marks.marks) if marks else None,
+        "max_marks": _number(marks.max_marks) if marks else None,
+        "percent": _number(marks.percent) if marks else None,
+        "passed": (marks.percent >= settings.pass_rate) if marks else None,
+        "pass_rate": _number(settings.pass_rate),
+        "verdicts": ([{"number": n, "right": bool(verdicts.get(q.id))} for n, q in enumerate(questions, 1)]
+                     if show_right and verdicts is not None else None),
+        "note": note,
+    }
+
+
+def counting_attempt(method: str, marks: Sequence[Marks | None]) -> set[int]:
+    """Indexes of the attempts that count under the grading method (all of them for ``average``).
+
+    With ``highest`` and no marks known yet, none is marked: the grade decides.
+    """
+    if not marks:
+        return set()
+    if method == "first":
+        return {0}
+    if method == "last":
+        return {len(marks) - 1}
+    if method == "average":
+        return set(range(len(marks)))
+    known = [(m.marks, -i) for i, m in enumerate(marks) if m is not None]
+    return {-max(known)[1]} if known else set()
+
+
+def attempt_history(settings: Settings, questions: Sequence[Question], attempts: Sequence[Any],
+                    verdicts: Sequence[Mapping[str, bool] | None]) -> list[dict[str, Any]]:
+    """Every submitted attempt with its time, marks (where allowed later) and whether it counts."""
+    shows_marks = settings.review.shows("open", "marks")
+    marks = [marks_of(questions, v) if shows_marks else None for v in verdicts]
+    counts = counting_attempt(settings.grading_method, marks)
+    return [{"number": a.number, "submitted_at": readable_time(a.submitted_at),
+             "marks": _number(m.marks) if m else None, "max_marks": _number(m.max_marks) if m else None,
+             "counts": i in counts}
+            for i, (a, m) in enumerate(zip(attempts, marks, strict=True))]

@@ -1,0 +1,66 @@
+// A reflection's Comment field: a labelled multi-line text area, described by its question.
+// Every key stays in the field (JupyterLab's command mode never gets one); the text is sent
+// to the kernel as it is typed (after a short pause), which saves it.
+
+/** Keep every key inside the field: JupyterLab's command mode never sees it. */
+function shieldKeys(root) {
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  for (const type of ["keydown", "keypress", "keyup"]) {
+    root.addEventListener(type, (event) => event.stopPropagation());
+  }
+  root.addEventListener("mousedown", (event) => event.stopPropagation());
+}
+
+let instances = 0;
+
+function render({ model, el: host }) {
+  const uid = `ckc${++instances}`;
+  const root = document.createElement("div");
+  root.className = "coursekit-comment";
+  shieldKeys(root);
+  const label = document.createElement("label");
+  label.htmlFor = `${uid}-text`;
+  label.textContent = "Comment";
+  const described = document.createElement("p");
+  described.id = `${uid}-question`;
+  described.className = "coursekit-visually-hidden";
+  described.textContent = `${model.get("heading")}: ${model.get("question")}`;
+  const area = document.createElement("textarea");
+  area.id = `${uid}-text`;
+  area.rows = 6;
+  area.setAttribute("aria-describedby", `${uid}-question`);
+  area.value = model.get("text");
+  const live = document.createElement("p");
+  live.className = "coursekit-status";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.textContent = model.get("status");
+  root.append(label, described, area, live);
+  host.append(root);
+
+  let timer = null;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (model.get("text") !== area.value) {
+      model.set("text", area.value);
+      model.save_changes();
+    }
+  };
+  area.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(flush, 300);
+  });
+  area.addEventListener("blur", flush);
+  model.on("change:status", () => {
+    live.textContent = model.get("status");
+    live.classList.toggle("coursekit-warn", model.get("status").startsWith("Not saved"));
+  });
+  model.on("change:text", () => {
+    // Another view of the same field typed: show it, unless this one is being typed in.
+    if (document.activeElement !== area && timer === null) area.value = model.get("text");
+  });
+  return () => clearTimeout(timer);
+}
+
+export default { render };

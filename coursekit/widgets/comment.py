@@ -1,0 +1,53 @@
+"""A reflection's Comment field: ``show_comment(...)`` in the locked cell under the reflection.
+
+The field is an anywidget (``comment.js``): a multi-line text area labelled
+"Comment" and described by its reflection, which keeps every key to itself
+and sends the text as it is typed. This side saves it with
+:class:`~coursekit.widgets.comment_store.CommentStore`; grading writes the
+saved text into nbgrader's manually graded Comment cell
+(:func:`coursekit.grading.rebuild.rebuild_submission`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from coursekit.widgets.comment_store import CommentStore
+from coursekit.widgets.store import StoreError
+
+HERE = Path(__file__).parent
+
+
+class CommentWidget(anywidget.AnyWidget):
+    """The browser side of a Comment field."""
+
+    _esm = HERE / "comment.js"
+    _css = HERE / "quiz.css"
+    text = traitlets.Unicode("").tag(sync=True)
+    heading = traitlets.Unicode("").tag(sync=True)
+    question = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+
+
+class CommentField:
+    """Connects a :class:`CommentWidget` to the comments file: every change of the text is saved."""
+
+    def __init__(self, store: CommentStore, grade_id: str, heading: str, question: str) -> None:
+        self.store = store
+        self.grade_id = grade_id
+        saved, message = store.load()
+        self.root = CommentWidget(text=saved.get(grade_id, ""), heading=heading, question=question,
+                                  status=message or "")
+        self.root.observe(self._changed, names="text")
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        try:
+            stamp = self.store.save(self.grade_id, change["new"])
+        except StoreError as exc:
+            self.root.status = f"Not saved: {exc}"
+            return
+        self.root.status = f"Saved at {stamp[11:19]} UTC."

@@ -1,0 +1,358 @@
+// The learner's quiz: a thin view of the kernel's QuizSession (coursekit/widgets/quiz.py).
+// The kernel sends the whole state in the `view` trait; this module draws it with native form
+// controls and sends the learner's actions back as messages. Keys never reach JupyterLab.
+
+const KINDS_WITH_RADIOS = new Set(["single_choice", "true_false"]);
+let instances = 0;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+  }
+  return node;
+}
+
+/** Keep every key inside the widget: JupyterLab's command mode never sees it. */
+function shieldKeys(root) {
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  for (const type of ["keydown", "keypress", "keyup"]) {
+    root.addEventListener(type, (event) => event.stopPropagation());
+  }
+  // JupyterLab's notebook selects its cell (and may take the focus) on mousedown.
+  root.addEventListener("mousedown", (event) => event.stopPropagation());
+}
+
+function pointsText(points) {
+  return `${points} point${points === 1 ? "" : "s"}`;
+}
+
+function render({ model, el: host }) {
+  const uid = `ck${++instances}`;
+  const root = el("div", { class: "coursekit-quiz" });
+  shieldKeys(root);
+  const body = el("div", { class: "coursekit-body" });
+  // One live region for the widget's life: only its text changes.
+  const live = el("div", { class: "coursekit-status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  root.append(body, live);
+  host.append(root);
+  const drafts = new Map(); // text typed but not yet echoed back by the kernel
+  const timers = new Map();
+  let lastFocus = (model.get("view") || {}).focus_seq || 0;
+  let lastMessage = null;
+
+  const send = (content) => model.send(content);
+  // Answers sent but not yet echoed by the kernel: drawn instead of the (older) state, so a
+  // redraw in between never undoes a choice the learner just made.
+  const pending = new Map();
+  const answer = (question, value) => {
+    pending.set(question, value);
+    send({ action: "answer", question, value });
+  };
+  const canonical = (value) => JSON.stringify(value, (_k, v) => (v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort()) : v));
+  const answerOf = (view, id) => (pending.has(id) ? pending.get(id) : view.answers[id]);
+  let structure = null;
+
+  function keyOf(node) {
+    const holder = node && node.closest ? node.closest("[data-key]") : null;
+    return holder && root.contains(holder) ? holder.getAttribute("data-key") : null;
+  }
+
+  function radioGroup(view, q, legendId) {
+    const value = answerOf(view, q.id);
+    const disabled = view.finished;
+    const name = `${uid}-${q.id}`;
+    const options = q.type === "true_false"
+      ? [{ id: true, text: "True" }, { id: false, text: "False" }]
+      : q.options;
+    const checkedIndex = options.findIndex((o) => o.id === value);
+    const list = el("div", { class: "coursekit-options" });
+    options.forEach((option, index) => {
+      const input = el("input", {
+        type: "radio", name, id: `${name}-${index}`, value: String(option.id),
+        checked: option.id === value, disabled,
+        "data-key": `opt:${q.id}:${index}`,
+      });
+      input.checked = option.id === value;
+      // One Tab stop per group: the checked radio, or the first when none is.
+      input.tabIndex = (checkedIndex === -1 ? index === 0 : index === checkedIndex) ? 0 : -1;
+      input.addEventListener("change", () => { if (input.checked) answer(q.id, option.id); });
+      input.addEventListener("keydown", (event) => {
+        const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+        if (!(event.key in keys) || disabled) return;
+        event.preventDefault();
+        const next = (index + keys[event.key] + options.length) % options.length;
+        const target = list.querySelectorAll("input")[next];
+        target.checked = true;
+        target.focus();
+        answer(q.id, options[next].id);
+      });
+      list.append(el("label", { class: "coursekit-option", for: `${name}-${index}` }, input,
+        el("span", { text: option.text })));
+    });
+    return el("div", { role: "radiogroup", "aria-labelledby": legendId, class: "coursekit-group" }, list);
+  }
+
+  function checkboxGroup(view, q) {
+    const chosen = new Set(answerOf(view, q.id) || []);
+    const list = el("div", { class: "coursekit-options" });
+    const inputs = [];
+    q.options.forEach((option, index) => {
+      const id = `${uid}-${q.id}-${index}`;
+      const input = el("input", { type: "checkbox", id, disabled: view.finished, "data-key": `opt:${q.id}:${index}` });
+      input.checked = chosen.has(option.id);
+      input.tabIndex = index === 0 ? 0 : -1; // roving focus: one Tab stop for the question
+      input.addEventListener("change", () => {
+        const picked = q.options.filter((_o, i) => inputs[i].checked).map((o) => o.id);
+        answer(q.id, picked);
+      });
+      input.addEventListener("focus", () => inputs.forEach((other) => { other.tabIndex = other === input ? 0 : -1; }));
+      input.addEventListener("keydown", (event) => {
+        const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+        if (!(event.key in keys)) return;
+        event.preventDefault();
+        inputs[(index + keys[event.key] + inputs.length) % inputs.length].focus();
+      });
+      inputs.push(input);
+      list.append(el("label", { class: "coursekit-option", for: id }, input, el("span", { text: option.text })));
+    });
+    return el("div", { class: "coursekit-group" },
+      el("p", { class: "coursekit-hint", text: "Choose all that apply (arrow keys move, Space ticks)." }), list);
+  }
+
+  function matching(view, q) {
+    const chosen = answerOf(view, q.id) || {};
+    const selects = [];
+    const rows = q.items.map((item, index) => {
+      const id = `${uid}-${q.id}-item-${index}`;
+      const select = el("select", { id, disabled: view.finished, "data-key": `sel:${q.id}:${index}` },
+        el("option", { value: "", text: "— choose —" }),
+        q.choices.map((c) => el("option", { value: c.id, text: c.text })));
+      select.value = chosen[item.id] || "";
+      selects.push(select);
+      select.addEventListener("change", () => {
+        const pairs = {};
+        q.items.forEach((other, i) => { if (selects[i].value) pairs[other.id] = selects[i].value; });
+        answer(q.id, pairs);
+      });
+      return el("div", { class: "coursekit-match" }, el("label", { for: id, text: item.text }), select);
+    });
+    return el("div", { class: "coursekit-group" }, rows);
+  }
+
+  function shortAnswer(view, q) {
+    const id = `${uid}-${q.id}-text`;
+    const input = el("input", { type: "text", id, disabled: view.finished, autocomplete: "off",
+      "data-key": `text:${q.id}` });
+    input.value = drafts.has(q.id) ? drafts.get(q.id) : (view.answers[q.id] || "");
+    const flush = () => {
+      clearTimeout(timers.get(q.id));
+      if (drafts.has(q.id)) answer(q.id, drafts.get(q.id));
+    };
+    input.addEventListener("input", () => {
+      drafts.set(q.id, input.value);
+      clearTimeout(timers.get(q.id));
+      timers.set(q.id, setTimeout(flush, 400));
+    });
+    input.addEventListener("change", flush);
+    input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); flush(); } });
+    return el("div", { class: "coursekit-group coursekit-short" }, el("label", { for: id, text: "Your answer" }), input);
+  }
+
+  function question(view, q) {
+    const legendId = `${uid}-legend-${q.id}`;
+    const legend = el("legend", { id: legendId, tabindex: "-1", class: "coursekit-legend", "data-key": `legend:${q.id}` },
+      el("span", { class: "coursekit-qnumber", text: `Question ${q.number} of ${view.questions.length}` }),
+      el("span", { class: "coursekit-qtext", text: q.text }),
+      el("span", { class: "coursekit-points", text: pointsText(q.points) }));
+    let controls;
+    if (KINDS_WITH_RADIOS.has(q.type)) controls = radioGroup(view, q, legendId);
+    else if (q.type === "multiple_choice") controls = checkboxGroup(view, q);
+    else if (q.type === "matching") controls = matching(view, q);
+    else controls = shortAnswer(view, q);
+    return el("fieldset", { class: `coursekit-question coursekit-question-${q.id}` }, legend, controls);
+  }
+
+  function button(text, cls, action, extra = {}) {
+    return el("button", { type: "button", class: `coursekit-button ${cls}`, "data-key": `btn:${cls.split(" ")[0]}`,
+      onclick: action, ...extra }, text);
+  }
+
+  function questionMap(view) {
+    const items = view.questions.map((q, index) => {
+      const answered = view.answered.includes(q.id);
+      const current = index === view.index;
+      const state = answered ? "answered" : "not answered";
+      return el("li", {},
+        button(`${q.number}`, `coursekit-map coursekit-map-${q.number}`, () => send({ action: "go", index }), {
+          "aria-label": `Question ${q.number}, ${state}${current ? ", current" : ""}`,
+          "aria-current": current ? "step" : null,
+          "data-answered": answered ? "true" : "false",
+          "data-key": `map:${index}`,
+        }));
+    });
+    return el("nav", { class: "coursekit-mapnav", "aria-label": "Questions" },
+      el("ol", { class: "coursekit-mapitems" }, items),
+      el("p", { class: "coursekit-legendkey", text: "Filled: answered. Outlined: not answered yet. Underlined: shown now." }));
+  }
+
+  function resultPanel(view) {
+    const r = view.result;
+    const parts = [el("h3", { class: "coursekit-result-title", id: `${uid}-result-title`, tabindex: "-1", "data-key": "result" },
+      `Attempt ${r.number}: submitted`)];
+    const facts = [
+      ["Submitted", r.submitted_at],
+      ["Answered", `${r.answered} of ${r.total} questions`],
+    ];
+    if (r.marks !== null) {
+      facts.push(["Marks", `${r.marks} out of ${r.max_marks} (${r.percent} %)`]);
+      facts.push(["Result", r.passed ? `Passed (pass rate ${r.pass_rate} %)` : `Not yet passed (pass rate ${r.pass_rate} %)`]);
+    }
+    parts.push(el("dl", { class: "coursekit-facts" }, facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
+    if (r.verdicts) {
+      parts.push(el("ul", { class: "coursekit-verdicts", "aria-label": "Per question" },
+        r.verdicts.map((v) => el("li", { text: `Question ${v.number}: ${v.right ? "right ✓" : "not right ✗"}` }))));
+    }
+    if (r.note) parts.push(el("p", { class: "coursekit-note", text: r.note }));
+    return el("section", { class: "coursekit-result", "aria-labelledby": `${uid}-result-title` }, parts);
+  }
+
+  function attemptsList(view) {
+    if (!view.history.length) return null;
+    const rows = view.history.map((a) => el("tr", {},
+      el("th", { scope: "row", text: `Attempt ${a.number}` }),
+      el("td", { text: a.submitted_at }),
+      el("td", { text: a.marks === null ? "after grading" : `${a.marks} / ${a.max_marks}` }),
+      el("td", { text: a.counts ? "counts" : "" })));
+    return el("section", { class: "coursekit-history" },
+      el("h3", { text: "Your attempts" }),
+      el("p", { text: view.grading_note }),
+      el("table", {},
+        el("thead", {}, el("tr", {}, ["Attempt", "Submitted", "Marks", "Grade"].map((t) => el("th", { scope: "col", text: t })))),
+        el("tbody", {}, rows)));
+  }
+
+  function structureOf(view) {
+    return canonical([view.phase, view.index, view.attempt, view.finished, view.layout, view.history,
+      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header]);
+  }
+
+  /** Bring the map and the shown controls up to date without rebuilding them (the focus stays put). */
+  function refresh(view) {
+    for (const button of body.querySelectorAll(".coursekit-map")) {
+      const index = Number(button.getAttribute("data-key").slice(4));
+      const q = view.questions[index];
+      const answered = view.answered.includes(q.id);
+      button.setAttribute("data-answered", answered ? "true" : "false");
+      button.setAttribute("aria-label", `Question ${q.number}, ${answered ? "answered" : "not answered"}` +
+        `${index === view.index ? ", current" : ""}`);
+    }
+    for (const q of view.questions) {
+      if (pending.has(q.id)) continue;
+      const value = view.answers[q.id];
+      const box = body.querySelector(`.coursekit-question-${CSS.escape(q.id)}`);
+      if (!box) continue;
+      if (KINDS_WITH_RADIOS.has(q.type)) {
+        const options = q.type === "true_false" ? [true, false] : q.options.map((o) => o.id);
+        box.querySelectorAll("input").forEach((input, i) => { input.checked = options[i] === value; });
+      } else if (q.type === "multiple_choice") {
+        const chosen = new Set(value || []);
+        box.querySelectorAll("input").forEach((input, i) => { input.checked = chosen.has(q.options[i].id); });
+      } else if (q.type === "matching") {
+        box.querySelectorAll("select").forEach((select, i) => { select.value = (value || {})[q.items[i].id] || ""; });
+      } else {
+        const input = box.querySelector("input");
+        if (input && document.activeElement !== input && !drafts.has(q.id)) input.value = value || "";
+      }
+    }
+  }
+
+  function draw() {
+    const view = model.get("view") || {};
+    if (!view.questions) return;
+    if (view.warn && view.message_seq !== lastMessage) pending.clear(); // refused: show what the kernel holds
+    for (const [id, value] of pending) {
+      if (canonical(view.answers[id] ?? null) === canonical(value)) pending.delete(id);
+    }
+    for (const [id, text] of drafts) {
+      if ((view.answers[id] || "") === text && document.activeElement?.getAttribute("data-key") !== `text:${id}`) {
+        drafts.delete(id);
+      }
+    }
+    const shape = structureOf(view);
+    if (shape === structure && (view.focus_seq || 0) === lastFocus) {
+      refresh(view);
+      announce(view);
+      return;
+    }
+    structure = shape;
+    const focused = keyOf(document.activeElement);
+    const nodes = [el("p", { class: "coursekit-header", text: view.header })];
+    if (view.phase === "result") {
+      nodes.push(resultPanel(view));
+      if (!view.finished) {
+        nodes.push(el("div", { class: "coursekit-actions" },
+          button(`Start attempt ${view.attempt}`, "coursekit-again", () => send({ action: "again" }))));
+      }
+    } else {
+      if (view.layout === "paged" && view.navigation === "free") nodes.push(questionMap(view));
+      const shown = view.layout === "paged" ? [view.questions[view.index]] : view.questions;
+      nodes.push(el("div", { class: "coursekit-page" }, shown.map((q) => question(view, q))));
+      const actions = [];
+      if (view.layout === "paged") {
+        if (view.navigation === "free") {
+          actions.push(button("Back", "coursekit-back", () => send({ action: "go", index: view.index - 1 }),
+            { disabled: !view.can_back }));
+        }
+        actions.push(button("Next", "coursekit-next", () => send({ action: "go", index: view.index + 1 }),
+          { disabled: !view.can_next }));
+      }
+      actions.push(button("Submit attempt", "coursekit-submit coursekit-primary", () => send({ action: "submit" }),
+        { disabled: view.finished }));
+      nodes.push(el("div", { class: "coursekit-actions" }, actions));
+      if (view.phase === "confirm") {
+        nodes.push(el("section", { class: "coursekit-confirm-panel", "aria-labelledby": `${uid}-confirm` },
+          el("p", { id: `${uid}-confirm`, tabindex: "-1", "data-key": "confirm", text: view.confirm_text }),
+          el("div", { class: "coursekit-actions" },
+            button("Submit anyway", "coursekit-confirm coursekit-primary", () => send({ action: "confirm" })),
+            button("Keep answering", "coursekit-cancel", () => send({ action: "cancel" })))));
+      }
+    }
+    nodes.push(attemptsList(view));
+    body.replaceChildren(...nodes.filter(Boolean));
+
+    announce(view);
+    let target = null;
+    if ((view.focus_seq || 0) !== lastFocus) {
+      lastFocus = view.focus_seq || 0;
+      target = body.querySelector(`[data-key="${view.focus}"]`);
+    } else if (focused) {
+      target = body.querySelector(`[data-key="${CSS.escape(focused)}"]`);
+    }
+    if (target) target.focus({ preventScroll: false });
+  }
+
+  function announce(view) {
+    if (view.message && view.message_seq !== lastMessage) {
+      lastMessage = view.message_seq;
+      live.textContent = view.message;
+      live.classList.toggle("coursekit-warn", !!view.warn);
+    }
+  }
+
+  model.on("change:view", draw);
+  draw();
+  return () => { for (const t of timers.values()) clearTimeout(t); };
+}
+
+export default { render };

@@ -1,0 +1,84 @@
+"""What the quiz widget draws, computed from a :class:`~coursekit.quiz.session.QuizSession` (pure, no widgets).
+
+The browser side (``quiz.js``) is a thin view: it draws this dictionary and
+sends the learner's actions back. Everything it shows is decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coursekit.quiz.review import GRADING_METHODS, attempt_history, attempt_result
+from coursekit.quiz.scoring import is_answered
+from coursekit.quiz.session import QuizSession
+from coursekit.quiz.spec import Matching, MultipleChoice, Question, SingleChoice, TrueFalse
+
+
+def question_view(session: QuizSession, question: Question, number: int) -> dict[str, Any]:
+    """One question as the widget draws it: text, points and options in this learner's order."""
+    view: dict[str, Any] = {"id": question.id, "type": question.type, "number": number, "text": question.text,
+                            "points": question.points}
+    if isinstance(question, SingleChoice | MultipleChoice):
+        texts = {o.id: o.text for o in question.options}
+        view["options"] = [{"id": i, "text": texts[i]} for i in session.option_ids(question)]
+    elif isinstance(question, Matching):
+        texts = {c.id: c.text for c in question.choices}
+        view["items"] = [{"id": o.id, "text": o.text} for o in question.items]
+        view["choices"] = [{"id": i, "text": texts[i]} for i in session.option_ids(question)]
+    elif isinstance(question, TrueFalse):
+        view["options"] = None
+    return view
+
+
+def header_text(session: QuizSession) -> str:
+    """``Attempt 2 · attempts left: unlimited · pass rate: 75 %``."""
+    left = "unlimited" if session.attempts_left is None else str(session.attempts_left)
+    number = min(session.attempt_number, len(session.submitted) + 1)
+    return f"Attempt {number} · attempts left: {left} · pass rate: {session.settings.pass_rate:g} %"
+
+
+def answered_count(session: QuizSession, answers: dict[str, Any]) -> int:
+    """How many of the quiz's questions ``answers`` answers."""
+    return sum(1 for q in session.questions if is_answered(q, answers.get(q.id)))
+
+
+def quiz_view(session: QuizSession, phase: str = "question", show_result: bool = False) -> dict[str, Any]:
+    """The widget's whole state (without the message and focus, which the widget adds).
+
+    Parameters
+    ----------
+    session
+        The learner's session.
+    phase
+        ``"question"``, ``"confirm"`` (Submit with unanswered questions) or ``"result"`` (after Submit).
+    show_result
+        Whether to include the last attempt's result panel.
+    """
+    nav = session.navigator
+    missing = session.unanswered()
+    numbers = [str(n) for n, q in enumerate(session.questions, 1) if q.id in missing]
+    verdicts = [session.feedback(a) for a in session.submitted]
+    view: dict[str, Any] = {
+        "header": header_text(session),
+        "layout": session.settings.layout,
+        "navigation": session.settings.navigation,
+        "questions": [question_view(session, q, n) for n, q in enumerate(session.questions, 1)],
+        "answers": dict(session.answers),
+        "answered": [q.id for q in session.questions if q.id not in missing],
+        "index": nav.index,
+        "can_back": nav.can_back,
+        "can_next": nav.can_next,
+        "finished": session.finished,
+        "attempt": session.attempt_number,
+        "phase": phase,
+        "confirm_text": (f"{len(missing)} question(s) unanswered ({', '.join(numbers)}). "
+                         "Submit this attempt anyway?"),
+        "history": attempt_history(session.settings, session.questions, session.submitted, verdicts),
+        "grading_note": GRADING_METHODS[session.settings.grading_method],
+        "result": None,
+    }
+    if show_result and session.submitted:
+        last = session.submitted[-1]
+        view["result"] = attempt_result(session.settings, session.questions, last,
+                                        answered_count(session, last.answers), verdicts[-1])
+    return view
