@@ -16,7 +16,6 @@ from sqlalchemy import Column, MetaData, String, Table, inspect, select
 
 from coursekit.authoring.course import Course
 from coursekit.grading.lateness import as_utc
-from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
 
 METADATA = MetaData()
 EXTENSIONS = Table(
@@ -66,14 +65,9 @@ def apply_due_dates(db_url: str, course: Course) -> None:
 
 
 def _ensure_table(db_url: str) -> None:
-    from coursekit.grading.state import make_engine
+    from coursekit.grading.state import ensure_tables
 
-    with gradebook_lock(db_url, SCHEMA_LOCK):
-        engine = make_engine(db_url)
-        try:
-            METADATA.create_all(engine, tables=[EXTENSIONS])
-        finally:
-            engine.dispose()
+    ensure_tables(db_url, [EXTENSIONS])
 
 
 def grant_extension(db_url: str, course: Course, section: str, learner: str, until: datetime,

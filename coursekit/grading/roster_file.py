@@ -20,7 +20,6 @@ from pathlib import Path
 from sqlalchemy import Column, MetaData, String, Table, inspect, select
 
 from coursekit.grading.learner_ids import check_learner_ids, describe_id, learner_id_problem
-from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
 
 COLUMNS = ("login", "name", "email", "idnumber", "group", "lms_user_id")
 MAX_FIELD = 255
@@ -143,16 +142,11 @@ def import_roster(db_url: str, entries: list[RosterEntry]) -> tuple[int, int]:
     Learners already known keep their grades; their names, email and ids are replaced by the roster's.
     """
     from coursekit.grading.roster import ensure_gradebook, register_learners
-    from coursekit.grading.state import make_engine
+    from coursekit.grading.state import ensure_tables, make_engine
 
     check_learner_ids(e.login for e in entries)
     ensure_gradebook(db_url)
-    with gradebook_lock(db_url, SCHEMA_LOCK):
-        engine = make_engine(db_url)
-        try:
-            METADATA.create_all(engine, tables=[ROSTER])
-        finally:
-            engine.dispose()
+    ensure_tables(db_url, [ROSTER])
     added = register_learners(db_url, [e.login for e in entries])
     engine = make_engine(db_url)
     try:

@@ -80,6 +80,22 @@ def ensure_table(engine: Engine) -> None:
     METADATA.create_all(engine, tables=[AUTOGRADE])
 
 
+def ensure_tables(db_url: str, tables: list[Table]) -> None:
+    """Create coursekit's ``tables`` in the gradebook if missing, under its schema lock.
+
+    Creating a table from two processes at once fails on PostgreSQL (``pg_type_typname_nsp_index``).
+    """
+    from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
+
+    with gradebook_lock(db_url, SCHEMA_LOCK):
+        engine = make_engine(db_url)
+        try:
+            for table in tables:
+                table.metadata.create_all(engine, tables=[table])
+        finally:
+            engine.dispose()
+
+
 def load_states(engine: Engine) -> dict[tuple[str, str], GradedState]:
     """Every remembered submission, by (learner, section); empty when the table does not exist yet."""
     if not inspect(engine).has_table(AUTOGRADE.name):
