@@ -13,14 +13,13 @@ import json
 import secrets
 import shutil
 import socket
-import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from grading_support import answers, attempt, grade_all, make_project, write_submission
+from process_support import START_TIMEOUT, serving
 from project_support import REPO
 
 from coursekit.authoring.course import Section, load_course
@@ -29,7 +28,6 @@ from coursekit.paths import ProjectPaths
 from coursekit.trainer import prepare_workspace, trainer_environment, trainer_lab_command
 
 SECTION = "cooperation_networking"
-START_TIMEOUT = 120.0
 ADA_COMMENT = "We meet the partner schools twice a year and plan open days together."
 BEN_COMMENT = "We share a quality handbook with two schools in the region."
 REMARK = "Good example; say also what changed for the learners."
@@ -114,29 +112,10 @@ def running_trainer_lab(paths: ProjectPaths, port: int) -> Iterator[TrainerLab]:
     token = secrets.token_hex(16)
     env = trainer_environment(paths.grader, paths.gradebook_url)
     log = paths.root / "trainer-lab.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(trainer_lab_command(paths.grader, port, token=token), cwd=paths.grader, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     jar = http.cookiejar.CookieJar()
     lab = TrainerLab(f"http://127.0.0.1:{port}", token,
                      urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)))
     lab.opener.cookiejar = jar
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"trainer lab exited ({process.returncode}): {log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                lab.page("/api/status")
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"trainer lab did not start within {START_TIMEOUT:g} s")
-            time.sleep(0.2)
+    with serving(trainer_lab_command(paths.grader, port, token=token), paths.grader, env, log,
+                 lambda: lab.page("/api/status"), "trainer lab", START_TIMEOUT):
         yield lab
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)

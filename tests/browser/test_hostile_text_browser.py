@@ -14,15 +14,14 @@ import os
 import secrets
 import shutil
 import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from grading_support import answers, attempt, grade_all, make_project, write_submission
+from process_support import START_TIMEOUT, serving
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -33,7 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SECTION = "cooperation_networking"
 LEARNER = "cleo"
 COMMENT = '<script>window.__pwned=1</script>\n\n<img src=x onerror="window.__pwned=2">'
-START_TIMEOUT = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -71,28 +69,12 @@ def _formgrader(grader: Path) -> Iterator[tuple[str, str]]:
         command.append("--allow-root")
     url = f"http://127.0.0.1:{port}"
     log = grader.parent / "formgrader.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=grader, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"jupyter server exited ({process.returncode}): {log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).close()
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter server did not start within {START_TIMEOUT:g} s")
-            time.sleep(0.2)
+
+    def probe() -> None:
+        urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).close()
+
+    with serving(command, grader, env, log, probe, "jupyter server", START_TIMEOUT):
         yield url, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _submission_id(db_url: str) -> str:
