@@ -214,14 +214,9 @@ ORDER BY s.id, a.name, bc.name
 
 def pending_reviews(db_url: str) -> dict[tuple[str, str], list[str]]:
     """Every submission with grade cells waiting for a trainer's review: (learner, section) -> cell names."""
-    from sqlalchemy import create_engine, text
+    from coursekit.grading.state import fetch_all
 
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text(PENDING_SQL)).all()
-    finally:
-        engine.dispose()
+    rows = fetch_all(db_url, PENDING_SQL)
     pending: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         pending.setdefault((row.learner, row.section), []).append(row.cell)

@@ -194,15 +194,9 @@ WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
 
 def load_remarks(db_url: str) -> pd.DataFrame:
     """The trainer's remarks written in formgrader on the comment cells: learner, section, cell, remark."""
-    from sqlalchemy import create_engine, text
+    from coursekit.grading.state import fetch_all
 
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text(REMARKS)).all()
-    finally:
-        engine.dispose()
-    return pd.DataFrame(rows, columns=["learner", "section", "cell", "remark"])
+    return pd.DataFrame(fetch_all(db_url, REMARKS), columns=["learner", "section", "cell", "remark"])
 
 
 def check_gradebook(db_url: str) -> None:

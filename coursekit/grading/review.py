@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from sqlalchemy import create_engine, text
 
 from coursekit.authoring.course import CommentQuestion, Course, CourseError
 from coursekit.cell_ids import comment_cell_id
 from coursekit.grading.escape import plain_text_block
+from coursekit.grading.state import fetch_all
 
 ANSWERS = """
 SELECT sa.student_id AS learner, sn.id AS notebook_id, g.auto_score AS auto_score, g.manual_score AS manual_score,
@@ -83,14 +83,8 @@ def load_answers(db_url: str, course: Course, section: str, question: str, autog
     """
     reflection_question(course, section, question)
     cell = comment_cell_id(question)
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text(ANSWERS), {"section": section, "cell": cell}).mappings().all()
-    finally:
-        engine.dispose()
     answers = []
-    for row in rows:
+    for row in (r._mapping for r in fetch_all(db_url, ANSWERS, section=section, cell=cell)):
         blank = row["auto_score"] is not None  # nbgrader scores an untouched answer cell 0 by itself
         notebook = autograded / row["learner"] / section / f"{section}.ipynb"
         answers.append(Answer(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 
@@ -78,6 +80,16 @@ def ensure_table(engine: Engine) -> None:
     two processes creating it at once race on PostgreSQL.
     """
     METADATA.create_all(engine, tables=[AUTOGRADE])
+
+
+def fetch_all(db_url: str, sql: str, **params: Any) -> list[Any]:
+    """Every row of one read-only SQL statement on the gradebook (rows allow access by column name)."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql), params).all())
+    finally:
+        engine.dispose()
 
 
 def ensure_tables(db_url: str, tables: list[Table]) -> None:
