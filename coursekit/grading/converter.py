@@ -41,24 +41,18 @@ from nbgrader.preprocessors import (
 from traitlets import Enum, List, Unicode
 
 from coursekit.grading.preprocessors import InProcessExecute, RebuildFromRelease
-
-RESPONSES_DIR = "responses"
-
-
-def responses_name(section: str) -> str:
-    """The learner's responses file of a section, relative to the notebook's folder."""
-    return f"{RESPONSES_DIR}/{section}.json"
+from coursekit.grading.snapshot import learner_files
 
 
 def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
-    """Remove from ``dest`` every file neither in ``source`` nor the section's responses file.
+    """Remove from ``dest`` every file neither in ``source`` nor among the section's saved answers.
 
     Returns the problems found (symlinks refused, foreign files are not
     problems: they are simply not graded).
     """
     problems = []
     allowed = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
-    allowed |= {responses_name(section), "timestamp.txt", "submission_secret.txt"}
+    allowed |= {*learner_files(section), "timestamp.txt", "submission_secret.txt"}
     for path in sorted(dest.rglob("*"), reverse=True):
         rel = path.relative_to(dest).as_posix()
         if path.is_symlink() or (path.is_file() and rel not in allowed):

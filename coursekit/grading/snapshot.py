@@ -4,7 +4,7 @@
 directly: ``collect`` may replace it while grading runs, and the digest
 recorded for "unchanged, skip next time" must describe the files that were
 graded. :func:`take_snapshot` reads the files grading uses (the notebook at
-the top of the folder, ``responses/<section>.json``) once, copies them into
+the top of the folder, the saved answers in ``responses/``) once, copies them into
 the snapshot and hashes exactly the bytes it copied; everything else would
 be pruned before grading and is not read at all. It never
 follows a symlink and never opens anything but a regular file (a FIFO in
@@ -55,6 +55,14 @@ MAX_ENTRIES = 10_000
 RESPONSES_DIR = "responses"
 
 
+def learner_files(section: str) -> tuple[str, ...]:
+    """The learner's saved-answer files grading reads, relative to the notebook's folder.
+
+    The quiz's responses and the Comment fields' texts (see :mod:`coursekit.widgets.comment_store`).
+    """
+    return (f"{RESPONSES_DIR}/{section}.json", f"{RESPONSES_DIR}/{section}.comments.json")
+
+
 class _TooLarge(Exception):
     """The submission has more entries than grading reads."""
 
@@ -72,8 +80,8 @@ def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEnt
     """The entries grading can use, as (relative posix path, entry), sorted, never following symlinks.
 
     Those are the files at the top of the folder (the notebook, under whatever name, and nbgrader's
-    ``timestamp.txt``) and ``responses/<section>.json`` (every file in ``responses/`` when ``section`` is
-    None). Anything else would be removed before grading anyway: it is not read, so no amount of nesting
+    ``timestamp.txt``) and the section's :func:`learner_files` in ``responses/`` (every file there when
+    ``section`` is None). Anything else would be removed before grading anyway: it is not read, so no amount of nesting
     or clutter elsewhere slows grading or hides the learner's answers.
     """
     top = _listing(str(folder), "")
@@ -83,9 +91,9 @@ def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEnt
         if entry.name == RESPONSES_DIR:
             yield entry.name, entry
             if entry.is_dir(follow_symlinks=False):
-                wanted = None if section is None else f"{section}.json"
+                wanted = None if section is None else {Path(name).name for name in learner_files(section)}
                 for inner in _listing(entry.path, f"{RESPONSES_DIR}/"):
-                    if wanted is None or inner.name == wanted:
+                    if wanted is None or inner.name in wanted:
                         yield f"{RESPONSES_DIR}/{inner.name}", inner
         elif not entry.is_dir(follow_symlinks=False) or entry.is_symlink():
             yield entry.name, entry
