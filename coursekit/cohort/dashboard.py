@@ -1,9 +1,10 @@
 """``coursekit dashboard``: run the analyst notebooks against a gradebook and export HTML without code.
 
 Each notebook in ``notebooks/`` takes papermill parameters (``db_url``,
-``course_dir``, ``autograded_dir``, ``section``, ``learner``). The executed copies
-go to ``<workspace>/reports/notebooks/`` and the HTML (outputs only, no code
-cells) to ``<workspace>/reports/``.
+``course_dir``, ``autograded_dir``, ``submitted_dir``, ``reports_dir``, ``section``,
+``learner``). The executed copies go to ``<workspace>/reports/notebooks/`` and the
+HTML (outputs only, no code cells) to ``<workspace>/reports/``, with the CSV files
+the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def notebook_parameters(paths: ProjectPaths, db_url: str, section: str | None = 
         "db_url": db_url,
         "course_dir": str(paths.course),
         "autograded_dir": str(paths.grader / "autograded"),
+        "submitted_dir": str(paths.grader / "submitted"),
+        "reports_dir": str(paths.reports),
         "section": section,
         "learner": learner,
     }

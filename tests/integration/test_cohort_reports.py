@@ -143,6 +143,39 @@ def test_dashboards_render_with_figures(cohort):
     assert json.dumps("passed")[1:-1] in html
 
 
+def test_follow_up_names_exactly_the_learners_to_follow_up(cohort, tmp_path):
+    """follow_up.csv beside the dashboard holds every learner × section whose grades.csv status needs follow-up."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "follow_up.csv").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    course = load_course(paths.course)
+    titles = {s.id: s.quiz.title for s in course.sections}
+    write_report(paths.gradebook_url, course, tmp_path, paths.grader / "submitted")
+    with open(tmp_path / "grades.csv", encoding="utf-8") as handle:
+        grades = list(csv.DictReader(handle))
+    wanted = {"failed", "not submitted", "incomplete", "not graded", "passed, review pending"}
+    expected = {(titles[r["section"]], r["learner"], r["status"]) for r in grades if r["status"] in wanted}
+    with open(paths.reports / "follow_up.csv", encoding="utf-8") as handle:
+        follow_up = list(csv.DictReader(handle))
+    assert next(iter(follow_up[0])) == "Section" and "Last activity" in follow_up[0]
+    listed = [(r["Section"], r["Learner"], r["Status"]) for r in follow_up]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == expected
+    assert {status for _, _, status in listed} >= {"failed", "not submitted", "passed, review pending"}
+    by_key = {(titles[r["section"]], r["learner"]): r for r in grades}
+    for row in follow_up:
+        source = by_key[row["Section"], row["Learner"]]
+        assert row["Attempts"] == source["attempts"] and row["Last activity"] == source["submitted_at"]
+        assert row["Quiz score (%)"] == (f"{float(source['quiz_percent']):.1f}" if source["quiz_percent"] else "")
+    html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
+    assert "Who needs follow-up" in html
+    tables = re.findall(r'<table[^>]*class="[^"]*follow-up.*?</table>', html, re.DOTALL)
+    assert len(tables) == len(titles)
+    for table in tables:
+        headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", table, re.DOTALL)
+        assert headers[:3] == ["Learner", "Name", "Status"] and all(h.strip() for h in headers)
+
+
 RENDER = """
 import json, sys
 from playwright.sync_api import sync_playwright
