@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from html import unescape
 
 import nbformat
 import pytest
@@ -217,3 +218,28 @@ def test_dashboards_render_in_chromium(cohort):
         assert found["tables"] and all(width > 100 for width in found["tables"]), (url, found)
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(h.replace(".html", ".png")
                                                                 for h in DASHBOARDS.values())
+
+
+def test_item_analysis_shows_every_question_with_its_options(cohort):
+    """Every question of every section, numbered in the learners' order with its text; options with their text."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "item_analysis.html").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    course = load_course(paths.course)
+    html = (paths.reports / "item_analysis.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<section class="question"><h4>(.*?)</h4>', html, re.DOTALL)
+    expected = [f"Question {n} (" for s in course.sections for n in range(1, len(s.quiz.questions) + 1)]
+    shown = unescape(re.sub(r"<[^>]+>", " ", html))  # the text a reader sees
+    assert len(headings) == sum(len(s.quiz.questions) for s in course.sections) == 22
+    assert [h[:len(e)] for h, e in zip(headings, expected, strict=True)] == expected
+    questions = [q for s in course.sections for q in s.quiz.questions]
+    for heading, question in zip(headings, questions, strict=True):
+        assert unescape(heading).endswith(question.text), (heading, question.text)
+        texts = [o.text for o in getattr(question, "options", [])]
+        texts += [o.text for o in getattr(question, "items", [])] + [o.text for o in getattr(question, "choices", [])]
+        for text in texts:
+            assert text in shown, text
+    assert {q.type for q in questions} == {"single_choice", "multiple_choice", "true_false", "matching",
+                                           "short_answer"}
+    assert "Most frequent wrong answers" in html
+    assert "share_top" not in html and "discrimination_index" not in html
