@@ -35,13 +35,34 @@ def notebook_parameters(paths: ProjectPaths, db_url: str, section: str | None = 
     }
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def page_title(notebook: Any, fallback: str) -> str:
+    """The notebook's first level-1 heading (``# Cohort overview``), else ``fallback``."""
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return fallback
+
+
 def export_html(executed: Path, target: Path) -> Path:
-    """Write ``executed`` as HTML with code cells hidden (outputs and text only)."""
+    """Write ``executed`` as a page that works offline: outputs and text only, no script from the network.
+
+    The page is titled after the notebook's first heading; chart images carry the finding the notebook
+    stated as their alt text (:func:`coursekit.cohort.figures.show_figure`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            extra_template_basedirs=[str(TEMPLATES)], template_name="offline")
+    notebook = nbformat.read(executed, as_version=4)
+    title = page_title(notebook, executed.stem.replace("_", " ").capitalize())
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
     return target
 

@@ -243,3 +243,62 @@ def test_item_analysis_shows_every_question_with_its_options(cohort):
                                            "short_answer"}
     assert "Most frequent wrong answers" in html
     assert "share_top" not in html and "discrimination_index" not in html
+
+
+OFFLINE = """
+import json, sys
+from playwright.sync_api import sync_playwright
+pages = sys.argv[1:]
+result = {}
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    left = []
+    context.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else left.append(r.url))
+    context.route(lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort())
+    page = context.new_page()
+    for url in pages:
+        left.clear()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        result[url] = {
+            "left": list(left),
+            "title": page.title(),
+            "images": page.evaluate("() => [...document.images].map(i => [i.complete, i.naturalWidth, i.alt])"),
+            "empty_headers": page.evaluate(
+                "() => [...document.querySelectorAll('th')].filter(th => !th.textContent.trim()).length"),
+            "headers": page.evaluate("() => document.querySelectorAll('th').length"),
+        }
+    browser.close()
+print(json.dumps(result))
+"""
+TITLES = {"cohort_dashboard.html": "Cohort overview", "item_analysis.html": "Item analysis",
+          "learner_progress.html": "Learner progress"}
+
+
+def test_dashboards_work_offline_with_titles_and_findings(cohort):
+    """Opened from disk with the network cut: no request leaves the page, pages are titled, charts state findings."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "cohort_dashboard.html").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    for html in DASHBOARDS.values():
+        text = (paths.reports / html).read_text(encoding="utf-8")
+        assert "require.js" not in text and "mathjax" not in text.lower(), html
+        assert re.findall(r"<script[^>]*\ssrc=", text) == [], html
+    urls = {(paths.reports / html).as_uri(): html for html in DASHBOARDS.values()}
+    done = subprocess.run([sys.executable, "-c", OFFLINE, *urls], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for url, found in json.loads(done.stdout).items():
+        html = urls[url]
+        assert found["left"] == [], (html, found["left"])
+        assert found["title"] == TITLES[html]
+        assert found["images"], html
+        for complete, width, alt in found["images"]:
+            assert complete and width > 100, html
+            assert alt.strip() and "No description" not in alt, (html, alt)
+        assert found["headers"] and found["empty_headers"] == 0, (html, found["empty_headers"])
+    cohort_page = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
+    assert re.search(r'alt="[^"]*: \d+ passed, review pending[^"]*\d+ failed', cohort_page)  # the status chart
+    assert "Finding:" in cohort_page
