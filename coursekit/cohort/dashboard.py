@@ -38,6 +38,38 @@ def notebook_parameters(paths: ProjectPaths, db_url: str, section: str | None = 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+class DashboardError(ValueError):
+    """The dashboards cannot be made as asked (a learner or section the gradebook does not hold)."""
+
+
+def gradebook_learners(db_url: str) -> set[str]:
+    """Every learner id in the gradebook's ``student`` table (empty when it has none)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("student"):
+                return set()
+            return {row[0] for row in conn.execute(text("SELECT id FROM student"))}
+    finally:
+        engine.dispose()
+
+
+def check_request(db_url: str, sections: list[str], section: str | None, learner: str | None) -> None:
+    """Refuse a ``section`` the course lacks or a ``learner`` the gradebook lacks, with a one-line message.
+
+    Raises
+    ------
+    DashboardError
+        Naming the unknown section or learner and the gradebook.
+    """
+    if section is not None and section not in sections:
+        raise DashboardError(f"no section {section!r} in the course (sections: {', '.join(sections)})")
+    if learner is not None and learner not in gradebook_learners(db_url):
+        raise DashboardError(f"no learner {learner!r} in the gradebook {db_url}")
+
+
 def page_title(notebook: Any, fallback: str) -> str:
     """The notebook's first level-1 heading (``# Cohort overview``), else ``fallback``."""
     for cell in notebook.cells:
@@ -69,10 +101,22 @@ def export_html(executed: Path, target: Path) -> Path:
 
 def build_dashboards(paths: ProjectPaths, db_url: str, section: str | None = None,
                      learner: str | None = None, timeout: int = 600) -> list[Path]:
-    """Execute every analyst notebook with papermill and export its HTML; return the HTML files."""
+    """Execute every analyst notebook with papermill and export its HTML; return the HTML files.
+
+    ``learner`` picks whose progress ``learner_progress.html`` shows (default: the first learner);
+    ``section`` limits every page to one section.
+
+    Raises
+    ------
+    DashboardError
+        When ``section`` or ``learner`` is unknown (before any notebook runs).
+    """
     import papermill
 
+    from coursekit.authoring.course import load_course
     from coursekit.nbgrader_glue import ensure_venv_on_path
+
+    check_request(db_url, [s.id for s in load_course(paths.course).sections], section, learner)
 
     ensure_venv_on_path()
     notebooks = paths.root / "notebooks"

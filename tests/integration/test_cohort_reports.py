@@ -302,3 +302,22 @@ def test_dashboards_work_offline_with_titles_and_findings(cohort):
     cohort_page = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
     assert re.search(r'alt="[^"]*: \d+ passed, review pending[^"]*\d+ failed', cohort_page)  # the status chart
     assert "Finding:" in cohort_page
+
+
+def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
+    """``coursekit dashboard --learner L`` shows L's progress; an unknown learner is refused in one line."""
+    paths, plan, _, _ = cohort
+    who = sorted(plan.learners)[-1]
+    page = paths.reports / "learner_progress.html"
+    root = ["--root", str(paths.root)]
+    before = page.read_text(encoding="utf-8") if page.exists() else ""
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--learner", "nobody-such"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no learner 'nobody-such' in the gradebook" in error
+    assert (page.read_text(encoding="utf-8") if page.exists() else "") == before  # nothing overwritten
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--learner", who]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert f"Learner: {who}</h2>" in html and re.search(rf'alt="{re.escape(who)}: ', html)
+    assert sorted(plan.learners)[0] != who and f"Learner: {sorted(plan.learners)[0]}<" not in html
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--section", "no_such_section"]) == 1
+    assert "no section 'no_such_section' in the course" in capsys.readouterr().err
