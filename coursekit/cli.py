@@ -247,10 +247,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Execute the analyst notebooks against the gradebook and export HTML without code."""
-    from coursekit.cohort.dashboard import build_dashboards
+    from coursekit.cohort.dashboard import DashboardError, build_dashboards
 
     paths = _paths(args)
-    for path in build_dashboards(paths, _db_url(args, paths)):
+    try:
+        written = build_dashboards(paths, _db_url(args, paths), section=args.section, learner=args.learner)
+    except DashboardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    for path in written:
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -283,6 +288,12 @@ def _add_lab(parser: argparse.ArgumentParser) -> None:
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db-url", default=None,
                         help="gradebook SQLAlchemy URL (default: $COURSEKIT_DB_URL, else grader/gradebook.db)")
+
+
+def _add_dashboard(parser: argparse.ArgumentParser) -> None:
+    _add_db(parser)
+    parser.add_argument("--learner", default=None, help="whose progress report to make (default: the first learner)")
+    parser.add_argument("--section", default=None, help="only this section (default: every section)")
 
 
 def _add_simulate(parser: argparse.ArgumentParser) -> None:
@@ -370,7 +381,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "feedback": (cmd_feedback, "key-free feedback for reviewed submissions (--provisional, --release)",
                  _add_feedback),
     "grade": (cmd_grade, "trainer mode: JupyterLab with formgrader on the trainer workspace", _add_grade),
-    "dashboard": (cmd_dashboard, "execute the analyst notebooks and export HTML dashboards", _add_db),
+    "dashboard": (cmd_dashboard, "execute the analyst notebooks and export HTML dashboards", _add_dashboard),
     "demo": (cmd_demo, "run a simulated cohort through the whole flow and print where to look", _add_demo),
     "lab": (cmd_lab, "start JupyterLab as a learner sees it (no instructor panels)", _add_lab),
 }

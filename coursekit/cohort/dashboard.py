@@ -1,9 +1,10 @@
 """``coursekit dashboard``: run the analyst notebooks against a gradebook and export HTML without code.
 
 Each notebook in ``notebooks/`` takes papermill parameters (``db_url``,
-``course_dir``, ``autograded_dir``, ``section``, ``learner``). The executed copies
-go to ``<workspace>/reports/notebooks/`` and the HTML (outputs only, no code
-cells) to ``<workspace>/reports/``.
+``course_dir``, ``autograded_dir``, ``submitted_dir``, ``reports_dir``, ``section``,
+``learner``). The executed copies go to ``<workspace>/reports/notebooks/`` and the
+HTML (outputs only, no code cells) to ``<workspace>/reports/``, with the CSV files
+the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up).
 """
 
 from __future__ import annotations
@@ -27,28 +28,95 @@ def notebook_parameters(paths: ProjectPaths, db_url: str, section: str | None = 
         "db_url": db_url,
         "course_dir": str(paths.course),
         "autograded_dir": str(paths.grader / "autograded"),
+        "submitted_dir": str(paths.grader / "submitted"),
+        "reports_dir": str(paths.reports),
         "section": section,
         "learner": learner,
     }
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class DashboardError(ValueError):
+    """The dashboards cannot be made as asked (a learner or section the gradebook does not hold)."""
+
+
+def gradebook_learners(db_url: str) -> set[str]:
+    """Every learner id in the gradebook's ``student`` table (empty when it has none)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("student"):
+                return set()
+            return {row[0] for row in conn.execute(text("SELECT id FROM student"))}
+    finally:
+        engine.dispose()
+
+
+def check_request(db_url: str, sections: list[str], section: str | None, learner: str | None) -> None:
+    """Refuse a ``section`` the course lacks or a ``learner`` the gradebook lacks, with a one-line message.
+
+    Raises
+    ------
+    DashboardError
+        Naming the unknown section or learner and the gradebook.
+    """
+    if section is not None and section not in sections:
+        raise DashboardError(f"no section {section!r} in the course (sections: {', '.join(sections)})")
+    if learner is not None and learner not in gradebook_learners(db_url):
+        raise DashboardError(f"no learner {learner!r} in the gradebook {db_url}")
+
+
+def page_title(notebook: Any, fallback: str) -> str:
+    """The notebook's first level-1 heading (``# Cohort overview``), else ``fallback``."""
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return fallback
+
+
 def export_html(executed: Path, target: Path) -> Path:
-    """Write ``executed`` as HTML with code cells hidden (outputs and text only)."""
+    """Write ``executed`` as a page that works offline: outputs and text only, no script from the network.
+
+    The page is titled after the notebook's first heading; chart images carry the finding the notebook
+    stated as their alt text (:func:`coursekit.cohort.figures.show_figure`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            extra_template_basedirs=[str(TEMPLATES)], template_name="offline")
+    notebook = nbformat.read(executed, as_version=4)
+    title = page_title(notebook, executed.stem.replace("_", " ").capitalize())
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
     return target
 
 
 def build_dashboards(paths: ProjectPaths, db_url: str, section: str | None = None,
                      learner: str | None = None, timeout: int = 600) -> list[Path]:
-    """Execute every analyst notebook with papermill and export its HTML; return the HTML files."""
+    """Execute every analyst notebook with papermill and export its HTML; return the HTML files.
+
+    ``learner`` picks whose progress ``learner_progress.html`` shows (default: the first learner);
+    ``section`` limits every page to one section.
+
+    Raises
+    ------
+    DashboardError
+        When ``section`` or ``learner`` is unknown (before any notebook runs).
+    """
     import papermill
 
+    from coursekit.authoring.course import load_course
     from coursekit.nbgrader_glue import ensure_venv_on_path
+
+    check_request(db_url, [s.id for s in load_course(paths.course).sections], section, learner)
 
     ensure_venv_on_path()
     notebooks = paths.root / "notebooks"

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from html import unescape
 
 import nbformat
 import pytest
@@ -143,6 +144,39 @@ def test_dashboards_render_with_figures(cohort):
     assert json.dumps("passed")[1:-1] in html
 
 
+def test_follow_up_names_exactly_the_learners_to_follow_up(cohort, tmp_path):
+    """follow_up.csv beside the dashboard holds every learner × section whose grades.csv status needs follow-up."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "follow_up.csv").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    course = load_course(paths.course)
+    titles = {s.id: s.quiz.title for s in course.sections}
+    write_report(paths.gradebook_url, course, tmp_path, paths.grader / "submitted")
+    with open(tmp_path / "grades.csv", encoding="utf-8") as handle:
+        grades = list(csv.DictReader(handle))
+    wanted = {"failed", "not submitted", "incomplete", "not graded", "passed, review pending"}
+    expected = {(titles[r["section"]], r["learner"], r["status"]) for r in grades if r["status"] in wanted}
+    with open(paths.reports / "follow_up.csv", encoding="utf-8") as handle:
+        follow_up = list(csv.DictReader(handle))
+    assert next(iter(follow_up[0])) == "Section" and "Last activity" in follow_up[0]
+    listed = [(r["Section"], r["Learner"], r["Status"]) for r in follow_up]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == expected
+    assert {status for _, _, status in listed} >= {"failed", "not submitted", "passed, review pending"}
+    by_key = {(titles[r["section"]], r["learner"]): r for r in grades}
+    for row in follow_up:
+        source = by_key[row["Section"], row["Learner"]]
+        assert row["Attempts"] == source["attempts"] and row["Last activity"] == source["submitted_at"]
+        assert row["Quiz score (%)"] == (f"{float(source['quiz_percent']):.1f}" if source["quiz_percent"] else "")
+    html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
+    assert "Who needs follow-up" in html
+    tables = re.findall(r'<table[^>]*class="[^"]*follow-up.*?</table>', html, re.DOTALL)
+    assert len(tables) == len(titles)
+    for table in tables:
+        headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", table, re.DOTALL)
+        assert headers[:3] == ["Learner", "Name", "Status"] and all(h.strip() for h in headers)
+
+
 RENDER = """
 import json, sys
 from playwright.sync_api import sync_playwright
@@ -184,3 +218,106 @@ def test_dashboards_render_in_chromium(cohort):
         assert found["tables"] and all(width > 100 for width in found["tables"]), (url, found)
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(h.replace(".html", ".png")
                                                                 for h in DASHBOARDS.values())
+
+
+def test_item_analysis_shows_every_question_with_its_options(cohort):
+    """Every question of every section, numbered in the learners' order with its text; options with their text."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "item_analysis.html").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    course = load_course(paths.course)
+    html = (paths.reports / "item_analysis.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<section class="question"><h4>(.*?)</h4>', html, re.DOTALL)
+    expected = [f"Question {n} (" for s in course.sections for n in range(1, len(s.quiz.questions) + 1)]
+    shown = unescape(re.sub(r"<[^>]+>", " ", html))  # the text a reader sees
+    assert len(headings) == sum(len(s.quiz.questions) for s in course.sections) == 22
+    assert [h[:len(e)] for h, e in zip(headings, expected, strict=True)] == expected
+    questions = [q for s in course.sections for q in s.quiz.questions]
+    for heading, question in zip(headings, questions, strict=True):
+        assert unescape(heading).endswith(question.text), (heading, question.text)
+        texts = [o.text for o in getattr(question, "options", [])]
+        texts += [o.text for o in getattr(question, "items", [])] + [o.text for o in getattr(question, "choices", [])]
+        for text in texts:
+            assert text in shown, text
+    assert {q.type for q in questions} == {"single_choice", "multiple_choice", "true_false", "matching",
+                                           "short_answer"}
+    assert "Most frequent wrong answers" in html
+    assert "share_top" not in html and "discrimination_index" not in html
+
+
+OFFLINE = """
+import json, sys
+from playwright.sync_api import sync_playwright
+pages = sys.argv[1:]
+result = {}
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    left = []
+    context.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else left.append(r.url))
+    context.route(lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort())
+    page = context.new_page()
+    for url in pages:
+        left.clear()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        result[url] = {
+            "left": list(left),
+            "title": page.title(),
+            "images": page.evaluate("() => [...document.images].map(i => [i.complete, i.naturalWidth, i.alt])"),
+            "empty_headers": page.evaluate(
+                "() => [...document.querySelectorAll('th')].filter(th => !th.textContent.trim()).length"),
+            "headers": page.evaluate("() => document.querySelectorAll('th').length"),
+        }
+    browser.close()
+print(json.dumps(result))
+"""
+TITLES = {"cohort_dashboard.html": "Cohort overview", "item_analysis.html": "Item analysis",
+          "learner_progress.html": "Learner progress"}
+
+
+def test_dashboards_work_offline_with_titles_and_findings(cohort):
+    """Opened from disk with the network cut: no request leaves the page, pages are titled, charts state findings."""
+    paths, _, _, _ = cohort
+    if not (paths.reports / "cohort_dashboard.html").exists():
+        build_dashboards(paths, paths.gradebook_url)
+    for html in DASHBOARDS.values():
+        text = (paths.reports / html).read_text(encoding="utf-8")
+        assert "require.js" not in text and "mathjax" not in text.lower(), html
+        assert re.findall(r"<script[^>]*\ssrc=", text) == [], html
+    urls = {(paths.reports / html).as_uri(): html for html in DASHBOARDS.values()}
+    done = subprocess.run([sys.executable, "-c", OFFLINE, *urls], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for url, found in json.loads(done.stdout).items():
+        html = urls[url]
+        assert found["left"] == [], (html, found["left"])
+        assert found["title"] == TITLES[html]
+        assert found["images"], html
+        for complete, width, alt in found["images"]:
+            assert complete and width > 100, html
+            assert alt.strip() and "No description" not in alt, (html, alt)
+        assert found["headers"] and found["empty_headers"] == 0, (html, found["empty_headers"])
+    cohort_page = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
+    assert re.search(r'alt="[^"]*: \d+ passed, review pending[^"]*\d+ failed', cohort_page)  # the status chart
+    assert "Finding:" in cohort_page
+
+
+def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
+    """``coursekit dashboard --learner L`` shows L's progress; an unknown learner is refused in one line."""
+    paths, plan, _, _ = cohort
+    who = sorted(plan.learners)[-1]
+    page = paths.reports / "learner_progress.html"
+    root = ["--root", str(paths.root)]
+    before = page.read_text(encoding="utf-8") if page.exists() else ""
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--learner", "nobody-such"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no learner 'nobody-such' in the gradebook" in error
+    assert (page.read_text(encoding="utf-8") if page.exists() else "") == before  # nothing overwritten
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--learner", who]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert f"Learner: {who}</h2>" in html and re.search(rf'alt="{re.escape(who)}: ', html)
+    assert sorted(plan.learners)[0] != who and f"Learner: {sorted(plan.learners)[0]}<" not in html
+    assert main([*root, "dashboard", "--db-url", paths.gradebook_url, "--section", "no_such_section"]) == 1
+    assert "no section 'no_such_section' in the course" in capsys.readouterr().err

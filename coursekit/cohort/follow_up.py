@@ -1,0 +1,84 @@
+"""Who needs a trainer's follow-up, per section (pure, from the rows of ``grades.csv``).
+
+A learner needs follow-up in a section when the status there is ``failed``,
+``not submitted``, ``incomplete``, ``not graded`` or ``passed, review pending``
+(comments wait for a trainer). :func:`follow_up_table` lists them with human
+column names, sections in course order; :func:`cohort_grades` reads the same
+rows ``coursekit report`` writes to ``grades.csv``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from coursekit.authoring.course import Course
+from coursekit.grading.status import FAILED, INCOMPLETE, NOT_GRADED, NOT_SUBMITTED, PASSED_REVIEW_PENDING
+
+FOLLOW_UP_STATUSES = (FAILED, NOT_SUBMITTED, INCOMPLETE, NOT_GRADED, PASSED_REVIEW_PENDING)
+REASONS = {
+    FAILED: "quiz below the pass rate",
+    NOT_SUBMITTED: "nothing handed in",
+    INCOMPLETE: "a reflection comment is blank",
+    NOT_GRADED: "grading could not finish",
+    PASSED_REVIEW_PENDING: "comments wait for a trainer's review",
+}
+FOLLOW_UP_COLUMNS = ["Section", "Learner", "Name", "Status", "Why", "Quiz score (%)", "Attempts", "Last activity",
+                     "Grading problem"]
+
+
+def cohort_grades(db_url: str, course: Course, submitted_dir: Path | None = None) -> pd.DataFrame:
+    """The rows of ``grades.csv`` (roster, extensions and refused folders included) read from the gradebook."""
+    from coursekit.cohort.gradebook import load_cells
+    from coursekit.grading.extensions import load_extensions
+    from coursekit.grading.report import grades_table, refused_rows
+    from coursekit.grading.roster_file import load_roster
+
+    grades = grades_table(load_cells(db_url), course, load_roster(db_url), load_extensions(db_url))
+    if submitted_dir is not None and Path(submitted_dir).is_dir():
+        from coursekit.grading.runner import find_tasks
+
+        every = [s.id for s in course.sections]
+        refused = find_tasks(Path(submitted_dir), every, all_sections=every, digests=False)[1]
+        extra = refused_rows([(r.learner, r.section, r.reason) for r in refused if r.section in every], course)
+        if len(extra):
+            grades = pd.concat([grades, extra], ignore_index=True)
+    return grades
+
+
+def follow_up_table(grades: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """Every learner × section that needs follow-up, with human column names.
+
+    Parameters
+    ----------
+    grades
+        Rows of ``grades.csv`` (learner, section, name, status, quiz_percent, attempts, submitted_at, problems).
+    titles
+        Section id to the title shown, in course order (sections missing from it are left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`FOLLOW_UP_COLUMNS`, sections in course order, then by status and learner; a plain
+        0..n-1 index. Missing scores, attempts and times are empty text, never ``nan``.
+    """
+    rows = grades[grades["status"].isin(FOLLOW_UP_STATUSES) & grades["section"].isin(titles)].copy()
+    order = {sid: position for position, sid in enumerate(titles)}
+    rows["_section"] = rows["section"].map(order)
+    rows["_status"] = rows["status"].map({s: i for i, s in enumerate(FOLLOW_UP_STATUSES)})
+    rows = rows.sort_values(["_section", "_status", "learner"], kind="stable")
+    percent = pd.to_numeric(rows["quiz_percent"], errors="coerce")
+    attempts = pd.to_numeric(rows["attempts"], errors="coerce")
+    table = pd.DataFrame({
+        "Section": rows["section"].map(titles),
+        "Learner": rows["learner"].astype(str),
+        "Name": rows["name"].fillna("").astype(str) if "name" in rows else "",
+        "Status": rows["status"],
+        "Why": rows["status"].map(REASONS),
+        "Quiz score (%)": [f"{p:.1f}" if pd.notna(p) else "" for p in percent],
+        "Attempts": [str(int(a)) if pd.notna(a) else "" for a in attempts],
+        "Last activity": rows["submitted_at"].fillna("").astype(str),
+        "Grading problem": rows["problems"].fillna("").astype(str) if "problems" in rows else "",
+    })
+    return table[FOLLOW_UP_COLUMNS].reset_index(drop=True)

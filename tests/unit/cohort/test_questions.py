@@ -1,0 +1,51 @@
+"""Questions and options as learners read them (coursekit.cohort.questions), on the course's own quizzes."""
+
+from __future__ import annotations
+
+from project_support import REPO
+
+from coursekit.authoring.course import load_course
+from coursekit.cohort.questions import option_labels, question_catalogue
+from coursekit.quiz.spec import Matching, ShortAnswer, SingleChoice, TrueFalse
+
+COURSE = load_course(REPO / "course")
+QUIZZES = {s.id: s.quiz for s in COURSE.sections}
+
+
+def test_catalogue_numbers_every_question_in_the_learners_order():
+    catalogue = question_catalogue(QUIZZES)
+    assert len(catalogue) == sum(len(q.questions) for q in QUIZZES.values())
+    for section, quiz in QUIZZES.items():
+        rows = catalogue[catalogue["section"] == section]
+        assert list(rows["item"]) == [q.id for q in quiz.questions]
+        assert list(rows["number"]) == list(range(1, len(quiz.questions) + 1))
+        assert list(rows["text"]) == [q.text for q in quiz.questions]
+    assert set(catalogue["type"]) == {"single choice", "multiple choice", "true/false", "matching", "short answer"}
+
+
+def _first(kind):
+    return next(q for quiz in QUIZZES.values() for q in quiz.questions if isinstance(q, kind))
+
+
+def test_choice_options_carry_their_text_and_the_key():
+    question = _first(SingleChoice)
+    labels = option_labels(question, ["zz"])
+    assert [(o, t) for o, t, _ in labels[:-1]] == [(o.id, o.text) for o in question.options]
+    assert [o for o, _, key in labels if key] == [question.answer]
+    assert labels[-1] == ("zz", "zz", False)
+    assert [(o, key) for o, _, key in option_labels(_first(TrueFalse), [])] == [
+        ("true", _first(TrueFalse).answer), ("false", not _first(TrueFalse).answer)]
+
+
+def test_matching_pairs_and_short_answers_read_as_text():
+    question = _first(Matching)
+    item, choice = next(iter(question.answer.items()))
+    wrong = next(c.id for c in question.choices if c.id != choice)
+    labels = {o: (t, key) for o, t, key in option_labels(question, [f"{item}={wrong}"])}
+    item_text = next(i.text for i in question.items if i.id == item)
+    choice_text = next(c.text for c in question.choices if c.id == choice)
+    assert labels[f"{item}={choice}"] == (f"{item_text} → {choice_text}", True)
+    assert labels[f"{item}={wrong}"][1] is False
+    short = _first(ShortAnswer)
+    given = {o: key for o, _, key in option_labels(short, [short.answer[0].upper(), "surely not this"])}
+    assert given == {short.answer[0].upper(): True, "surely not this": False}
