@@ -382,17 +382,12 @@ def _answer_quiz(quiz, section) -> None:
 
 
 def _write_comment(session, panel) -> None:
-    """Double-click the first answer field, replace its text, render it (Shift+Enter)."""
-    cell = panel.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").first
-    cell.scroll_into_view_if_needed()
-    cell.dblclick()
-    editor = cell.locator(".cm-content")
-    editor.wait_for()
-    editor.click()
-    session.page.keyboard.press("Control+A")
+    """Click the first reflection's Comment field and type the answer (it saves as it is typed)."""
+    field = panel.locator(".coursekit-comment textarea").first
+    field.scroll_into_view_if_needed()
+    field.click()
     session.page.keyboard.type(COMMENT)
-    session.page.keyboard.press("Shift+Enter")
-    panel.locator(".jp-MarkdownCell", has_text=COMMENT).wait_for()
+    assert field.input_value() == COMMENT
 
 
 def test_learner_fetches_answers_and_submits_in_the_browser(centre, released, chromium):
@@ -431,9 +426,9 @@ def test_learner_fetches_answers_and_submits_in_the_browser(centre, released, ch
         _answer_quiz(quiz, section)
         session.shot("learner-04-quiz-submitted")
         _write_comment(session, quiz.panel)
-        session.page.keyboard.press("Control+S")
-        wait_for(lambda: COMMENT in (folder / f"{SECTION}.ipynb").read_text(encoding="utf-8"), 30,
-                 "the comment saved in the notebook")
+        comments = folder / "responses" / f"{SECTION}.comments.json"
+        wait_for(lambda: comments.is_file() and COMMENT in comments.read_text(encoding="utf-8"), 30,
+                 "the comment saved beside the notebook")
         session.shot("learner-05-comment")
 
         session.page.locator(".lm-TabBar-tab", has_text="Assignments").click()
@@ -442,7 +437,8 @@ def test_learner_fetches_answers_and_submits_in_the_browser(centre, released, ch
         dialog.wait_for(timeout=120_000)
         assert "Error validating" not in panel.inner_text()
         assert "Validation Results" in dialog.inner_text()
-        assert dialog.inner_text().count("You did not provide a response.") == 3  # the other comment fields
+        # Validate checks the notebook's cells; the Comment fields' text reaches them only at grading
+        assert dialog.inner_text().count("You did not provide a response.") == 4
         session.shot("learner-06-validate")
         dialog.locator(".jp-Dialog-button").last.click()
 
@@ -511,6 +507,8 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         session.shot("trainer-05-terminal")
         assert (centre["project"] / "grader" / "submitted" / BROWSER_LEARNER / SECTION).is_dir()
         assert not (centre["project"] / "grader" / "gradebook.db").exists(), "graded into SQLite"
+        graded = centre["project"] / "grader" / "autograded" / BROWSER_LEARNER / SECTION / f"{SECTION}.ipynb"
+        assert COMMENT in graded.read_text(encoding="utf-8")  # the Comment field's text reached the graded cell
 
         # the grade, in the formgrader
         page.goto(f"{centre['url']}/services/formgrader/formgrader")
