@@ -4,7 +4,9 @@ A learner sees the course, not the grading tools: the lab extensions Create
 Assignment, Formgrader, Course List and the notebook's Validate button (and
 nbgrader's own menu, which lists them) are disabled through a page config, and
 the formgrader and course list server extensions are switched off, in a
-Jupyter config folder of the learner workspace only. An "Assignments" menu
+Jupyter config folder of the learner workspace only. nbgrader's validate
+handler is replaced by :mod:`coursekit.learner_validate`, which counts the
+Comment fields' saved texts as grading does. An "Assignments" menu
 opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
 default (``overrides.json`` in the folder's own JupyterLab settings
 directory), so no extension has to be built. The trainer's own Jupyter set-up
@@ -30,7 +32,9 @@ INSTRUCTOR_LAB_EXTENSIONS = (
 INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",  # replaced by coursekit's, which reads the Comment fields
 )
+LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate",)
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
@@ -87,7 +91,8 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
         json.dumps({"disabledExtensions": disabled}, indent=1), encoding="utf-8")
     overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}}
     (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
-    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)},
+    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
+                                       | dict.fromkeys(LEARNER_SERVER_EXTENSIONS, True)},
               "LabApp": {"app_settings_dir": str(config.resolve() / LAB_SETTINGS)}}
     (config / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     if course_id and exchange:

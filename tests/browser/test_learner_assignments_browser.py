@@ -16,6 +16,7 @@ import pytest
 from coursekit.authoring.course import load_course
 from coursekit.grading.exchange import release_to_exchange
 from coursekit.learner import copy_release, local_exchange
+from coursekit.widgets.comment_store import CommentStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,11 +49,15 @@ def test_assignments_menu_fetches_and_validates(project, page, tmp_path, monkeyp
         row.locator("button", has_text="Fetch").click()
         fetched = panel.locator("#fetched_assignments_list .list_item", has_text=SECTION).first
         fetched.locator(".assignment-notebooks-link").click()
+        typed = workspace / "course" / course_id / SECTION
+        CommentStore(typed, SECTION, "ada").save("comment-own-cooperation", "Our school shares workshops with two "
+                                                  "upper secondary schools in the district.")
         fetched.locator("button", has_text="Validate").click()
         dialog = page.locator(".jp-Dialog")
         dialog.wait_for(timeout=120_000)
         assert "Validation Results" in dialog.inner_text()
-        assert dialog.inner_text().count("You did not provide a response.") == 4  # four empty comment fields
+        # the Comment field typed in counts as answered, the three others do not
+        assert dialog.inner_text().count("You did not provide a response.") == 3, dialog.inner_text()
         assert "Error validating" not in panel.inner_text()
         # instructor tools stay hidden: no Create Assignment panel, no formgrader on the server
         assert page.locator("#nbgrader-create_assignemnt").count() == 0

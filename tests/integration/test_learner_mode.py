@@ -17,6 +17,8 @@ from coursekit.learner import (
     lab_environment,
     local_exchange,
 )
+from coursekit.learner_validate import CommentAwareValidator
+from coursekit.widgets.comment_store import CommentStore
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +39,9 @@ def test_learner_config_disables_instructor_tools(tmp_path, repo):
     assignments = next(line for line in text.splitlines() if "nbgrader.server_extensions.assignment_list" in line)
     assert "enabled" in assignments  # learners still fetch and submit
     validate = next(line for line in text.splitlines() if "nbgrader.server_extensions.validate_assignment" in line)
-    assert "enabled" in validate  # the Assignments panel's Validate button has its handler
+    assert "disabled" in validate  # replaced by coursekit's, which reads the Comment fields
+    ours = next(line for line in text.splitlines() if "coursekit.learner_validate" in line)
+    assert "enabled" in ours  # the Assignments panel's Validate button has its handler
     course_list = next(line for line in text.splitlines() if "nbgrader.server_extensions.course_list" in line)
     assert "disabled" in course_list
 
@@ -80,3 +84,18 @@ def test_copy_release_keeps_the_learners_files(tmp_path, repo):
 def test_lab_listens_on_loopback_only(tmp_path):
     command = lab_command(tmp_path, 8899)
     assert "--ip=127.0.0.1" in command and "--port=8899" in command and "--no-browser" in command
+
+
+def test_validate_counts_the_comment_fields_as_grading_does(tmp_path, repo):
+    section = "cooperation_networking"
+    copy_release(repo.release, tmp_path)
+    folder = tmp_path / section
+    store = CommentStore(folder, section, "ada")
+    store.save("comment-own-cooperation", "We cooperate with two upper secondary schools in our district; "
+               "their teachers visit our workshops each term, which keeps our programme information accurate.")
+    store.save("comment-competition-and-sharing", "Share.")
+    result = CommentAwareValidator().validate(str(folder / f"{section}.ipynb"))
+    errors = [cell["raw_error"] for cell in result["failed"]]
+    assert errors.count("You did not provide a response.") == 2, errors  # the two fields left empty
+    assert "Your answer has 1 word; at least 3 are needed for it to count." in errors, errors
+    assert not any("own cooperation" in cell["source"].lower() for cell in result["failed"])

@@ -1,0 +1,113 @@
+"""The learner's Validate button, aware of the Comment fields.
+
+A reflection is typed into its Comment field, which saves the text in
+``responses/<section>.comments.json``; the notebook's answer cell keeps its
+placeholder until grading fills it in (:mod:`coursekit.grading.rebuild`).
+nbgrader's own Validate would therefore call every reflection unanswered. This
+Jupyter server extension replaces nbgrader's ``/assignments/validate`` route
+(``nbgrader.server_extensions.validate_assignment`` is switched off in learner
+mode) by one whose validator first fills each Comment cell with the saved text,
+exactly as grading counts it: a text shorter than the question's ``min_words``
+is named with its word count instead of "You did not provide a response."
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+from nbformat import NotebookNode
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, Execute, NbGraderPreprocessor
+from nbgrader.server_extensions.validate_assignment.handlers import NbGraderVersionHandler, ValidateAssignmentHandler
+from nbgrader.validator import Validator
+from tornado import web
+from traitlets import List
+
+from coursekit.authoring.notebook import comment_min_words
+from coursekit.quiz.normalise import count_words
+from coursekit.widgets.comment_store import CommentsError, read_comments
+
+SHORT = "coursekit_short_comment"
+"""Cell metadata key noting a saved comment too short to count (words typed, words needed)."""
+
+
+class FillCommentAnswers(NbGraderPreprocessor):
+    """Put each saved Comment text into its answer cell, as grading will.
+
+    The notebook's folder is the working directory (nbgrader's validator runs
+    its preprocessors there) and its name is the section.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Fill the Comment cells of ``nb`` from ``responses/<section>.comments.json``."""
+        folder = Path(os.getcwd())
+        try:
+            comments = read_comments(folder, folder.name)
+        except CommentsError:
+            comments = {}
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            typed = comments.get(meta.get("grade_id", ""))
+            if cell.get("cell_type") != "markdown" or not meta.get("solution") or not (typed and typed.strip()):
+                continue
+            words, needed = count_words(typed, ignore=cell.source), comment_min_words(cell)
+            if words >= needed:
+                cell.source = typed
+            else:
+                cell.metadata[SHORT] = [words, needed]
+        return nb, resources
+
+
+class CommentAwareValidator(Validator):
+    """nbgrader's validator with the Comment fields' texts filled in first."""
+
+    preprocessors = List([FillCommentAnswers, CheckCellMetadata, ClearOutput, Execute])
+
+    def _extract_error(self, cell: NotebookNode) -> str:
+        short = cell.get("metadata", {}).get(SHORT)
+        if short:
+            words, needed = short
+            return (f"Your answer has {words} word{'' if words == 1 else 's'}; "
+                    f"at least {needed} are needed for it to count.")
+        return super()._extract_error(cell)
+
+
+class CommentAwareValidateHandler(ValidateAssignmentHandler):
+    """``POST /assignments/validate`` with :class:`CommentAwareValidator`; errors in one line, no traceback."""
+
+    def validate_notebook(self, path: str) -> dict[str, Any]:
+        """Validate the notebook at ``path`` (relative to the server's root) for the Assignments panel."""
+        root = Path(self.root_dir).resolve()
+        target = (root / path).resolve()
+        if not target.is_relative_to(root):
+            raise web.HTTPError(403, "Access denied: path outside allowed directory")
+        try:
+            result = CommentAwareValidator(config=self.load_config()).validate(str(target))
+        except Exception as exc:  # shown to the learner in the panel: one readable line
+            self.log.exception("validating %s failed", target)
+            return {"success": False, "value": f"{target.name} could not be validated: {exc}"}
+        return {"success": True, "value": result}
+
+    @web.authenticated
+    def post(self) -> None:
+        """Validate the notebook named by the ``path`` argument or JSON body."""
+        try:
+            path = self.get_argument("path")
+        except web.MissingArgumentError:
+            path = self.get_json_body()["path"]
+        self.finish(json.dumps(self.validate_notebook(path)))
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "coursekit.learner_validate"}]
+
+
+def _load_jupyter_server_extension(app: Any) -> None:
+    webapp = app.web_app
+    webapp.settings["root_dir"] = app.root_dir
+    base = webapp.settings["base_url"]
+    webapp.add_handlers(".*$", [(url_path_join(base, r"/assignments/validate"), CommentAwareValidateHandler),
+                                (url_path_join(base, r"/nbgrader_version"), NbGraderVersionHandler)])
