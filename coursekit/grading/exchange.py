@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.authoring.notebook import stamp_language_info
 from coursekit.paths import ProjectPaths
 
 
@@ -34,6 +35,8 @@ def release_to_exchange(course: Course, paths: ProjectPaths, db_url: str) -> lis
         result = api.release_assignment(section.id)
         if not result.get("success"):
             raise RuntimeError(f"nbgrader release_assignment {section.id} failed: {result.get('error')}")
+        for notebook in sorted((exchange_folder(course, paths, "outbound") / section.id).glob("*.ipynb")):
+            stamp_language_info(notebook)  # a fetched copy opened untouched is not marked unsaved
         released.append(section.id)
     return released
 
@@ -70,12 +73,17 @@ def refused_learners(submitted_root: Path, inbound: Path | None = None) -> list[
     return [(learner, problem) for learner in sorted(set(ids)) if (problem := learner_id_problem(learner))]
 
 
-def inbound_folder(course: Course, paths: ProjectPaths) -> Path:
-    """The exchange's inbound folder of the course (where learners' submissions arrive)."""
+def exchange_folder(course: Course, paths: ProjectPaths, which: str) -> Path:
+    """The exchange's ``inbound`` (submissions arrive) or ``outbound`` (releases wait) folder of the course."""
     from coursekit.nbgrader_glue import nbgrader_config
 
     config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, paths.gradebook_url)
-    return Path(config.Exchange.root) / course.id / "inbound"
+    return Path(config.Exchange.root) / course.id / which
+
+
+def inbound_folder(course: Course, paths: ProjectPaths) -> Path:
+    """The exchange's inbound folder of the course (where learners' submissions arrive)."""
+    return exchange_folder(course, paths, "inbound")
 
 
 def collect(course: Course, paths: ProjectPaths, db_url: str) -> dict[str, int]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from grading_support import answers, attempt, grade_all, grades_csv, make_project, write_submission
 
 from coursekit.authoring.course import load_course
+from coursekit.authoring.notebook import kernel_language_info
 from coursekit.cli import main
 from coursekit.grading.exchange import submit_as
 from coursekit.paths import ProjectPaths
@@ -22,6 +25,8 @@ def test_release_submit_collect_grade(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in outbound.iterdir()) == ["cooperation_networking", "networks_consortia"]
     assert not list(outbound.rglob("*key*")) and "BEGIN HIDDEN" not in "".join(
         p.read_text(encoding="utf-8") for p in outbound.rglob("*.ipynb"))
+    for released in outbound.rglob("*.ipynb"):  # opened untouched after a fetch, it is not marked unsaved
+        assert json.loads(released.read_text(encoding="utf-8"))["metadata"]["language_info"] == kernel_language_info()
 
     course = load_course(paths.course)
     section = course.section("cooperation_networking")
