@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coursekit.authoring.course import Course
 from coursekit.authoring.notebook import HIDDEN_BEGIN, HIDDEN_END
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.spec import KEY_FIELDS, answer_key
 
 FORBIDDEN_TEXT = (HIDDEN_BEGIN, HIDDEN_END, "coursekit.grading.hidden", "question_points(", "grade_question(",
@@ -41,7 +42,7 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
         problems.extend(f"{path}: contains the key of section {sid!r}" for sid, key in keys.items() if key in text)
         problems.extend(f"{path}: contains the key of question {qid!r} of section {sid!r}"
                         for (sid, qid), key in question_keys.items() if key in text)
-        if path.suffix == ".json" and rel.parts[-1] == "quiz.json":
+        if path.suffix == ".json" and rel.parts[-1] == PUBLIC_SPEC_NAME:
             problems.extend(_public_spec_leaks(path, text))
     return problems
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.scoring import score_question
 from coursekit.quiz.spec import (
     Matching,
@@ -360,7 +361,7 @@ def find_positional(release_root: Path, course: Course) -> list[str]:
     """
     problems = []
     for section in course.sections:
-        path = Path(release_root) / section.id / "quiz.json"
+        path = Path(release_root) / section.id / PUBLIC_SPEC_NAME
         try:
             public = json.loads(path.read_text(encoding="utf-8"))
             findings = positional_findings(public, answer_key(section.quiz))
