@@ -146,7 +146,7 @@ def model_text_format(text_format: str) -> str | None:
 
 def common_to_bank(question: QuestionModel, qtype: str) -> BankQuestion:
     """A :class:`BankQuestion` with the fields every type shares filled in (answers left to the type)."""
-    return BankQuestion(
+    bq = BankQuestion(
         qtype=qtype, name=question.name or question.id, text=question.text,
         text_format=bank_text_format(question.text_format), tags=list(question.tags or []),
         idnumber=question.idnumber or question.id, default_grade=question.points,
@@ -154,6 +154,8 @@ def common_to_bank(question: QuestionModel, qtype: str) -> BankQuestion:
         general_feedback=question.general_feedback or "", correct_feedback=question.correct_feedback or "",
         partially_correct_feedback=question.partially_correct_feedback or "",
         incorrect_feedback=question.incorrect_feedback or "", hints=list(question.hints or []))
+    bq.id = "" if bank_question_id(bq) == question.id else question.id
+    return bq
 
 
 def common_from_bank(bq: BankQuestion, type_name: str) -> dict[str, Any]:
@@ -196,9 +198,11 @@ def slug(text: str) -> str:
 
 
 def bank_question_id(bq: BankQuestion) -> str:
-    """The id a bank question gets: its ID number when valid, else its name as a slug, else ``q<line>``."""
+    """The id a bank question gets: the id it carries, its ID number when valid, its name as a slug, or ``q<line>``."""
     import re
 
+    if bq.id:
+        return bq.id
     if bq.idnumber and re.match(ID_PATTERN, bq.idnumber):
         return bq.idnumber
     return slug(bq.idnumber) or slug(bq.name) or f"q{bq.line or 1}"
