@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -229,6 +230,8 @@ class QuestionType:
     """Moodle's qtype this type maps to."""
     many_digests: ClassVar[bool] = False
     """Whether the canonical key is a list of accepted forms, each digested apart."""
+    view_module: ClassVar[Path | None] = None
+    """The widget's view module of this type, when it is not ``coursekit/widgets/views/<name>.js``."""
     typed_answer: ClassVar[bool] = False
     """Whether the learner types the answer (shown cut to a readable length)."""
 
