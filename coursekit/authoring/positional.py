@@ -29,6 +29,7 @@ Pure logic: no Jupyter imports; :func:`find_positional` reads the released
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -139,7 +140,14 @@ def chance_of(question: Question, answer: Any) -> float:
 
 
 def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
-    """Expected score of ``picks`` distinct options drawn at random (the score depends on counts only)."""
+    """Expected score of ``picks`` distinct options drawn at random.
+
+    By the default rule the score depends on counts only; with per-option
+    fractions every draw is scored.
+    """
+    if question.uses_fractions:
+        return _mean(score_question(question, list(draw))
+                     for draw in itertools.combinations([o.id for o in question.options], picks))
     right = [o.id for o in question.options if o.id in question.answer]
     wrong = [o.id for o in question.options if o.id not in question.answer]
     total = math.comb(len(question.options), picks)
