@@ -28,7 +28,7 @@ from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.types import REGISTRY
+from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.quiz_state import quiz_view
 from coursekit.widgets.store import ResponseStore, StoreError
 
@@ -134,8 +134,8 @@ class QuizView:
         """Save an answer to the attempt in progress (through the store's lock) and show what the file holds."""
         if question_id not in {q.id for q in self.session.questions}:
             return
-        if self.session.question(question_id).type == "true_false" and isinstance(answer, str):
-            answer = {"true": True, "false": False}.get(answer, answer)
+        question = self.session.question(question_id)
+        answer = question_type(question).from_widget(question, answer)
         try:
             saved = self.store.update(self.session.responses,
                                       lambda current: self.session.with_answer(current, question_id, answer))

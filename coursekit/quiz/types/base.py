@@ -258,6 +258,10 @@ class QuestionType:
         """Check a (not ``None``) answer's shape against the question; return it normalised or raise AnswerError."""
         raise NotImplementedError
 
+    def from_widget(self, question: Any, answer: Any) -> Any:
+        """An answer as the widget sent it, in the type's shape (JSON from the browser; validated afterwards)."""
+        return answer
+
     def is_answered(self, question: Any, answer: Any) -> bool:
         """False for ``None``, blank text, ``[]`` and ``{}``; True otherwise."""
         if isinstance(answer, str):
