@@ -296,3 +296,28 @@ def test_a_bank_question_without_full_marks_is_refused_by_name():
     with pytest.raises(ValueError, match="question 'n': answer 'lots' is not a number"):
         REGISTRY["numerical"].from_bank(BankQuestion("numerical", name="n", text="t",
                                                       answers=[BankAnswer("lots", 100)]))
+
+
+def test_the_leak_check_finds_fractions_feedback_and_tolerances_in_a_learners_copy(tmp_path):
+    import json
+    import shutil
+
+    from coursekit.authoring.leaks import find_leaks
+
+    shutil.copytree(REPO / "release", tmp_path / "release")
+    section = COURSE.sections[0]
+    assert find_leaks(tmp_path / "release", COURSE) == []
+    spec_path = tmp_path / "release" / section.id / "quiz.json"
+    public = json.loads(spec_path.read_text(encoding="utf-8"))
+    public["questions"][0]["options"][1]["fraction"] = 50
+    public["questions"][1]["general_feedback"] = "The key is a, c and d."
+    public["questions"].append({"id": "n", "type": "numerical", "text": "t", "answer": [{"value": 1}],
+                                "units": [{"unit": "m", "multiplier": 1}], "tolerances": [{"tolerance": 0.1}]})
+    spec_path.write_text(json.dumps(public), encoding="utf-8")
+    found = "\n".join(find_leaks(tmp_path / "release", COURSE))
+    first, second = section.quiz.questions[0].id, section.quiz.questions[1].id
+    assert f"question {first!r} has key field 'fraction' in options" in found
+    assert f"question {second!r} has key field 'general_feedback'" in found
+    assert "question 'n' has key field 'answer'" in found
+    assert "question 'n' has key field 'tolerance' in tolerances" in found
+    assert "'units'" not in found
