@@ -94,8 +94,8 @@ class BankQuestion:
     """Essay only: how the learner answers (Moodle's ``responseformat``)."""
     min_words: int | None = None
     """Essay only: Moodle's ``minwordlimit``."""
-    line: int = 0
-    """Where the question starts in its file (1-based; 0 when unknown), for messages."""
+    line: int = field(default=0, compare=False)
+    """Where the question starts in its file (1-based; 0 when unknown), for messages; not part of equality."""
 
     @property
     def supported(self) -> bool:
