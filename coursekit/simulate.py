@@ -22,18 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course, Section
-from coursekit.quiz.spec import (
-    Matching,
-    MultipleChoice,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-    public_spec,
-    spec_hash,
-)
+from coursekit.quiz.contract import responses_path
+from coursekit.quiz.responses import RESPONSES_SCHEMA
+from coursekit.quiz.spec import Question, public_spec, spec_hash
+from coursekit.quiz.types import question_type
 
-RESPONSES_SCHEMA = "coursekit.responses/1"
 COMMENT_SENTENCES = (
     "In our institution we already meet the local schools twice a year.",
     "I think the main obstacle is the time trainers have for joint projects.",
@@ -70,21 +63,7 @@ def p_right(ability: float, item_difficulty: float) -> float:
 
 def simulated_answer(question: Question, p: float, rng: random.Random) -> Any:
     """An answer to ``question`` that is right with probability ``p`` (partly right for multi-part types)."""
-    if isinstance(question, SingleChoice):
-        if rng.random() < p:
-            return question.answer
-        return rng.choice([o.id for o in question.options if o.id != question.answer])
-    if isinstance(question, MultipleChoice):
-        picks = [o.id for o in question.options if (o.id in question.answer) == (rng.random() < p)]
-        return picks or [rng.choice([o.id for o in question.options])]
-    if isinstance(question, TrueFalse):
-        return question.answer if rng.random() < p else not question.answer
-    if isinstance(question, Matching):
-        choices = [c.id for c in question.choices]
-        return {item: (right if rng.random() < p else rng.choice(choices)) for item, right in question.answer.items()}
-    if isinstance(question, ShortAnswer):
-        return question.answer[0] if rng.random() < p else "I am not sure"
-    raise TypeError(f"no simulation for {type(question).__name__}")
+    return question_type(question).simulated_answer(question, p, rng)
 
 
 def _attempts(section: Section, ability: float, rng: random.Random, start: datetime) -> list[dict[str, Any]]:
@@ -200,13 +179,14 @@ def simulate(course: Course, release_root: Path, submitted_root: Path, learners:
                 plan.blank_comments.add(key)
             notebook = _fill_comments(templates[section.id], rng, blank)
             folder = submitted_root / learner / section.id
-            (folder / "responses").mkdir(parents=True, exist_ok=True)
+            responses_file = responses_path(folder, section.id)
+            responses_file.parent.mkdir(parents=True, exist_ok=True)
             if rng.random() < tamper_rate:
                 plan.tampered[key] = kind = rng.choice(TAMPER_KINDS)
                 _tamper(kind, folder, notebook, responses)
             (folder / f"{section.id}.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
             responses_text = json.dumps(responses) if responses else "{not json"
-            (folder / "responses" / f"{section.id}.json").write_text(responses_text, encoding="utf-8")
+            responses_file.write_text(responses_text, encoding="utf-8")
             submitted_at = attempts[-1]["submitted_at"] if attempts else begin.isoformat()
             stamp = datetime.fromisoformat(submitted_at).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")

@@ -17,7 +17,8 @@ from coursekit.grading.report import write_report
 from coursekit.grading.roster import register_learners
 from coursekit.grading.runner import BatchResult, grade_workspace
 from coursekit.paths import ProjectPaths
-from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
+from coursekit.quiz.spec import Question
+from coursekit.quiz.types import question_type
 from coursekit.simulate import responses_document
 
 
@@ -38,25 +39,12 @@ def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectP
 
 def right_answer(question: Question) -> Any:
     """The key of a question, as a learner would answer it."""
-    if isinstance(question, ShortAnswer):
-        return question.answer[0]
-    return copy.deepcopy(question.answer)
+    return copy.deepcopy(question_type(question).right_answer(question))
 
 
 def wrong_answer(question: Question) -> Any:
     """An answer that earns 0 points."""
-    if isinstance(question, SingleChoice):
-        return next(o.id for o in question.options if o.id != question.answer)
-    if isinstance(question, MultipleChoice):
-        return [next(o.id for o in question.options if o.id not in question.answer)]
-    if isinstance(question, TrueFalse):
-        return not question.answer
-    if isinstance(question, Matching):
-        choices = [c.id for c in question.choices]
-        return {item: choices[(choices.index(key) + 1) % len(choices)] for item, key in question.answer.items()}
-    if isinstance(question, ShortAnswer):
-        return "no idea"
-    raise TypeError(question)
+    return question_type(question).wrong_answer(question)
 
 
 def answers(section: Section, right: set[str] | None = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coursekit.authoring.grading_settings import GradingSettings
 from coursekit.quiz.spec import ID_PATTERN, QuizSpec, QuizSpecError, error_location, parse_quiz
+from coursekit.quiz.types.base import TextFormat
 
 COMMENTS_MARKER = "<!-- coursekit:comments -->"
 QUIZ_MARKER = "<!-- coursekit:quiz -->"
@@ -47,6 +48,11 @@ class CommentQuestion(BaseModel):
         DEFAULT_MIN_WORDS, ge=1,
         description="An answer with fewer words counts as blank (scores 0, the comment stays unanswered).",
     )
+    text_format: TextFormat | None = Field(None, description="How the text is written; default: plain text.")
+    name: str | None = Field(None, description="The question's name in a Moodle question bank (an essay).")
+    idnumber: str | None = Field(None, description="Moodle's ID number, when it differs from the id.")
+    tags: list[str] | None = Field(None, description="Tags (Moodle's tags and categories).")
+    general_feedback: str | None = Field(None, description="Moodle's general feedback of the essay.")
 
 
 class _CommentsFile(BaseModel):

@@ -38,6 +38,9 @@ class BankAnswer:
     feedback_format: str = "html"
     tolerance: float | None = None
     """Numerical questions only: the accepted error (Moodle's nominal tolerance)."""
+    id: str = ""
+    """coursekit's id of this option; empty when it is the default (``a``, ``b``, ... in order).
+    Moodle has no place for it: a writer may keep it where Moodle ignores it, or drop it."""
 
 
 @dataclass
@@ -47,6 +50,11 @@ class BankSubquestion:
     text: str
     answer: str
     text_format: str = "html"
+    id: str = ""
+    """coursekit's id of the item; empty when it is the default (``1``, ``2``, ... in order)."""
+    answer_id: str = ""
+    """coursekit's id of the answer (choice); empty when it is the default (``a``, ``b``, ... in the
+    order answers first appear)."""
 
 
 @dataclass
@@ -84,6 +92,9 @@ class BankQuestion:
     answer_numbering: str = "abc"
     case_sensitive: bool = False
     """Shortanswer only: Moodle's ``usecase``."""
+    choice_order: list[str] = field(default_factory=list)
+    """Matching only: the answers (by text) in the order coursekit lists its choices, when that is not the order
+    in which they first appear in ``subquestions``; empty otherwise. Moodle has no place for it."""
     units: list[BankUnit] = field(default_factory=list)
     unit_penalty: float = 0.1
     correct_feedback: str = ""

@@ -15,7 +15,8 @@ import html
 from dataclasses import dataclass
 
 from coursekit.quiz.describe import points_text
-from coursekit.quiz.spec import Matching, MultipleChoice, Question, ShortAnswer, SingleChoice, TrueFalse
+from coursekit.quiz.spec import Question
+from coursekit.quiz.types import question_type
 
 PROVISIONAL = "Provisional"
 
@@ -29,19 +30,7 @@ def verdict(score: float | None, points: float) -> str:
 
 def correct_answer_text(question: Question) -> str:
     """The key of a question in words (only shown when the settings allow it)."""
-    if isinstance(question, SingleChoice):
-        return next(o.text for o in question.options if o.id == question.answer)
-    if isinstance(question, MultipleChoice):
-        return "; ".join(o.text for o in question.options if o.id in question.answer)
-    if isinstance(question, TrueFalse):
-        return "True" if question.answer else "False"
-    if isinstance(question, Matching):
-        items = {i.id: i.text for i in question.items}
-        choices = {c.id: c.text for c in question.choices}
-        return "; ".join(f"{items[i]} → {choices[c]}" for i, c in question.answer.items())
-    if isinstance(question, ShortAnswer):
-        return " / ".join(question.answer)
-    raise TypeError(type(question).__name__)
+    return question_type(question).key_text(question)
 
 
 def _e(text: str) -> str:

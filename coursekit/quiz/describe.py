@@ -13,18 +13,26 @@ from typing import Any
 
 from coursekit.quiz.attempts import Attempt, attempt_scores, counted_attempts, total
 from coursekit.quiz.scoring import AnswerError, validate_answer
-from coursekit.quiz.spec import Matching, MultipleChoice, Question, QuizSpec, ShortAnswer, SingleChoice, TrueFalse
+from coursekit.quiz.spec import Question, QuizSpec
+from coursekit.quiz.types import REGISTRY, question_type
 
 NO_ANSWER = "(no answer)"
 MAX_SHOWN_CHARS = 300
 
-QUESTION_KINDS = {
-    "single_choice": "single choice",
-    "multiple_choice": "multiple choice",
-    "true_false": "true or false",
-    "matching": "matching",
-    "short_answer": "short answer",
-}
+
+
+class _Kinds(dict):  # type: ignore[type-arg]
+    """Type name -> the type in words, read from the registry (so a type registered later is named too)."""
+
+    def __missing__(self, name: str) -> str:
+        return REGISTRY[name].words if name in REGISTRY else name.replace("_", " ")
+
+    def __contains__(self, name: object) -> bool:
+        return name in REGISTRY
+
+
+QUESTION_KINDS: dict[str, str] = _Kinds()
+"""Each question type in words (``single choice``, ``true or false``, ...)."""
 
 
 def _cut(text: str) -> str:
@@ -53,20 +61,11 @@ def describe_answer(question: Question, answer: Any) -> str:
         return "(not a valid answer)"
     if answer is None or answer == [] or answer == {} or (isinstance(answer, str) and not answer.strip()):
         return NO_ANSWER
-    if isinstance(question, SingleChoice):
-        return next(o.text for o in question.options if o.id == answer)
-    if isinstance(question, MultipleChoice):
-        texts = {o.id: o.text for o in question.options}
-        return "; ".join(texts[a] for a in answer)
-    if isinstance(question, TrueFalse):
-        return "True" if answer else "False"
-    if isinstance(question, Matching):
-        items = {i.id: i.text for i in question.items}
-        choices = {c.id: c.text for c in question.choices}
-        return "; ".join(f"{items[i]} → {choices[c]}" for i, c in answer.items())
-    if isinstance(question, ShortAnswer):
-        return _cut(str(answer))
-    raise TypeError(type(question).__name__)
+    kind = question_type(question)
+    if not kind.is_answered(question, answer):
+        return NO_ANSWER
+    text = kind.describe(question, answer)
+    return _cut(text) if kind.typed_answer else text
 
 
 def shown_attempt(spec: QuizSpec, attempts: Sequence[Attempt]) -> Attempt | None:

@@ -27,28 +27,14 @@ from collections.abc import Callable
 from typing import Any
 
 from coursekit.quiz.attempts import AttemptLimitError, attempts_left, check_can_submit
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.merge import merge_in_progress, next_stamp
 from coursekit.quiz.navigation import Navigator
-from coursekit.quiz.normalise import normalise_text
 from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord, InProgress, Responses
 from coursekit.quiz.scoring import is_answered, validate_answer
 from coursekit.quiz.shuffle import option_order
-from coursekit.quiz.spec import (
-    MultipleChoice,
-    Question,
-    Settings,
-    ShortAnswer,
-    answer_digest,
-    parse_quiz,
-)
-
-_PLACEHOLDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "single_choice": lambda q: q["options"][0]["id"],
-    "multiple_choice": lambda q: [q["options"][0]["id"]],
-    "true_false": lambda q: True,
-    "matching": lambda q: {item["id"]: q["choices"][0]["id"] for item in q["items"]},
-    "short_answer": lambda q: ["placeholder"],
-}
+from coursekit.quiz.spec import Question, Settings, answer_digest, parse_quiz
+from coursekit.quiz.types import REGISTRY, question_type
 
 
 def structural_questions(public: dict[str, Any]) -> list[Question]:
@@ -60,20 +46,16 @@ def structural_questions(public: dict[str, Any]) -> list[Question]:
     questions = []
     for q in public["questions"]:
         data = {k: v for k, v in q.items() if k != "answer_digest"}
-        data["answer"] = _PLACEHOLDER_KEYS[q["type"]](q)
+        data["answer"] = REGISTRY[q["type"]].placeholder_key(q) if q.get("type") in REGISTRY else None
         questions.append(data)
     spec = parse_quiz({"title": public["title"], "settings": public["settings"], "questions": questions},
-                      origin="quiz.json", require_source=False)
+                      origin=PUBLIC_SPEC_NAME, require_source=False)
     return list(spec.questions)
 
 
 def canonical_answer(question: Question, answer: Any) -> Any:
     """A learner's answer in the canonical form the key digests use."""
-    if isinstance(question, MultipleChoice):
-        return sorted(answer)
-    if isinstance(question, ShortAnswer):
-        return normalise_text(str(answer), question.case_sensitive)
-    return answer
+    return question_type(question).canonical_answer(question, answer)
 
 
 class QuizSession:
@@ -225,10 +207,11 @@ class QuizSession:
     def feedback(self, attempt: AttemptRecord) -> dict[str, bool] | None:
         """Right (True) or not (False) per question of a submitted attempt, when the kernel may mark it.
 
-        Returns None when marks wait for grading (see :attr:`~coursekit.quiz.spec.Settings.marks_in_kernel`).
+        Returns None when marks wait for grading (see :attr:`~coursekit.quiz.spec.Settings.marks_in_kernel`),
+        also when a question's type cannot be marked from a digest (a numerical tolerance, a wildcard).
         """
         salt = self.public.get("salt")
-        if not self.settings.marks_in_kernel or not salt:
+        if not self.settings.marks_in_kernel or not salt or any(d is None for d in self._digests.values()):
             return None
         verdicts = {}
         for q in self.questions:

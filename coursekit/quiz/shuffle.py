@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import random
 
-from coursekit.quiz.spec import Matching, MultipleChoice, Question, SingleChoice
+from coursekit.quiz.spec import Question
+from coursekit.quiz.types import question_type
 
 
 def _seed(section: str, learner: str, question_id: str) -> int:
@@ -34,14 +35,11 @@ def option_order(question: Question, learner: str, section: str, enabled: bool =
     Returns
     -------
     list[str]
-        Option ids (choice ids for matching), a permutation of the authored
-        ones; ``[]`` for true/false and short-answer questions.
+        The ids the question's type shuffles (options; choices for matching),
+        a permutation of the authored ones; ``[]`` for types without options.
     """
-    if isinstance(question, SingleChoice | MultipleChoice):
-        ids = [o.id for o in question.options]
-    elif isinstance(question, Matching):
-        ids = [c.id for c in question.choices]
-    else:
+    ids = question_type(question).option_ids(question)
+    if not ids:
         return []
     if enabled:
         random.Random(_seed(section, learner, question.id)).shuffle(ids)

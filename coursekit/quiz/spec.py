@@ -17,21 +17,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PositiveInt,
+    SerializeAsAny,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from coursekit.quiz.normalise import normalise_text
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+from coursekit.quiz.types import REGISTRY, question_type, type_names
+from coursekit.quiz.types.base import (  # noqa: F401 (re-exported: the models' historical home)
+    ID_PATTERN,
+    Option,
+    QuestionModel,
+    check_known,
+    check_unique,
+)
+from coursekit.quiz.types.matching import Matching  # noqa: F401
+from coursekit.quiz.types.multiple_choice import MultipleChoice  # noqa: F401
+from coursekit.quiz.types.numerical import Numerical  # noqa: F401
+from coursekit.quiz.types.short_answer import ShortAnswer  # noqa: F401
+from coursekit.quiz.types.single_choice import SingleChoice  # noqa: F401
+from coursekit.quiz.types.true_false import TrueFalse  # noqa: F401
 
 
 class QuizSpecError(ValueError):
@@ -116,139 +128,24 @@ class Settings(_Strict):
         return self.attempts == "unlimited" and wanted
 
 
-class Option(_Strict):
-    """One choice a learner can pick (or one item to match)."""
-
-    id: str = Field(pattern=ID_PATTERN)
-    text: str = Field(min_length=1)
+Question = QuestionModel
+"""Any question: an instance of one registered type's model (see :mod:`coursekit.quiz.types`)."""
 
 
-class _Question(_Strict):
-    id: str = Field(pattern=ID_PATTERN, description="Stable id, unique within the quiz.")
-    text: str = Field(min_length=1, description="The question as the learner reads it.")
-    points: float = Field(1.0, description="Points the question is worth (> 0).")
-    source: str | list[str] | None = Field(
-        None, description="The passage(s) of section.md the question tests, verbatim."
-    )
-
-    @property
-    def cited(self) -> list[str]:
-        """The cited passages as a list (empty when none is given)."""
-        if self.source is None:
-            return []
-        return [self.source] if isinstance(self.source, str) else list(self.source)
-
-    @field_validator("points")
-    @classmethod
-    def _points_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError(f"points must be greater than 0, got {value}")
-        return value
+def __getattr__(name: str) -> Any:
+    if name == "QUESTION_TYPES":  # the registered type names, as they are now
+        return type_names()
+    raise AttributeError(name)
 
 
-def _check_unique(ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for item_id in ids:
-        if item_id in seen:
-            raise ValueError(f"duplicate {what} id {item_id!r}")
-        seen.add(item_id)
-
-
-def _check_known(chosen: list[str], known: list[str], what: str) -> None:
-    for item_id in chosen:
-        if item_id not in known:
-            raise ValueError(f"key {item_id!r} is not among the {what} {known}")
-
-
-class SingleChoice(_Question):
-    """Pick exactly one option."""
-
-    type: Literal["single_choice"]
-    options: list[Option] = Field(min_length=2)
-    answer: str
-
-    @model_validator(mode="after")
-    def _key_is_an_option(self) -> SingleChoice:
-        ids = [o.id for o in self.options]
-        _check_unique(ids, "option")
-        _check_known([self.answer], ids, "options")
-        return self
-
-
-class MultipleChoice(_Question):
-    """Pick every right option: credit per right pick, penalty per wrong pick, floor 0.
-
-    By default a right pick earns ``points / len(answer)`` and a wrong pick
-    costs ``points / (options - len(answer))``, so ticking every box earns 0.
-    """
-
-    type: Literal["multiple_choice"]
-    options: list[Option] = Field(min_length=2)
-    answer: list[str] = Field(min_length=1)
-    penalty: float | None = Field(
-        None, ge=0, description="Points lost per wrong pick; default: points / number of wrong options."
-    )
-
-    @model_validator(mode="after")
-    def _key_is_options(self) -> MultipleChoice:
-        ids = [o.id for o in self.options]
-        _check_unique(ids, "option")
-        _check_unique(self.answer, "key")
-        _check_known(self.answer, ids, "options")
-        return self
-
-
-class TrueFalse(_Question):
-    """A statement that is true or false."""
-
-    type: Literal["true_false"]
-    answer: bool
-
-
-class Matching(_Question):
-    """Match every item to one choice: credit per correct pair."""
-
-    type: Literal["matching"]
-    items: list[Option] = Field(min_length=2)
-    choices: list[Option] = Field(min_length=2)
-    answer: dict[str, str]
-
-    @model_validator(mode="after")
-    def _key_pairs_known(self) -> Matching:
-        items = [o.id for o in self.items]
-        choices = [o.id for o in self.choices]
-        _check_unique(items, "item")
-        _check_unique(choices, "choice")
-        if sorted(self.answer) != sorted(items):
-            raise ValueError(f"key must pair every item {items} exactly once, got {sorted(self.answer)}")
-        _check_known(list(self.answer.values()), choices, "choices")
-        return self
-
-
-class ShortAnswer(_Question):
-    """Type a short text; any accepted answer counts, compared as :func:`~coursekit.quiz.normalise.normalise_text` does.
-
-    Case, spaces, hyphens, invisible characters and punctuation at either end
-    are ignored; ``case_sensitive: true`` (Moodle's ``usecase``) keeps case.
-    """
-
-    type: Literal["short_answer"]
-    answer: list[str] = Field(min_length=1, description="Accepted answers.")
-    case_sensitive: bool = Field(False, description="Whether case matters (Moodle's usecase); default: no.")
-
-    @model_validator(mode="after")
-    def _answers_not_blank(self) -> ShortAnswer:
-        for accepted in self.answer:
-            if not normalise_text(accepted, self.case_sensitive):
-                raise ValueError(f"accepted answer {accepted!r} is blank once spaces and punctuation are ignored")
-        return self
-
-
-Question = Annotated[
-    SingleChoice | MultipleChoice | TrueFalse | Matching | ShortAnswer,
-    Field(discriminator="type"),
-]
-QUESTION_TYPES = ("single_choice", "multiple_choice", "true_false", "matching", "short_answer")
+def _question_from(data: Any) -> Any:
+    """A question model from raw data, by its ``type`` (models are kept as they are)."""
+    if isinstance(data, QuestionModel) or not isinstance(data, dict):
+        return data
+    kind = data.get("type")
+    if kind not in REGISTRY:
+        raise ValueError(f"unknown question type {kind!r}; expected one of {', '.join(type_names())}")
+    return REGISTRY[kind].model.model_validate(data)
 
 
 class QuizSpec(_Strict):
@@ -256,11 +153,16 @@ class QuizSpec(_Strict):
 
     title: str = Field(min_length=1)
     settings: Settings = Field(default_factory=Settings)
-    questions: list[Question] = Field(min_length=1)
+    questions: list[SerializeAsAny[QuestionModel]] = Field(min_length=1)
+
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _typed_questions(cls, value: Any) -> Any:
+        return [_question_from(q) for q in value] if isinstance(value, list) else value
 
     @model_validator(mode="after")
     def _unique_question_ids(self) -> QuizSpec:
-        _check_unique([q.id for q in self.questions], "question")
+        check_unique([q.id for q in self.questions], "question")
         return self
 
     @property
@@ -283,7 +185,7 @@ def error_location(spec_data: Any, loc: tuple[Any, ...]) -> str:
             qid = spec_data["questions"][loc[1]].get("id", f"#{loc[1] + 1}")
         except (KeyError, IndexError, TypeError, AttributeError):
             qid = f"#{loc[1] + 1}"
-        rest = [str(p) for p in loc[2:] if p not in QUESTION_TYPES]
+        rest = [str(p) for p in loc[2:] if p not in REGISTRY]
         where = f"question {qid!r}"
         return where + (f" ({'.'.join(rest)})" if rest else "")
     return ".".join(str(p) for p in loc) or "quiz"
@@ -309,13 +211,22 @@ def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -
     if not isinstance(data, dict):
         raise QuizSpecError(f"{origin}: expected a mapping with title, settings and questions")
     _check_types(data, origin)
-    try:
-        spec = QuizSpec.model_validate(data)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{origin}: {error_location(data, tuple(err['loc']))}: {msg}")
+    lines: list[str] = []
+    questions = data.get("questions")
+    if isinstance(questions, list):
+        typed = []
+        for index, q in enumerate(questions):
+            try:
+                typed.append(_question_from(q))
+            except ValidationError as exc:
+                lines += _error_lines(data, origin, exc, ("questions", index))
+        data = {**data, "questions": typed}
+    if not lines:
+        try:
+            spec = QuizSpec.model_validate(data)
+        except ValidationError as exc:
+            lines = _error_lines(data, origin, exc, ())
+    if lines:
         raise QuizSpecError("\n".join(dict.fromkeys(lines))) from None
     if require_source:
         missing = [q.id for q in spec.questions if not any(text.strip() for text in q.cited)]
@@ -326,6 +237,14 @@ def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -
     return spec
 
 
+def _error_lines(data: Any, origin: str, exc: ValidationError, prefix: tuple[Any, ...]) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{origin}: {error_location(data, prefix + tuple(err['loc']))}: {msg}")
+    return lines
+
+
 def _check_types(data: dict[str, Any], origin: str) -> None:
     """Name an unknown question type or a repeated id plainly (pydantic's messages are cryptic)."""
     seen: set[Any] = set()
@@ -334,34 +253,41 @@ def _check_types(data: dict[str, Any], origin: str) -> None:
             if q["id"] in seen:
                 raise QuizSpecError(f"{origin}: question {q['id']!r}: duplicate question id")
             seen.add(q["id"])
-        if isinstance(q, dict) and q.get("type") not in QUESTION_TYPES:
+        if isinstance(q, dict) and q.get("type") not in REGISTRY:
             qid = q.get("id", f"#{index + 1}")
             raise QuizSpecError(
                 f"{origin}: question {qid!r}: unknown type {q.get('type')!r}; "
-                f"expected one of {', '.join(QUESTION_TYPES)}"
+                f"expected one of {', '.join(type_names())}"
             )
 
 
 KEY_FIELDS = ("answer", "penalty", "source")
+"""Fields of the historical types never in a learner's copy (each type lists all of its own)."""
+
+
+def public_question(question: QuestionModel) -> dict[str, Any]:
+    """One question as the learner's copy holds it: no key, no feedback, no cited passage."""
+    return question_type(question).public_dump(question)
 
 
 def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[str, Any]:
     """The learner's copy of a quiz: questions and settings, no key and no cited passage.
 
     When :attr:`Settings.marks_in_kernel` holds and a ``salt`` is given, each
-    question carries ``answer_digest``, a salted SHA-256 of its canonical key,
-    so the widget can say right/wrong without holding the key in plain text.
+    question whose type can be marked from a digest carries ``answer_digest``,
+    a salted SHA-256 of its canonical key (a list of them when the type
+    accepts several forms), so the widget can say right/wrong without holding
+    the key in plain text.
     """
     questions = []
     for q in spec.questions:
-        public = q.model_dump(exclude=set(KEY_FIELDS), exclude_none=True)
-        if isinstance(q, ShortAnswer) and not q.case_sensitive:
-            del public["case_sensitive"]  # the default: quiz.json stays as it was before the option existed
+        public = public_question(q)
         if spec.settings.marks_in_kernel and salt is not None:
-            if isinstance(q, ShortAnswer):
-                public["answer_digest"] = [answer_digest(salt, q.id, a) for a in canonical_key(q)]
-            else:
-                public["answer_digest"] = answer_digest(salt, q.id, canonical_key(q))
+            kind = question_type(q)
+            canonical = kind.canonical_key(q)
+            if canonical is not None:
+                public["answer_digest"] = ([answer_digest(salt, q.id, a) for a in canonical] if kind.many_digests
+                                           else answer_digest(salt, q.id, canonical))
         questions.append(public)
     return {
         "schema": "coursekit.quiz/1",
@@ -374,10 +300,8 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
 
 
 def answer_key(spec: QuizSpec) -> dict[str, dict[str, Any]]:
-    """The key material of a quiz, by question id: what :func:`public_spec` leaves out."""
-    return {
-        q.id: q.model_dump(include={"answer", "penalty"}, exclude_none=True) for q in spec.questions
-    }
+    """The key material of a quiz, by question id: what :func:`public_spec` leaves out (but the passages)."""
+    return {q.id: question_type(q).key_dump(q) for q in spec.questions}
 
 
 def rebuild_spec(public: dict[str, Any], key: dict[str, dict[str, Any]]) -> QuizSpec:
@@ -398,14 +322,9 @@ def rebuild_spec(public: dict[str, Any], key: dict[str, dict[str, Any]]) -> Quiz
     return parse_quiz(data, origin="key", require_source=False)
 
 
-def canonical_key(question: Question) -> Any:
-    """The key of a question in a canonical JSON-able form (sorted where order is free)."""
-    answer = question.answer
-    if isinstance(question, MultipleChoice):
-        return sorted(answer)
-    if isinstance(question, ShortAnswer):
-        return sorted({normalise_text(a, question.case_sensitive) for a in answer})
-    return answer
+def canonical_key(question: QuestionModel) -> Any:
+    """The key of a question in a canonical JSON-able form (sorted where order is free; None: not digestible)."""
+    return question_type(question).canonical_key(question)
 
 
 def answer_digest(salt: str, question_id: str, canonical: Any) -> str:

@@ -11,22 +11,15 @@ from typing import Any
 from coursekit.quiz.review import GRADING_METHODS, attempt_history, attempt_result
 from coursekit.quiz.scoring import is_answered
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.spec import Matching, MultipleChoice, Question, SingleChoice, TrueFalse
+from coursekit.quiz.spec import Question
+from coursekit.quiz.types import question_type
 
 
 def question_view(session: QuizSession, question: Question, number: int) -> dict[str, Any]:
-    """One question as the widget draws it: text, points and options in this learner's order."""
+    """One question as the widget draws it: text, points and what its type adds (options in this learner's order)."""
     view: dict[str, Any] = {"id": question.id, "type": question.type, "number": number, "text": question.text,
                             "points": question.points}
-    if isinstance(question, SingleChoice | MultipleChoice):
-        texts = {o.id: o.text for o in question.options}
-        view["options"] = [{"id": i, "text": texts[i]} for i in session.option_ids(question)]
-    elif isinstance(question, Matching):
-        texts = {c.id: c.text for c in question.choices}
-        view["items"] = [{"id": o.id, "text": o.text} for o in question.items]
-        view["choices"] = [{"id": i, "text": texts[i]} for i in session.option_ids(question)]
-    elif isinstance(question, TrueFalse):
-        view["options"] = None
+    view.update(question_type(question).view(question, session.option_ids(question)))
     return view
 
 
