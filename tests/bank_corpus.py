@@ -17,8 +17,8 @@ def corpus() -> list[BankQuestion]:
             general_feedback="<p>General</p>", correct_feedback="<p>Right</p>",
             partially_correct_feedback="<p>Part</p>", incorrect_feedback="<p>Wrong</p>",
             hints=["<p>Hint 1</p>", "<p>Hint 2</p>"], shuffle_answers=False, answer_numbering="ABCD",
-            answers=[BankAnswer("<p>Yes = right</p>", 100.0, "<p>Well done</p>"),
-                     BankAnswer("<p>No ~ wrong</p>", 0.0, "<p>Not so</p>"),
+            answers=[BankAnswer("<p>Yes = right</p>", 100.0, "<p>Well done</p>", id="yes"),
+                     BankAnswer("<p>No ~ wrong</p>", 0.0, "<p>Not so</p>", id="no"),
                      BankAnswer("<p>Half</p>", 50.0)],
         ),
         BankQuestion(
@@ -59,8 +59,9 @@ def corpus() -> list[BankQuestion]:
         BankQuestion(
             qtype="matching", name="Match", text="<p>Match capitals.</p>", category=["$system$", "top"],
             default_grade=3.0, correct_feedback="<p>All right</p>", hints=["<p>Europe</p>"],
-            subquestions=[BankSubquestion("<p>France</p>", "Paris"), BankSubquestion("<p>Italy</p>", "Rome"),
-                          BankSubquestion("", "Madrid")],
+            subquestions=[BankSubquestion("<p>France</p>", "Paris", id="fr", answer_id="paris"),
+                          BankSubquestion("<p>Italy</p>", "Rome"), BankSubquestion("", "Madrid")],
+            choice_order=["Rome", "Madrid", "Paris"],
         ),
         BankQuestion(
             qtype="essay", name="Essay", text="Reflect on **your** week.", text_format="markdown",

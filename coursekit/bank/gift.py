@@ -23,14 +23,12 @@ which Moodle ignores and this reader applies, so records survive a round trip.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, fields
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from coursekit.bank.category import join_category, split_category
-from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
+from coursekit.bank.extras import apply_extras, dump_extras, extras
+from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion
 
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
             "~": "\ue006", "n": "\ue007"}
@@ -43,7 +41,6 @@ _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _META_PREFIX = "// coursekit:"
 _ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)]")
 _TAG = re.compile(r"\[tag:((?:\\]|[^\]<>\x00-\x1f])+)]")
-_LIST_FIELDS = {"answers": BankAnswer, "subquestions": BankSubquestion, "units": BankUnit}
 _WRITABLE = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description")
 
 
@@ -244,21 +241,9 @@ def _apply_comments(block: _Block, q: BankQuestion) -> None:
 
 def _apply_meta(block: _Block, q: BankQuestion, raw: str) -> None:
     try:
-        meta = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise block.error(f"expected a JSON object after '{_META_PREFIX}' ({exc.msg})") from None
-    if not isinstance(meta, dict):
-        raise block.error(f"expected a JSON object after '{_META_PREFIX}'")
-    known = {f.name for f in fields(BankQuestion)} - {"line"}
-    for key, value in meta.items():
-        if key not in known:
-            raise block.error(f"expected fields of a question after '{_META_PREFIX}', found {key!r}")
-        if key in _LIST_FIELDS:
-            try:
-                value = [_LIST_FIELDS[key](**item) for item in value]
-            except TypeError as exc:
-                raise block.error(f"expected {key} as a list of objects after '{_META_PREFIX}' ({exc})") from None
-        setattr(q, key, value)
+        apply_extras(q, raw)
+    except ValueError as exc:
+        raise block.error(f"'{_META_PREFIX}' comment: {exc}") from None
 
 
 def _read_block(block: _Block, category: list[str]) -> BankQuestion | list[str]:
@@ -438,18 +423,6 @@ def _comments(number: int, q: BankQuestion) -> list[str]:
     return comments
 
 
-def _meta(q: BankQuestion, written: BankQuestion) -> dict[str, Any]:
-    """The fields of ``q`` that its GIFT text does not give back."""
-    meta = {}
-    for f in fields(BankQuestion):
-        if f.name == "line":
-            continue
-        wanted, got = getattr(q, f.name), getattr(written, f.name)
-        if wanted != got:
-            meta[f.name] = [asdict(item) for item in wanted] if f.name in _LIST_FIELDS else wanted
-    return meta
-
-
 def write_gift(questions: list[BankQuestion]) -> str:
     """Write bank records as a GIFT file that Moodle's importer reads.
 
@@ -476,8 +449,8 @@ def write_gift(questions: list[BankQuestion]) -> str:
         lines = [*_comments(number, q), *_body(q).split("\n")]
         written = _read_block(_Block("<written>", 1, lines), category)
         assert isinstance(written, BankQuestion)
-        meta = _meta(q, written)
-        if meta:
-            lines.insert(1, _META_PREFIX + " " + json.dumps(meta, ensure_ascii=False, sort_keys=True))
+        found = extras(q, written)
+        if found:
+            lines.insert(1, f"{_META_PREFIX} {dump_extras(found)}")
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)

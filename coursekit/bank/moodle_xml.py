@@ -17,8 +17,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from coursekit.bank.category import join_category, split_category
+from coursekit.bank.extras import apply_extras, dump_extras, extras
 from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
 
+_EXTRAS = "coursekit"
+"""Element holding, as JSON, what Moodle XML cannot say of a question (Moodle's importer skips it)."""
 _LINE = "{coursekit}line"
 """Attribute the reader adds to every element: the line it starts on."""
 
@@ -134,7 +137,7 @@ def _read_question(element: ET.Element, qtype: str, category: list[str], path: s
         subquestions.append(BankSubquestion(
             text=_text_of(sub), answer=_text_of(sub.find("answer")), text_format=_format_of(sub)))
     min_words = _child_text(element, "minwordlimit")
-    return BankQuestion(
+    question = BankQuestion(
         qtype=qtype,
         name=_text_of(name).strip(),
         text=_text_of(questiontext),
@@ -162,6 +165,13 @@ def _read_question(element: ET.Element, qtype: str, category: list[str], path: s
         min_words=int(_number(element, min_words, "<minwordlimit>", path)) if min_words else None,
         line=_line(element),
     )
+    kept = element.find(_EXTRAS)
+    if kept is not None and (kept.text or "").strip():
+        try:
+            apply_extras(question, kept.text)
+        except ValueError as exc:
+            raise BankFormatError(path, _line(kept), f"{exc} in <{_EXTRAS}>") from None
+    return question
 
 
 def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
@@ -296,7 +306,19 @@ def _type_fields(q: BankQuestion) -> list[str]:
     return lines
 
 
-def _write_question(q: BankQuestion) -> list[str]:
+def _write_question(q: BankQuestion, category: list[str]) -> list[str]:
+    """A question's elements, with a ``<coursekit>`` element for the fields the others do not give back."""
+    lines = _question_elements(q)
+    written = "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>", *lines, "</quiz>"]).encode("utf-8")
+    back = read_moodle_xml(written, "<written>")[0]
+    back.category = category
+    found = extras(q, back)
+    if found:
+        lines.insert(-1, f"    <{_EXTRAS}>{escape(dump_extras(found))}</{_EXTRAS}>")
+    return lines
+
+
+def _question_elements(q: BankQuestion) -> list[str]:
     lines = [f"  <question type={quoteattr(q.qtype)}>",
              f"    <name>\n      <text>{_cdata(q.name)}</text>\n    </name>"]
     lines += _text_block("questiontext", q.text, q.text_format, "    ")
@@ -338,17 +360,19 @@ def _write_category(category: list[str]) -> list[str]:
 def write_moodle_xml(questions: list[BankQuestion]) -> bytes:
     """Write bank records as a Moodle XML file, as Moodle's export does (UTF-8).
 
-    A ``category`` marker precedes each run of questions of one category. The
-    reader gives back records equal to ``questions``.
+    A ``category`` marker precedes each run of questions of one category;
+    whatever Moodle XML cannot say of a record goes in a ``<coursekit>``
+    element (JSON) that Moodle's importer skips, so :func:`read_moodle_xml`
+    gives back records equal to ``questions``.
     """
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    current: list[str] | None = None
+    current: list[str] = []
     for number, q in enumerate(questions, start=1):
-        if q.category != current and (q.category or current is not None):
-            lines += _write_category(q.category) if q.category else _write_category(["$course$", "top"])
-        current = q.category
+        if q.category and q.category != current:
+            lines += _write_category(q.category)
+            current = split_category(join_category(q.category))
         lines.append(f"<!-- question: {number}  -->")
-        lines += _write_question(q)
+        lines += _write_question(q, current)
         lines.append("")
     lines.append("</quiz>")
     return ("\n".join(lines) + "\n").encode("utf-8")

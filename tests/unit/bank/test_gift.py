@@ -139,7 +139,8 @@ def test_unsupported_types_cannot_be_written_silently() -> None:
     ("::Q1::How many? {#1..x}\n", 1, "expected a number for the range's upper end"),
     ("::Q1::How many? {#}\n", 1, "expected a number after '{#'"),
     ("::Q1::Say {=%50%#fb}\n", 1, "expected an accepted answer after '='"),
-    ("// coursekit: {penalty: 1}\n::Q1::Say {T}\n", 2, "expected a JSON object after '// coursekit:'"),
+    ("// coursekit: {penalty: 1}\n::Q1::Say {T}\n", 2, "'// coursekit:' comment: expected a JSON object"),
+    ('// coursekit: {"colour": 1}\n::Q1::Say {T}\n', 2, "expected fields of a question, found 'colour'"),
 ])
 def test_malformed_gift_names_file_line_and_expectation(text: str, line: int, expected: str) -> None:
     with pytest.raises(BankFormatError) as caught:

@@ -138,3 +138,18 @@ def test_malformed_files_name_file_line_and_expectation(data: bytes, line: int, 
     assert caught.value.line == line
     assert expected in caught.value.problem
     assert str(caught.value).startswith(f"bank/broken.xml, line {line}: ")
+
+
+def test_what_moodle_xml_cannot_say_is_kept_in_one_element_moodle_skips() -> None:
+    records = corpus()
+    written = write_moodle_xml(records).decode("utf-8")
+    assert written.count("<coursekit>") == 2
+    assert '<coursekit>{"answers": [{"id": "yes"}, {"id": "no"}, {}]}</coursekit>' in written
+    plain = read_moodle_xml(FIXTURE.read_bytes(), "f.xml")
+    assert "<coursekit>" not in write_moodle_xml(plain).decode("utf-8")
+
+
+def test_a_malformed_coursekit_element_is_named() -> None:
+    data = b'<quiz>\n  <question type="essay">\n    <coursekit>{"penalty": </coursekit>\n  </question>\n</quiz>'
+    with pytest.raises(BankFormatError, match=r"broken.xml, line 3: expected a JSON object .* in <coursekit>"):
+        read_moodle_xml(data, "broken.xml")
