@@ -288,7 +288,8 @@ def _read_block(block: _Block, category: list[str]) -> BankQuestion | list[str]:
     if opening < 0:
         q.default_grade = 0.0
     else:
-        q.general_feedback, q.general_feedback_format = _with_format(general, q.text_format)
+        if general.strip():
+            q.general_feedback, q.general_feedback_format = _with_format(general, q.text_format)
         _parse_answers(block, q, answer_text, start + opening)
     q.name = name if name else _default_name(q.text)
     _apply_comments(block, q)

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from coursekit.bank.record import BankAnswer, BankQuestion, BankSubquestion
+from coursekit.bank.record import BankQuestion
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"}
 _ATTRIBUTES = {
@@ -30,7 +30,8 @@ _ATTRIBUTES = {
     "*": {"lang", "dir"},
 }
 _HTML_FORMATS = ("html", "moodle_auto_format", "markdown")
-"""Formats whose text may hold markup; ``plain_text`` is shown escaped."""
+"""Formats whose text may hold markup; ``plain_text`` is shown escaped. Auto-format and Markdown texts are
+sanitised as HTML only when they hold tags."""
 
 
 @dataclass
@@ -180,9 +181,19 @@ def html_to_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line if line != "-" else "" for line in lines)).strip()
 
 
+_MARKUP = re.compile(r"<[A-Za-z!/?]")
+_SCRIPT_LINK = re.compile(r"(\]\(\s*)(?:javascript|vbscript|data)\s*:(?:[^()]|\([^()]*\))*\)", re.I)
+
+
 def _clean(text: str, text_format: str, where: str, notes: list[str]) -> str:
     if text_format not in _HTML_FORMATS or not text:
         return text
+    if text_format != "html" and not _MARKUP.search(text):
+        # Moodle auto-format and Markdown without tags: plain text as written (``3 < 5`` stays), no script links.
+        cleaned = _SCRIPT_LINK.sub(r"\1)", text)
+        if cleaned != text:
+            notes.append(f"{where}: removed javascript: links")
+        return cleaned
     result = sanitise_html(text)
     notes.extend(f"{where}: {note}" for note in result.notes)
     return result.text
@@ -200,18 +211,14 @@ def sanitise_question(question: BankQuestion) -> tuple[BankQuestion, list[str]]:
     name = f"question {question.name!r}"
     choice_texts = question.qtype == "multichoice"
     answers = [
-        BankAnswer(**{
-            **vars(answer),
-            "text": _clean(answer.text, answer.text_format, f"{name}, answer", notes) if choice_texts
-            else answer.text,
-            "feedback": _clean(answer.feedback, answer.feedback_format, f"{name}, feedback", notes),
-        })
+        replace(answer,
+                text=_clean(answer.text, answer.text_format, f"{name}, answer", notes) if choice_texts
+                else answer.text,
+                feedback=_clean(answer.feedback, answer.feedback_format, f"{name}, feedback", notes))
         for answer in question.answers
     ]
-    subquestions = [
-        BankSubquestion(_clean(sub.text, sub.text_format, f"{name}, item", notes), sub.answer, sub.text_format)
-        for sub in question.subquestions
-    ]
+    subquestions = [replace(sub, text=_clean(sub.text, sub.text_format, f"{name}, item", notes))
+                    for sub in question.subquestions]
     cleaned = replace(
         question,
         text=_clean(question.text, question.text_format, name, notes),

@@ -63,5 +63,16 @@ def test_sanitise_question_cleans_what_learners_see_and_leaves_keys_alone() -> N
     short = BankQuestion(qtype="shortanswer", name="S", text="x", answers=[BankAnswer("a<b & c", 100.0)])
     assert sanitise_question(short)[0].answers[0].text == "a<b & c"
     matching = BankQuestion(qtype="matching", name="M", text="x",
-                            subquestions=[BankSubquestion("<p onclick=\"x\">A</p>", "x < y")])
-    assert sanitise_question(matching)[0].subquestions == [BankSubquestion("<p>A</p>", "x < y")]
+                            subquestions=[BankSubquestion("<p onclick=\"x\">A</p>", "x < y", id="i1", answer_id="c9")])
+    assert sanitise_question(matching)[0].subquestions == [BankSubquestion("<p>A</p>", "x < y", "html", "i1", "c9")]
+
+
+def test_auto_format_and_markdown_without_tags_stay_as_written_without_script_links() -> None:
+    q = BankQuestion(qtype="multichoice", name="Q", text="Is 3 < 5 & 2 > 1? See [this](javascript:alert(1)).",
+                     text_format="markdown",
+                     answers=[BankAnswer("a < b", 100.0, "<script>x</script>ok", "moodle_auto_format",
+                                         "moodle_auto_format")])
+    cleaned, notes = sanitise_question(q)
+    assert cleaned.text == "Is 3 < 5 & 2 > 1? See [this]()."
+    assert cleaned.answers[0].text == "a < b" and cleaned.answers[0].feedback == "ok"
+    assert sorted(notes) == ["question 'Q', feedback: removed <script>", "question 'Q': removed javascript: links"]
