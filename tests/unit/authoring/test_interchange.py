@@ -86,6 +86,12 @@ def test_import_overwrites_nothing_and_cleans_up_after_a_failure(project: Projec
     with pytest.raises(BankImportError, match=r"no question coursekit can use as a quiz question \('D'"):
         import_bank(project.course, essays, "essays")
     assert not (project.course / "broken").exists() and not (project.course / "essays").exists()
+    kept = project.course / "kept"
+    kept.mkdir()
+    (kept / "section.md").write_text("# Kept\n<!-- coursekit:quiz -->\n<!-- coursekit:quiz -->\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"appears more than once"):
+        import_bank(project.course, FIXTURES / "moodle_export.gift", "kept")
+    assert [p.name for p in kept.iterdir()] == ["section.md"]
     assert (project.course / "course.yml").read_text(encoding="utf-8") == before
 
 
