@@ -11,9 +11,8 @@ import nbformat
 
 from coursekit.authoring.course import Course, Section
 from coursekit.authoring.notebook import build_notebook
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.spec import public_spec
-
-PUBLIC_SPEC_NAME = "quiz.json"
 
 
 @dataclass

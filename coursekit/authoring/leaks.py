@@ -8,7 +8,10 @@ from pathlib import Path
 
 from coursekit.authoring.course import Course
 from coursekit.authoring.notebook import HIDDEN_BEGIN, HIDDEN_END
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.spec import KEY_FIELDS, answer_key
+from coursekit.quiz.types import REGISTRY
+from coursekit.quiz.types.base import COMMON_KEY_FIELDS
 
 FORBIDDEN_TEXT = (HIDDEN_BEGIN, HIDDEN_END, "coursekit.grading.hidden", "question_points(", "grade_question(",
                   "BEGIN SOLUTION")
@@ -20,7 +23,8 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
 
     Looks for hidden-test source and solution markers in any file, for files
     whose names suggest a key, for key fields (``answer``, ``penalty``,
-    ``source``) in the public quiz specs, and for the literal key of any section or question
+    ``source``, feedback, and any field a question type keeps from learners, also
+    inside options) in the public quiz specs, and for the literal key of any section or question
     (as a grade cell writes it).
     """
     release_root = Path(release_root)
@@ -41,7 +45,7 @@ def find_leaks(release_root: Path, course: Course) -> list[str]:
         problems.extend(f"{path}: contains the key of section {sid!r}" for sid, key in keys.items() if key in text)
         problems.extend(f"{path}: contains the key of question {qid!r} of section {sid!r}"
                         for (sid, qid), key in question_keys.items() if key in text)
-        if path.suffix == ".json" and rel.parts[-1] == "quiz.json":
+        if path.suffix == ".json" and rel.parts[-1] == PUBLIC_SPEC_NAME:
             problems.extend(_public_spec_leaks(path, text))
     return problems
 
@@ -51,9 +55,25 @@ def _public_spec_leaks(path: Path, text: str) -> list[str]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [f"{path}: not valid JSON ({exc})"]
-    return [
-        f"{path}: question {q.get('id')!r} has key field {name!r}"
-        for q in data.get("questions", [])
-        for name in KEY_FIELDS
-        if name in q
-    ]
+    hidden = sorted(set(KEY_FIELDS) | COMMON_KEY_FIELDS | {f for t in REGISTRY.values() for f in t.model.key_fields})
+    problems = []
+    for q in data.get("questions", []):
+        if not isinstance(q, dict):
+            continue
+        problems += [f"{path}: question {q.get('id')!r} has key field {name!r}" for name in hidden if name in q]
+        problems += [f"{path}: question {q.get('id')!r} has key field {name!r} in {where}"
+                     for where, name in _nested_key_fields(q)]
+    return problems
+
+
+NESTED_KEY_FIELDS = ("fraction", "feedback", "tolerance")
+"""Key material inside a question's options or answers (a choice's fraction or feedback, a tolerance)."""
+
+
+def _nested_key_fields(question: dict) -> list[tuple[str, str]]:
+    found = []
+    for field_name, value in question.items():
+        for entry in value if isinstance(value, list) else []:
+            if isinstance(entry, dict):
+                found += [(field_name, name) for name in NESTED_KEY_FIELDS if name in entry]
+    return found

@@ -29,6 +29,7 @@ Pure logic: no Jupyter imports; :func:`find_positional` reads the released
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.scoring import score_question
 from coursekit.quiz.spec import (
     Matching,
@@ -138,7 +140,14 @@ def chance_of(question: Question, answer: Any) -> float:
 
 
 def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
-    """Expected score of ``picks`` distinct options drawn at random (the score depends on counts only)."""
+    """Expected score of ``picks`` distinct options drawn at random.
+
+    By the default rule the score depends on counts only; with per-option
+    fractions every draw is scored.
+    """
+    if question.uses_fractions:
+        return _mean(score_question(question, list(draw))
+                     for draw in itertools.combinations([o.id for o in question.options], picks))
     right = [o.id for o in question.options if o.id in question.answer]
     wrong = [o.id for o in question.options if o.id not in question.answer]
     total = math.comb(len(question.options), picks)
@@ -360,7 +369,7 @@ def find_positional(release_root: Path, course: Course) -> list[str]:
     """
     problems = []
     for section in course.sections:
-        path = Path(release_root) / section.id / "quiz.json"
+        path = Path(release_root) / section.id / PUBLIC_SPEC_NAME
         try:
             public = json.loads(path.read_text(encoding="utf-8"))
             findings = positional_findings(public, answer_key(section.quiz))

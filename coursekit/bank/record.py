@@ -105,6 +105,9 @@ class BankQuestion:
     """Essay only: how the learner answers (Moodle's ``responseformat``)."""
     min_words: int | None = None
     """Essay only: Moodle's ``minwordlimit``."""
+    id: str = ""
+    """coursekit's question id, when it is not the ID number (or, without a valid one, the name as an id);
+    empty otherwise. Moodle has no place for it: a writer may keep it where Moodle ignores it, or drop it."""
     line: int = field(default=0, compare=False)
     """Where the question starts in its file (1-based; 0 when unknown), for messages; not part of equality."""
 

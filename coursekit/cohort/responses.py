@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from coursekit.quiz.normalise import normalise_text
+from coursekit.quiz.contract import normalise_short_answer, responses_glob
 from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
 
 COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
@@ -25,7 +25,7 @@ def _options(answer: object) -> list[str]:
         return [f"{item}={choice}" for item, choice in answer.items()]
     if isinstance(answer, bool):
         return ["true" if answer else "false"]
-    text = "" if answer is None else normalise_text(str(answer))
+    text = "" if answer is None else normalise_short_answer(str(answer))
     return [text[:80]] if text else []
 
 
@@ -35,7 +35,7 @@ def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool 
 
     rows = []
     for section in sections:
-        for path in sorted(autograded.glob(f"*/{section}/responses/{section}.json")):
+        for path in sorted(autograded.glob(responses_glob(section))):
             learner = path.parents[2].name
             try:
                 responses = parse_responses(read_untrusted(path), path.name)

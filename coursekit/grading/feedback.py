@@ -166,9 +166,12 @@ class QuizFeedback(NbGraderPreprocessor):
             comments.append(page.CommentItem(number, question.text, question.points,
                                              "" if text == COMMENT_PLACEHOLDER else text,
                                              score(grade_id), grade_id in pending, remark))
+        review = section.quiz.settings.review
         quiz = [page.QuizItem(number, question,
                               describe_answer(question, shown.answers.get(question.id)) if shown else NO_ANSWER,
-                              score(quiz_cell_id(question.id)))
+                              score(quiz_cell_id(question.id)),
+                              page.feedback_texts(question, shown.answers.get(question.id) if shown else None,
+                                                  score(quiz_cell_id(question.id)), review))
                 for number, question in enumerate(section.quiz.questions, 1)]
         summary = page.Summary(
             title=f"{course.title}: {section.quiz.title}", learner=learner,

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from coursekit.quiz.describe import points_text
-from coursekit.quiz.spec import Question
+from coursekit.quiz.scoring import AnswerError, validate_answer
+from coursekit.quiz.spec import Question, Review
 from coursekit.quiz.types import question_type
 
 PROVISIONAL = "Provisional"
@@ -31,6 +33,28 @@ def verdict(score: float | None, points: float) -> str:
 def correct_answer_text(question: Question) -> str:
     """The key of a question in words (only shown when the settings allow it)."""
     return question_type(question).key_text(question)
+
+
+FEEDBACK_REVIEW_COLUMN = "open"
+"""The review column returned feedback follows: Moodle's "later, while the quiz is still open"."""
+
+
+def feedback_texts(question: Question, answer: Any, score: float | None, review: Review,
+                   when: str = FEEDBACK_REVIEW_COLUMN) -> tuple[str, ...]:
+    """The question's feedback for a learner's answer, as the review options show it at ``when``.
+
+    Specific feedback (the answer's own and the correct / partially correct /
+    incorrect feedback) when the column shows ``specific_feedback``; the
+    general feedback when it shows ``general_feedback``. An answer that does
+    not fit the question gets no answer feedback.
+    """
+    try:
+        answer = validate_answer(question, answer)
+    except AnswerError:
+        answer = None
+    return tuple(question_type(question).feedback(
+        question, answer, score or 0.0, specific=review.shows(when, "specific_feedback"),
+        general=review.shows(when, "general_feedback")))
 
 
 def _e(text: str) -> str:
@@ -49,6 +73,7 @@ class QuizItem:
     question: Question
     answer: str  # the learner's answer in words
     score: float | None
+    feedback: tuple[str, ...] = ()  # the question's feedback for this answer, as the review options allow
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,7 @@ def quiz_html(item: QuizItem, show_answer: bool) -> str:
         f'<p><span class="{css}">{said.capitalize()}</span>: {round(item.score or 0.0, 2):g} of '
         f"{points_text(item.question.points)}</p>",
     ]
+    parts += [f'<p class="coursekit-question-feedback">{_e(text)}</p>' for text in item.feedback]
     parts += [f"<p>Read again: “{_e(' '.join(p.split()))}”</p>" for p in item.question.cited]
     if show_answer:
         parts.append(f"<p>Correct answer: {_e(correct_answer_text(item.question))}</p>")

@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
+from coursekit.quiz.contract import responses_path as contract_responses_path
 from coursekit.quiz.describe import QUESTION_KINDS, describe_answer, points_text, shown_attempt
 from coursekit.quiz.responses import (
     MAX_RESPONSES_BYTES,
@@ -58,7 +60,6 @@ from coursekit.quiz.responses import (
 from coursekit.quiz.scoring import AnswerError, validate_answer
 from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
 
-PUBLIC_SPEC_NAME = "quiz.json"
 SOURCE_ENV = "COURSEKIT_SOURCE"
 GRADE_FUNCTIONS = ("grade_question", "question_points")
 SUBMITTER_ENV = "COURSEKIT_SUBMITTER"
@@ -126,7 +127,7 @@ def foreign_responses(responses: Responses, submitter_id: str | None, file_name:
 
 def responses_path(folder: Path, section: str) -> Path:
     """Where a section's responses file lies in a submission folder."""
-    return folder / "responses" / f"{section}.json"
+    return contract_responses_path(folder, section)
 
 
 def read_untrusted(path: Path, limit: int = MAX_RESPONSES_BYTES) -> bytes:

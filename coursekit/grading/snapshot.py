@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.quiz.contract import RESPONSES_DIR, comments_name, responses_name
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """A submitted file larger than this is not copied (and named as a problem)."""
 
@@ -52,7 +54,6 @@ class Snapshot:
 
 MAX_ENTRIES = 10_000
 """Entries one submission folder may hold at its top level; past that the rest is not read (a problem)."""
-RESPONSES_DIR = "responses"
 
 
 def learner_files(section: str) -> tuple[str, ...]:
@@ -60,7 +61,7 @@ def learner_files(section: str) -> tuple[str, ...]:
 
     The quiz's responses and the Comment fields' texts (see :mod:`coursekit.widgets.comment_store`).
     """
-    return (f"{RESPONSES_DIR}/{section}.json", f"{RESPONSES_DIR}/{section}.comments.json")
+    return (f"{RESPONSES_DIR}/{responses_name(section)}", f"{RESPONSES_DIR}/{comments_name(section)}")
 
 
 class _TooLarge(Exception):

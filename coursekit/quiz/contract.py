@@ -32,9 +32,14 @@ def responses_path(folder: Path, section: str) -> Path:
     return Path(folder) / RESPONSES_DIR / responses_name(section)
 
 
+def comments_name(section: str) -> str:
+    """``<section>.comments.json``: the Comment texts' file name."""
+    return f"{section}.comments.json"
+
+
 def comments_path(folder: Path, section: str) -> Path:
     """Where a section's Comment texts lie in a learner's (or a submission's) folder."""
-    return Path(folder) / RESPONSES_DIR / f"{section}.comments.json"
+    return Path(folder) / RESPONSES_DIR / comments_name(section)
 
 
 def responses_glob(section: str) -> str:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-PUBLIC_SPEC_NAME = "quiz.json"
+from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 
 
 def load_quiz(section: str, folder: Path | None = None) -> tuple[Any, Any, str | None]:

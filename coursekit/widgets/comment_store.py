@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from coursekit.quiz.contract import comments_path as contract_comments_path
 from coursekit.quiz.responses import time_key
 from coursekit.widgets.store import StoreError, hold_lock, now_iso, write_atomically
 
@@ -33,7 +34,7 @@ class CommentsError(ValueError):
 
 def comments_path(folder: Path, section: str) -> Path:
     """Where a section's comments are kept beside its notebook."""
-    return Path(folder) / "responses" / f"{section}.comments.json"
+    return contract_comments_path(Path(folder), section)
 
 
 def parse_comments(data: bytes | str, origin: str, section: str) -> dict[str, dict[str, str]]:

@@ -1,8 +1,11 @@
 // The learner's quiz: a thin view of the kernel's QuizSession (coursekit/widgets/quiz.py).
+// The question types' view modules are inserted at the coursekit:views marker (see assemble_esm in quiz.py).
 // The kernel sends the whole state in the `view` trait; this module draws it with native form
 // controls and sends the learner's actions back as messages. Keys never reach JupyterLab.
 
-const KINDS_WITH_RADIOS = new Set(["single_choice", "true_false"]);
+// Each question type draws itself: coursekit/widgets/views/<type>.js, inserted below when the widget is made,
+// registers {draw(ctx, view, q, legendId), refresh(ctx, box, q, value)} under its type name.
+const VIEWS = new Map();
 let instances = 0;
 
 function el(tag, attrs = {}, ...children) {
@@ -31,6 +34,14 @@ function shieldKeys(root) {
   // JupyterLab's notebook selects its cell (and may take the focus) on mousedown.
   root.addEventListener("mousedown", (event) => event.stopPropagation());
 }
+
+/* coursekit:views */
+
+// A type without a view module: a text field, so the learner can still answer.
+const FALLBACK_VIEW = {
+  draw: (ctx, view, q) => ctx.textField(view, q, "Your answer"),
+  refresh: (ctx, box, q, value) => ctx.refreshText(box, q, value),
+};
 
 function pointsText(points) {
   return `${points} point${points === 1 ? "" : "s"}`;
@@ -68,106 +79,74 @@ function render({ model, el: host }) {
     return holder && root.contains(holder) ? holder.getAttribute("data-key") : null;
   }
 
-  function radioGroup(view, q, legendId) {
-    const value = answerOf(view, q.id);
-    const disabled = view.finished;
-    const name = `${uid}-${q.id}`;
-    const options = q.type === "true_false"
-      ? [{ id: true, text: "True" }, { id: false, text: "False" }]
-      : q.options;
-    const checkedIndex = options.findIndex((o) => o.id === value);
-    const list = el("div", { class: "coursekit-options" });
-    options.forEach((option, index) => {
-      const input = el("input", {
-        type: "radio", name, id: `${name}-${index}`, value: String(option.id),
-        checked: option.id === value, disabled,
-        "data-key": `opt:${q.id}:${index}`,
+  // What the view modules get: the helpers to draw controls and send answers.
+  const ctx = {
+    uid, el, answer, answerOf, drafts, timers,
+    /** A radio group (one Tab stop, arrow keys move and choose) over `options` ({id, text}). */
+    radioGroup(view, q, legendId, options) {
+      const value = answerOf(view, q.id);
+      const disabled = view.finished;
+      const name = `${uid}-${q.id}`;
+      const checkedIndex = options.findIndex((o) => o.id === value);
+      const list = el("div", { class: "coursekit-options" });
+      options.forEach((option, index) => {
+        const input = el("input", {
+          type: "radio", name, id: `${name}-${index}`, value: String(option.id),
+          checked: option.id === value, disabled,
+          "data-key": `opt:${q.id}:${index}`,
+        });
+        input.checked = option.id === value;
+        // One Tab stop per group: the checked radio, or the first when none is.
+        input.tabIndex = (checkedIndex === -1 ? index === 0 : index === checkedIndex) ? 0 : -1;
+        input.addEventListener("change", () => { if (input.checked) answer(q.id, option.id); });
+        input.addEventListener("keydown", (event) => {
+          const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+          if (!(event.key in keys) || disabled) return;
+          event.preventDefault();
+          const next = (index + keys[event.key] + options.length) % options.length;
+          const target = list.querySelectorAll("input")[next];
+          target.checked = true;
+          target.focus();
+          answer(q.id, options[next].id);
+        });
+        list.append(el("label", { class: "coursekit-option", for: `${name}-${index}` }, input,
+          el("span", { text: option.text })));
       });
-      input.checked = option.id === value;
-      // One Tab stop per group: the checked radio, or the first when none is.
-      input.tabIndex = (checkedIndex === -1 ? index === 0 : index === checkedIndex) ? 0 : -1;
-      input.addEventListener("change", () => { if (input.checked) answer(q.id, option.id); });
-      input.addEventListener("keydown", (event) => {
-        const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
-        if (!(event.key in keys) || disabled) return;
-        event.preventDefault();
-        const next = (index + keys[event.key] + options.length) % options.length;
-        const target = list.querySelectorAll("input")[next];
-        target.checked = true;
-        target.focus();
-        answer(q.id, options[next].id);
+      return el("div", { role: "radiogroup", "aria-labelledby": legendId, class: "coursekit-group" }, list);
+    },
+    /** Tick the radio whose value is `value` (values in the order the radios were drawn). */
+    checkRadios(box, values, value) {
+      box.querySelectorAll("input").forEach((input, i) => { input.checked = values[i] === value; });
+    },
+    /** A text field saved as the learner types (after a pause, on Enter and on leaving it). */
+    textField(view, q, label, extraClass = "") {
+      const id = `${uid}-${q.id}-text`;
+      const input = el("input", { type: "text", id, disabled: view.finished, autocomplete: "off",
+        "data-key": `text:${q.id}` });
+      const saved = view.answers[q.id];
+      input.value = drafts.has(q.id) ? drafts.get(q.id) : (saved === undefined || saved === null ? "" : String(saved));
+      const flush = () => {
+        clearTimeout(timers.get(q.id));
+        if (drafts.has(q.id)) answer(q.id, drafts.get(q.id));
+      };
+      input.addEventListener("input", () => {
+        drafts.set(q.id, input.value);
+        clearTimeout(timers.get(q.id));
+        timers.set(q.id, setTimeout(flush, 400));
       });
-      list.append(el("label", { class: "coursekit-option", for: `${name}-${index}` }, input,
-        el("span", { text: option.text })));
-    });
-    return el("div", { role: "radiogroup", "aria-labelledby": legendId, class: "coursekit-group" }, list);
-  }
-
-  function checkboxGroup(view, q) {
-    const chosen = new Set(answerOf(view, q.id) || []);
-    const list = el("div", { class: "coursekit-options" });
-    const inputs = [];
-    q.options.forEach((option, index) => {
-      const id = `${uid}-${q.id}-${index}`;
-      const input = el("input", { type: "checkbox", id, disabled: view.finished, "data-key": `opt:${q.id}:${index}` });
-      input.checked = chosen.has(option.id);
-      input.tabIndex = index === 0 ? 0 : -1; // roving focus: one Tab stop for the question
-      input.addEventListener("change", () => {
-        const picked = q.options.filter((_o, i) => inputs[i].checked).map((o) => o.id);
-        answer(q.id, picked);
-      });
-      input.addEventListener("focus", () => inputs.forEach((other) => { other.tabIndex = other === input ? 0 : -1; }));
-      input.addEventListener("keydown", (event) => {
-        const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
-        if (!(event.key in keys)) return;
-        event.preventDefault();
-        inputs[(index + keys[event.key] + inputs.length) % inputs.length].focus();
-      });
-      inputs.push(input);
-      list.append(el("label", { class: "coursekit-option", for: id }, input, el("span", { text: option.text })));
-    });
-    return el("div", { class: "coursekit-group" },
-      el("p", { class: "coursekit-hint", text: "Choose all that apply (arrow keys move, Space ticks)." }), list);
-  }
-
-  function matching(view, q) {
-    const chosen = answerOf(view, q.id) || {};
-    const selects = [];
-    const rows = q.items.map((item, index) => {
-      const id = `${uid}-${q.id}-item-${index}`;
-      const select = el("select", { id, disabled: view.finished, "data-key": `sel:${q.id}:${index}` },
-        el("option", { value: "", text: "— choose —" }),
-        q.choices.map((c) => el("option", { value: c.id, text: c.text })));
-      select.value = chosen[item.id] || "";
-      selects.push(select);
-      select.addEventListener("change", () => {
-        const pairs = {};
-        q.items.forEach((other, i) => { if (selects[i].value) pairs[other.id] = selects[i].value; });
-        answer(q.id, pairs);
-      });
-      return el("div", { class: "coursekit-match" }, el("label", { for: id, text: item.text }), select);
-    });
-    return el("div", { class: "coursekit-group" }, rows);
-  }
-
-  function shortAnswer(view, q) {
-    const id = `${uid}-${q.id}-text`;
-    const input = el("input", { type: "text", id, disabled: view.finished, autocomplete: "off",
-      "data-key": `text:${q.id}` });
-    input.value = drafts.has(q.id) ? drafts.get(q.id) : (view.answers[q.id] || "");
-    const flush = () => {
-      clearTimeout(timers.get(q.id));
-      if (drafts.has(q.id)) answer(q.id, drafts.get(q.id));
-    };
-    input.addEventListener("input", () => {
-      drafts.set(q.id, input.value);
-      clearTimeout(timers.get(q.id));
-      timers.set(q.id, setTimeout(flush, 400));
-    });
-    input.addEventListener("change", flush);
-    input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); flush(); } });
-    return el("div", { class: "coursekit-group coursekit-short" }, el("label", { for: id, text: "Your answer" }), input);
-  }
+      input.addEventListener("change", flush);
+      input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); flush(); } });
+      return el("div", { class: `coursekit-group coursekit-short ${extraClass}`.trim() },
+        el("label", { for: id, text: label }), input);
+    },
+    /** Show the saved text unless the learner is typing in the field. */
+    refreshText(box, q, value) {
+      const input = box.querySelector("input");
+      const text = value === undefined || value === null ? "" : String(value);
+      if (input && document.activeElement !== input && !drafts.has(q.id)) input.value = text;
+    },
+  };
+  const viewOf = (q) => VIEWS.get(q.type) || FALLBACK_VIEW;
 
   function question(view, q) {
     const legendId = `${uid}-legend-${q.id}`;
@@ -175,11 +154,7 @@ function render({ model, el: host }) {
       el("span", { class: "coursekit-qnumber", text: `Question ${q.number} of ${view.questions.length}` }),
       el("span", { class: "coursekit-qtext", text: q.text }),
       el("span", { class: "coursekit-points", text: pointsText(q.points) }));
-    let controls;
-    if (KINDS_WITH_RADIOS.has(q.type)) controls = radioGroup(view, q, legendId);
-    else if (q.type === "multiple_choice") controls = checkboxGroup(view, q);
-    else if (q.type === "matching") controls = matching(view, q);
-    else controls = shortAnswer(view, q);
+    const controls = viewOf(q).draw(ctx, view, q, legendId);
     return el("fieldset", { class: `coursekit-question coursekit-question-${q.id}` }, legend, controls);
   }
 
@@ -262,18 +237,7 @@ function render({ model, el: host }) {
       const value = view.answers[q.id];
       const box = body.querySelector(`.coursekit-question-${CSS.escape(q.id)}`);
       if (!box) continue;
-      if (KINDS_WITH_RADIOS.has(q.type)) {
-        const options = q.type === "true_false" ? [true, false] : q.options.map((o) => o.id);
-        box.querySelectorAll("input").forEach((input, i) => { input.checked = options[i] === value; });
-      } else if (q.type === "multiple_choice") {
-        const chosen = new Set(value || []);
-        box.querySelectorAll("input").forEach((input, i) => { input.checked = chosen.has(q.options[i].id); });
-      } else if (q.type === "matching") {
-        box.querySelectorAll("select").forEach((select, i) => { select.value = (value || {})[q.items[i].id] || ""; });
-      } else {
-        const input = box.querySelector("input");
-        if (input && document.activeElement !== input && !drafts.has(q.id)) input.value = value || "";
-      }
+      viewOf(q).refresh(ctx, box, q, value);
     }
   }
 
@@ -285,7 +249,7 @@ function render({ model, el: host }) {
       if (canonical(view.answers[id] ?? null) === canonical(value)) pending.delete(id);
     }
     for (const [id, text] of drafts) {
-      if ((view.answers[id] || "") === text && document.activeElement?.getAttribute("data-key") !== `text:${id}`) {
+      if (String(view.answers[id] ?? "") === text && document.activeElement?.getAttribute("data-key") !== `text:${id}`) {
         drafts.delete(id);
       }
     }

@@ -28,18 +28,41 @@ from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
+from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.quiz_state import quiz_view
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
+VIEWS_DIR = HERE / "views"
+VIEWS_MARKER = "/* coursekit:views */"
+
+
+def view_modules() -> dict[str, Path]:
+    """The view module of every registered question type that has one, by type name."""
+    found = {}
+    for name, kind in REGISTRY.items():
+        path = kind.view_module or VIEWS_DIR / f"{name}.js"
+        if path.is_file():
+            found[name] = path
+    return found
+
+
+def assemble_esm() -> str:
+    """``quiz.js`` with every registered type's view module inserted (one ES module, no build step)."""
+    core = (HERE / "quiz.js").read_text(encoding="utf-8")
+    views = "\n".join(path.read_text(encoding="utf-8") for path in view_modules().values())
+    return core.replace(VIEWS_MARKER, views, 1)
 
 
 class QuizWidget(anywidget.AnyWidget):
     """The browser side of the quiz: draws ``view`` and sends the learner's actions as messages."""
 
-    _esm = HERE / "quiz.js"
     _css = HERE / "quiz.css"
     view = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._esm = assemble_esm()  # the question types registered now, each drawn by its view module
+        super().__init__(**kwargs)
 
 
 class QuizView:
@@ -111,8 +134,8 @@ class QuizView:
         """Save an answer to the attempt in progress (through the store's lock) and show what the file holds."""
         if question_id not in {q.id for q in self.session.questions}:
             return
-        if self.session.question(question_id).type == "true_false" and isinstance(answer, str):
-            answer = {"true": True, "false": False}.get(answer, answer)
+        question = self.session.question(question_id)
+        answer = question_type(question).from_widget(question, answer)
         try:
             saved = self.store.update(self.session.responses,
                                       lambda current: self.session.with_answer(current, question_id, answer))

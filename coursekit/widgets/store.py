@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coursekit.quiz.contract import responses_path
 from coursekit.quiz.merge import merge_responses
 from coursekit.quiz.responses import (
     MAX_ATTEMPTS_STORED,
@@ -82,7 +83,7 @@ class ResponseStore:
     """The responses file of one section's quiz, in ``<folder>/responses/<section>.json``."""
 
     def __init__(self, folder: Path, section: str, learner: str, spec_hash: str) -> None:
-        self.path = Path(folder) / "responses" / f"{section}.json"
+        self.path = responses_path(Path(folder), section)
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
         self.section = section
         self.learner = learner

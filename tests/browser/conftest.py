@@ -140,17 +140,20 @@ def running_lab(workspace: Path, learner: str = LEARNER, course_id: str | None =
         _stop(process)
 
 
-def add_learner_copy(server: LabServer, name: str, settings: dict[str, Any] | None = None) -> Path:
+def add_learner_copy(server: LabServer, name: str, settings: dict[str, Any] | None = None,
+                     extra_questions: list[dict[str, Any]] | None = None) -> Path:
     """Copy release/ into ``course/<name>/``, with ``settings`` merged into the section's quiz.json.
 
+    ``extra_questions`` (as quiz.json holds them: no key) are added after the quiz's own.
     Returns the copy's section folder (where the notebook and ``responses/`` are).
     """
     copy_release(RELEASE, server.root / name)
     folder = server.root / name / SECTION
-    if settings:
+    if settings or extra_questions:
         spec_path = folder / "quiz.json"
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        spec["settings"].update(settings)
+        spec["settings"].update(settings or {})
+        spec["questions"] += extra_questions or []
         spec_path.write_text(json.dumps(spec, indent=1, sort_keys=True), encoding="utf-8")
     return folder
 
@@ -329,7 +332,7 @@ class QuizPage:
             for item in question["items"]:
                 box.get_by_role("combobox", name=item["text"], exact=True).select_option(
                     label=choices[value[item["id"]]])
-        elif kind == "short_answer":
+        elif kind in ("short_answer", "numerical"):
             field = box.get_by_role("textbox")
             field.click()
             field.fill(value)
@@ -407,13 +410,14 @@ def open_quiz(lab_server: LabServer, page: Any, request: pytest.FixtureRequest) 
     test's kernels are shut down afterwards.
     """
 
-    def opener(settings: dict[str, Any] | None = None, shared: bool = False) -> QuizPage:
+    def opener(settings: dict[str, Any] | None = None, shared: bool = False,
+               extra_questions: list[dict[str, Any]] | None = None) -> QuizPage:
         if shared:
-            assert not settings, "the shared copy keeps release/'s settings"
+            assert not settings and not extra_questions, "the shared copy keeps release/'s quiz"
             folder = lab_server.root / SECTION
         else:
             name = re.sub(r"\W+", "_", request.node.name)
-            folder = add_learner_copy(lab_server, name, settings)
+            folder = add_learner_copy(lab_server, name, settings, extra_questions)
         return QuizPage(page, lab_server, folder).open().run_all()
 
     yield opener

@@ -203,3 +203,29 @@ def test_submit_with_unanswered_questions_asks_first_and_cancel_keeps_the_attemp
     quiz.button("coursekit-confirm").click()
     doc = quiz.wait_for_responses(lambda d: len(d["attempts"]) == 1, what="attempt 1 submitted")
     assert doc["attempts"][0]["answers"] == {questions[0]["id"]: "d", questions[1]["id"]: ["a"]}
+
+
+NUMERICAL = {"id": "rod", "type": "numerical", "text": "How long is the rod?", "points": 1.0,
+             "units": [{"unit": "m", "multiplier": 1.0}, {"unit": "cm", "multiplier": 100.0}]}
+DISTRACTORS = {"id": "capitals", "type": "matching", "text": "Match each country with its capital.", "points": 2.0,
+               "items": [{"id": "fr", "text": "France"}, {"id": "it", "text": "Italy"}],
+               "choices": [{"id": "paris", "text": "Paris"}, {"id": "rome", "text": "Rome"},
+                           {"id": "madrid", "text": "Madrid"}, {"id": "vienna", "text": "Vienna"}]}
+
+
+def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_and_saved(open_quiz):
+    quiz = open_quiz(settings={"layout": "single_page"}, extra_questions=[NUMERICAL, DISTRACTORS])
+    rod = quiz.question("rod")
+    rod.wait_for(state="visible")
+    field = rod.get_by_role("textbox", name="Your answer: a number and a unit (m, cm)")
+    assert field.get_attribute("inputmode") == "text"
+    quiz.answer_with_mouse(NUMERICAL, "150 cm")
+    wait_for_answer(quiz, NUMERICAL, "150 cm")
+
+    capitals = quiz.question("capitals")
+    offered = capitals.get_by_role("combobox", name="Italy", exact=True).evaluate(
+        "s => [...s.options].map(o => o.text)")
+    assert sorted(offered) == ["Madrid", "Paris", "Rome", "Vienna", "— choose —"]
+    quiz.answer_with_mouse(DISTRACTORS, {"fr": "paris", "it": "vienna"})  # a distractor is a valid pick
+    saved = wait_for_answer(quiz, DISTRACTORS, {"fr": "paris", "it": "vienna"})
+    assert saved["in_progress"]["answers"]["rod"] == "150 cm"

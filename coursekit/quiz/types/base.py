@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -146,7 +147,7 @@ def model_text_format(text_format: str) -> str | None:
 
 def common_to_bank(question: QuestionModel, qtype: str) -> BankQuestion:
     """A :class:`BankQuestion` with the fields every type shares filled in (answers left to the type)."""
-    return BankQuestion(
+    bq = BankQuestion(
         qtype=qtype, name=question.name or question.id, text=question.text,
         text_format=bank_text_format(question.text_format), tags=list(question.tags or []),
         idnumber=question.idnumber or question.id, default_grade=question.points,
@@ -154,6 +155,8 @@ def common_to_bank(question: QuestionModel, qtype: str) -> BankQuestion:
         general_feedback=question.general_feedback or "", correct_feedback=question.correct_feedback or "",
         partially_correct_feedback=question.partially_correct_feedback or "",
         incorrect_feedback=question.incorrect_feedback or "", hints=list(question.hints or []))
+    bq.id = "" if bank_question_id(bq) == question.id else question.id
+    return bq
 
 
 def common_from_bank(bq: BankQuestion, type_name: str) -> dict[str, Any]:
@@ -196,9 +199,11 @@ def slug(text: str) -> str:
 
 
 def bank_question_id(bq: BankQuestion) -> str:
-    """The id a bank question gets: its ID number when valid, else its name as a slug, else ``q<line>``."""
+    """The id a bank question gets: the id it carries, its ID number when valid, its name as a slug, or ``q<line>``."""
     import re
 
+    if bq.id:
+        return bq.id
     if bq.idnumber and re.match(ID_PATTERN, bq.idnumber):
         return bq.idnumber
     return slug(bq.idnumber) or slug(bq.name) or f"q{bq.line or 1}"
@@ -225,6 +230,8 @@ class QuestionType:
     """Moodle's qtype this type maps to."""
     many_digests: ClassVar[bool] = False
     """Whether the canonical key is a list of accepted forms, each digested apart."""
+    view_module: ClassVar[Path | None] = None
+    """The widget's view module of this type, when it is not ``coursekit/widgets/views/<name>.js``."""
     typed_answer: ClassVar[bool] = False
     """Whether the learner types the answer (shown cut to a readable length)."""
 
@@ -250,6 +257,10 @@ class QuestionType:
     def validate_answer(self, question: Any, answer: Any) -> Any:
         """Check a (not ``None``) answer's shape against the question; return it normalised or raise AnswerError."""
         raise NotImplementedError
+
+    def from_widget(self, question: Any, answer: Any) -> Any:
+        """An answer as the widget sent it, in the type's shape (JSON from the browser; validated afterwards)."""
+        return answer
 
     def is_answered(self, question: Any, answer: Any) -> bool:
         """False for ``None``, blank text, ``[]`` and ``{}``; True otherwise."""

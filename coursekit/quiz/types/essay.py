@@ -22,12 +22,14 @@ DEFAULT_MIN_WORDS = 3
 
 def essay_to_bank(comment: Any) -> BankQuestion:
     """A comments.yml question (a :class:`~coursekit.authoring.course.CommentQuestion`) as a Moodle essay."""
-    return BankQuestion(
+    bq = BankQuestion(
         qtype="essay", name=comment.name or comment.id, text=comment.text,
         text_format=bank_text_format(comment.text_format), tags=list(comment.tags or []),
         idnumber=comment.idnumber or comment.id, default_grade=comment.points, penalty=0.0,
         general_feedback=comment.general_feedback or "", response_format="editor",
         min_words=comment.min_words if comment.min_words != DEFAULT_MIN_WORDS else None)
+    bq.id = "" if bank_question_id(bq) == comment.id else comment.id
+    return bq
 
 
 def essay_from_bank(bq: BankQuestion) -> dict[str, Any]:

@@ -47,6 +47,10 @@ class TrueFalseType(QuestionType):
             raise fail(question, f"expected true or false, got {type(answer).__name__}")
         return answer
 
+    def from_widget(self, question: TrueFalse, answer: Any) -> Any:
+        """``"true"``/``"false"`` (a radio's value) as a bool."""
+        return {"true": True, "false": False}.get(answer, answer) if isinstance(answer, str) else answer
+
     def score(self, question: TrueFalse, answer: bool) -> float:
         """All or nothing."""
         return question.points if answer == question.answer else 0.0
