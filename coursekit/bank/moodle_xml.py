@@ -60,11 +60,11 @@ def _line(element: ET.Element) -> int:
 
 
 def _text_of(element: ET.Element | None) -> str:
-    """The ``<text>`` of an element such as ``<questiontext>``, or ``""``."""
+    """The ``<text>`` of an element such as ``<questiontext>``, trimmed as Moodle's importer does, or ``""``."""
     if element is None:
         return ""
     text = element.find("text")
-    return (text.text or "") if text is not None else ""
+    return (text.text or "").strip() if text is not None else ""
 
 
 def _format_of(element: ET.Element | None, default: str = "html") -> str:

@@ -153,3 +153,14 @@ def test_a_malformed_coursekit_element_is_named() -> None:
     data = b'<quiz>\n  <question type="essay">\n    <coursekit>{"penalty": </coursekit>\n  </question>\n</quiz>'
     with pytest.raises(BankFormatError, match=r"broken.xml, line 3: expected a JSON object .* in <coursekit>"):
         read_moodle_xml(data, "broken.xml")
+
+
+def test_texts_are_trimmed_as_moodle_imports_them_and_padding_survives_a_round_trip() -> None:
+    data = (b'<quiz>\n  <question type="shortanswer">\n    <name><text>\n  Padded\n</text></name>\n'
+            b"    <questiontext><text>\n  Say it.\n  </text></questiontext>\n"
+            b'    <answer fraction="100"><text>\nyes\n   </text><feedback><text>\n\n</text></feedback></answer>\n'
+            b"  </question>\n</quiz>")
+    [q] = read_moodle_xml(data, "padded.xml")
+    assert (q.name, q.text, q.answers[0].text, q.answers[0].feedback) == ("Padded", "Say it.", "yes", "")
+    q.text = "  kept as written  "
+    assert read_moodle_xml(write_moodle_xml([q]), "w.xml") == [q]
