@@ -15,6 +15,7 @@ the category, so ``import(export(q)) == q``.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,9 +303,11 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     if not converted.questions:
         skipped = "; ".join(s.describe() for s in converted.skipped) or "the file holds no question"
         raise BankImportError(f"{bank_file}: no question coursekit can use as a quiz question ({skipped})")
-    reordered = bool(guessable(converted.questions, section_id))
-    if reordered:
+    reordered = False
+    if guessable(converted.questions, section_id):
+        before = copy.deepcopy(converted.questions)
         spread_keys(converted.questions)
+        reordered = converted.questions != before
     still = guessable(converted.questions, section_id)
     title = title or f"Quiz: {section_id.replace('_', ' ')}"
     files = {

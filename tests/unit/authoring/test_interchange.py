@@ -130,6 +130,14 @@ def test_keys_all_first_are_spread_over_the_positions() -> None:
     assert all(next(o["text"] for o in q["options"] if o["id"] == q["answer"]) == "right" for q in questions)
 
 
+def test_true_false_keys_cannot_be_moved_and_the_import_says_so(project: ProjectPaths) -> None:
+    bank = project.root / "all_true.gift"
+    bank.write_text("\n\n".join(f"::T{i}::Statement {i} {{T}}" for i in range(4)), encoding="utf-8")
+    result = import_bank(project.course, bank, "all_true")
+    assert not result.reordered
+    assert len(result.guessable) == 1 and "'true/false: always true' scores 4 of 4 points" in result.guessable[0]
+
+
 def test_cli_import_then_export(project: ProjectPaths, capsys) -> None:
     root = ["--root", str(project.root)]
     assert main([*root, "import", str(FIXTURES / "moodle_export.xml"), "--section", "bank"]) == 0
