@@ -49,8 +49,61 @@ def cmd_build(args: argparse.Namespace) -> int:
     from coursekit.authoring.course import load_course
 
     paths = _paths(args)
-    result = build(load_course(paths.course), paths.source, check=args.check)
+    course = load_course(paths.course)
+    result = build(course, paths.source, check=args.check)
+    for section in course.sections:
+        if section.unsourced:
+            print(f"note: {section.id}: {len(section.unsourced)} imported question(s) cite no passage of section.md "
+                  f"(source:): {', '.join(section.unsourced)}")
     return _report_sync(result, args.check, "source/", "coursekit build")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a Moodle XML or GIFT question bank as a new section of course/."""
+    from coursekit.authoring.interchange import BankImportError, import_bank
+    from coursekit.bank.record import BankFormatError
+
+    paths = _paths(args)
+    try:
+        result = import_bank(paths.course, Path(args.file), args.section, args.format, args.title)
+    except (BankFormatError, BankImportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    for path in result.written:
+        print(f"wrote {path}")
+    print(f"imported into section {result.section}: {len(result.questions)} quiz question(s), "
+          f"{len(result.comments)} essay(s) as reflection questions, {len(result.skipped)} skipped")
+    for skipped in result.skipped:
+        print(f"skipped: {skipped.describe()}")
+    for note in result.notes:
+        print(f"sanitised: {note}")
+    if result.reordered:
+        print("reordered: the bank's keys sat on the same option positions; the choices are rotated so that "
+              "a learner answering by position scores no more than chance")
+    for finding in result.guessable:
+        print(f"warning: coursekit release will refuse this quiz until the keys are spread: {finding}",
+              file=sys.stderr)
+    if result.unsourced:
+        print(f"no source: passage (cite section.md when you write it): {', '.join(result.unsourced)}")
+    print("next: coursekit build && coursekit release")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the course's quizzes (and reflections, as essays) as a Moodle XML or GIFT question bank."""
+    from coursekit.authoring.course import load_course
+    from coursekit.authoring.interchange import EXPORT_EXTENSIONS, course_to_bank, write_bank
+
+    paths = _paths(args)
+    course = load_course(paths.course)
+    questions = course_to_bank(course, [args.section] if args.section else None)
+    out = Path(args.output) if args.output else Path(f"{args.section or course.id}{EXPORT_EXTENSIONS[args.format]}")
+    data = write_bank(questions, args.format)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"wrote {out}: {len(questions)} questions ({args.format})")
+    return EXIT_OK
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -363,6 +416,21 @@ def _add_extend(parser: argparse.ArgumentParser) -> None:
     _add_db(parser)
 
 
+def _add_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="Moodle XML (.xml) or GIFT (.gift, .txt) file")
+    parser.add_argument("--section", required=True, help="the new section's id (folder under course/)")
+    parser.add_argument("--format", choices=("moodle-xml", "gift"), default=None,
+                        help="the file's format (default: from its extension)")
+    parser.add_argument("--title", default=None, help="the quiz title (default: 'Quiz: <section>')")
+
+
+def _add_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("moodle-xml", "gift"), required=True, help="the bank format")
+    parser.add_argument("--section", default=None, help="only this section (default: every section)")
+    parser.add_argument("--output", default=None,
+                        help="file to write (default: <section or course id>.xml, or .txt for GIFT)")
+
+
 def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and name the files that differ")
@@ -384,6 +452,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "dashboard": (cmd_dashboard, "execute the analyst notebooks and export HTML dashboards", _add_dashboard),
     "demo": (cmd_demo, "run a simulated cohort through the whole flow and print where to look", _add_demo),
     "lab": (cmd_lab, "start JupyterLab as a learner sees it (no instructor panels)", _add_lab),
+    "import": (cmd_import, "import a Moodle XML or GIFT question bank as a new section", _add_import),
+    "export": (cmd_export, "export the course's quizzes as a Moodle XML or GIFT question bank", _add_export),
 }
 
 

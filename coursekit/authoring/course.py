@@ -25,6 +25,9 @@ from coursekit.quiz.types.base import TextFormat
 COMMENTS_MARKER = "<!-- coursekit:comments -->"
 QUIZ_MARKER = "<!-- coursekit:quiz -->"
 SECTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+IMPORTED_FILE = "imported.yml"
+"""In a section folder, marks a section imported from a question bank (``coursekit import``): its questions
+need not cite a passage of section.md, and the build lists those that do not."""
 
 
 class CourseError(ValueError):
@@ -43,7 +46,10 @@ class CommentQuestion(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     text: str = Field(min_length=1)
     points: float = Field(1.0, gt=0)
-    source: str = Field(min_length=1, description="The passage of section.md the question reflects on.")
+    source: str | None = Field(
+        None, min_length=1,
+        description="The passage of section.md the question reflects on (required unless the section is imported).",
+    )
     min_words: int = Field(
         DEFAULT_MIN_WORDS, ge=1,
         description="An answer with fewer words counts as blank (scores 0, the comment stays unanswered).",
@@ -57,7 +63,7 @@ class CommentQuestion(BaseModel):
 
 class _CommentsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    questions: list[CommentQuestion] = Field(min_length=1)
+    questions: list[CommentQuestion] = Field(default_factory=list)
 
 
 class _CourseFile(BaseModel):
@@ -77,6 +83,14 @@ class Section:
     text: str
     comments: tuple[CommentQuestion, ...]
     quiz: QuizSpec
+    imported: bool = False
+    """Imported from a question bank (``imported.yml`` beside quiz.yml): citations are optional."""
+
+    @property
+    def unsourced(self) -> list[str]:
+        """Ids of the quiz and reflection questions that cite no passage (only an imported section has any)."""
+        quiz = [q.id for q in self.quiz.questions if not any(text.strip() for text in q.cited)]
+        return quiz + [c.id for c in self.comments if not (c.source or "").strip()]
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ def _check_sources(path: Path, text: str, cited: list[tuple[str, str]]) -> None:
     missing = [
         f"{path}: question {qid!r}: source not found in section.md: {source[:80]!r}"
         for qid, source in cited
-        if squash(source) not in squashed
+        if source is not None and squash(source) not in squashed
     ]
     if missing:
         raise CourseError("\n".join(missing))
@@ -167,18 +181,21 @@ def load_section(folder: Path) -> Section:
         if text.count(marker) > 1:
             raise CourseError(f"{text_path}: {marker} appears more than once")
 
+    imported = (folder / IMPORTED_FILE).is_file()
     comments_path = folder / "comments.yml"
     comments_data = _read_yaml(comments_path)
     try:
         comments = _CommentsFile.model_validate(comments_data).questions
     except ValidationError as exc:
         raise _pydantic_errors(comments_path, exc, comments_data) from None
+    if not imported:
+        _check_authored_comments(comments_path, comments)
     _check_unique(comments_path, [c.id for c in comments])
     _check_sources(comments_path, text, [(c.id, c.source) for c in comments])
 
     quiz_path = folder / "quiz.yml"
     try:
-        quiz = parse_quiz(_read_yaml(quiz_path), origin=str(quiz_path))
+        quiz = parse_quiz(_read_yaml(quiz_path), origin=str(quiz_path), require_source=not imported)
     except QuizSpecError as exc:
         raise CourseError(str(exc)) from None
     _check_sources(quiz_path, text, [(q.id, text) for q in quiz.questions for text in q.cited])
@@ -186,7 +203,17 @@ def load_section(folder: Path) -> Section:
     clash = {c.id for c in comments} & {q.id for q in quiz.questions}
     if clash:
         raise CourseError(f"{comments_path}: ids also used in quiz.yml: {sorted(clash)}")
-    return Section(section_id, folder, text, tuple(comments), quiz)
+    return Section(section_id, folder, text, tuple(comments), quiz, imported)
+
+
+def _check_authored_comments(path: Path, comments: list[CommentQuestion]) -> None:
+    """An authored section asks at least one reflection question, and each cites its passage."""
+    if not comments:
+        raise CourseError(f"{path}: questions: list at least one reflection question")
+    missing = [f"{path}: question {c.id!r}: no source: cite the passage it reflects on" for c in comments
+               if c.source is None]
+    if missing:
+        raise CourseError("\n".join(missing))
 
 
 def _check_unique(path: Path, ids: list[str]) -> None:

@@ -108,8 +108,8 @@ class BankQuestion:
     id: str = ""
     """coursekit's question id, when it is not the ID number (or, without a valid one, the name as an id);
     empty otherwise. Moodle has no place for it: a writer may keep it where Moodle ignores it, or drop it."""
-    line: int = 0
-    """Where the question starts in its file (1-based; 0 when unknown), for messages."""
+    line: int = field(default=0, compare=False)
+    """Where the question starts in its file (1-based; 0 when unknown), for messages; not part of equality."""
 
     @property
     def supported(self) -> bool:

@@ -122,7 +122,7 @@ def render_review_page(course: Course, section: str, question: str, answers: lis
         f"<p>{esc(part.quiz.title.removeprefix('Quiz: '))} · question <code>{esc(question)}</code> · "
         f"{comment.points:g} point{'s' if comment.points != 1 else ''} · at least {comment.min_words} words</p>",
         '<div class="guidance"><p><strong>The passage it reflects on</strong> (guidance for the review):</p>',
-        f"<blockquote>{esc(' '.join(comment.source.split()))}</blockquote></div>",
+        f"<blockquote>{esc(' '.join((comment.source or '(none: an imported question)').split()))}</blockquote></div>",
         f"<p>{len(answers)} submissions · {written} answered · {reviewed} reviewed · "
         f"{len(answers) - written} blank (0 points, whatever is given)</p>",
     ]

@@ -1,0 +1,348 @@
+"""``coursekit import`` and ``coursekit export``: course sections to and from Moodle question banks.
+
+Import reads a Moodle XML or GIFT file, sanitises its HTML, turns each
+question into quiz.yml data through its question type (an essay becomes a
+reflection question of comments.yml) and writes a new section folder. Every
+question coursekit cannot take (an unsupported type, or one its type refuses)
+is listed by name and type, never dropped silently. Imported questions cite no
+passage of section.md: the folder gets an ``imported.yml`` saying where they
+came from, and the build lists them.
+
+A Moodle category becomes a tag ``category:<path>`` (unless it is the
+section's own, ``$course$/top/<section>``) and export turns that tag back into
+the category, so ``import(export(q)) == q``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from coursekit.authoring.course import IMPORTED_FILE, SECTION_ID, CommentQuestion, Course, CourseError, load_section
+from coursekit.bank.category import join_category, split_category
+from coursekit.bank.gift import read_gift, write_gift
+from coursekit.bank.moodle_xml import read_moodle_xml, write_moodle_xml
+from coursekit.bank.record import BankFormatError, BankQuestion
+from coursekit.bank.sanitise import sanitise_question
+from coursekit.quiz.spec import QuizSpecError, answer_key, parse_quiz, public_spec
+from coursekit.quiz.types import essay_from_bank, essay_to_bank, question_type, type_for_bank
+from coursekit.quiz.types.base import letter_ids
+
+FORMATS = ("moodle-xml", "gift")
+EXTENSIONS = {".xml": "moodle-xml", ".gift": "gift", ".txt": "gift"}
+EXPORT_EXTENSIONS = {"moodle-xml": ".xml", "gift": ".txt"}
+"""Moodle's own export names GIFT files ``.txt``, the type its importer accepts."""
+CATEGORY_TAG = "category:"
+
+
+class BankImportError(ValueError):
+    """A question bank cannot be imported or exported; the message names the file and the problem."""
+
+
+@dataclass
+class Skipped:
+    """A question left out of an import, and why."""
+
+    name: str
+    qtype: str
+    line: int
+    reason: str
+
+    def describe(self) -> str:
+        """``'Cloze on funding' (multianswer, line 12): type not supported``."""
+        return f"{self.name!r} ({self.qtype}, line {self.line}): {self.reason}"
+
+
+@dataclass
+class Converted:
+    """A bank as one section's quiz.yml questions and comments.yml questions."""
+
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What ``coursekit import`` wrote and what it left out."""
+
+    section: str
+    folder: Path
+    written: list[Path]
+    questions: list[str]
+    comments: list[str]
+    skipped: list[Skipped]
+    unsourced: list[str]
+    notes: list[str]
+    reordered: bool = False
+    guessable: list[str] = field(default_factory=list)
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    """The bank format of a file: ``explicit`` if given, else from its extension (.xml, .gift, .txt)."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise BankImportError(f"{path}: unknown format {explicit!r}; expected one of {', '.join(FORMATS)}")
+        return explicit
+    fmt = EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise BankImportError(f"{path}: cannot tell the format from the extension {Path(path).suffix!r}: "
+                              f"name the file .xml, .gift or .txt, or give --format {'|'.join(FORMATS)}")
+    return fmt
+
+
+def read_bank(path: Path, fmt: str) -> list[BankQuestion]:
+    """Read a bank file (raises :class:`BankFormatError` naming file and line when it is malformed)."""
+    data = Path(path).read_bytes()
+    if fmt == "moodle-xml":
+        return read_moodle_xml(data, str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BankFormatError(str(path), data[:exc.start].count(b"\n") + 1, "expected UTF-8 text") from None
+    return read_gift(text, str(path))
+
+
+def write_bank(questions: list[BankQuestion], fmt: str) -> bytes:
+    """A bank file's bytes in ``fmt``."""
+    if fmt == "moodle-xml":
+        return write_moodle_xml(questions)
+    return write_gift(questions).encode("utf-8")
+
+
+def section_category(section_id: str) -> list[str]:
+    """The category a section's questions are exported to when they carry no category tag."""
+    return ["$course$", "top", section_id]
+
+
+def _category_tag(bq: BankQuestion, section_id: str) -> BankQuestion:
+    if bq.category and bq.category != section_category(section_id):
+        bq.tags = [*bq.tags, CATEGORY_TAG + join_category(bq.category)]
+    return bq
+
+
+def _unique(data: dict[str, Any], taken: set[str], bq: BankQuestion) -> None:
+    """Give a question a free id, keeping its Moodle name and ID number when the id changes."""
+    base = data["id"]
+    if base not in taken:
+        taken.add(base)
+        return
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    data["id"] = f"{base}-{number}"
+    taken.add(data["id"])
+    data.setdefault("name", bq.name or base)
+    if bq.idnumber:
+        data.setdefault("idnumber", bq.idnumber)
+
+
+def _check_question(data: dict[str, Any]) -> None:
+    parse_quiz({"title": "check", "questions": [data]}, origin="import", require_source=False)
+
+
+def bank_to_section(questions: list[BankQuestion], section_id: str) -> Converted:
+    """Turn bank records into one section's quiz and reflection questions (nothing written).
+
+    Each record is sanitised, mapped by its question type and validated alone,
+    so one question that does not fit is skipped with its reason while the
+    others are kept.
+    """
+    converted = Converted()
+    taken: set[str] = set()
+    for bq in questions:
+        qtype = type_for_bank(bq)
+        if bq.qtype != "essay" and qtype is None:
+            converted.skipped.append(Skipped(bq.name, bq.qtype, bq.line, "type not supported by coursekit"))
+            continue
+        clean, notes = sanitise_question(bq)
+        clean = _category_tag(clean, section_id)
+        try:
+            if qtype is None:
+                data = essay_from_bank(clean)
+                CommentQuestion.model_validate(data)
+            else:
+                data = qtype.from_bank(clean)
+                _check_question(data)
+        except (ValueError, QuizSpecError, ValidationError) as exc:
+            reason = " ".join(str(exc).split("\n")[0].split())
+            converted.skipped.append(Skipped(bq.name, bq.qtype, bq.line, reason))
+            continue
+        _unique(data, taken, bq)
+        (converted.comments if qtype is None else converted.questions).append(data)
+        converted.notes.extend(notes)
+    return converted
+
+
+def _rotate(entries: list[dict[str, Any]], shift: int) -> dict[str, str]:
+    """Rotate option dicts in place by ``shift``; relabel default ids (a, b, ...) by position. Old id -> new id."""
+    old_ids = [entry["id"] for entry in entries]
+    entries[:] = entries[shift:] + entries[:shift]
+    if old_ids != letter_ids(len(old_ids)):
+        return {i: i for i in old_ids}
+    renamed = {entry["id"]: new for entry, new in zip(entries, letter_ids(len(entries)), strict=True)}
+    for entry in entries:
+        entry["id"] = renamed[entry["id"]]
+    return renamed
+
+
+def spread_keys(questions: list[dict[str, Any]]) -> None:
+    """Reorder choices so keys fall on different positions (Moodle authors put the key first: Moodle shuffles).
+
+    The n-th choice question is rotated so that its first key lands on
+    position ``n mod options``; a matching question's choices likewise.
+    True/false keys cannot be moved.
+    """
+    counter = 0
+    for data in questions:
+        kind = data.get("type")
+        if kind in ("single_choice", "multiple_choice"):
+            options = data["options"]
+            first = data["answer"] if kind == "single_choice" else data["answer"][0]
+            at = [o["id"] for o in options].index(first)
+            renamed = _rotate(options, (at - counter) % len(options))
+            data["answer"] = renamed[data["answer"]] if kind == "single_choice" else [
+                renamed[a] for a in data["answer"]]
+            counter += 1
+        elif kind == "matching":
+            choices = data["choices"]
+            renamed = _rotate(choices, (len(choices) - counter % len(choices)) % len(choices))
+            data["answer"] = {item: renamed[choice] for item, choice in data["answer"].items()}
+            counter += 1
+
+
+def guessable(questions: list[dict[str, Any]], section_id: str) -> list[str]:
+    """How a blind learner would beat chance on these questions (what ``coursekit release`` refuses)."""
+    from coursekit.authoring.positional import positional_findings
+
+    spec = parse_quiz({"title": "check", "questions": questions}, origin="import", require_source=False)
+    return [finding.describe() for finding in positional_findings(public_spec(spec, section_id), answer_key(spec))]
+
+
+def _restore_category(bq: BankQuestion, section_id: str) -> BankQuestion:
+    tags = [tag for tag in bq.tags if tag.startswith(CATEGORY_TAG)]
+    bq.tags = [tag for tag in bq.tags if not tag.startswith(CATEGORY_TAG)]
+    bq.category = split_category(tags[0][len(CATEGORY_TAG):]) if tags else section_category(section_id)
+    return bq
+
+
+def course_to_bank(course: Course, section_ids: list[str] | None = None) -> list[BankQuestion]:
+    """The bank records of the chosen sections (all by default): quiz questions, then reflections as essays."""
+    chosen = [course.section(s) for s in section_ids] if section_ids else list(course.sections)
+    records: list[BankQuestion] = []
+    for section in chosen:
+        records += [_restore_category(question_type(q).to_bank(q), section.id) for q in section.quiz.questions]
+        records += [_restore_category(essay_to_bank(c), section.id) for c in section.comments]
+    return records
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
+
+
+def _add_to_course(course_file: Path, section_id: str) -> str | None:
+    """course.yml's text with ``section_id`` appended to ``sections:`` (comments kept); None if listed."""
+    text = course_file.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    sections = data.get("sections") or []
+    if section_id in sections:
+        return None
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"^sections\s*:", line)), None)
+    if start is None:
+        return text.rstrip("\n") + f"\nsections:\n  - {section_id}\n"
+    if lines[start].split(":", 1)[1].strip():
+        lines[start:start + 1] = ["sections:", *(f"  - {s}" for s in [*sections, section_id])]
+        return "\n".join(lines) + "\n"
+    last, indent = start, "  "
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if line.strip() and not line.startswith((" ", "\t", "-")):
+            break
+        if line.lstrip().startswith("- "):
+            last, indent = index, line[:len(line) - len(line.lstrip())]
+    lines.insert(last + 1, f"{indent}- {section_id}")
+    return "\n".join(lines) + "\n"
+
+
+def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | None = None,
+                title: str | None = None) -> ImportResult:
+    """Import a Moodle XML or GIFT file as a new section of the course.
+
+    Writes ``course/<section>/`` with quiz.yml, comments.yml (essays),
+    section.md (if absent) and imported.yml, and lists the section in
+    course.yml. Nothing is overwritten: an existing quiz.yml is an error, and
+    when the new section does not load, the files written are removed. When
+    the bank's keys sit where a blind learner would find them (the first
+    option, as Moodle authors leave them since Moodle shuffles), the choices
+    are reordered (:func:`spread_keys`) so the release accepts the quiz.
+
+    Raises
+    ------
+    BankFormatError
+        The file is malformed (file, line, what was expected).
+    BankImportError
+        The section exists already, its name is invalid, or no question can be imported.
+    """
+    course_root, bank_file = Path(course_root), Path(bank_file)
+    if not SECTION_ID.match(section_id):
+        raise BankImportError(f"--section {section_id!r}: section names use lower-case letters, digits and _ "
+                              "and start with a letter")
+    fmt = format_for(bank_file, fmt)
+    converted = bank_to_section(read_bank(bank_file, fmt), section_id)
+    folder = course_root / section_id
+    if (folder / "quiz.yml").exists():
+        raise BankImportError(f"{folder / 'quiz.yml'}: exists already; import into a new section (--section)")
+    if not converted.questions:
+        skipped = "; ".join(s.describe() for s in converted.skipped) or "the file holds no question"
+        raise BankImportError(f"{bank_file}: no question coursekit can use as a quiz question ({skipped})")
+    reordered = False
+    if guessable(converted.questions, section_id):
+        before = copy.deepcopy(converted.questions)
+        spread_keys(converted.questions)
+        reordered = converted.questions != before
+    still = guessable(converted.questions, section_id)
+    title = title or f"Quiz: {section_id.replace('_', ' ')}"
+    files = {
+        "quiz.yml": f"# Imported from {bank_file.name} ({fmt}) by coursekit import. The questions cite no passage\n"
+                    f"# of section.md (source:); the build lists them.\n"
+                    + _dump({"title": title, "questions": converted.questions}),
+        "comments.yml": "# Moodle essays of the import: reflection questions, graded by hand.\n"
+                        + _dump({"questions": converted.comments}),
+        IMPORTED_FILE: "# This section was imported from a question bank: its questions need not cite section.md.\n"
+                       + _dump({"file": bank_file.name, "format": fmt,
+                                "skipped": [vars(s) for s in converted.skipped]}),
+    }
+    if not (folder / "section.md").exists():
+        files["section.md"] = f"# {title.removeprefix('Quiz: ')}\n\nQuestions imported from {bank_file.name}.\n"
+    written: list[Path] = []
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, text in files.items():
+            path = folder / name
+            if path.exists():
+                raise BankImportError(f"{path}: exists already; import into a new section (--section)")
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        section = load_section(folder)
+    except (BankImportError, CourseError):
+        for path in written:
+            path.unlink()
+        if created:
+            folder.rmdir()
+        raise
+    course_file = course_root / "course.yml"
+    updated = _add_to_course(course_file, section_id)
+    if updated is not None:
+        course_file.write_text(updated, encoding="utf-8")
+    return ImportResult(section_id, folder, written, [q["id"] for q in converted.questions],
+                        [c["id"] for c in converted.comments], converted.skipped, section.unsourced, converted.notes,
+                        reordered, still)
