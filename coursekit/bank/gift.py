@@ -285,6 +285,7 @@ def _read_block(block: _Block, category: list[str]) -> BankQuestion | list[str]:
         else:
             general = ""
     q.text, q.text_format = _with_format(question_text, _DEFAULT_FORMAT)
+    q.general_feedback_format = q.text_format
     if opening < 0:
         q.default_grade = 0.0
     else:

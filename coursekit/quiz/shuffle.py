@@ -30,7 +30,8 @@ def option_order(question: Question, learner: str, section: str, enabled: bool =
     section
         The section the quiz belongs to.
     enabled
-        Whether to shuffle (the quiz's ``shuffle_answers``); if not, the authored order.
+        Whether to shuffle (the quiz's ``shuffle_answers``); if not, or if the question says
+        ``shuffle: false`` (Moodle's per-question setting), the authored order.
 
     Returns
     -------
@@ -41,6 +42,6 @@ def option_order(question: Question, learner: str, section: str, enabled: bool =
     ids = question_type(question).option_ids(question)
     if not ids:
         return []
-    if enabled:
+    if enabled and getattr(question, "shuffle", None) is not False:
         random.Random(_seed(section, learner, question.id)).shuffle(ids)
     return ids

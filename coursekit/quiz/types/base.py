@@ -26,6 +26,8 @@ MAX_TEXT = 500
 """Longest typed answer (short answer, numerical) accepted, in characters."""
 MOODLE_PENALTY = 0.3333333
 """Moodle's default penalty per incorrect try."""
+MOODLE_TRUE_FALSE_PENALTY = 1.0
+"""Moodle's default penalty of a true/false question (a second try cannot earn anything)."""
 TextFormat = Literal["plain", "html", "markdown", "moodle_auto_format"]
 """How a text is written: ``plain`` (the default of authored quizzes), HTML, Markdown or Moodle's auto format."""
 
@@ -64,7 +66,8 @@ class QuestionModel(Strict):
     idnumber: str | None = Field(None, description="Moodle's ID number, when it differs from the id.")
     tags: list[str] | None = Field(None, description="Tags (Moodle's tags and categories).")
     retry_penalty: float | None = Field(
-        None, ge=0, le=1, description="Moodle's penalty per incorrect try (0–1); default Moodle's 1/3.")
+        None, ge=0, le=1,
+        description="Moodle's penalty per incorrect try (0–1); default Moodle's: 1/3, 1 for true/false.")
     general_feedback: str | None = Field(None, description="Shown after answering, whatever the answer.")
     correct_feedback: str | None = Field(None, description="Shown for a fully right answer.")
     partially_correct_feedback: str | None = Field(None, description="Shown for a partly right answer.")
@@ -145,25 +148,32 @@ def model_text_format(text_format: str) -> str | None:
     return None if text_format == "plain_text" else text_format
 
 
-def common_to_bank(question: QuestionModel, qtype: str) -> BankQuestion:
-    """A :class:`BankQuestion` with the fields every type shares filled in (answers left to the type)."""
+def common_to_bank(question: QuestionModel, qtype: str, default_penalty: float = MOODLE_PENALTY) -> BankQuestion:
+    """A :class:`BankQuestion` with the fields every type shares filled in (answers left to the type).
+
+    ``default_penalty`` is Moodle's default penalty for the type (1/3; 1 for true/false), written when the
+    question gives no ``retry_penalty``. The general feedback is written in the question's text format.
+    """
+    fmt = bank_text_format(question.text_format)
     bq = BankQuestion(
         qtype=qtype, name=question.name or question.id, text=question.text,
-        text_format=bank_text_format(question.text_format), tags=list(question.tags or []),
+        text_format=fmt, tags=list(question.tags or []),
         idnumber=question.idnumber or question.id, default_grade=question.points,
-        penalty=MOODLE_PENALTY if question.retry_penalty is None else question.retry_penalty,
-        general_feedback=question.general_feedback or "", correct_feedback=question.correct_feedback or "",
+        penalty=default_penalty if question.retry_penalty is None else question.retry_penalty,
+        general_feedback=question.general_feedback or "", general_feedback_format=fmt,
+        correct_feedback=question.correct_feedback or "",
         partially_correct_feedback=question.partially_correct_feedback or "",
         incorrect_feedback=question.incorrect_feedback or "", hints=list(question.hints or []))
     bq.id = "" if bank_question_id(bq) == question.id else question.id
     return bq
 
 
-def common_from_bank(bq: BankQuestion, type_name: str) -> dict[str, Any]:
+def common_from_bank(bq: BankQuestion, type_name: str, default_penalty: float = MOODLE_PENALTY) -> dict[str, Any]:
     """The quiz.yml fields every type shares, from a bank record (no ``source:``; empty fields left out).
 
     The id is Moodle's ID number when it is a valid id, else made from the
-    name; ``idnumber`` is kept only when it differs from the id.
+    name; ``idnumber`` is kept only when it differs from the id, and
+    ``retry_penalty`` only when it differs from the type's ``default_penalty``.
     """
     question_id = bank_question_id(bq)
     data: dict[str, Any] = {"id": question_id, "type": type_name, "text": bq.text}
@@ -174,7 +184,7 @@ def common_from_bank(bq: BankQuestion, type_name: str) -> dict[str, Any]:
         "name": bq.name if bq.name and bq.name != question_id else None,
         "idnumber": bq.idnumber if bq.idnumber and bq.idnumber != question_id else None,
         "tags": list(bq.tags) or None,
-        "retry_penalty": None if abs(bq.penalty - MOODLE_PENALTY) < 1e-6 else bq.penalty,
+        "retry_penalty": None if abs(bq.penalty - default_penalty) < 1e-6 else bq.penalty,
         "general_feedback": bq.general_feedback or None,
         "correct_feedback": bq.correct_feedback or None,
         "partially_correct_feedback": bq.partially_correct_feedback or None,

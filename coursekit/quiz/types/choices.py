@@ -1,8 +1,8 @@
-"""What the two choice types share: an option that may carry a fraction and feedback."""
+"""What the choice types share: an option that may carry a fraction and feedback, and Moodle's option settings."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -48,3 +48,35 @@ def options_from_bank(bq: BankQuestion) -> list[dict[str, Any]]:
             option["feedback"] = answer.feedback
         options.append(option)
     return options
+
+
+AnswerNumbering = Literal["abc", "ABCD", "123", "iii", "IIII", "none"]
+"""How Moodle numbers a multichoice question's options (its ``answernumbering``)."""
+DEFAULT_NUMBERING = "abc"
+
+
+def shuffle_field() -> Any:
+    """The ``shuffle`` field of a question with options (Moodle's per-question ``shuffleanswers``)."""
+    return Field(None, description="false: every learner sees the options in the authored order (Moodle's "
+                                   "'shuffle the choices' off); default: the quiz's shuffle_answers decides.")
+
+
+def numbering_field() -> Any:
+    """The ``answer_numbering`` field of a choice question (kept for the question bank)."""
+    return Field(None, description="Moodle's numbering of the options (abc, ABCD, 123, iii, IIII, none), "
+                                   "kept for export; default abc.")
+
+
+def option_settings_to_bank(question: Any, bq: BankQuestion, numbering: bool = True) -> None:
+    """Write a question's ``shuffle`` (and ``answer_numbering``) into its bank record."""
+    bq.shuffle_answers = question.shuffle is not False
+    if numbering:
+        bq.answer_numbering = question.answer_numbering or DEFAULT_NUMBERING
+
+
+def option_settings_from_bank(bq: BankQuestion, data: dict[str, Any], numbering: bool = True) -> None:
+    """Keep a bank record's shuffle-off (and a numbering other than abc) in quiz.yml data."""
+    if not bq.shuffle_answers:
+        data["shuffle"] = False
+    if numbering and bq.answer_numbering != DEFAULT_NUMBERING:
+        data["answer_numbering"] = bq.answer_numbering

@@ -22,11 +22,12 @@ DEFAULT_MIN_WORDS = 3
 
 def essay_to_bank(comment: Any) -> BankQuestion:
     """A comments.yml question (a :class:`~coursekit.authoring.course.CommentQuestion`) as a Moodle essay."""
+    fmt = bank_text_format(comment.text_format)
     bq = BankQuestion(
         qtype="essay", name=comment.name or comment.id, text=comment.text,
-        text_format=bank_text_format(comment.text_format), tags=list(comment.tags or []),
+        text_format=fmt, tags=list(comment.tags or []),
         idnumber=comment.idnumber or comment.id, default_grade=comment.points, penalty=0.0,
-        general_feedback=comment.general_feedback or "", response_format="editor",
+        general_feedback=comment.general_feedback or "", general_feedback_format=fmt, response_format="editor",
         min_words=comment.min_words if comment.min_words != DEFAULT_MIN_WORDS else None)
     bq.id = "" if bank_question_id(bq) == comment.id else comment.id
     return bq

@@ -22,6 +22,7 @@ from coursekit.quiz.types.base import (
     known_id,
     letter_ids,
 )
+from coursekit.quiz.types.choices import option_settings_from_bank, option_settings_to_bank, shuffle_field
 
 
 class Matching(QuestionModel):
@@ -34,6 +35,7 @@ class Matching(QuestionModel):
     items: list[Option] = Field(min_length=2)
     choices: list[Option] = Field(min_length=2)
     answer: dict[str, str]
+    shuffle: bool | None = shuffle_field()
 
     @model_validator(mode="after")
     def _key_pairs_known(self) -> Matching:
@@ -138,6 +140,7 @@ class MatchingType(QuestionType):
         bq.subquestions = subquestions
         listed = [c.id for c in question.choices]
         bq.choice_order = [texts[c] for c in listed] if listed != order else []
+        option_settings_to_bank(question, bq, numbering=False)
         return bq
 
     def from_bank(self, bq: BankQuestion) -> dict[str, Any]:
@@ -158,6 +161,7 @@ class MatchingType(QuestionType):
         data["items"] = items
         data["choices"] = [{"id": choice_ids[t], "text": t} for t in texts]
         data["answer"] = answer
+        option_settings_from_bank(bq, data, numbering=False)
         return data
 
 

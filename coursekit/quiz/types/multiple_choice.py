@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -20,11 +20,16 @@ from coursekit.quiz.types.base import (
     known_id,
 )
 from coursekit.quiz.types.choices import (
+    AnswerNumbering,
     ChoiceOption,
+    numbering_field,
+    option_settings_from_bank,
+    option_settings_to_bank,
     options_from_bank,
     options_to_bank,
     picked_feedback,
     public_options,
+    shuffle_field,
 )
 
 CLOSE = 1e-3
@@ -42,11 +47,15 @@ class MultipleChoice(QuestionModel):
     """
 
     type: Literal["multiple_choice"]
+    key_fields: ClassVar[frozenset[str]] = frozenset({"answer_numbering"})
+
     options: list[ChoiceOption] = Field(min_length=2)
     answer: list[str] = Field(min_length=1)
     penalty: float | None = Field(
         None, ge=0, description="Points lost per wrong pick; default: points / number of wrong options."
     )
+    shuffle: bool | None = shuffle_field()
+    answer_numbering: AnswerNumbering | None = numbering_field()
 
     @property
     def uses_fractions(self) -> bool:
@@ -177,6 +186,7 @@ class MultipleChoiceType(QuestionType):
         bq = common_to_bank(question, "multichoice")
         bq.answers = options_to_bank(question.options, self._fractions(question), question.text_format)
         bq.single = False
+        option_settings_to_bank(question, bq)
         return bq
 
     def from_bank(self, bq: BankQuestion) -> dict[str, Any]:
@@ -192,6 +202,7 @@ class MultipleChoiceType(QuestionType):
         same_wrong = bool(wrong) and all(abs(f - wrong[0]) < CLOSE for f in wrong)
         data["options"] = options
         data["answer"] = right
+        option_settings_from_bank(bq, data)
         if even and same_wrong and abs(-wrong[0] - 100 / len(wrong)) < CLOSE:
             return data
         if even and same_wrong:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -20,11 +20,16 @@ from coursekit.quiz.types.base import (
     known_id,
 )
 from coursekit.quiz.types.choices import (
+    AnswerNumbering,
     ChoiceOption,
+    numbering_field,
+    option_settings_from_bank,
+    option_settings_to_bank,
     options_from_bank,
     options_to_bank,
     picked_feedback,
     public_options,
+    shuffle_field,
 )
 
 
@@ -36,8 +41,12 @@ class SingleChoice(QuestionModel):
     """
 
     type: Literal["single_choice"]
+    key_fields: ClassVar[frozenset[str]] = frozenset({"answer_numbering"})
+
     options: list[ChoiceOption] = Field(min_length=2)
     answer: str
+    shuffle: bool | None = shuffle_field()
+    answer_numbering: AnswerNumbering | None = numbering_field()
 
     @model_validator(mode="after")
     def _key_is_an_option(self) -> SingleChoice:
@@ -124,6 +133,7 @@ class SingleChoiceType(QuestionType):
         fractions = [100.0 if o.id == question.answer else (o.fraction or 0.0) for o in question.options]
         bq.answers = options_to_bank(question.options, fractions, question.text_format)
         bq.single = True
+        option_settings_to_bank(question, bq)
         return bq
 
     def from_bank(self, bq: BankQuestion) -> dict[str, Any]:
@@ -139,6 +149,7 @@ class SingleChoiceType(QuestionType):
                 option["fraction"] = fraction_of(answer.fraction)
         data["options"] = options
         data["answer"] = options[best]["id"]
+        option_settings_from_bank(bq, data)
         return data
 
 

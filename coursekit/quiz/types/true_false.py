@@ -9,6 +9,7 @@ from pydantic import Field
 
 from coursekit.bank.record import BankAnswer, BankQuestion
 from coursekit.quiz.types.base import (
+    MOODLE_TRUE_FALSE_PENALTY,
     QuestionModel,
     QuestionType,
     bank_text_format,
@@ -86,7 +87,7 @@ class TrueFalseType(QuestionType):
 
     def to_bank(self, question: TrueFalse) -> BankQuestion:
         """A truefalse with its two answers (``true`` first, as Moodle writes them)."""
-        bq = common_to_bank(question, "truefalse")
+        bq = common_to_bank(question, "truefalse", MOODLE_TRUE_FALSE_PENALTY)
         fmt = bank_text_format(question.text_format)
         bq.answers = [
             BankAnswer("true", 100.0 if question.answer else 0.0, question.true_feedback or "", "moodle_auto_format",
@@ -98,7 +99,7 @@ class TrueFalseType(QuestionType):
 
     def from_bank(self, bq: BankQuestion) -> dict[str, Any]:
         """The answer at 100 % is the key."""
-        data = common_from_bank(bq, self.name)
+        data = common_from_bank(bq, self.name, MOODLE_TRUE_FALSE_PENALTY)
         values = {a.text.strip().lower(): a for a in bq.answers}
         true, false = values.get("true"), values.get("false")
         if true is None and false is None:
