@@ -98,16 +98,37 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
-def read_bank(path: Path, fmt: str) -> list[BankQuestion]:
-    """Read a bank file (raises :class:`BankFormatError` naming file and line when it is malformed)."""
+def decode_gift(data: bytes, path: str, notes: list[str] | None = None) -> str:
+    """A GIFT file's text: UTF-8 (a byte order mark dropped), else Windows-1252 (said in ``notes``).
+
+    Raises
+    ------
+    BankFormatError
+        The bytes are neither UTF-8 nor Windows-1252 (the line of the first bad byte).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        bad = data[:exc.start].count(b"\n") + 1
+        raise BankFormatError(path, bad, "expected UTF-8 text (nor is it Windows-1252)") from None
+    if notes is not None:
+        notes.append(f"{path}: not UTF-8 (line {line}): read as Windows-1252; save GIFT files as UTF-8")
+    return text
+
+
+def read_bank(path: Path, fmt: str, notes: list[str] | None = None) -> list[BankQuestion]:
+    """Read a bank file (raises :class:`BankFormatError` naming file and line when it is malformed).
+
+    A GIFT file that is not UTF-8 is read as Windows-1252, and ``notes`` says so.
+    """
     data = Path(path).read_bytes()
     if fmt == "moodle-xml":
         return read_moodle_xml(data, str(path))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BankFormatError(str(path), data[:exc.start].count(b"\n") + 1, "expected UTF-8 text") from None
-    return read_gift(text, str(path))
+    return read_gift(decode_gift(data, str(path), notes), str(path))
 
 
 def write_bank(questions: list[BankQuestion], fmt: str) -> bytes:
@@ -193,27 +214,39 @@ def _rotate(entries: list[dict[str, Any]], shift: int) -> dict[str, str]:
     return renamed
 
 
+def _shift(key_positions: list[int], target: int, size: int) -> int:
+    """The rotation that moves the first key to ``target``; none when a key sits there already."""
+    if target in key_positions:
+        return 0
+    return (key_positions[0] - target) % size
+
+
 def spread_keys(questions: list[dict[str, Any]]) -> None:
     """Reorder choices so keys fall on different positions (Moodle authors put the key first: Moodle shuffles).
 
     The n-th choice question is rotated so that its first key lands on
-    position ``n mod options``; a matching question's choices likewise.
-    True/false keys cannot be moved.
+    position ``n mod options``; a matching question's choices so that the
+    first item's choice does. A question with a key on that position already
+    is left as it is, so spreading twice (an export imported again) changes
+    nothing more. True/false keys cannot be moved.
     """
     counter = 0
     for data in questions:
         kind = data.get("type")
         if kind in ("single_choice", "multiple_choice"):
             options = data["options"]
-            first = data["answer"] if kind == "single_choice" else data["answer"][0]
-            at = [o["id"] for o in options].index(first)
-            renamed = _rotate(options, (at - counter) % len(options))
+            ids = [o["id"] for o in options]
+            keys = [data["answer"]] if kind == "single_choice" else data["answer"]
+            shift = _shift([ids.index(k) for k in keys], counter % len(options), len(options))
+            renamed = _rotate(options, shift)
             data["answer"] = renamed[data["answer"]] if kind == "single_choice" else [
                 renamed[a] for a in data["answer"]]
             counter += 1
         elif kind == "matching":
             choices = data["choices"]
-            renamed = _rotate(choices, (len(choices) - counter % len(choices)) % len(choices))
+            ids = [c["id"] for c in choices]
+            first = next(iter(data["answer"].values()))
+            renamed = _rotate(choices, _shift([ids.index(first)], counter % len(choices), len(choices)))
             data["answer"] = {item: renamed[choice] for item, choice in data["answer"].items()}
             counter += 1
 
@@ -296,7 +329,9 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
         raise BankImportError(f"--section {section_id!r}: section names use lower-case letters, digits and _ "
                               "and start with a letter")
     fmt = format_for(bank_file, fmt)
-    converted = bank_to_section(read_bank(bank_file, fmt), section_id)
+    read_notes: list[str] = []
+    converted = bank_to_section(read_bank(bank_file, fmt, read_notes), section_id)
+    converted.notes[:0] = read_notes
     folder = course_root / section_id
     if (folder / "quiz.yml").exists():
         raise BankImportError(f"{folder / 'quiz.yml'}: exists already; import into a new section (--section)")

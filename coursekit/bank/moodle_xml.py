@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
@@ -59,12 +61,42 @@ def _line(element: ET.Element) -> int:
     return int(element.get(_LINE, "0"))
 
 
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".webp": "image/webp"}
+"""Images a ``<file>`` may carry that are embedded into the text (not SVG: it may hold script)."""
+
+
+def _embedded_files(element: ET.Element) -> dict[str, str]:
+    """``@@PLUGINFILE@@`` references to the images in an element's ``<file>`` children, as ``data:`` URIs."""
+    found: dict[str, str] = {}
+    for file in element.findall("file"):
+        name = file.get("name") or ""
+        kind = _IMAGE_TYPES.get(PurePosixPath(name).suffix.lower())
+        if kind is None or (file.get("encoding") or "base64") != "base64":
+            continue
+        data = "".join((file.text or "").split())
+        folder = (file.get("path") or "/").strip("/")
+        where = f"{folder}/{name}" if folder else name
+        uri = f"data:{kind};base64,{data}"
+        for spelt in {where, quote(where), quote(where, safe="/")}:
+            found["@@PLUGINFILE@@/" + spelt] = uri
+    return found
+
+
 def _text_of(element: ET.Element | None) -> str:
-    """The ``<text>`` of an element such as ``<questiontext>``, trimmed as Moodle's importer does, or ``""``."""
+    """The ``<text>`` of an element such as ``<questiontext>``, trimmed as Moodle's importer does, or ``""``.
+
+    Images the element carries as ``<file>`` children (Moodle's export of the file area) are embedded
+    where the text refers to them (``@@PLUGINFILE@@/name``), so the text shows them without a fetch.
+    """
     if element is None:
         return ""
     text = element.find("text")
-    return (text.text or "").strip() if text is not None else ""
+    value = (text.text or "").strip() if text is not None else ""
+    if "@@PLUGINFILE@@" in value:
+        for reference, uri in sorted(_embedded_files(element).items(), key=lambda item: -len(item[0])):
+            value = value.replace(f'"{reference}"', f'"{uri}"').replace(f"'{reference}'", f"'{uri}'")
+    return value
 
 
 def _format_of(element: ET.Element | None, default: str = "html") -> str:
