@@ -202,6 +202,12 @@ def bank_to_section(questions: list[BankQuestion], section_id: str) -> Converted
     return converted
 
 
+def _keys_in_option_order(data: dict[str, Any]) -> None:
+    """A multiple choice key listed in option order, as an import writes it (so a second import agrees)."""
+    if data.get("type") == "multiple_choice":
+        data["answer"] = [o["id"] for o in data["options"] if o["id"] in data["answer"]]
+
+
 def _rotate(entries: list[dict[str, Any]], shift: int) -> dict[str, str]:
     """Rotate option dicts in place by ``shift``; relabel default ids (a, b, ...) by position. Old id -> new id."""
     old_ids = [entry["id"] for entry in entries]
@@ -241,6 +247,7 @@ def spread_keys(questions: list[dict[str, Any]]) -> None:
             renamed = _rotate(options, shift)
             data["answer"] = renamed[data["answer"]] if kind == "single_choice" else [
                 renamed[a] for a in data["answer"]]
+            _keys_in_option_order(data)
             counter += 1
         elif kind == "matching":
             choices = data["choices"]
@@ -251,12 +258,69 @@ def spread_keys(questions: list[dict[str, Any]]) -> None:
             counter += 1
 
 
-def guessable(questions: list[dict[str, Any]], section_id: str) -> list[str]:
-    """How a blind learner would beat chance on these questions (what ``coursekit release`` refuses)."""
+def _findings(questions: list[dict[str, Any]], section_id: str) -> list[Any]:
     from coursekit.authoring.positional import positional_findings
 
     spec = parse_quiz({"title": "check", "questions": questions}, origin="import", require_source=False)
-    return [finding.describe() for finding in positional_findings(public_spec(spec, section_id), answer_key(spec))]
+    return positional_findings(public_spec(spec, section_id), answer_key(spec))
+
+
+def guessable(questions: list[dict[str, Any]], section_id: str) -> list[str]:
+    """How a blind learner would beat chance on these questions (what ``coursekit release`` refuses)."""
+    return [finding.describe() for finding in _findings(questions, section_id)]
+
+
+SEARCH_LIMIT = 400
+"""Most quizzes :func:`search_keys` scores before it gives up (each is one positional check)."""
+
+
+def _gain(questions: list[dict[str, Any]], section_id: str) -> float:
+    return sum(finding.excess - finding.tolerance for finding in _findings(questions, section_id))
+
+
+def _rotations(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The question with its options (or choices) rotated by 1, 2, ... places."""
+    kind = data.get("type")
+    field_name = "choices" if kind == "matching" else "options" if kind in ("single_choice", "multiple_choice") else ""
+    if not field_name:
+        return []
+    variants = []
+    for shift in range(1, len(data[field_name])):
+        variant = copy.deepcopy(data)
+        renamed = _rotate(variant[field_name], shift)
+        answer = variant["answer"]
+        variant["answer"] = (renamed[answer] if isinstance(answer, str) else [renamed[a] for a in answer]
+                             if isinstance(answer, list) else {item: renamed[c] for item, c in answer.items()})
+        _keys_in_option_order(variant)
+        variants.append(variant)
+    return variants
+
+
+def search_keys(questions: list[dict[str, Any]], section_id: str) -> None:
+    """Rotate choices one question at a time while that lowers what a blind learner gains over chance.
+
+    Where :func:`spread_keys` leaves a small bank still guessable (few questions, so whichever position
+    the keys share wins), each question in turn takes the rotation that lowers the positional check's
+    excess most, until the quiz passes or no rotation helps. A quiz it cannot improve is left as it is,
+    so searching twice changes nothing more.
+    """
+    budget = SEARCH_LIMIT
+    current = _gain(questions, section_id)
+    improved = True
+    while current > 0 and improved and budget > 0:
+        improved = False
+        for index, data in enumerate(questions):
+            for variant in _rotations(data):
+                if budget <= 0:
+                    return
+                budget -= 1
+                trial = [*questions[:index], variant, *questions[index + 1:]]
+                gain = _gain(trial, section_id)
+                if gain < current - 1e-9:
+                    questions[index], current, improved = variant, gain, True
+                    data = variant
+                    if current <= 0:
+                        return
 
 
 def _restore_category(bq: BankQuestion, section_id: str) -> BankQuestion:
@@ -342,6 +406,8 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     if guessable(converted.questions, section_id):
         before = copy.deepcopy(converted.questions)
         spread_keys(converted.questions)
+        if guessable(converted.questions, section_id):
+            search_keys(converted.questions, section_id)
         reordered = converted.questions != before
     still = guessable(converted.questions, section_id)
     title = title or f"Quiz: {section_id.replace('_', ' ')}"
