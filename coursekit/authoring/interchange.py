@@ -234,11 +234,13 @@ def spread_keys(questions: list[dict[str, Any]]) -> None:
     position ``n mod options``; a matching question's choices so that the
     first item's choice does. A question with a key on that position already
     is left as it is, so spreading twice (an export imported again) changes
-    nothing more. True/false keys cannot be moved.
+    nothing more. True/false keys cannot be moved, nor the options of a
+    question whose author turned shuffling off (``shuffle: false``: their
+    order means something, e.g. "all of the above" last).
     """
     counter = 0
     for data in questions:
-        kind = data.get("type")
+        kind = None if data.get("shuffle") is False else data.get("type")
         if kind in ("single_choice", "multiple_choice"):
             options = data["options"]
             ids = [o["id"] for o in options]
@@ -280,7 +282,7 @@ def _gain(questions: list[dict[str, Any]], section_id: str) -> float:
 
 def _rotations(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The question with its options (or choices) rotated by 1, 2, ... places."""
-    kind = data.get("type")
+    kind = None if data.get("shuffle") is False else data.get("type")
     field_name = "choices" if kind == "matching" else "options" if kind in ("single_choice", "multiple_choice") else ""
     if not field_name:
         return []

@@ -90,3 +90,16 @@ def test_order_does_not_depend_on_the_hash_seed():
         result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         outputs.add(result.stdout.strip())
     assert outputs == {"".join(option_order(_single(), "ada", "sec"))}
+
+
+@pytest.mark.parametrize("question", [
+    SingleChoice(type="single_choice", id="fixed", text="t", options=_options(*IDS), answer="a", shuffle=False),
+    MultipleChoice(type="multiple_choice", id="fixed", text="t", options=_options(*IDS), answer=["a"],
+                   shuffle=False),
+    Matching(type="matching", id="fixed", text="t", items=_options("x", "y"), choices=_options(*IDS),
+             answer={"x": "a", "y": "b"}, shuffle=False),
+])
+def test_a_question_with_shuffle_off_keeps_its_authored_order_for_every_learner(question) -> None:
+    assert {tuple(option_order(question, f"learner{n}", "s", True)) for n in range(20)} == {tuple(IDS)}
+    shuffled = question.model_copy(update={"shuffle": None})
+    assert len({tuple(option_order(shuffled, f"learner{n}", "s", True)) for n in range(20)}) > 1
