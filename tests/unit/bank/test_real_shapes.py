@@ -176,3 +176,20 @@ def test_moodle4_export_imports_releasable_and_round_trips(project: ProjectPaths
         assert back.questions == written_quiz["questions"]
         assert [c["id"] for c in back.comments] == ["reflect-on-layering"]
         assert guessable(back.questions, "moodle_four") == []
+
+
+def test_a_small_bank_spreading_leaves_guessable_is_searched_until_it_is_not(project: ProjectPaths) -> None:
+    bank = project.root / "small.gift"
+    bank.write_text("::S0::Pick {=r ~w1 ~w2}\n\n::S1::Pick {=r ~w1 ~w2}\n\n"
+                    "::M2::Two {~%50%a ~%50%b ~%-50%c ~%-50%d}\n\n::S3::Pick {=r ~w1 ~w2}\n", encoding="utf-8")
+    spread = bank_to_section(read_gift(bank.read_text(encoding="utf-8"), str(bank)), "small").questions
+    spread_keys(spread)
+    assert guessable(spread, "small")
+    result = import_bank(project.course, bank, "small")
+    assert result.reordered and result.guessable == []
+    imported = yaml.safe_load((project.course / "small" / "quiz.yml").read_text(encoding="utf-8"))["questions"]
+    exported = project.root / "small.xml"
+    exported.write_bytes(write_moodle_xml(course_to_bank(load_course(project.course), ["small"])))
+    assert not import_bank(project.course, exported, "small_again").reordered
+    again = yaml.safe_load((project.course / "small_again" / "quiz.yml").read_text(encoding="utf-8"))["questions"]
+    assert [{k: v for k, v in q.items() if k != "tags"} for q in again] == imported
