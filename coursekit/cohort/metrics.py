@@ -511,6 +511,7 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
         "picked_top": picked_top.astype(int), "picked_bottom": picked_bottom.astype(int),
         "n_top": n_top.astype(int), "n_bottom": n_bottom.astype(int),
         "share_top": share(picked_top, n_top), "share_bottom": share(picked_bottom, n_bottom),
-        "share_all": share(picked_all, n_all), "point_biserial": biserial, "note": notes.reindex(counts["section"]).to_numpy(),
+        "share_all": share(picked_all, n_all), "point_biserial": biserial,
+        "note": notes.reindex(counts["section"]).to_numpy(),
     })
     return result[DISTRACTOR_COLUMNS].sort_values(["section", "item", "option"]).reset_index(drop=True)

@@ -40,7 +40,7 @@ def html_table(frame: pd.DataFrame, caption: str, sortable: bool = False, classe
     """
     names = ["dataframe", *classes.split(), *(["sortable"] if sortable else [])]
     head = "".join(f'<th scope="col">{_cell(c) if str(c).strip() else "(blank)"}</th>' for c in frame.columns)
-    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in zip(*columns))
+    rows = frame.itertuples(index=False, name=None)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     return (f'<table class="{" ".join(names)}"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
