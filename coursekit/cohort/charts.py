@@ -19,7 +19,7 @@ CHART_CLASS = "coursekit-chart"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14, "color": "#212121"}
 # Readable on white, told apart without colour by the legend and the hover text.
 COLOURS = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"]
-CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
+CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "showTips": False}
 _ids = itertools.count(1)
 
 
@@ -29,7 +29,8 @@ def style(fig: Any, title: str, x_title: str = "", y_title: str = "", height: in
         title={"text": escape(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         font=FONT, height=height, autosize=True, paper_bgcolor="white", plot_bgcolor="white",
         colorway=COLOURS, margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+        # Below everything else (in figure, not plot, coordinates): plotly grows the bottom margin to fit it.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"size": 14}}, hovermode="closest",
     )
     fig.update_xaxes(title_text=escape(x_title), showline=True, linecolor="#616161", gridcolor="#e0e0e0",
