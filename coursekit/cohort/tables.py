@@ -24,6 +24,18 @@ def _cell(value: object) -> str:
     return escape(str(value))
 
 
+def _numeric(values: list[str]) -> bool:
+    """Whether every non-empty text of a column reads as a number (such columns are right-aligned)."""
+    filled = [v for v in values if v != ""]
+    if not filled:
+        return False
+    try:
+        [float(v) for v in filled]
+    except ValueError:
+        return False
+    return True
+
+
 def html_table(frame: pd.DataFrame, caption: str, sortable: bool = False, classes: str = "") -> str:
     """``frame`` as an HTML table with ``caption``; every value is escaped (learner text is untrusted).
 
@@ -39,8 +51,12 @@ def html_table(frame: pd.DataFrame, caption: str, sortable: bool = False, classe
         Further CSS classes, space-separated.
     """
     names = ["dataframe", *classes.split(), *(["sortable"] if sortable else [])]
-    head = "".join(f'<th scope="col">{_cell(c) if str(c).strip() else "(blank)"}</th>' for c in frame.columns)
-    rows = frame.itertuples(index=False, name=None)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    cells = [[_cell(v) for v in frame.iloc[:, i].tolist()] for i in range(frame.shape[1])]
+    align = [' class="num"' if _numeric(column) else "" for column in cells]
+    head = "".join(f'<th scope="col"{align[i]}>{_cell(c) if str(c).strip() else "(blank)"}</th>'
+                   for i, c in enumerate(frame.columns))
+    rows = zip(*cells, strict=True) if cells else [() for _ in range(len(frame))]
+    body = "".join("<tr>" + "".join(f"<td{align[i]}>{text}</td>" for i, text in enumerate(row)) + "</tr>"
+                   for row in rows)
     return (f'<table class="{" ".join(names)}"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

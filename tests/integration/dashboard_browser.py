@@ -47,8 +47,11 @@ LAYOUT = """() => {
         const others = [...boxes(figure, 'g.xtick text'), ...boxes(figure, 'g.ytick text'),
                         ...boxes(figure, '.g-xtitle text'), ...boxes(figure, '.g-ytitle text'),
                         ...boxes(figure, '.nsewdrag')];
-        legend.forEach(l => others.forEach(o => { if (meet(l, o)) overlaps.push([index, 'legend', JSON.stringify(o)]); }));
-        ticks.forEach((a, i) => ticks.slice(i + 1).forEach(b => { if (meet(a, b)) overlaps.push([index, 'x ticks']); }));
+        legend.forEach(l => others.forEach(o => { if (meet(l, o)) overlaps.push([index, 'legend']); }));
+        const labels = [ticks, boxes(figure, 'g.ytick text')];
+        labels.forEach(group => group.forEach((a, i) => group.slice(i + 1).forEach(b => {
+            if (meet(a, b)) overlaps.push([index, 'tick labels']);
+        })));
         const box = figure.getBoundingClientRect();
         if (box.right > document.documentElement.clientWidth + 1) overlaps.push([index, 'figure wider than page']);
     });

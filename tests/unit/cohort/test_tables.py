@@ -15,11 +15,13 @@ def test_values_are_escaped_headers_scoped_and_missing_values_empty():
     assert html.startswith('<table class="dataframe follow-up sortable"><caption>Who &lt;needs&gt; follow-up'
                            '</caption>')
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html and "b&amp;c" in html
-    assert '<th scope="col">Learner</th><th scope="col">Score (%)</th><th scope="col">(blank)</th>' in html
-    assert "<tr><td>b&amp;c</td><td></td><td></td></tr>" in html
+    assert ('<th scope="col">Learner</th><th scope="col" class="num">Score (%)</th>'
+            '<th scope="col" class="num">(blank)</th>') in html  # numbers (and blanks) are right-aligned
+    assert '<tr><td>b&amp;c</td><td class="num"></td><td class="num"></td></tr>' in html
     assert "nan" not in html.lower().replace("dataframe", "")
 
 
 def test_a_plain_table_is_not_sortable():
     html = html_table(pd.DataFrame({"A": [1]}), "One")
-    assert 'class="dataframe"' in html and "sortable" not in html and "<td>1</td>" in html
+    assert 'class="dataframe"' in html and "sortable" not in html and '<td class="num">1</td>' in html
+    assert html_table(pd.DataFrame({"A": ["x", "2"]}), "Mixed").count('class="num"') == 0
