@@ -244,7 +244,8 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert AXE.exists(), f"{AXE} is missing: run `npm install --prefix .browser axe-core@4` (make test does)"
     for html in DASHBOARDS.values():
         text = (paths.reports / html).read_text(encoding="utf-8")
-        assert "require.js" not in text and "mathjax" not in text.lower() and "cdn." not in text.lower(), html
+        # no script, style or font from elsewhere (plotly.js itself mentions MathJax and CDNs: the browser below
+        # checks that nothing is fetched)
         assert re.findall(r"<(?:script|link)[^>]*\s(?:src|href)=", text) == [], html
     shots = REPO / "artifacts" / "dashboards"
     for old in shots.glob("*.png"):
