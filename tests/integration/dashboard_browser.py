@@ -54,8 +54,11 @@ LAYOUT = """() => {
         })));
         const box = figure.getBoundingClientRect();
         const inside = r => r.left >= box.left - 1 && r.right <= box.right + 1;
-        boxes(figure, '.g-xtitle text, .g-ytitle text, .g-gtitle text, g.legend text, g.xtick text, g.ytick text')
-            .forEach(r => { if (!inside(r)) overlaps.push([index, 'text cut off at the chart edge']); });
+        figure.querySelectorAll('.g-xtitle text, .g-ytitle text, .g-gtitle text, g.legend text, g.xtick text, '
+                                + 'g.ytick text').forEach(e => {
+            const r = e.getBoundingClientRect();
+            if (r.width > 0 && !inside(r)) overlaps.push([index, 'text cut off at the chart edge', e.textContent]);
+        });
         if (box.right > document.documentElement.clientWidth + 1) overlaps.push([index, 'figure wider than page']);
     });
     return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps};
