@@ -3,7 +3,8 @@
 A table with ``sortable=True`` gets the ``sortable`` class: the page's inlined
 script (``templates/offline/tables.js``) turns each header into a sort button
 (``aria-sort`` on the header) and adds a labelled filter field above it.
-Numbers are written as given (format them first); missing values are empty.
+Numbers are written as given (format them first) and right-aligned; missing values are empty; columns of
+running text (questions, options) keep a readable width.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def _numeric(values: list[str]) -> bool:
     return True
 
 
+def _long(values: list[str]) -> bool:
+    """Whether a column holds running text (such columns get room to stay readable)."""
+    return bool(values) and sum(len(v) for v in values) / len(values) > 40
+
+
 def html_table(frame: pd.DataFrame, caption: str, sortable: bool = False, classes: str = "") -> str:
     """``frame`` as an HTML table with ``caption``; every value is escaped (learner text is untrusted).
 
@@ -52,7 +58,7 @@ def html_table(frame: pd.DataFrame, caption: str, sortable: bool = False, classe
     """
     names = ["dataframe", *classes.split(), *(["sortable"] if sortable else [])]
     cells = [[_cell(v) for v in frame.iloc[:, i].tolist()] for i in range(frame.shape[1])]
-    align = [' class="num"' if _numeric(column) else "" for column in cells]
+    align = [' class="num"' if _numeric(column) else ' class="long"' if _long(column) else "" for column in cells]
     head = "".join(f'<th scope="col"{align[i]}>{_cell(c) if str(c).strip() else "(blank)"}</th>'
                    for i, c in enumerate(frame.columns))
     rows = zip(*cells, strict=True) if cells else [() for _ in range(len(frame))]

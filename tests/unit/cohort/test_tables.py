@@ -25,3 +25,9 @@ def test_a_plain_table_is_not_sortable():
     html = html_table(pd.DataFrame({"A": [1]}), "One")
     assert 'class="dataframe"' in html and "sortable" not in html and '<td class="num">1</td>' in html
     assert html_table(pd.DataFrame({"A": ["x", "2"]}), "Mixed").count('class="num"') == 0
+
+
+def test_running_text_is_marked_long():
+    text = "Which of these does the text name as purposes of cooperation? Select all that apply."
+    html = html_table(pd.DataFrame({"Question": [text], "Type": ["single choice"]}), "Questions")
+    assert f'<td class="long">{text}</td><td>single choice</td>' in html
