@@ -109,7 +109,7 @@ def main() -> int:
         data.mkdir()
         print("writing the gradebook")
         db_url = make_gradebook(data, args.learners)
-        sides = {"baseline": unpack_baseline(args.baseline, scratch_path / "baseline"), "this tree": REPO}
+        sides = {"baseline": unpack_baseline(args.baseline, scratch_path / "baseline_code"), "this tree": REPO}
         roots = {name: project(scratch_path / name.replace(" ", "_"), data, code) for name, code in sides.items()}
         print("measuring")
         runs: dict[str, list[dict]] = {name: [] for name in sides}
