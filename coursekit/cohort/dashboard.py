@@ -18,6 +18,7 @@ DASHBOARDS = {
     "cohort_overview": "cohort_dashboard.html",
     "item_analysis": "item_analysis.html",
     "learner_progress": "learner_progress.html",
+    "learner_index": "learners.html",
 }
 
 
@@ -81,20 +82,38 @@ def page_title(notebook: Any, fallback: str) -> str:
     return fallback
 
 
+def _has_output_containing(notebook: Any, marker: str) -> bool:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            if marker in ("".join(html) if isinstance(html, list) else html):
+                return True
+    return False
+
+
 def export_html(executed: Path, target: Path) -> Path:
     """Write ``executed`` as a page that works offline: outputs and text only, no script from the network.
 
-    The page is titled after the notebook's first heading; chart images carry the finding the notebook
-    stated as their alt text (:func:`coursekit.cohort.figures.show_figure`).
+    The page is titled after the notebook's first heading. When the notebook drew interactive charts
+    (:func:`coursekit.cohort.charts.show_chart`), plotly.js from the installed plotly package is inlined once
+    in the page's head; tables made sortable (:func:`coursekit.cohort.tables.html_table`) get the inlined
+    sort and filter script.
     """
     import nbformat
     from nbconvert import HTMLExporter
+
+    from coursekit.cohort.charts import CHART_CLASS
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             extra_template_basedirs=[str(TEMPLATES)], template_name="offline")
     notebook = nbformat.read(executed, as_version=4)
     title = page_title(notebook, executed.stem.replace("_", " ").capitalize())
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    resources: dict[str, Any] = {"metadata": {"name": title}}
+    if _has_output_containing(notebook, f'class="{CHART_CLASS}"'):
+        from plotly.offline import get_plotlyjs
+
+        resources["coursekit_plotly_js"] = get_plotlyjs()
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     target.write_text(body, encoding="utf-8")
     return target
 

@@ -21,7 +21,21 @@ Item statistics
     item with the rest of the test ``R_i = T - x_i``;
     discriminative efficiency ``100 · cov(x_i, R_i) / cov(sort(x_i), sort(R_i))``:
     the covariance against the largest the two score distributions allow
-    (both sorted the same way).
+    (both sorted the same way);
+    intended weight ``100 · m_i / M``; effective weight
+    ``100 · √cov(x_i, T) / Σ_j √cov(x_j, T)`` (the share of the spread of the
+    totals the item carries; NaN when its covariance with the total is not
+    positive, and such items are left out of the sum, as Moodle does);
+    weight ratio ``effective / intended`` (1: the item counts as much as its
+    points say); alpha if item deleted: Cronbach's alpha of the other k - 1
+    items, ``(k-1)/(k-2) · (1 - (Σ var(x_j) - var(x_i)) / var(R_i))``.
+
+Option statistics
+    point-biserial correlation of picking the option (1/0) with the total
+    ``(M_1 - M) / s · √(p / (1 - p))`` (``M_1`` the mean total of those who
+    picked it, ``M`` and ``s`` mean and population SD of all totals, ``p`` the
+    share who picked it): positive for a good key, negative for a good
+    distractor.
 
 Missing scores (NaN: question not answered, or no row at all) count as 0 in
 every statistic, like an unanswered question in Moodle, and are counted in the
@@ -43,9 +57,10 @@ ITEM_SCORE_COLUMNS = ["learner", "section", "item", "score", "max_score"]
 SECTION_COLUMNS = ["section", "n", "items", "max_points", "mean", "median", "sd", "skewness", "kurtosis",
                    "cronbach_alpha", "error_ratio", "standard_error", "reason"]
 ITEM_COLUMNS = ["section", "item", "n", "answered", "max_score", "facility", "sd", "discrimination_index",
-                "discriminative_efficiency", "flags", "reason"]
+                "discriminative_efficiency", "intended_weight", "effective_weight", "weight_ratio",
+                "alpha_if_deleted", "flags", "reason"]
 DISTRACTOR_COLUMNS = ["section", "item", "option", "picked_top", "picked_bottom", "n_top", "n_bottom", "share_top",
-                      "share_bottom", "share_all", "note"]
+                      "share_bottom", "share_all", "point_biserial", "note"]
 
 _NAN = float("nan")
 _RELATIVE_TOLERANCE = 1e-9
@@ -291,6 +306,33 @@ def _item_reason(n: int, k: int, answered: int, constant_item: bool, constant_re
     return "; ".join(reasons)
 
 
+def _weights(values: np.ndarray, maxima: np.ndarray, rest: np.ndarray,
+             constant_rest: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Intended and effective weight (percent), their ratio, and alpha if item deleted, per item."""
+    n, k = values.shape
+    total_max = float(np.nansum(maxima))
+    intended = np.where(np.isfinite(maxima) & (total_max > 0), 100.0 * maxima / (total_max or 1.0), np.nan)
+    effective = np.full(k, np.nan)
+    alpha_deleted = np.full(k, np.nan)
+    if n >= 2:
+        totals = values.sum(axis=1)
+        centred = values - values.mean(axis=0)
+        covariance = (centred * (totals - totals.mean())[:, None]).sum(axis=0) / (n - 1)
+        scale = np.maximum(1.0, np.abs(values).max(initial=0.0)) ** 2
+        positive = covariance > _RELATIVE_TOLERANCE * scale
+        roots = np.sqrt(np.where(positive, covariance, 0.0))
+        if roots.sum() > 0:
+            effective = np.where(positive, 100.0 * roots / roots.sum(), np.nan)
+        if k >= 3:
+            variances = values.var(axis=0, ddof=1)
+            rest_variance = rest.var(axis=0, ddof=1)
+            ok = ~constant_rest
+            alpha_deleted[ok] = (k - 1) / (k - 2) * (1.0 - (variances.sum() - variances[ok]) / rest_variance[ok])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(intended > 0, effective / intended, np.nan)
+    return intended, effective, ratio, alpha_deleted
+
+
 def _section_items(section: object, arrays: _Section, too_easy: float, too_hard: float,
                    weak: float) -> pd.DataFrame:
     values, maxima = arrays.values, arrays.maxima
@@ -313,6 +355,7 @@ def _section_items(section: object, arrays: _Section, too_easy: float, too_hard:
         best = ((np.sort(x, axis=0) - x.mean(axis=0)) * (np.sort(r, axis=0) - r.mean(axis=0))).sum(axis=0)
         discrimination[ok] = 100.0 * sxy / np.sqrt(sxx * syy)
         efficiency[ok] = 100.0 * sxy / best
+    intended, effective, ratio, alpha_deleted = _weights(values, maxima, rest, constant_rest)
     reasons = [_item_reason(n, k, int(arrays.answered[j]), bool(constant_item[j]), bool(constant_rest[j]),
                             float(maxima[j])) for j in range(k)]
     flags = [_flags(float(facility[j]), float(discrimination[j]), too_easy, too_hard, weak) for j in range(k)]
@@ -320,7 +363,8 @@ def _section_items(section: object, arrays: _Section, too_easy: float, too_hard:
         "section": [section] * k, "item": arrays.items.to_numpy(), "n": n,
         "answered": arrays.answered.astype(int), "max_score": maxima, "facility": facility, "sd": sd,
         "discrimination_index": discrimination, "discriminative_efficiency": efficiency,
-        "flags": flags, "reason": reasons,
+        "intended_weight": intended, "effective_weight": effective, "weight_ratio": ratio,
+        "alpha_if_deleted": alpha_deleted, "flags": flags, "reason": reasons,
     }, columns=ITEM_COLUMNS)
 
 
@@ -354,7 +398,12 @@ def item_stats(items: pd.DataFrame, too_easy: float = 90.0, too_hard: float = 20
         NaN: "fewer than 2 learners", "not answered by anyone", "zero
         variance", "fewer than 2 items", "zero variance in the rest of the
         test", "max_score not positive: no facility"). A NaN index raises no
-        discrimination flag.
+        discrimination flag. Also ``intended_weight`` (the item's share of the
+        points, percent), ``effective_weight`` (its share of the spread of the
+        totals, percent; NaN when its covariance with the total is not
+        positive), ``weight_ratio`` (effective / intended) and
+        ``alpha_if_deleted`` (Cronbach's alpha of the section without the item;
+        NaN with fewer than 3 items or no variance in the rest).
     """
     frames = [_section_items(section, arrays, too_easy, too_hard, weak_discrimination)
               for section, arrays in _sections(items)]
@@ -376,6 +425,28 @@ def _thirds(totals: pd.DataFrame) -> pd.DataFrame:
                                               "2 learners: one in the top, one in the bottom group"], "")
     return pd.DataFrame({"learner": ranked["learner"].to_numpy(), "section": ranked["section"].to_numpy(),
                          "group": group, "note": note})
+
+
+def _point_biserial(picked: pd.DataFrame, totals: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
+    """Point-biserial correlation of each counted option (rows of ``counts``) with the section's totals."""
+    learners = totals.drop_duplicates(["section", "learner"])[["learner", "section", "total"]].copy()
+    learners["total"] = pd.to_numeric(learners["total"], errors="coerce").fillna(0.0).astype(float)
+    per_section = learners.groupby("section", observed=True)["total"].agg(["mean", "size"])
+    per_section["sd"] = learners.groupby("section", observed=True)["total"].std(ddof=0)
+    picked_totals = picked.merge(learners, on=["learner", "section"])
+    mean_picked = picked_totals.groupby(["section", "item", "option"], observed=True)["total"].mean()
+    number_picked = picked_totals.groupby(["section", "item", "option"], observed=True)["total"].size()
+    keys = pd.MultiIndex.from_frame(counts[["section", "item", "option"]])
+    m1 = mean_picked.reindex(keys).to_numpy(dtype=float)
+    picked_n = number_picked.reindex(keys).to_numpy(dtype=float)
+    section = per_section.reindex(counts["section"])
+    mean, size, sd = (section[c].to_numpy(dtype=float) for c in ("mean", "size", "sd"))
+    p = np.divide(picked_n, size, out=np.full(len(size), np.nan), where=size > 0)
+    scale = np.maximum(1.0, np.abs(mean))
+    ok = (p > 0) & (p < 1) & (sd > _RELATIVE_TOLERANCE * scale)
+    result = np.full(len(counts), np.nan)
+    result[ok] = (m1[ok] - mean[ok]) / sd[ok] * np.sqrt(p[ok] / (1.0 - p[ok]))
+    return result
 
 
 def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
@@ -405,7 +476,9 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
         (learners of the group who picked it), ``n_top``, ``n_bottom`` (group
         sizes), ``share_top``, ``share_bottom`` (picked / group size, NaN for an
         empty group), ``share_all`` (pickers / all learners of the section in
-        ``totals``), ``note`` (empty unless the section has fewer than 3
+        ``totals``), ``point_biserial`` (correlation of picking the option
+        with the learners' totals; NaN when everyone or no one picked it or the
+        totals do not vary), ``note`` (empty unless the section has fewer than 3
         learners).
     """
     _require(choices, ["learner", "section", "item", "option"], "choices")
@@ -432,11 +505,13 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
     def share(count: np.ndarray, size: np.ndarray) -> np.ndarray:
         return np.divide(count, size, out=np.full(len(count), np.nan), where=size > 0)
 
+    biserial = _point_biserial(picked, totals, counts)
     result = pd.DataFrame({
         "section": counts["section"], "item": counts["item"], "option": counts["option"],
         "picked_top": picked_top.astype(int), "picked_bottom": picked_bottom.astype(int),
         "n_top": n_top.astype(int), "n_bottom": n_bottom.astype(int),
         "share_top": share(picked_top, n_top), "share_bottom": share(picked_bottom, n_bottom),
-        "share_all": share(picked_all, n_all), "note": notes.reindex(counts["section"]).to_numpy(),
+        "share_all": share(picked_all, n_all), "point_biserial": biserial,
+        "note": notes.reindex(counts["section"]).to_numpy(),
     })
     return result[DISTRACTOR_COLUMNS].sort_values(["section", "item", "option"]).reset_index(drop=True)

@@ -1,0 +1,203 @@
+"""Open exported dashboards from disk in Chromium with every non-file request aborted, and report what it saw.
+
+Run as a script (Chromium in a process of its own: the browser tests' Playwright may be running in the test
+process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON object, per page URL:
+
+* ``left``: every request that was not ``file:``/``data:`` (each one aborted);
+* ``title``, ``charts`` (per chart: SVG nodes of its plot, rendered traces), ``hover`` (the text of plotly's
+  hover label after moving the mouse onto a bar or point of the first chart that has one);
+* ``legend_toggle``: traces visible before and after clicking the first legend entry of the first chart with a
+  legend of two or more entries;
+* ``sort`` / ``filter``: the first sortable table's column values after clicking its header button, twice,
+  and the rows still shown after typing into its filter field;
+* ``axe``: axe-core's violations (every impact) over the whole page;
+* ``layout``: at 1280 and 768 px, the page's horizontal overflow and overlaps inside charts (legend against
+  axis labels and plot area, x tick labels against each other);
+* screenshots ``<page>-<width>.png`` in SHOTS.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDTHS = [1280, 768]
+
+CHARTS = """() => [...document.querySelectorAll('figure.coursekit-chart')].map(f => ({
+    svg: f.querySelectorAll('svg.main-svg').length,
+    marks: f.querySelectorAll('.point, .trace path.js-line, .bars path').length,
+    traces: f.querySelectorAll('g.trace').length,
+    label: f.querySelector('[role=img]') ? f.querySelector('[role=img]').getAttribute('aria-label') : '',
+    caption: f.querySelector('figcaption') ? f.querySelector('figcaption').textContent : '',
+}))"""
+
+LAYOUT = """() => {
+    const boxes = (root, sel) => [...root.querySelectorAll(sel)].map(e => e.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.height > 0);
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const overlaps = [];
+    document.querySelectorAll('figure.coursekit-chart').forEach((figure, index) => {
+        const legend = boxes(figure, 'g.legend .traces');
+        const ticks = boxes(figure, 'g.xtick text');
+        const others = [...boxes(figure, 'g.xtick text'), ...boxes(figure, 'g.ytick text'),
+                        ...boxes(figure, '.g-xtitle text'), ...boxes(figure, '.g-ytitle text'),
+                        ...boxes(figure, '.nsewdrag')];
+        legend.forEach(l => others.forEach(o => { if (meet(l, o)) overlaps.push([index, 'legend']); }));
+        const labels = [ticks, boxes(figure, 'g.ytick text')];
+        labels.forEach(group => group.forEach((a, i) => group.slice(i + 1).forEach(b => {
+            if (meet(a, b)) overlaps.push([index, 'tick labels']);
+        })));
+        const box = figure.getBoundingClientRect();
+        const inside = r => r.left >= box.left - 1 && r.right <= box.right + 1;
+        figure.querySelectorAll('.g-xtitle text, .g-ytitle text, .g-gtitle text, g.legend text, g.xtick text, '
+                                + 'g.ytick text').forEach(e => {
+            const r = e.getBoundingClientRect();
+            if (r.width > 0 && !inside(r)) overlaps.push([index, 'text cut off at the chart edge', e.textContent]);
+        });
+        if (box.right > document.documentElement.clientWidth + 1) overlaps.push([index, 'figure wider than page']);
+    });
+    return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps};
+}"""
+
+AXE_RUN = """async () => {
+    const r = await axe.run(document, {resultTypes: ['violations']});
+    return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                   nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 200))}));
+}"""
+
+
+def column(page, table, index: int) -> list[str]:
+    """The text of column ``index`` in the visible rows of ``table``."""
+    return table.evaluate("(t, i) => [...t.tBodies[0].rows].filter(r => !r.hidden).map(r => r.cells[i]"
+                          ".textContent.trim())", index)
+
+
+def hover(page) -> str:
+    """Move onto the first bar or point of a chart and return the hover label's text ('' when none shows)."""
+    for figure in page.locator("figure.coursekit-chart").all():
+        mark = figure.locator(".bars path, .points path").first
+        if not mark.count():
+            continue
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        if not box or box["width"] < 1 or box["height"] < 1:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        label = figure.locator(".hoverlayer .hovertext")
+        try:
+            label.first.wait_for(state="attached", timeout=3000)
+        except Exception:  # no label for this mark: try the next chart
+            continue
+        text = label.first.text_content() or ""
+        page.mouse.move(0, 0)
+        return text
+    return ""
+
+
+def legend_toggle(page) -> list[int]:
+    """[visible traces before, after clicking the first legend entry] of the first chart with 2+ entries."""
+    for figure in page.locator("figure.coursekit-chart").all():
+        entries = figure.locator("g.legend g.traces")
+        if entries.count() < 2:
+            continue
+        drawn = "f => f.querySelectorAll('g.trace').length"
+        before = figure.evaluate("f => f.querySelector('.plotly-graph-div').data.filter(t => t.visible !== "
+                                 "'legendonly').length")
+        drawn_before = figure.evaluate(drawn)
+        entries.first.locator("rect.legendtoggle").click()
+        page.wait_for_timeout(700)  # plotly waits for a second click (double click isolates) before it acts
+        after = figure.evaluate("f => f.querySelector('.plotly-graph-div').data.filter(t => t.visible !== "
+                                "'legendonly').length")
+        drawn_after = figure.evaluate(drawn)
+        entries.first.locator("rect.legendtoggle").click()  # back as it was
+        page.wait_for_timeout(700)
+        return [before, after, drawn_before, drawn_after]
+    return []
+
+
+def sort_and_filter(page) -> dict:
+    """Click the first sortable table's first and a numeric header; type into its filter field."""
+    tables = page.locator("table.sortable.follow-up")
+    if not tables.count():
+        tables = page.locator("table.sortable")
+    if not tables.count():
+        return {}
+    table = tables.first
+    headers = table.locator("thead th")
+    names = [headers.nth(i).inner_text().strip() for i in range(headers.count())]
+    result = {"headers": names, "aria": [], "columns": {}}
+    for name in names:
+        if name not in ("Learner", "Quiz score (%)"):
+            continue
+        index = names.index(name)
+        button = headers.nth(index).get_by_role("button")
+        runs = []
+        for _ in range(2):
+            button.click()
+            runs.append(column(page, table, index))
+            result["aria"].append(headers.nth(index).get_attribute("aria-sort"))
+        result["columns"][name] = runs
+    # the keyboard reaches the sort buttons: focus the first one and press Enter
+    first = headers.nth(0).get_by_role("button")
+    first.focus()
+    page.keyboard.press("Enter")
+    result["keyboard_aria"] = headers.nth(0).get_attribute("aria-sort")
+    learners = column(page, table, names.index("Learner")) if "Learner" in names else []
+    wanted = learners[len(learners) // 2] if learners else ""
+    field = page.get_by_label(f"Filter rows of “{table.locator('caption').inner_text().strip()}”")
+    field.fill(wanted)
+    result["filter"] = {"typed": wanted, "rows": len(learners),
+                        "shown": column(page, table, names.index("Learner")) if learners else [],
+                        "count": table.evaluate("t => t.previousElementSibling.querySelector('.table-count')"
+                                                ".textContent")}
+    field.fill("")
+    result["filter"]["cleared"] = len(column(page, table, names.index("Learner"))) if learners else 0
+    return result
+
+
+def main(shots: Path, axe: Path, urls: list[str]) -> dict:
+    """Visit every URL; see the module docstring for what is reported."""
+    shots.mkdir(parents=True, exist_ok=True)
+    report = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+        left: list[str] = []
+        local = ("file:", "data:")
+        context.on("request", lambda r: None if r.url.startswith(local) else left.append(r.url))
+        context.route(lambda url: not url.startswith(local), lambda route: route.abort())
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for url in urls:
+            left.clear()
+            errors.clear()
+            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            page.goto(url)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(500)
+            found = {"title": page.title(), "charts": page.evaluate(CHARTS), "hover": hover(page),
+                     "legend_toggle": legend_toggle(page), "tables": sort_and_filter(page)}
+            page.add_script_tag(path=str(axe))
+            found["axe"] = page.evaluate(AXE_RUN)
+            found["layout"] = {}
+            stem = url.rsplit("/", 1)[1].removesuffix(".html")
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_timeout(800)  # plotly redraws responsive charts on resize
+                found["layout"][str(width)] = page.evaluate(LAYOUT)
+                page.screenshot(path=str(shots / f"{stem}-{width}.png"), full_page=True)
+            found["left"] = list(left)
+            found["errors"] = list(errors)
+            report[url] = found
+        browser.close()
+    return report
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:])))
