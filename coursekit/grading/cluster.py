@@ -27,6 +27,7 @@ Dask is imported only here, and this module only when a cluster is asked for.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gzip
 import hashlib
@@ -218,6 +219,8 @@ def _site(material: Material) -> _Site:
     with _SITES_LOCK:
         site = _SITES.get(material.digest)
         if site is None:
+            if not _SITES:
+                atexit.register(_close_sites)
             site = _SITES[material.digest] = _Site(material, _worker_folder())
             while len(_SITES) > _KEPT_SITES:
                 _SITES.popitem(last=False)[1].close()

@@ -1,0 +1,125 @@
+"""``coursekit autograde --cluster``: a real Dask scheduler and two workers, no shared filesystem.
+
+The workers run in empty folders of their own and, as root, as a fresh system account that cannot read the
+trainer's workspace: everything they grade reaches them over the scheduler. Grades must equal the local pool's,
+submission by submission, and a worker killed mid-batch must leave every submission graded exactly once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from cluster_support import local_cluster, system_account
+from grading_support import make_project, scores_at
+
+from coursekit.authoring.course import load_course
+from coursekit.grading.roster import register_learners
+from coursekit.grading.runner import grade_workspace
+from coursekit.simulate import simulate
+
+pytestmark = pytest.mark.slow
+
+LEARNERS = 12
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    logs = tmp_path_factory.mktemp("dask-logs")
+    with system_account() as account, local_cluster(2, logs, account) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """A cohort graded by the local pool: its project and its gradebook's scores."""
+    paths = make_project(tmp_path_factory.mktemp("local"))
+    course = load_course(paths.course)
+    plan = simulate(course, paths.release, paths.grader / "submitted", LEARNERS, seed=17, tamper_rate=0.0)
+    register_learners(paths.gradebook_url, plan.learners)
+    result = grade_workspace(course, paths, paths.gradebook_url, jobs=2, quiet=True)
+    assert not result.failed and result.graded
+    return paths, plan.learners, scores_at(paths.gradebook_url), result
+
+
+def _copy(reference_paths, learners, root):
+    paths = make_project(root)
+    shutil.copytree(reference_paths.grader / "submitted", paths.grader / "submitted")
+    register_learners(paths.gradebook_url, learners)
+    return paths
+
+
+def _graded_rows(db) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM coursekit_autograde WHERE graded").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _duplicates(db) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM (SELECT notebook_id, cell_id FROM grade GROUP BY 1, 2 HAVING count(*) > 1)"
+        ).fetchone()[0]
+
+
+def test_workers_cannot_read_the_trainer_workspace(cluster, reference):
+    paths = reference[0]
+    if cluster.account is None:
+        pytest.fail("run as root (as CI does): the workers must run as an account of their own")
+    probe = subprocess.run([sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(paths.grader)],
+                           user=cluster.account, group=cluster.account, extra_groups=[], capture_output=True,
+                           text=True)
+    assert probe.returncode != 0 and "PermissionError" in probe.stderr
+
+
+def test_cluster_grades_equal_the_local_pool(cluster, reference, tmp_path):
+    local_paths, learners, expected, local_result = reference
+    paths = _copy(local_paths, learners, tmp_path / "cluster")
+    course = load_course(paths.course)
+
+    result = grade_workspace(course, paths, paths.gradebook_url, quiet=True, cluster=cluster.address)
+
+    assert len(result.graded) == len(local_result.graded) and not result.failed
+    assert sorted(result.problems) == sorted(local_result.problems)
+    assert scores_at(paths.gradebook_url) == expected
+    again = grade_workspace(course, paths, paths.gradebook_url, quiet=True, cluster=cluster.address)
+    assert not again.graded and len(again.skipped) == len(result.graded)  # resumable: unchanged ones skipped
+
+
+def test_a_worker_killed_mid_batch_leaves_every_submission_graded_once(cluster, reference, tmp_path):
+    from distributed import Client
+
+    local_paths, learners, expected, local_result = reference
+    paths = _copy(local_paths, learners, tmp_path / "killed")
+    total = len(local_result.graded)
+    db = paths.grader / "gradebook.db"
+    command = [sys.executable, "-m", "coursekit.cli", "--root", str(paths.root), "autograde", "--quiet",
+               "--cluster", cluster.address]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with Client(cluster.address, set_as_default=False) as observer:
+        deadline = time.monotonic() + 120
+        busy = []
+        while time.monotonic() < deadline and process.poll() is None:
+            processing = observer.processing()
+            busy = [w for w in cluster.workers if processing.get(w.address)]
+            if _graded_rows(db) >= 3 and busy:
+                break
+            time.sleep(0.02)
+        assert busy, "no worker was grading: nothing to interrupt"
+        victim = busy[0]
+        victim.kill()
+        done_at_kill = _graded_rows(db)
+    out, err = process.communicate(timeout=300)
+
+    assert done_at_kill < total, f"the kill came after the batch ({done_at_kill} of {total})"
+    assert process.returncode == 0, out + err
+    assert f"graded: {total} " in out and "not graded: 0" in out
+    assert _graded_rows(db) == total
+    assert scores_at(paths.gradebook_url) == expected
+    assert _duplicates(db) == 0
