@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.cluster_worker import read_files, write_files
+from coursekit.grading.cluster_worker import read_files
 from coursekit.grading.runner import SNAPSHOTS, GradingSetup, Outcome, Task, cap_problems
 
 SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
@@ -159,7 +159,7 @@ class _GradingProcess:
         size = struct.unpack(">Q", self._read_exact(8, deadline))[0]
         return pickle.loads(self._read_exact(size, deadline))
 
-    def grade(self, request: dict[str, Any], limit: float) -> tuple[Outcome, dict[str, bytes]]:
+    def grade(self, request: dict[str, Any], limit: float) -> tuple[Outcome, dict[str, Any] | None]:
         """Send one request; its answer, ``TimeoutError`` past ``limit`` s, ``EOFError`` if the process died."""
         from coursekit.grading.cluster_worker import write_frame
 
@@ -234,8 +234,8 @@ def _close_sites() -> None:
             _SITES.popitem()[1].close()
 
 
-def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcome, dict[str, bytes]]:
-    """The Dask task: grade one submission sent as bytes; return its outcome and the graded folder's files."""
+def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcome, dict[str, Any] | None]:
+    """The Dask task: grade one submission sent as bytes; its outcome and the graded folder (files, cells)."""
     site = _site(material)
     limit = submission_limit(material.timeout)
     learner, section = request["learner"], request["section"]
@@ -246,10 +246,10 @@ def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcom
         process.process.kill()
         process.stop()
         return Outcome(learner, section, "", False,
-                       [f"not graded: grading did not finish within {limit:g} s"], limit), {}
+                       [f"not graded: grading did not finish within {limit:g} s"], limit), None
     except EOFError as exc:
         process.stop()
-        return Outcome(learner, section, "", False, [f"not graded: {exc}"]), {}
+        return Outcome(learner, section, "", False, [f"not graded: {exc}"]), None
     site.idle.put(process)
     return answer
 
@@ -291,26 +291,27 @@ def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list
     return replace(task, digest=digest), problems, request
 
 
-def _record(api: Any, task: Task, problems: list[str], outcome: Outcome, files: dict[str, bytes],
-            scratch: Path) -> Outcome:
-    """Write the returned graded folder into the gradebook and ``autograded/``; the submission's outcome."""
-    from coursekit.grading.record import record_graded
-    from coursekit.grading.runner import _failure_reason
+def _record(recorder: Any, api: Any, task: Task, problems: list[str], outcome: Outcome,
+            graded: dict[str, Any] | None) -> Outcome:
+    """Write the returned graded folder into ``autograded/`` and its scores into the gradebook; the outcome."""
+    from nbgrader.api import InvalidEntry, MissingEntry
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coursekit.grading.record import write_graded_folder
 
     merged = replace(outcome, digest=task.digest, problems=cap_problems([*problems, *outcome.problems]))
-    if not outcome.ok:
+    if not outcome.ok or graded is None:
         return merged
-    returned = scratch / "returned"
-    shutil.rmtree(returned, ignore_errors=True)
+    folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
     try:
-        write_files(returned / task.learner / task.section, files)
-        result = record_graded(api, task.learner, task.section, os.path.relpath(returned, api.coursedir.root))
-    finally:
-        shutil.rmtree(returned, ignore_errors=True)
-    if result.get("success"):
-        return merged
-    return replace(merged, ok=False, attempts=None,
-                   problems=cap_problems([*merged.problems, f"not recorded: {_failure_reason(result)}"]))
+        write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared)
+        recorder.record(task.learner, task.section, api.coursedir.get_existing_timestamp(str(folder)),
+                        graded["cells"])
+    except (OSError, ValueError, KeyError, MissingEntry, InvalidEntry, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return replace(merged, ok=False, attempts=None,
+                       problems=cap_problems([*merged.problems, f"not recorded: {reason}"]))
+    return merged
 
 
 def _lost(task: Task, problems: list[str], exc: BaseException) -> Outcome:
@@ -345,10 +346,13 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
         return
     from distributed import as_completed
 
+    from coursekit.grading.record import GradebookRecorder
+
     client = _connect(address)
     scratch = Path(setup.grader_root) / SNAPSHOTS / f"cluster-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
+    recorder = GradebookRecorder(api)
     try:
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
         window = max(8, 2 * sum(client.nthreads().values()))
@@ -379,8 +383,8 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             future = next(futures)
             task, problems = waiting.pop(future.key)
             try:
-                outcome, files = future.result()
-                outcome = _record(api, task, problems, outcome, files, scratch)
+                outcome, graded = future.result()
+                outcome = _record(recorder, api, task, problems, outcome, graded)
             except Exception as exc:  # a lost worker, a cancelled task: reported, graded next run
                 outcome = _lost(task, problems, exc)
             future.release()
@@ -391,5 +395,6 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
                 done.add((unread.learner, unread.section))
                 yield unread
     finally:
+        recorder.close()
         shutil.rmtree(scratch, ignore_errors=True)
         client.close()

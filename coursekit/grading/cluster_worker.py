@@ -9,8 +9,9 @@ pickles on stdin and stdout (see :func:`read_frame`); nothing else is written
 to stdout. It ends when stdin closes (its worker stopped or was killed).
 
 A request is ``{"learner", "section", "files"}`` (relative path -> bytes of the
-snapshot taken on the trainer's machine); the answer is ``(outcome, files)``
-with the graded folder's files.
+snapshot taken on the trainer's machine); the answer is ``(outcome, graded)``,
+``graded`` being None or ``{"files", "cells"}``: the graded folder's files and
+what nbgrader saved of each notebook (:func:`coursekit.grading.record.graded_cells`).
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
     return setup
 
 
-def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, bytes]]:
-    """Grade one submission sent as bytes; return the outcome and the graded folder's files."""
+def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
+    """Grade one submission sent as bytes; return the outcome and, when graded, the graded folder and cells."""
+    from coursekit.grading.record import graded_cells
     from coursekit.grading.runner import Outcome, Task, grade_task
 
     learner, section = request["learner"], request["section"]
@@ -99,9 +101,11 @@ def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, b
     try:
         write_files(submitted, request["files"])
         outcome = grade_task(Task(learner, section, ""))
-        return outcome, read_files(autograded) if outcome.ok else {}
+        if not outcome.ok:
+            return outcome, None
+        return outcome, {"files": read_files(autograded), "cells": graded_cells(autograded)}
     except (OSError, ValueError) as exc:
-        return Outcome(learner, section, "", False, [f"not graded: {str(exc)[:200]}"]), {}
+        return Outcome(learner, section, "", False, [f"not graded: {str(exc)[:200]}"]), None
     finally:
         shutil.rmtree(grader / "submitted" / learner, ignore_errors=True)
         shutil.rmtree(grader / "autograded" / learner, ignore_errors=True)

@@ -53,6 +53,34 @@ def _copy(reference_paths, learners, root):
     return paths
 
 
+GRADEBOOK = """
+SELECT sa.student_id, a.name, bc.name, sa.timestamp, sn.late_submission_penalty, g.auto_score, g.manual_score,
+       g.needs_manual_grade, NULL
+FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN assignment a ON sa.assignment_id = a.id
+JOIN base_cell bc ON g.cell_id = bc.id
+UNION ALL
+SELECT sa.student_id, a.name, bc.name, sa.timestamp, sn.late_submission_penalty, NULL, NULL, NULL, c.auto_comment
+FROM comment c JOIN submitted_notebook sn ON c.notebook_id = sn.id
+JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN assignment a ON sa.assignment_id = a.id
+JOIN base_cell bc ON c.cell_id = bc.id
+"""
+
+
+def _gradebook(db) -> list[tuple]:
+    """What autograde writes: submissions' timestamps and late penalties, every grade and automatic comment."""
+    with sqlite3.connect(db) as conn:
+        return sorted(conn.execute(GRADEBOOK).fetchall(), key=repr)
+
+
+def _override(db, learner: str) -> None:
+    """A trainer's reviewed override of every grade of one learner (as formgrader saves it)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE grade SET manual_score = 0.5, needs_manual_grade = 0 WHERE notebook_id IN (SELECT sn.id "
+                     "FROM submitted_notebook sn JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+                     "WHERE sa.student_id = ?)", (learner,))
+
+
 def _graded_rows(db) -> int:
     try:
         with sqlite3.connect(db, timeout=1) as conn:
@@ -88,8 +116,25 @@ def test_cluster_grades_equal_the_local_pool(cluster, reference, tmp_path):
     assert len(result.graded) == len(local_result.graded) and not result.failed
     assert sorted(result.problems) == sorted(local_result.problems)
     assert scores_at(paths.gradebook_url) == expected
+    local_db, cluster_db = local_paths.grader / "gradebook.db", paths.grader / "gradebook.db"
+    assert _gradebook(cluster_db) == _gradebook(local_db)
+    assert any(row[7] is None for row in _gradebook(cluster_db))  # the comments were compared too
+
     again = grade_workspace(course, paths, paths.gradebook_url, quiet=True, cluster=cluster.address)
     assert not again.graded and len(again.skipped) == len(result.graded)  # resumable: unchanged ones skipped
+
+    # A trainer's reviewed overrides, then a forced regrade: kept (or reopened) exactly as the local pool does.
+    learner = learners[0]
+    for db in (local_db, cluster_db):
+        _override(db, learner)
+    grade_workspace(course, local_paths, local_paths.gradebook_url, quiet=True, jobs=1, force=True,
+                    learners=[learner])
+    grade_workspace(course, paths, paths.gradebook_url, quiet=True, force=True, learners=[learner],
+                    cluster=cluster.address)
+    after = _gradebook(cluster_db)
+    assert after == _gradebook(local_db)
+    mine = [row for row in after if row[0] == learner and row[6] is not None]
+    assert {row[7] for row in mine} == {0, 1}  # quiz cells kept reviewed, others reopened: the rule is exercised
 
 
 def test_a_worker_killed_mid_batch_leaves_every_submission_graded_once(cluster, reference, tmp_path):
