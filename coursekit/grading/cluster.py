@@ -12,8 +12,10 @@ scheduler's address:
   itself (:mod:`.cluster_worker`): nbgrader imported once, a private
   workspace and gradebook, the same in-process grading as the local pool;
 * the worker returns the graded folder (the executed notebook, the timestamp,
-  the saved answers) and the outcome; the client alone writes the gradebook
-  (:mod:`.record`, nbgrader's own score saving), under the section locks that
+  the saved answers), what nbgrader saves of it (scores, automatic comments)
+  and the outcome; the client alone writes the gradebook (:mod:`.record`: one
+  transaction per submission, nbgrader's saving rules, late penalties and kept
+  overrides included), under the section locks that
   :func:`coursekit.grading.runner.autograde` holds, once per submission;
 * a worker lost mid-batch: the scheduler runs its submissions on another
   worker; the client still receives one result per submission and records it
