@@ -138,8 +138,14 @@ class _GradingProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "coursekit.grading.cluster_worker", str(site), settings],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=site)
-        ready = self._read(time.monotonic() + START_LIMIT)
+        try:
+            ready = self._read(time.monotonic() + START_LIMIT)
+        except (TimeoutError, EOFError) as exc:
+            self.process.kill()
+            self.stop()
+            raise RuntimeError(f"the grading process did not start ({exc or 'no answer in time'})") from None
         if ready != "ready":
+            self.stop()
             raise RuntimeError(f"the grading process did not start (it answered {ready!r})")
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
@@ -252,6 +258,10 @@ def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcom
     except EOFError as exc:
         process.stop()
         return Outcome(learner, section, "", False, [f"not graded: {exc}"]), None
+    except BaseException:
+        process.process.kill()
+        process.stop()
+        raise
     site.idle.put(process)
     return answer
 

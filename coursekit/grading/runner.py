@@ -18,6 +18,10 @@ each finished submission in the gradebook (:mod:`.state`), so that
   later run waits, then skips what the first one graded;
 * every folder under ``submitted/`` is graded or named with the reason it was
   refused (a learner id nbgrader cannot use literally, a symlink).
+
+With a cluster address (``autograde --cluster``) the same batch is graded on
+the workers of a Dask scheduler instead of local processes (:mod:`.cluster`);
+everything above holds there too.
 """
 
 from __future__ import annotations
