@@ -38,6 +38,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import select
 import shutil
 import subprocess
@@ -268,11 +269,17 @@ def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcom
 
 # --- client side -----------------------------------------------------------------------------------
 
+ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[^\s/:\[\]]+|\[[0-9a-fA-F:.]+\]):\d+$")
+"""A scheduler address: ``tcp://host:8786``, ``tls://host:8786``, ``host:8786`` or ``tcp://[::1]:8786``."""
+
+
 def _connect(address: str) -> Any:
+    if not ADDRESS.match(address):
+        raise ClusterError(f"{address[:80]!r} is not a Dask scheduler address (expected tcp://host:8786)")
     from distributed import Client
 
     try:
-        client = Client(address, timeout="20s", set_as_default=False)
+        client = Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({str(exc)[:200]})") from None
     try:

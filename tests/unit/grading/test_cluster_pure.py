@@ -9,7 +9,7 @@ import tarfile
 
 import pytest
 
-from coursekit.grading.cluster import SCHEDULER_ENV, cluster_address, pack_material
+from coursekit.grading.cluster import ADDRESS, SCHEDULER_ENV, cluster_address, pack_material
 from coursekit.grading.cluster_worker import read_files, read_frame, safe_relative, write_files, write_frame
 from coursekit.grading.runner import GradingSetup
 
@@ -92,3 +92,12 @@ def test_files_written_are_read_back_the_same(tmp_path):
     write_files(tmp_path / "f", files)
     (tmp_path / "f" / "link").symlink_to(tmp_path / "f" / "nb.ipynb")
     assert read_files(tmp_path / "f") == files
+
+
+@pytest.mark.parametrize(("address", "valid"), [
+    ("tcp://127.0.0.1:8786", True), ("tls://scheduler.example.org:8786", True), ("scheduler:8786", True),
+    ("tcp://[::1]:8786", True), ("not-an-address", False), ("tcp://a b:1", False), ("http://x/y:1", False),
+    ("tcp://host", False),
+])
+def test_scheduler_addresses_are_checked_before_connecting(address, valid):
+    assert bool(ADDRESS.match(address)) is valid
