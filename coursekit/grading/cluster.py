@@ -403,9 +403,10 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             task, problems = waiting.pop(future.key)
             try:
                 outcome, graded = future.result()
-                outcome = _record(recorder, api, task, problems, outcome, graded)
             except Exception as exc:  # a lost worker, a cancelled task: reported, graded next run
                 outcome = _lost(task, problems, exc)
+            else:
+                outcome = _record(recorder, api, task, problems, outcome, graded)
             future.release()
             if (task.learner, task.section) not in done:  # one result per submission, recorded once
                 done.add((task.learner, task.section))
