@@ -94,19 +94,21 @@ def _env(folder: Path) -> dict[str, str]:
             "LANG": "C.UTF-8"}
 
 
-def start_workers(address: str, count: int, account: str | None, log_dir: Path) -> list[Worker]:
-    """Start ``count`` single-thread workers at once (no nanny), each in its own empty folder."""
-    workers = []
+def start_workers(address: str, count: int, account: str | None, log_dir: Path, into: list[Worker]) -> None:
+    """Start ``count`` single-thread workers at once (no nanny), each in its own empty folder, into ``into``."""
     for _ in range(count):
         folder, port = _empty_folder(account), free_port()
-        log = (log_dir / f"worker-{port}.log").open("w")
         command = [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
                    "--worker-port", str(port), "--no-dashboard", "--local-directory", str(folder)]
-        process = subprocess.Popen(command, cwd=folder, env=_env(folder), stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True, user=account, group=account, extra_groups=[] if account
-                                   else None)
-        workers.append(Worker(f"tcp://127.0.0.1:{port}", folder, process))
-    return workers
+        try:
+            with (log_dir / f"worker-{port}.log").open("w") as log:
+                process = subprocess.Popen(command, cwd=folder, env=_env(folder), stdout=log, stderr=subprocess.STDOUT,
+                                           start_new_session=True, user=account, group=account,
+                                           extra_groups=[] if account else None)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        into.append(Worker(f"tcp://127.0.0.1:{port}", folder, process))
 
 
 def wait_for_workers(address: str, count: int, timeout: float = 120.0) -> None:
@@ -122,13 +124,14 @@ def local_cluster(workers: int, log_dir: Path, account: str | None) -> Iterator[
     """A ``dask scheduler`` and ``workers`` workers on loopback; everything killed and removed after."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = subprocess.Popen(
-        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-        cwd=log_dir, stdout=(log_dir / "scheduler.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    with (log_dir / "scheduler.log").open("w") as log:
+        scheduler = subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            cwd=log_dir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     cluster = LocalCluster(address, account=account)
     try:
         time.sleep(0.5)
-        cluster.workers = start_workers(address, workers, account, log_dir)
+        start_workers(address, workers, account, log_dir, cluster.workers)
         wait_for_workers(address, workers)
         yield cluster
     finally:
