@@ -6,7 +6,14 @@ gradebooks, through their command lines (start-up included). The benchmark
 checks that every cell got the same score in both gradebooks, then prints the
 median times and the speed-up (target >= 3x on 2 cores).
 
-    python benchmarks/autograde.py [--learners 20] [--repeats 3]
+The cluster row grades the same cohort with ``coursekit autograde --cluster`` on
+a local Dask scheduler, with one single-thread worker and then with two (each in
+its own empty folder); one warm-up batch per cluster starts the workers' grading
+processes, then ``--force`` batches are timed (target: 2 workers >= 1.8x 1 worker).
+The client, the scheduler and the workers share this machine's cores, so on a
+small machine the row is indicative only.
+
+    python benchmarks/autograde.py [--learners 20] [--repeats 3] [--no-cluster]
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -84,11 +93,44 @@ def timed(command: list[str], cwd: Path) -> float:
     return seconds
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cluster_times(scratch: Path, workspace: Path, workers: int, repeats: int) -> list[float]:
+    """Timed ``--force`` batches on a local scheduler with ``workers`` single-thread workers."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    processes = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)]
+    folders = [Path(tempfile.mkdtemp(prefix="coursekit-bench-worker-")) for _ in range(workers)]
+    try:
+        time.sleep(0.5)
+        processes += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
+                                        "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(folder)],
+                                       cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       start_new_session=True) for folder in folders]
+        command = [str(BIN / "coursekit"), "--root", str(scratch), "--workspace", str(workspace), "autograde",
+                   "--cluster", address, "--force", "--quiet"]
+        timed(command, scratch)  # warm-up: each worker starts its grading process once
+        return [timed(command, scratch) for _ in range(repeats)]
+    finally:
+        for process in reversed(processes):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=20, help="learners (each submits both sections)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-cluster", action="store_true", help="leave out the Dask cluster row")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="coursekit-bench-autograde-") as scratch_dir:
         scratch = Path(scratch_dir)
@@ -105,6 +147,11 @@ def main() -> int:
                   f"{our_times[-1]:.1f} s")
         stock_scores = scores(f"sqlite:///{stock / 'gradebook.db'}")
         our_scores = scores(f"sqlite:///{ours / 'gradebook.db'}")
+        one = two = None
+        if not args.no_cluster:
+            one = statistics.median(cluster_times(scratch, ours, 1, args.repeats))
+            two = statistics.median(cluster_times(scratch, ours, 2, args.repeats))
+            cluster_equal = scores(f"sqlite:///{ours / 'gradebook.db'}") == stock_scores
     equal = stock_scores == our_scores and len(stock_scores) > 0
     print(f"scores equal in both gradebooks ({len(stock_scores)} grades): {equal}")
     for key in sorted(set(stock_scores) | set(our_scores)):
@@ -115,7 +162,13 @@ def main() -> int:
     print(f"median: stock {stock_median:.1f} s ({stock_median / count:.2f} s/submission), coursekit "
           f"{our_median:.1f} s ({our_median / count:.2f} s/submission)")
     print(f"speed-up: {ratio:.1f}x (target >= 3x): {'PASS' if ratio >= 3 else 'FAIL'}")
-    return 0 if equal and ratio >= 3 else 1
+    if one is None or two is None:
+        return 0 if equal and ratio >= 3 else 1
+    scaling = one / two
+    print(f"cluster: 1 worker {one:.1f} s, 2 workers {two:.1f} s (scores equal to stock: {cluster_equal}); "
+          f"2 vs 1 worker: {scaling:.2f}x (target >= 1.8x): {'PASS' if scaling >= 1.8 else 'FAIL'}; "
+          f"stock nbgrader / 2 workers: {stock_median / two:.1f}x")
+    return 0 if equal and ratio >= 3 and cluster_equal and scaling >= 1.8 else 1
 
 
 if __name__ == "__main__":

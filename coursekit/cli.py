@@ -171,11 +171,18 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     if args.learner and not (submitted / args.learner).is_dir():
         print(f"error: {submitted}: no submissions of learner {args.learner!r}", file=sys.stderr)
         return EXIT_PROBLEM
-    result = grade_workspace(
-        course, paths, _db_url(args, paths), sections=[args.section] if args.section else None,
-        learners=[args.learner] if args.learner else None, jobs=args.jobs, force=args.force, quiet=args.quiet,
-        executor=args.executor, timeout=args.timeout,
-    )
+    from coursekit.grading.cluster import ClusterError, cluster_address
+
+    try:
+        cluster = cluster_address(args.cluster, paths.grader)
+        result = grade_workspace(
+            course, paths, _db_url(args, paths), sections=[args.section] if args.section else None,
+            learners=[args.learner] if args.learner else None, jobs=args.jobs, force=args.force, quiet=args.quiet,
+            executor=args.executor, timeout=args.timeout, cluster=cluster,
+        )
+    except ClusterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     print(format_summary(result))
     return EXIT_PROBLEM if result.problems or result.stopped else EXIT_OK
 
@@ -363,6 +370,10 @@ def _add_autograde(parser: argparse.ArgumentParser) -> None:
                         help="run trusted cells in the worker (fast) or in a kernel per notebook")
     parser.add_argument("--force", action="store_true", help="re-grade unchanged submissions too")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--cluster", default=None, metavar="ADDRESS",
+                        help="grade on this Dask scheduler (tcp://host:8786) instead of local processes "
+                             "(default: $COURSEKIT_DASK_SCHEDULER, else c.Coursekit.dask_scheduler in "
+                             "grader/nbgrader_config.py, else local)")
     _add_db(parser)
 
 

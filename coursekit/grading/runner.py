@@ -18,6 +18,10 @@ each finished submission in the gradebook (:mod:`.state`), so that
   later run waits, then skips what the first one graded;
 * every folder under ``submitted/`` is graded or named with the reason it was
   refused (a learner id nbgrader cannot use literally, a symlink).
+
+With a cluster address (``autograde --cluster``) the same batch is graded on
+the workers of a Dask scheduler instead of local processes (:mod:`.cluster`);
+everything above holds there too.
 """
 
 from __future__ import annotations
@@ -128,6 +132,8 @@ class GradingSetup:
     db_url: str
     executor: str = "inprocess"
     timeout: float = 60.0
+    course_root: str = ""
+    """The authored ``course/`` folder (sent to cluster workers; default: beside ``source_root``)."""
 
 
 def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None,
@@ -309,8 +315,8 @@ def _progress(total: int, quiet: bool) -> Any:
 
 
 def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = None,
-              force: bool = False, quiet: bool = False) -> BatchResult:
-    """Grade ``tasks`` with ``jobs`` worker processes, holding the lock of every section graded.
+              force: bool = False, quiet: bool = False, cluster: str | None = None) -> BatchResult:
+    """Grade ``tasks`` with ``jobs`` worker processes (or on a cluster), holding the lock of every section graded.
 
     Parameters
     ----------
@@ -324,12 +330,19 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
         Re-grade submissions even when already graded and unchanged.
     quiet
         No progress bar, no message while waiting for another run.
+    cluster
+        The address of a Dask scheduler to grade on instead of local processes (:mod:`.cluster`).
 
     Returns
     -------
     BatchResult
         Outcomes of the graded submissions, and the skipped ones. When the gradebook refuses a write
         (disk full), ``stopped`` says so and the outcomes recorded until then are kept.
+
+    Raises
+    ------
+    coursekit.grading.cluster.ClusterError
+        When ``cluster`` is given and cannot be used (nothing is graded then).
     """
     started = time.perf_counter()
     result = BatchResult()
@@ -353,7 +366,7 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
                     todo.append(task)
             jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
             with _progress(len(todo), quiet) as bar:
-                for outcome in _run(setup, todo, jobs):
+                for outcome in _run(setup, todo, jobs, cluster):
                     _record(engine, outcome)
                     result.graded.append(outcome)
                     bar.update(1)
@@ -386,20 +399,34 @@ def _record(engine: Any, outcome: Outcome) -> None:
             "what was recorded is kept and skipped") from None
 
 
-def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outcome]:
+@contextlib.contextmanager
+def worker_in_this_process(setup: GradingSetup) -> Iterator[Any]:
+    """The nbgrader API for ``setup`` in this process (:func:`init_worker`), the environment restored after."""
+    saved = {name: os.environ.get(name) for name in ("COURSEKIT_READONLY", SOURCE_ENV)}
+    init_worker(setup, child=False)
+    try:
+        yield _WORKER["api"]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | None = None) -> Iterator[Outcome]:
     if not todo:
         return
+    if cluster:
+        from coursekit.grading.cluster import run_on_cluster
+
+        course_root = Path(setup.course_root) if setup.course_root else Path(setup.source_root).parent / "course"
+        with worker_in_this_process(setup) as api:  # the client records every result: the single writer
+            yield from run_on_cluster(setup, todo, cluster, course_root, api)
+        return
     if jobs == 1:
-        saved = {name: os.environ.get(name) for name in ("COURSEKIT_READONLY", SOURCE_ENV)}
-        init_worker(setup, child=False)
-        try:
+        with worker_in_this_process(setup):
             yield from map(grade_task, todo)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
@@ -408,7 +435,8 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int) -> Iterator[Outco
 
 def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,
                     learners: Sequence[str] | None = None, jobs: int | None = None, force: bool = False,
-                    quiet: bool = False, executor: str = "inprocess", timeout: float = 60.0) -> BatchResult:
+                    quiet: bool = False, executor: str = "inprocess", timeout: float = 60.0,
+                    cluster: str | None = None) -> BatchResult:
     """Prepare the gradebook, then autograde the workspace's submissions (all by default).
 
     The gradebook gets its tables, missing sections and the learners of the submissions first (each safe
@@ -422,8 +450,8 @@ def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: 
                                 all_sections=None if sections else every)
     register_learners(db_url, [t.learner for t in tasks])
     setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,
-                         timeout)
-    result = autograde(setup, tasks, jobs=jobs, force=force, quiet=quiet)
+                         timeout, str(paths.course))
+    result = autograde(setup, tasks, jobs=jobs, force=force, quiet=quiet, cluster=cluster)
     result.refused = refused
     return result
 

@@ -1,0 +1,420 @@
+"""``coursekit autograde --cluster ADDRESS``: grading on a Dask distributed cluster, no shared filesystem.
+
+The trainer's machine (the client) and the Dask workers share nothing but the
+scheduler's address:
+
+* the client snapshots each submission exactly as a local run does (the
+  files grading reads, pruned, notebooks repaired, digest of what was read)
+  and sends the snapshot's files as bytes, a bounded number at a time;
+* the trusted course material (``course/``, ``source/``, ``release/``) travels
+  once, as one archive broadcast to the workers (:class:`Material`); each
+  worker unpacks it once and keeps a grading process per worker thread beside
+  itself (:mod:`.cluster_worker`): nbgrader imported once, a private
+  workspace and gradebook, the same in-process grading as the local pool;
+* the worker returns the graded folder (the executed notebook, the timestamp,
+  the saved answers), what nbgrader saves of it (scores, automatic comments)
+  and the outcome; the client alone writes the gradebook (:mod:`.record`: one
+  transaction per submission, nbgrader's saving rules, late penalties and kept
+  overrides included), under the section locks that
+  :func:`coursekit.grading.runner.autograde` holds, once per submission;
+* a worker lost mid-batch: the scheduler runs its submissions on another
+  worker; the client still receives one result per submission and records it
+  once (nbgrader's update-or-create, coursekit's row by learner and section);
+* a submission whose grading outlives :func:`submission_limit` (a cell stuck
+  where the per-cell limit cannot interrupt it) is reported as not graded and
+  its grading process is replaced.
+
+Dask is imported only here, and this module only when a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import gzip
+import hashlib
+import io
+import itertools
+import json
+import os
+import queue
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from coursekit.grading.cluster_worker import read_files
+from coursekit.grading.runner import SNAPSHOTS, GradingSetup, Outcome, Task, cap_problems
+
+SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
+"""Environment variable naming the Dask scheduler (``tcp://host:8786``) when ``--cluster`` is not given."""
+CONFIG_OPTION = "dask_scheduler"
+"""``c.Coursekit.dask_scheduler = "tcp://host:8786"`` in ``grader/nbgrader_config.py`` names it too."""
+WORKERS_WAIT = 60.0
+"""Seconds the client waits for a first worker to join the scheduler."""
+START_LIMIT = 300.0
+"""Seconds a worker's grading process may take to start (imports, its private gradebook)."""
+MATERIAL_PARTS = ("course", "source", "release")
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be used (scheduler unreachable, no worker); nothing was graded or written."""
+
+
+def cluster_address(option: str | None, grader_root: Path) -> str | None:
+    """The scheduler to grade on: ``--cluster``, else ``$COURSEKIT_DASK_SCHEDULER``, else the workspace config.
+
+    The configuration file is read only when it mentions ``dask_scheduler`` (no start-up cost otherwise).
+    """
+    if option:
+        return option
+    if os.environ.get(SCHEDULER_ENV, "").strip():
+        return os.environ[SCHEDULER_ENV].strip()
+    config = grader_root / "nbgrader_config.py"
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if CONFIG_OPTION not in text:
+        return None
+    from traitlets.config.loader import PyFileConfigLoader
+
+    loaded = PyFileConfigLoader(config.name, path=str(config.parent)).load_config()
+    value = loaded.get("Coursekit", {}).get(CONFIG_OPTION)
+    return str(value).strip() or None if value else None
+
+
+def submission_limit(timeout: float) -> float:
+    """Seconds a worker may spend on one submission: four cells' time limits and 30 s for the rest."""
+    return 4 * timeout + 30
+
+
+@dataclass(frozen=True)
+class Material:
+    """The trusted course material, sent once to every worker: an archive and how to grade with it."""
+
+    digest: str
+    course_id: str
+    executor: str
+    timeout: float
+    archive: bytes
+
+
+def pack_material(setup: GradingSetup, course_root: Path) -> Material:
+    """Archive ``course/``, ``source/`` and ``release/`` (symlinks left out); the same files give the same digest."""
+    roots = {"course": course_root, "source": Path(setup.source_root), "release": Path(setup.release_root)}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name in MATERIAL_PARTS:
+            for path in sorted(roots[name].rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    info = archive.gettarinfo(str(path), f"{name}/{path.relative_to(roots[name]).as_posix()}")
+                    info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                    with path.open("rb") as handle:
+                        archive.addfile(info, handle)
+    data = buffer.getvalue()
+    key = hashlib.sha256(data + f"{setup.course_id}|{setup.executor}|{setup.timeout}".encode()).hexdigest()
+    return Material(key, setup.course_id, setup.executor, setup.timeout, gzip.compress(data, mtime=0))
+
+
+# --- worker side -----------------------------------------------------------------------------------
+
+class _GradingProcess:
+    """One :mod:`.cluster_worker` process and the framed pipe to it."""
+
+    def __init__(self, site: Path, material: Material) -> None:
+        settings = json.dumps({"course_id": material.course_id, "executor": material.executor,
+                               "timeout": material.timeout})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coursekit.grading.cluster_worker", str(site), settings],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=site)
+        try:
+            ready = self._read(time.monotonic() + START_LIMIT)
+        except (TimeoutError, EOFError) as exc:
+            self.process.kill()
+            self.stop()
+            raise RuntimeError(f"the grading process did not start ({exc or 'no answer in time'})") from None
+        if ready != "ready":
+            self.stop()
+            raise RuntimeError(f"the grading process did not start (it answered {ready!r})")
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        fd, data = self.process.stdout.fileno(), b""
+        while len(data) < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(size - len(data), 1 << 20))
+            if not chunk:
+                raise EOFError(f"the grading process ended (exit code {self.process.wait()})")
+            data += chunk
+        return data
+
+    def _read(self, deadline: float) -> Any:
+        import pickle
+        import struct
+
+        size = struct.unpack(">Q", self._read_exact(8, deadline))[0]
+        return pickle.loads(self._read_exact(size, deadline))
+
+    def grade(self, request: dict[str, Any], limit: float) -> tuple[Outcome, dict[str, Any] | None]:
+        """Send one request; its answer, ``TimeoutError`` past ``limit`` s, ``EOFError`` if the process died."""
+        from coursekit.grading.cluster_worker import write_frame
+
+        try:
+            write_frame(self.process.stdin, request)
+        except (BrokenPipeError, OSError) as exc:
+            raise EOFError(f"the grading process ended ({exc})") from None
+        return self._read(time.monotonic() + limit)
+
+    def stop(self) -> None:
+        """End the process (closing its stdin; killed if it does not end at once)."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class _Site:
+    """The material unpacked on this worker and its idle grading processes."""
+
+    def __init__(self, material: Material, parent: Path) -> None:
+        self.material = material
+        self.folder = Path(tempfile.mkdtemp(prefix=f"coursekit-{material.digest[:12]}-", dir=parent))
+        with tarfile.open(fileobj=io.BytesIO(material.archive), mode="r:gz") as archive:
+            archive.extractall(self.folder, filter="data")
+        self.idle: queue.SimpleQueue[_GradingProcess] = queue.SimpleQueue()
+
+    def take(self) -> _GradingProcess:
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            return _GradingProcess(self.folder, self.material)
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SITES: OrderedDict[str, _Site] = OrderedDict()
+_SITES_LOCK = threading.Lock()
+_KEPT_SITES = 3
+
+
+def _worker_folder() -> Path:
+    with contextlib.suppress(ImportError, ValueError):
+        from distributed import get_worker
+
+        return Path(get_worker().local_directory)
+    return Path(tempfile.gettempdir())
+
+
+def _site(material: Material) -> _Site:
+    with _SITES_LOCK:
+        site = _SITES.get(material.digest)
+        if site is None:
+            if not _SITES:
+                atexit.register(_close_sites)
+            site = _SITES[material.digest] = _Site(material, _worker_folder())
+            while len(_SITES) > _KEPT_SITES:
+                _SITES.popitem(last=False)[1].close()
+        _SITES.move_to_end(material.digest)
+        return site
+
+
+def _close_sites() -> None:
+    with _SITES_LOCK:
+        while _SITES:
+            _SITES.popitem()[1].close()
+
+
+def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcome, dict[str, Any] | None]:
+    """The Dask task: grade one submission sent as bytes; its outcome and the graded folder (files, cells)."""
+    site = _site(material)
+    limit = submission_limit(material.timeout)
+    learner, section = request["learner"], request["section"]
+    process = site.take()
+    try:
+        answer = process.grade(request, limit)
+    except TimeoutError:
+        process.process.kill()
+        process.stop()
+        return Outcome(learner, section, "", False,
+                       [f"not graded: grading did not finish within {limit:g} s"], limit), None
+    except EOFError as exc:
+        process.stop()
+        return Outcome(learner, section, "", False, [f"not graded: {exc}"]), None
+    except BaseException:
+        process.process.kill()
+        process.stop()
+        raise
+    site.idle.put(process)
+    return answer
+
+
+# --- client side -----------------------------------------------------------------------------------
+
+ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[^\s/:\[\]]+|\[[0-9a-fA-F:.]+\]):\d+$")
+"""A scheduler address: ``tcp://host:8786``, ``tls://host:8786``, ``host:8786`` or ``tcp://[::1]:8786``."""
+
+
+def _connect(address: str) -> Any:
+    if not ADDRESS.match(address):
+        raise ClusterError(f"{address[:80]!r} is not a Dask scheduler address (expected tcp://host:8786)")
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({str(exc)[:200]})") from None
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_WAIT)
+    except (OSError, TimeoutError):
+        client.close()
+        raise ClusterError(f"no Dask worker joined the scheduler at {address} within {WORKERS_WAIT:g} s") from None
+    return client
+
+
+def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
+    """The request for one submission (its snapshot's files) with the snapshot's digest and problems."""
+    from coursekit.grading.runner import _snapshot
+
+    started = time.perf_counter()
+    folder = scratch / "snapshot"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        copied = _snapshot(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section, folder)
+        if isinstance(copied, str):
+            return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
+                           time.perf_counter() - started)
+        digest, problems = copied
+        files = read_files(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    request = {"learner": task.learner, "section": task.section, "files": files}
+    return replace(task, digest=digest), problems, request
+
+
+def _record(recorder: Any, api: Any, task: Task, problems: list[str], outcome: Outcome,
+            graded: dict[str, Any] | None) -> Outcome:
+    """Write the returned graded folder into ``autograded/`` and its scores into the gradebook; the outcome."""
+    from nbgrader.api import InvalidEntry, MissingEntry
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coursekit.grading.record import write_graded_folder
+
+    merged = replace(outcome, digest=task.digest, problems=cap_problems([*problems, *outcome.problems]))
+    if not outcome.ok or graded is None:
+        return merged
+    folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
+    try:
+        write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared)
+        recorder.record(task.learner, task.section, api.coursedir.get_existing_timestamp(str(folder)),
+                        graded["cells"])
+    except (OSError, ValueError, KeyError, MissingEntry, InvalidEntry, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return replace(merged, ok=False, attempts=None,
+                       problems=cap_problems([*merged.problems, f"not recorded: {reason}"]))
+    return merged
+
+
+def _lost(task: Task, problems: list[str], exc: BaseException) -> Outcome:
+    reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}" if str(exc) else type(exc).__name__
+    return Outcome(task.learner, task.section, task.digest, False,
+                   cap_problems([*problems, f"not graded: the cluster lost it ({reason})"]))
+
+
+def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, course_root: Path,
+                   api: Any) -> Iterator[Outcome]:
+    """Grade ``todo`` on the Dask scheduler at ``address``; yield each outcome once, after recording it.
+
+    Parameters
+    ----------
+    setup
+        The trainer's workspace, gradebook, executor and per-cell time limit.
+    todo
+        Submissions to grade (already filtered by the runner: unchanged ones are skipped).
+    address
+        The scheduler (``tcp://host:8786``).
+    course_root
+        The authored ``course/`` folder (sent to the workers with ``source/`` and ``release/``).
+    api
+        The client's ``NbGraderAPI`` on the trainer's gradebook (the single writer).
+
+    Raises
+    ------
+    ClusterError
+        When the scheduler cannot be reached or has no worker (before anything is graded).
+    """
+    if not todo:
+        return
+    from distributed import as_completed
+
+    from coursekit.grading.record import GradebookRecorder
+
+    client = _connect(address)
+    scratch = Path(setup.grader_root) / SNAPSHOTS / f"cluster-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    recorder = GradebookRecorder(api)
+    try:
+        material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
+        window = max(8, 2 * sum(client.nthreads().values()))
+        pending = iter(todo)
+        waiting: dict[str, tuple[Task, list[str]]] = {}
+        done: set[tuple[str, str]] = set()
+        batch, numbers = uuid.uuid4().hex[:8], itertools.count()
+        futures = as_completed(loop=client.loop)
+
+        def submit_next() -> Outcome | None:
+            """Submit the next submission; its outcome at once when it could not be read."""
+            for task in pending:
+                prepared = _prepare(task, setup, scratch)
+                if isinstance(prepared, Outcome):
+                    return prepared
+                ready, problems, request = prepared
+                key = f"coursekit-grade-{batch}-{next(numbers)}"
+                waiting[key] = (ready, problems)
+                futures.add(client.submit(grade_on_worker, material, request, key=key, pure=False))
+                return None
+            return None
+
+        for _ in range(window):
+            if (unread := submit_next()) is not None:
+                done.add((unread.learner, unread.section))
+                yield unread
+        while not futures.is_empty():
+            future = next(futures)
+            task, problems = waiting.pop(future.key)
+            try:
+                outcome, graded = future.result()
+            except Exception as exc:  # a lost worker, a cancelled task: reported, graded next run
+                outcome = _lost(task, problems, exc)
+            else:
+                outcome = _record(recorder, api, task, problems, outcome, graded)
+            future.release()
+            if (task.learner, task.section) not in done:  # one result per submission, recorded once
+                done.add((task.learner, task.section))
+                yield outcome
+            while futures.count() < window and (unread := submit_next()) is not None:
+                done.add((unread.learner, unread.section))
+                yield unread
+    finally:
+        recorder.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        client.close()

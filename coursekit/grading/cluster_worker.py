@@ -1,0 +1,137 @@
+"""The grading process a Dask worker keeps beside itself (``python -m coursekit.grading.cluster_worker``).
+
+It imports nbgrader once, builds a private workspace and gradebook from the
+course material it was given (``course/``, ``source/``, ``release/`` unpacked
+in ``SITE``), then grades one submission per request, exactly as a process of
+the local pool does (:func:`coursekit.grading.runner.grade_task`, in its main
+thread, so the per-cell time limits apply). Requests and answers are framed
+pickles on stdin and stdout (see :func:`read_frame`); nothing else is written
+to stdout. It ends when stdin closes (its worker stopped or was killed).
+
+A request is ``{"learner", "section", "files"}`` (relative path -> bytes of the
+snapshot taken on the trainer's machine); the answer is ``(outcome, graded)``,
+``graded`` being None or ``{"files", "cells"}``: the graded folder's files and
+what nbgrader saved of each notebook (:func:`coursekit.grading.record.graded_cells`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import struct
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct(">Q")
+
+
+def write_frame(stream: BinaryIO, value: Any) -> None:
+    """Write one pickled value with its length."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream: BinaryIO) -> Any:
+    """Read one value written by :func:`write_frame`; ``EOFError`` when the stream ended."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError("stream closed")
+    size = _HEADER.unpack(header)[0]
+    payload = stream.read(size)
+    if len(payload) < size:
+        raise EOFError("stream closed mid-frame")
+    return pickle.loads(payload)
+
+
+def safe_relative(name: str) -> PurePosixPath:
+    """``name`` as a relative path inside a folder, or ``ValueError`` (absolute, ``..``, empty)."""
+    path = PurePosixPath(name)
+    if not name or path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
+        raise ValueError(f"unsafe path in a submission: {name[:80]!r}")
+    return path
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Create ``folder`` with ``files`` (relative posix path -> bytes) in it."""
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        target = folder.joinpath(*safe_relative(name).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def read_files(folder: Path) -> dict[str, bytes]:
+    """Every regular file under ``folder`` (symlinks skipped), by relative posix path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
+    """Build this process's workspace and gradebook under ``site``; return its grading setup."""
+    from coursekit.authoring.course import load_course
+    from coursekit.grading.roster import ensure_sections
+    from coursekit.grading.runner import GradingSetup, init_worker
+
+    grader = site / f"grader-{os.getpid()}"
+    shutil.rmtree(grader, ignore_errors=True)
+    grader.mkdir()
+    db_url = f"sqlite:///{grader / 'gradebook.db'}"
+    ensure_sections(db_url, load_course(site / "course"), site / "source", grader)
+    setup = GradingSetup(course_id, str(grader), str(site / "source"), str(site / "release"), db_url, executor,
+                         timeout)
+    init_worker(setup, child=False)
+    return setup
+
+
+def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
+    """Grade one submission sent as bytes; return the outcome and, when graded, the graded folder and cells."""
+    from coursekit.grading.record import graded_cells
+    from coursekit.grading.runner import Outcome, Task, grade_task
+
+    learner, section = request["learner"], request["section"]
+    grader = Path(setup.grader_root)
+    submitted = grader / "submitted" / learner / section
+    autograded = grader / "autograded" / learner / section
+    try:
+        write_files(submitted, request["files"])
+        outcome = grade_task(Task(learner, section, ""))
+        if not outcome.ok:
+            return outcome, None
+        return outcome, {"files": read_files(autograded), "cells": graded_cells(autograded)}
+    except (OSError, ValueError) as exc:
+        return Outcome(learner, section, "", False, [f"not graded: {str(exc)[:200]}"]), None
+    finally:
+        shutil.rmtree(grader / "submitted" / learner, ignore_errors=True)
+        shutil.rmtree(grader / "autograded" / learner, ignore_errors=True)
+
+
+def serve(site: Path, course_id: str, executor: str, timeout: float) -> int:
+    """Answer grading requests on stdin until it closes."""
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must never corrupt the answers
+    requests = sys.stdin.buffer
+    setup = prepare(site, course_id, executor, timeout)
+    write_frame(answers, "ready")
+    while True:
+        try:
+            request = read_frame(requests)
+        except EOFError:
+            return 0
+        write_frame(answers, grade_request(setup, request))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m coursekit.grading.cluster_worker SITE SETTINGS_JSON``."""
+    site, settings = (argv if argv is not None else sys.argv[1:])[:2]
+    options = json.loads(settings)
+    return serve(Path(site), options["course_id"], options["executor"], float(options["timeout"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
