@@ -25,6 +25,7 @@ from coursekit.quiz.responses import (
     InProgress,
     Responses,
     ResponsesError,
+    attempt_identity,
     distinct_attempts,
     parse_responses,
 )
@@ -107,7 +108,7 @@ def compare_with_file(path: Path, record: Responses) -> list[str]:
     except ResponsesError as exc:
         return [f"{exc}; {RECORD_NOTE}"]
     theirs = {a.id: a.answers for a in record.attempts}
-    ours = {a.id: a.answers for a in distinct_attempts(mine.attempts)}
+    ours = {attempt_identity(a): a.answers for a in distinct_attempts(mine.attempts)}
     problems = []
     if len(ours) != len(theirs):
         problems.append(f"{name}: {len(ours)} attempt(s) in the learner's file, {len(theirs)} recorded by the "
