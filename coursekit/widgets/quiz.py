@@ -191,7 +191,9 @@ class QuizView:
         self._say(said)
         if self.link is not None:
             outcome = self.link.flush(self.session.submitted)
-            self._say(outcome.message or said, warn=outcome.warn)
+            if outcome.accepted is None:  # kept here (queued) or refused: say both
+                said = f"{said} {outcome.message}".strip()
+            self._say(outcome.message if outcome.accepted is not None else said, warn=outcome.warn)
         self._render()
 
     def _catch_up(self) -> None:

@@ -131,7 +131,8 @@ class ServiceLink:
         self._settle(attempt.id, "recorded")
         self.state = answer.get("state", self.state)
         recorded = answer["attempt"]
-        said = f"Attempt {recorded['number']} recorded by the quiz server at {recorded['submitted_at'][11:19]} UTC."
+        said = (f"Attempt {recorded['number']} submitted and recorded by the quiz server at "
+                f"{recorded['submitted_at'][11:19]} UTC.")
         if answer.get("time_ran_out"):
             said = (f"Time ran out at {recorded['submitted_at'][11:16]} UTC: attempt {recorded['number']} was "
                     "submitted with the answers saved until then.")

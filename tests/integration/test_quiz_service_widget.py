@@ -65,7 +65,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         assert server_side["attempts"][0]["state"] == "open" and first.id in server_side["attempts"][0]["answers"]
         _submit(view)
         said = view.root.view["message"]
-        assert "Attempt 1 recorded by the quiz server" in said, said
+        assert "Attempt 1 submitted and recorded by the quiz server" in said, said
         assert view.root.view["result"]["note"].startswith("Recorded and marked by the quiz server")
         assert view.root.view["result"]["marks"] is not None  # the service's marks (review: marks immediately)
         # deleting the file starts nothing again: the server still counts one attempt
@@ -73,7 +73,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         view = quiz_view_for(SECTION, folder)
         assert "attempts left: 1" in view.root.view["header"]
         _submit(view)
-        assert "Attempt 2 recorded" in view.root.view["message"]
+        assert "Attempt 2 submitted and recorded" in view.root.view["message"]
         assert view.root.view["finished"] is True
         (folder / "responses" / f"{SECTION}.json").unlink()
         (folder / "responses" / f".{SECTION}.service.json").unlink()
@@ -101,7 +101,9 @@ def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, t
     view.answer(question.id, view.session.option_ids(question)[0])
     assert view.root.view["message"] == QUEUED
     _submit(view)
-    assert view.root.view["message"] == QUEUED and "Traceback" not in json.dumps(view.root.view)
+    said = view.root.view["message"]
+    assert said.startswith("Attempt 1 submitted and saved") and said.endswith(QUEUED), said
+    assert "Traceback" not in json.dumps(view.root.view)
     saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text())
     assert len(saved["attempts"]) == 1  # kept on this computer
     with running_service(db_url, source, TOKENS, Clock(), port=port):
