@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from grading_support import answers, attempt, expected_score, grade_all, make_project, scores_at, write_submission
@@ -70,6 +71,9 @@ def test_a_new_recorded_attempt_is_graded_at_the_next_run_and_nothing_else(grade
     third = grade_all(paths, jobs=1, timeout=30)
     assert [o.learner for o in third.graded] == ["bob"] and len(third.skipped) == 2
     assert _quiz_points(paths.gradebook_url, "bob") == pytest.approx(expected_score(section, None))
+    # item statistics and reports read autograded/: there the record stands in for the learner's file
+    autograded = paths.grader / "autograded" / "bob" / SECTION / "responses" / f"{SECTION}.json"
+    assert [a["id"] for a in json.loads(autograded.read_text())["attempts"]] == ["bob-1", "bob-2"]
 
 
 def test_attempts_are_listed_and_exported_and_overrides_recorded(graded, capsys):
