@@ -628,8 +628,18 @@ def _trainer_client(centre):
 
 
 def _wait_for_service(centre) -> None:
+    """Wait until the quiz service answers (the hub notices a stopped service within its 30 s poll)."""
+    from coursekit.service.client import ServiceUnavailable
+
     client = _trainer_client(centre)
-    _wait(lambda: client.attempts(section="no-such") == [], 90, "the quiz service did not answer")
+
+    def answers() -> bool:
+        try:
+            return client.attempts(section="no-such") == []
+        except ServiceUnavailable:
+            return False
+
+    _wait(answers, 90, "the quiz service did not answer")
 
 
 def test_quiz_service_counts_attempts_from_the_learners_kernel_not_the_file(centre, quiz_settings):
