@@ -442,6 +442,128 @@ def _add_export(parser: argparse.ArgumentParser) -> None:
                         help="file to write (default: <section or course id>.xml, or .txt for GIFT)")
 
 
+def cmd_service(args: argparse.Namespace) -> int:
+    """``service migrate``: create or update the quiz service's tables; ``service run``: serve its API."""
+    import os
+
+    from coursekit.service.migrate import migrate
+
+    paths = _paths(args)
+    db_url = _db_url(args, paths)
+    if args.action == "migrate":
+        before, after = migrate(db_url)
+        print(f"quiz service tables: version {after}" + (f" (migrated from {before})" if before != after
+                                                        else " (already up to date)"))
+        return EXIT_OK
+    from coursekit.service.app import service_port
+    from coursekit.service.run import run
+
+    source = Path(args.source).resolve() if args.source else paths.source
+    prefix = args.prefix or os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    run(db_url, source, args.port or service_port(), prefix, args.ip)
+    return EXIT_OK
+
+
+def _service_book(args: argparse.Namespace):
+    from coursekit.service.grading import open_book
+
+    paths = _paths(args)
+    book = open_book(_db_url(args, paths))
+    if book is None:
+        raise FileNotFoundError("the gradebook has no quiz service tables: run `coursekit service migrate`")
+    return paths, book
+
+
+def cmd_attempts(args: argparse.Namespace) -> int:
+    """List (or export as CSV) the attempts the quiz service recorded."""
+    from coursekit.service.grading import attempt_rows
+    from coursekit.service.trusted import TrustedQuizzes
+
+    paths, book = _service_book(args)
+    try:
+        rows = attempt_rows(book, TrustedQuizzes(paths.source), args.section, args.learner)
+    finally:
+        book.engine.dispose()
+    if args.csv:
+        import pandas as pd
+
+        from coursekit.csv_export import write_csv
+
+        columns = ["learner", "section", "attempt", "state", "started_at", "submitted_at", "auto_submitted",
+                   "answered", "marks", "max_marks", "attempt_id"]
+        write_csv(pd.DataFrame(rows, columns=columns), Path(args.csv))
+        print(f"{len(rows)} attempt(s) written to {args.csv}")
+        return EXIT_OK
+    for row in rows:
+        marks = "" if row["marks"] is None else f"{row['marks']:g}/{row['max_marks']:g}"
+        late = " (time ran out)" if row["auto_submitted"] else ""
+        print(f"{row['learner']!r:24} {row['section']:28} #{row['attempt']:<3} {row['state']:10} "
+              f"{row['submitted_at'] or row['started_at']:30} {marks}{late}")
+    print(f"{len(rows)} attempt(s)")
+    return EXIT_OK
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    """Give one learner other attempts, close date or time limit for one section (Moodle's user override)."""
+    import getpass
+
+    from coursekit.authoring.course import load_course
+    from coursekit.authoring.grading_settings import parse_datetime
+    from coursekit.quiz.overrides import Override, effective_rules
+
+    paths = _paths(args)
+    course = load_course(paths.course)
+    section = course.section(args.section)
+    if args.attempts is None and args.close is None and args.time_limit is None:
+        print("error: give at least one of --attempts, --close, --time-limit", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        close = parse_datetime(args.close) if args.close else None
+        override = Override(args.learner, args.section, args.attempts, close, args.time_limit,
+                            args.by or getpass.getuser())
+        effective_rules(section.quiz.settings, override)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    _, book = _service_book(args)
+    try:
+        recorded = book.set_override(override)
+    finally:
+        book.engine.dispose()
+    parts = [f"attempts {recorded.attempts}" if recorded.attempts else "",
+             f"closes {recorded.close.strftime('%Y-%m-%d %H:%M UTC')}" if recorded.close else "",
+             f"time limit {recorded.time_limit_minutes:g} min" if recorded.time_limit_minutes else ""]
+    print(f"{args.learner} / {args.section}: {', '.join(p for p in parts if p)} (set by {recorded.set_by})")
+    return EXIT_OK
+
+
+def _add_service(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("migrate", "run"),
+                        help="migrate: create or update the tables; run: serve the API (as a JupyterHub service)")
+    parser.add_argument("--source", default=None, help="trusted source folder (default: the project's source/)")
+    parser.add_argument("--port", type=int, default=None, help="port (default: from $JUPYTERHUB_SERVICE_URL)")
+    parser.add_argument("--ip", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--prefix", default=None, help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX)")
+    _add_db(parser)
+
+
+def _add_attempts(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--section", default=None, help="only this section")
+    parser.add_argument("--learner", default=None, help="only this learner")
+    parser.add_argument("--csv", default=None, help="write the attempts to this CSV file")
+    _add_db(parser)
+
+
+def _add_override(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--section", required=True, help="section id")
+    parser.add_argument("--learner", required=True, help="learner id (login)")
+    parser.add_argument("--attempts", type=int, default=None, help="attempts allowed in total")
+    parser.add_argument("--close", default=None, help="close date, ISO 8601 (no offset: UTC)")
+    parser.add_argument("--time-limit", type=float, default=None, help="minutes per attempt")
+    parser.add_argument("--by", default=None, help="who sets it (default: the current user)")
+    _add_db(parser)
+
+
 def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 and name the files that differ")
@@ -465,6 +587,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "lab": (cmd_lab, "start JupyterLab as a learner sees it (no instructor panels)", _add_lab),
     "import": (cmd_import, "import a Moodle XML or GIFT question bank as a new section", _add_import),
     "export": (cmd_export, "export the course's quizzes as a Moodle XML or GIFT question bank", _add_export),
+    "service": (cmd_service, "the quiz service: migrate its tables, or run it (JupyterHub service)", _add_service),
+    "attempts": (cmd_attempts, "list or export (CSV) the attempts the quiz service recorded", _add_attempts),
+    "override": (cmd_override, "one learner's attempts, close date or time limit (Moodle's user override)",
+                 _add_override),
 }
 
 

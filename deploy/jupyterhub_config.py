@@ -14,6 +14,9 @@ COURSEKIT_EXCHANGE       the nbgrader exchange folder (shared; inbound is write-
 COURSEKIT_DB_URL         the trainers' gradebook (PostgreSQL URL); learners never get it
 COURSEKIT_PROXY          path of configurable-http-proxy (npm package)
 COURSEKIT_FORMGRADER_PORT port of the formgrader service (default 9999; 0 switches it off)
+COURSEKIT_QUIZ_PORT      port of the quiz service (default 0: off). With a port, a trainer, the gradebook URL and
+                         the grader folder, the hub runs ``coursekit service run`` as the first trainer; learners'
+                         quizzes then send answers and attempts to it (COURSEKIT_QUIZ_URL) and it scores them
 COURSEKIT_PROFILE_SCRIPT login-shell hook that puts coursekit on PATH (default /etc/profile.d/coursekit.sh;
                          empty: none)
 
@@ -48,6 +51,10 @@ GRADER_DIR = os.environ.get("COURSEKIT_GRADER_DIR", "")
 EXCHANGE = os.environ.get("COURSEKIT_EXCHANGE", "/srv/nbgrader/exchange")
 DB_URL = os.environ.get("COURSEKIT_DB_URL", "")
 FORMGRADER_PORT = int(os.environ.get("COURSEKIT_FORMGRADER_PORT", "9999"))
+QUIZ_PORT = int(os.environ.get("COURSEKIT_QUIZ_PORT", "0"))
+QUIZ_SERVICE = "coursekit-quiz"
+QUIZ_ON = bool(QUIZ_PORT and TRAINERS and DB_URL and GRADER_DIR)
+HUB_URL = os.environ.get("COURSEKIT_HUB_URL", "http://127.0.0.1:8000")
 PROFILE_SCRIPT = os.environ.get("COURSEKIT_PROFILE_SCRIPT", "/etc/profile.d/coursekit.sh")
 PATH = f"{BIN}{os.pathsep}/usr/local/bin{os.pathsep}/usr/bin{os.pathsep}/bin"
 
@@ -66,6 +73,8 @@ COURSE_ID = _course_id()
 # What every process of the deployment reads; trainers also get the gradebook and the grader folder.
 SHARED_ENV = {"COURSEKIT_EXCHANGE": EXCHANGE, "COURSEKIT_COURSE_ID": COURSE_ID, "COURSEKIT_BIN": str(BIN),
               "PATH": PATH}
+if QUIZ_ON:  # every quiz widget finds the quiz service here (through the hub's proxy)
+    SHARED_ENV["COURSEKIT_QUIZ_URL"] = f"{HUB_URL.rstrip('/')}/services/{QUIZ_SERVICE}/"
 TRAINER_ENV = SHARED_ENV | ({"COURSEKIT_DB_URL": DB_URL} if DB_URL else {}) | (
     {"COURSEKIT_GRADER_DIR": GRADER_DIR} if GRADER_DIR else {})
 
@@ -77,7 +86,7 @@ HUB_DB = PRIVATE / "jupyterhub.sqlite"
 HUB_DB.touch(mode=0o600)
 HUB_DB.chmod(0o600)
 
-c.JupyterHub.bind_url = os.environ.get("COURSEKIT_HUB_URL", "http://127.0.0.1:8000")
+c.JupyterHub.bind_url = HUB_URL
 c.JupyterHub.db_url = f"sqlite:///{HUB_DB}"
 c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.command = [os.environ.get("COURSEKIT_PROXY", "configurable-http-proxy")]
@@ -91,6 +100,9 @@ c.JupyterHub.load_groups = {"learners": {"users": LEARNERS}, "trainers": {"users
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 120
+if QUIZ_ON:  # the servers' own token (what their kernels hold) may reach the quiz service, nothing more
+    c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
+                                     f"access:services!service={QUIZ_SERVICE}"]
 c.Spawner.start_timeout = 120
 
 # The trainers' nbgrader (their Nbgrader menu and the formgrader service) reads the project's own config
@@ -181,10 +193,28 @@ if FORMGRADER_PORT and TRAINERS:
     })
     roles.append({"name": "formgrader-users", "groups": ["trainers"],
                   "scopes": ["access:services!service=formgrader"]})
+# The quiz service: scores and records attempts in the gradebook database, with the key from the trainer's
+# source/ (never from a learner's copy). It runs as the first trainer (who owns the project and the gradebook);
+# learners and trainers may call it with their own tokens, and it may read who is in the trainers group.
+if QUIZ_ON:
+    project = Path(GRADER_DIR).parent
+    services.append({
+        "name": QUIZ_SERVICE,
+        "url": f"http://127.0.0.1:{QUIZ_PORT}",
+        "command": [str(BIN / "coursekit"), "--root", str(project), "service", "run"],
+        "user": TRAINERS[0],
+        "cwd": str(project),
+        "environment": {**TRAINER_ENV, "HOME": str(Path(pwd.getpwnam(TRAINERS[0]).pw_dir))},
+        "oauth_no_confirm": True,
+    })
+    roles.append({"name": "coursekit-quiz-users", "groups": ["learners", "trainers"],
+                  "scopes": [f"access:services!service={QUIZ_SERVICE}"]})
+    roles.append({"name": "coursekit-quiz-service", "services": [QUIZ_SERVICE],
+                  "scopes": ["read:groups!group=trainers"]})
 # An API token for automation (tests, provisioning scripts), only when one is given.
 if os.environ.get("COURSEKIT_HUB_ADMIN_TOKEN"):
     services.append({"name": "coursekit-admin", "api_token": os.environ["COURSEKIT_HUB_ADMIN_TOKEN"]})
     roles.append({"name": "coursekit-admin", "services": ["coursekit-admin"],
-                  "scopes": ["admin:users", "admin:servers", "tokens", "read:users", "read:groups"]})
+                  "scopes": ["admin:users", "admin:servers", "tokens", "read:users", "read:groups", "groups"]})
 c.JupyterHub.services = services
 c.JupyterHub.load_roles = roles

@@ -48,6 +48,7 @@ from coursekit.grading.locks import gradebook_locks, section_lock_name
 from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
 from coursekit.grading.state import GradedState, load_states, make_engine, save_state
 from coursekit.paths import ProjectPaths
+from coursekit.service.grading import snapshot_from_record, tasks_with_record_digests
 
 LOCKED_RETRIES = 5
 MAX_PROBLEMS = 20
@@ -245,7 +246,9 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
         with time_limit(setup.timeout):  # the per-submission time limit covers reading too
             snapshot = take_stable_snapshot(submitted, folder, task.section)
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
-            return snapshot.digest, snapshot.problems + repaired
+            digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
+                                                    folder, snapshot.digest)  # the quiz service's record, if any
+            return digest, snapshot.problems + repaired + recorded
     except (CellTimeoutError, OSError) as exc:
         return str(exc)
     except Exception as exc:  # a learner's folder must never end the batch
@@ -448,6 +451,7 @@ def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: 
     every = [s.id for s in course.sections]
     tasks, refused = find_tasks(paths.grader / "submitted", sections or every, learners,
                                 all_sections=None if sections else every)
+    tasks = tasks_with_record_digests(db_url, tasks)  # sections the quiz service recorded: its record counts
     register_learners(db_url, [t.learner for t in tasks])
     setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,
                          timeout, str(paths.course))

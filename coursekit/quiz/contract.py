@@ -42,6 +42,11 @@ def comments_path(folder: Path, section: str) -> Path:
     return Path(folder) / RESPONSES_DIR / comments_name(section)
 
 
+def service_sent_path(folder: Path, section: str) -> Path:
+    """Where the quiz widget notes which attempts the quiz service has confirmed (hidden; never graded)."""
+    return Path(folder) / RESPONSES_DIR / f".{section}.service.json"
+
+
 def responses_glob(section: str) -> str:
     """The glob of every learner's responses file of ``section`` under a ``<learner>/<section>/`` tree."""
     return f"*/{section}/{RESPONSES_DIR}/{responses_name(section)}"

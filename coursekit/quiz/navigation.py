@@ -116,3 +116,21 @@ class Navigator:
             raise NavigationError(f"no question {index + 1 if isinstance(index, int) else index}: "
                                   f"the quiz has {self._count}")
         return index
+
+
+def check_sequential_answer(mode: NavigationMode, index: int, reached: int) -> int:
+    """Where a learner has reached after answering question ``index`` (0-based); refuse going back.
+
+    With ``sequential`` navigation an answer may only be given on the page
+    reached so far or a later one (the server keeps ``reached``, so a reloaded
+    notebook cannot go back either); with ``free`` every page may be answered.
+
+    Raises
+    ------
+    NavigationError
+        When a sequential quiz is answered on a page before the one reached.
+    """
+    if mode == "sequential" and index < reached:
+        raise NavigationError(f"this quiz does not allow going back: question {index + 1} was left behind "
+                              f"(you reached question {reached + 1})")
+    return max(index, reached)

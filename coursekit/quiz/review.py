@@ -132,3 +132,43 @@ def attempt_history(settings: Settings, questions: Sequence[Question], attempts:
              "marks": _number(m.marks) if m else None, "max_marks": _number(m.max_marks) if m else None,
              "counts": i in counts}
             for i, (a, m) in enumerate(zip(attempts, marks, strict=True))]
+
+
+def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str) -> dict[str, Any]:
+    """What the quiz service shows of one attempt in review column ``column``, scored with the full key.
+
+    Only the rows the review options show at ``column`` are filled in; the
+    others are None. Marks are the trainer's (part marks where the question
+    type gives them); correctness is right only for full points.
+
+    Parameters
+    ----------
+    spec
+        The full :class:`~coursekit.quiz.spec.QuizSpec` (on the server only).
+    answers
+        The attempt's answers by question id (untrusted: an answer that does not fit scores 0).
+    column
+        ``during``, ``immediately``, ``open`` or ``closed`` (:func:`coursekit.quiz.timing.review_column`).
+    """
+    from coursekit.quiz.attempts import attempt_scores
+    from coursekit.quiz.describe import describe_answer
+
+    settings, review = spec.settings, spec.settings.review
+    scores = attempt_scores(spec, answers)
+    got, most = round(sum(scores.values()), 6), round(spec.max_points, 6)
+    percent = 100.0 * got / most if most else 0.0
+    shows_marks = review.shows(column, "marks")
+    return {
+        "column": column,
+        "marks": _number(got) if shows_marks else None,
+        "max_marks": _number(most) if shows_marks else None,
+        "percent": _number(percent) if shows_marks else None,
+        "passed": (percent >= settings.pass_rate) if shows_marks else None,
+        "pass_rate": _number(settings.pass_rate),
+        "verdicts": ([{"number": n, "right": scores[q.id] >= q.points - 1e-9}
+                      for n, q in enumerate(spec.questions, 1)] if review.shows(column, "correctness") else None),
+        "right_answers": ([{"number": n, "answer": describe_answer(
+                               q, q.answer[0] if q.type == "short_answer" else q.answer)}
+                           for n, q in enumerate(spec.questions, 1)]
+                          if review.shows(column, "right_answer") else None),
+    }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import (
@@ -30,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from coursekit.authoring.grading_settings import parse_datetime
 from coursekit.quiz.types import REGISTRY, question_type, type_names
 from coursekit.quiz.types.base import (  # noqa: F401 (re-exported: the models' historical home)
     ID_PATTERN,
@@ -114,6 +116,24 @@ class Settings(_Strict):
         False, description="Whether returned feedback reveals the correct answers."
     )
     review: Review = Field(default_factory=Review, description="Moodle's review options (defaults as Moodle's).")
+    open: datetime | None = Field(
+        None, description="When the quiz opens (ISO 8601; no offset: UTC). Enforced by the quiz service.")
+    close: datetime | None = Field(
+        None, description="When the quiz closes (ISO 8601; no offset: UTC). Enforced by the quiz service.")
+    time_limit: float | None = Field(
+        None, gt=0, description="Minutes an attempt may last; when time runs out the attempt is submitted "
+                                "with what was saved (Moodle's Timing). Enforced by the quiz service.")
+
+    @field_validator("open", "close", mode="before")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        return None if value is None else parse_datetime(value)
+
+    @model_validator(mode="after")
+    def _close_after_open(self) -> Settings:
+        if self.open is not None and self.close is not None and self.close <= self.open:
+            raise ValueError(f"close ({self.close.isoformat()}) must be after open ({self.open.isoformat()})")
+        return self
 
     @property
     def marks_in_kernel(self) -> bool:
@@ -293,7 +313,7 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
         "schema": "coursekit.quiz/1",
         "section": section,
         "title": spec.title,
-        "settings": spec.settings.model_dump(),
+        "settings": spec.settings.model_dump(mode="json", exclude_none=True),
         "questions": questions,
         "salt": salt if spec.settings.marks_in_kernel else None,
     }

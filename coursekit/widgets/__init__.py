@@ -34,7 +34,39 @@ def load_quiz(section: str, folder: Path | None = None) -> tuple[Any, Any, str |
         raise ValueError(f"{spec_path}: holds the quiz of {public.get('section')!r}, not {section!r}")
     store = ResponseStore(folder, section, current_learner(), spec_hash(public))
     loaded = store.load()
+    if service_client() is not None:  # the service marks: no key digest stays in this kernel
+        public = without_digests(public)
     return QuizSession(public, loaded.responses, now_iso), store, loaded.message
+
+
+def service_client() -> Any:
+    """The quiz service's client when the kernel's environment configures one (JupyterHub), else None."""
+    from coursekit.service.client import QuizServiceClient
+
+    return QuizServiceClient.from_environment()
+
+
+def without_digests(public: dict[str, Any]) -> dict[str, Any]:
+    """The public spec without the salted key digests and their salt (the service marks instead)."""
+    return {**public, "salt": None,
+            "questions": [{k: v for k, v in q.items() if k != "answer_digest"} for q in public["questions"]]}
+
+
+def quiz_view_for(section: str, folder: Path | None = None) -> Any:
+    """The quiz's :class:`~coursekit.widgets.quiz.QuizView`, linked to the quiz service when one is configured.
+
+    Raises
+    ------
+    OSError, ValueError
+        When the quiz file is missing or is another section's.
+    """
+    from coursekit.widgets.quiz import QuizView
+    from coursekit.widgets.service_link import ServiceLink
+
+    folder = Path(folder or Path.cwd())
+    session, store, message = load_quiz(section, folder)
+    client = service_client()
+    return QuizView(session, store, message, ServiceLink(client, section, folder) if client else None)
 
 
 def show_quiz(section: str, folder: str | Path | None = None) -> None:
@@ -42,13 +74,11 @@ def show_quiz(section: str, folder: str | Path | None = None) -> None:
     from IPython.display import HTML, display
 
     try:
-        session, store, message = load_quiz(section, Path(folder) if folder else None)
+        view = quiz_view_for(section, Path(folder) if folder else None)
     except (OSError, ValueError) as exc:
         display(HTML(f'<p role="alert" style="color:#a61b1b">The quiz cannot be shown: {html.escape(str(exc))}</p>'))
         return
-    from coursekit.widgets.quiz import QuizView
-
-    display(QuizView(session, store, message).root)
+    display(view.root)
 
 
 def show_comment(section: str, question_id: str, heading: str = "", question: str = "",

@@ -12,7 +12,10 @@ new question's legend, after Submit to the result. One live region, kept for
 the widget's life, announces saves and results.
 
 The kernel side here only turns the learner's actions into session changes,
-saved through :class:`~coursekit.widgets.store.ResponseStore`. CSS classes
+saved through :class:`~coursekit.widgets.store.ResponseStore`. With the quiz
+service (a :class:`~coursekit.widgets.service_link.ServiceLink`), each saved
+change is then sent to it, and the header, attempts and result panel show
+what the service recorded. CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 
@@ -29,7 +32,8 @@ from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
 from coursekit.quiz.types import REGISTRY, question_type
-from coursekit.widgets.quiz_state import quiz_view
+from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
@@ -68,9 +72,11 @@ class QuizWidget(anywidget.AnyWidget):
 class QuizView:
     """Connects a :class:`QuizWidget` to a session and its store."""
 
-    def __init__(self, session: QuizSession, store: ResponseStore, message: str | None = None) -> None:
+    def __init__(self, session: QuizSession, store: ResponseStore, message: str | None = None,
+                 link: ServiceLink | None = None) -> None:
         self.session = session
         self.store = store
+        self.link = link
         self.phase = "question"
         self.show_result = False
         self._message = ("Answers restored." if session.answers or session.submitted else
@@ -78,6 +84,12 @@ class QuizView:
         self._warn = False
         if message:
             self._message, self._warn = message, True
+        if link is not None:
+            outcome = link.refresh()
+            if not outcome.message and link.pending(session.submitted):
+                outcome = link.flush(session.submitted)
+            if outcome.message:
+                self._message, self._warn = outcome.message, outcome.warn
         self._message_seq = 1
         self._focus = ""
         self._focus_seq = 0
@@ -89,6 +101,8 @@ class QuizView:
 
     def _render(self) -> None:
         view = quiz_view(self.session, self.phase, self.show_result)
+        if self.link is not None:
+            view = service_view(view, self.session, self.link.state, self.show_result)
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
                     focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
@@ -150,6 +164,11 @@ class QuizView:
         note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
                 if submitted_elsewhere else "")
         self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}")
+        if self.link is not None:
+            flushed = self.link.flush(self.session.submitted)
+            outcome = flushed if flushed.warn else self.link.save(self.session.answers)
+            if outcome.message or flushed.message:
+                self._say(outcome.message or flushed.message, warn=outcome.warn)
         self._render()
 
     def go(self, index: int) -> None:
@@ -193,6 +212,11 @@ class QuizView:
         if self.session.finished:
             said += " No attempts left."
         self._say(said)
+        if self.link is not None:
+            outcome = self.link.flush(self.session.submitted)
+            if outcome.accepted is None:  # kept here (queued) or refused: say both
+                said = f"{said} {outcome.message}".strip()
+            self._say(outcome.message if outcome.accepted is not None else said, warn=outcome.warn)
         self._render()
 
     def _catch_up(self) -> None:

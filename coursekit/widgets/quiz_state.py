@@ -75,3 +75,49 @@ def quiz_view(session: QuizSession, phase: str = "question", show_result: bool =
         view["result"] = attempt_result(session.settings, session.questions, last,
                                         answered_count(session, last.answers), verdicts[-1])
     return view
+
+
+SERVER_NOTE = "Recorded and marked by the quiz server; what is shown follows the quiz's review options."
+
+
+def _server_submitted(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in state.get("attempts", []) if a.get("state") == "submitted"]
+
+
+def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, Any] | None,
+                 show_result: bool) -> dict[str, Any]:
+    """``view`` with what the quiz service says: attempts left, the attempts it recorded, its result panel.
+
+    With no state (the service not reached yet) the view is left as the file makes it.
+    """
+    if not state:
+        return view
+    from coursekit.quiz.review import readable_time
+
+    submitted = _server_submitted(state)
+    left = state.get("attempts_left")
+    parts = [f"Attempt {len(submitted) + 1}", f"attempts left: {'unlimited' if left is None else left}",
+             f"pass rate: {session.settings.pass_rate:g} %"]
+    open_attempt = next((a for a in state.get("attempts", []) if a.get("state") == "open"), None)
+    if open_attempt and open_attempt.get("deadline"):
+        parts.append(f"time runs out at {readable_time(open_attempt['deadline'])}")
+    elif state.get("close"):
+        parts.append(f"closes {readable_time(state['close'])}")
+    view["header"] = " · ".join(parts)
+    view["finished"] = left == 0
+    view["history"] = [{"number": a["number"], "submitted_at": readable_time(a["submitted_at"]),
+                        "marks": (a.get("review") or {}).get("marks"),
+                        "max_marks": (a.get("review") or {}).get("max_marks"), "counts": False}
+                       for a in submitted]
+    view["result"] = None
+    if show_result and submitted:
+        last, review = submitted[-1], submitted[-1].get("review") or {}
+        local = session.submitted[-1].answers if session.submitted else {}
+        view["result"] = {
+            "number": last["number"], "submitted_at": readable_time(last["submitted_at"]),
+            "answered": answered_count(session, last.get("answers", local)), "total": len(session.questions),
+            "marks": review.get("marks"), "max_marks": review.get("max_marks"), "percent": review.get("percent"),
+            "passed": review.get("passed"), "pass_rate": review.get("pass_rate"), "verdicts": review.get("verdicts"),
+            "note": SERVER_NOTE if review.get("marks") is not None or review.get("verdicts") else None,
+        }
+    return view

@@ -15,6 +15,7 @@ removes system users).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -23,6 +24,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -143,7 +145,7 @@ def centre(traversable):
                    "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_PROXY": str(PROXY),
                    "COURSEKIT_FORMGRADER_PORT": str(_free_port()), "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
                    "COURSEKIT_GRADER_DIR": str(project / "grader"), "COURSEKIT_DB_URL": db_url,
-                   "COURSEKIT_HUB_API_PORT": str(_free_port())}
+                   "COURSEKIT_HUB_API_PORT": str(_free_port()), "COURSEKIT_QUIZ_PORT": str(_free_port())}
         log = (base / "hub.log").open("w")
         hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py"),
                                 f"--JupyterHub.hub_bind_url=http://127.0.0.1:{hub_env['COURSEKIT_HUB_API_PORT']}",
@@ -529,6 +531,309 @@ def wait_for_score(row) -> str:
 
     return wait_for(lambda: next((t.strip() for t in row.locator("td").all_inner_texts()
                                   if re.fullmatch(r"[\d.]+ / [\d.]+", t.strip())), None), 60, "a score")
+
+
+# --- the quiz service: attempts scored and recorded where the learner cannot edit them ---------------
+
+QUIZ_SECTION = "networks_consortia"
+QUIZ_SCRIPT = """
+import json, sys
+from pathlib import Path
+from coursekit.widgets import quiz_view_for
+folder, section, answers = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+view = quiz_view_for(section, folder)
+opened = dict(view.root.view)
+for question_id, value in answers.items():
+    view.answer(question_id, value)
+if sys.argv[4] == "submit":
+    view.submit(confirmed=True)
+print(json.dumps({"opened": opened["message"], "header": opened["header"], "message": view.root.view["message"],
+                  "result": view.root.view["result"], "salt": view.session.public["salt"],
+                  "digests": sum("answer_digest" in q for q in view.session.public["questions"])}))
+"""
+
+
+@pytest.fixture(scope="module")
+def quiz_settings(centre):
+    """Change the trusted quiz's settings in the trainer's source/ (the service reads them); restored after."""
+    path = centre["project"] / "source" / QUIZ_SECTION / "quiz.json"
+    original = path.read_text(encoding="utf-8")
+
+    def apply(**settings):
+        public = json.loads(original)
+        public["settings"].update(settings)
+        path.write_text(json.dumps(public), encoding="utf-8")
+
+    yield apply
+    path.write_text(original, encoding="utf-8")
+
+
+def _running_server(centre, learner: str) -> None:
+    """The learner's server, started when it is not running yet."""
+    user = _http("GET", f"{centre['url']}/hub/api/users/{learner}", centre["token"])[1]
+    if not user["servers"].get("", {}).get("ready"):
+        _start_server(centre, learner)
+
+
+def _server_env(learner: str) -> dict:
+    """The environment of the learner's single-user server, which its kernels inherit."""
+    uid = pwd.getpwnam(learner).pw_uid
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or proc.stat().st_uid != uid:
+                continue
+            if b"jupyterhub-singleuser" in (proc / "cmdline").read_bytes():
+                items = (proc / "environ").read_bytes().decode().split("\0")
+                return dict(item.split("=", 1) for item in items if "=" in item)
+        except OSError:
+            continue
+    raise AssertionError(f"no server process of {learner}")
+
+
+def _quiz_folder(learner: str) -> Path:
+    folder = Path(pwd.getpwnam(learner).pw_dir) / "quiz-service" / QUIZ_SECTION
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "release" / QUIZ_SECTION / "quiz.json", folder / "quiz.json")
+    subprocess.run(["chown", "-R", f"{learner}:{learner}", str(folder.parent)], check=True)
+    return folder
+
+
+def _kernel_quiz(learner: str, env: dict, answers: dict, action: str = "submit") -> dict:
+    """Run the quiz widget's code as the learner, in the learner's server environment; what it showed."""
+    done = _run_as(learner, sys.executable, "-c", QUIZ_SCRIPT, str(_quiz_folder_path(learner)), QUIZ_SECTION,
+                   json.dumps(answers), action, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout, done.stdout
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _quiz_folder_path(learner: str) -> Path:
+    return Path(pwd.getpwnam(learner).pw_dir) / "quiz-service" / QUIZ_SECTION
+
+
+def _quiz_answers(right: set[str] | None) -> dict:
+    course = load_course(REPO / "course")
+    from grading_support import answers
+
+    return answers(course.section(QUIZ_SECTION), right)
+
+
+def _trainer_client(centre):
+    from coursekit.service.client import QuizServiceClient
+
+    status, body = _http("POST", f"{centre['url']}/hub/api/users/{TRAINER}/tokens", centre["token"],
+                         data={"note": "quiz service"})
+    assert status == 201, body
+    return QuizServiceClient(f"{centre['url']}/services/coursekit-quiz/", body["token"], timeout=30)
+
+
+def _wait_for_service(centre) -> None:
+    """Wait until the quiz service answers (the hub notices a stopped service within its 30 s poll)."""
+    from coursekit.service.client import ServiceUnavailable
+
+    client = _trainer_client(centre)
+
+    def answers() -> bool:
+        try:
+            return client.attempts(section="no-such") == []
+        except ServiceUnavailable:
+            return False
+
+    _wait(answers, 90, "the quiz service did not answer")
+
+
+def test_quiz_service_counts_attempts_from_the_learners_kernel_not_the_file(centre, quiz_settings):
+    learner = LEARNERS[1]
+    quiz_settings(attempts=2)
+    _running_server(centre, learner)
+    _wait_for_service(centre)
+    env = _server_env(learner)
+    assert env["COURSEKIT_QUIZ_URL"].endswith("/services/coursekit-quiz/") and env["JUPYTERHUB_API_TOKEN"]
+    assert "COURSEKIT_DB_URL" not in env
+    _quiz_folder(learner)
+    course = load_course(REPO / "course")
+    section = course.section(QUIZ_SECTION)
+    first_id = section.quiz.questions[0].id
+    shown = _kernel_quiz(learner, env, _quiz_answers({first_id}))
+    assert "attempts left: 2" in shown["header"], shown
+    assert "Attempt 1 submitted and recorded by the quiz server" in shown["message"], shown
+    assert shown["salt"] is None and shown["digests"] == 0  # the key's digests never reach the kernel
+    responses = _quiz_folder_path(learner) / "responses" / f"{QUIZ_SECTION}.json"
+    _run_as(learner, "rm", "-f", str(responses), str(responses.with_name(f".{QUIZ_SECTION}.service.json")))
+    shown = _kernel_quiz(learner, env, _quiz_answers(set()))
+    assert "attempts left: 1" in shown["header"], shown  # deleting the file started nothing again
+    assert "Attempt 2 submitted and recorded" in shown["message"], shown
+    _run_as(learner, "rm", "-f", str(responses), str(responses.with_name(f".{QUIZ_SECTION}.service.json")))
+    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    assert "no attempts left: 2 of 2 used" in shown["message"], shown  # the third is refused by the server
+    listed = _coursekit(centre, "attempts", "--section", QUIZ_SECTION, "--learner", learner)
+    assert "2 attempt(s)" in listed.stdout, listed.stdout
+    # the trainer collects a file claiming full marks: the grade is the recorded one (attempt 1: one question)
+    from grading_support import attempt, write_submission
+
+    from coursekit.paths import ProjectPaths
+
+    paths = ProjectPaths(centre["project"])
+    write_submission(paths, course, section, learner, [attempt(1, _quiz_answers(None))] * 2)
+    subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINER}", str(paths.grader / "submitted")], check=True)
+    graded = _run_as(TRAINER, str(BIN / "coursekit"), "--root", str(centre["project"]), "autograde", "--section",
+                     QUIZ_SECTION, "--learner", learner, "--quiet", "--jobs", "1", env=centre["trainer_env"],
+                     check=False)
+    assert "recorded by the quiz server; graded from the quiz server's record" in graded.stdout, graded.stdout
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(centre["db_url"])
+    with engine.connect() as conn:
+        score = conn.execute(text(
+            "SELECT SUM(g.auto_score) FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+            "JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN student s ON sa.student_id = s.id "
+            "JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON g.cell_id = bc.id "
+            "WHERE s.id = :l AND a.name = :s AND bc.name LIKE 'quiz%'"), {"l": learner, "s": QUIZ_SECTION}).scalar()
+    engine.dispose()
+    assert score == pytest.approx(section.quiz.questions[0].points), graded.stdout
+
+
+def test_quiz_service_refuses_after_close_and_submits_when_time_runs_out(centre, quiz_settings):
+    learner = LEARNERS[2]
+    quiz_settings(time_limit=0.05)  # 3 seconds
+    _running_server(centre, learner)
+    _wait_for_service(centre)
+    env = _server_env(learner)
+    _quiz_folder(learner)
+    first_id = load_course(REPO / "course").section(QUIZ_SECTION).quiz.questions[0].id
+    saved = _kernel_quiz(learner, env, {first_id: _quiz_answers(None)[first_id]}, action="answer")
+    assert "Traceback" not in saved["message"]
+    time.sleep(4)
+    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    assert "Time ran out at" in shown["message"], shown
+    trainer = _trainer_client(centre)
+    [recorded] = trainer.attempts(section=QUIZ_SECTION, learner=learner)
+    assert recorded["auto_submitted"] is True and set(recorded["answers"]) == {first_id}  # what was saved in time
+    from datetime import datetime
+
+    took = datetime.fromisoformat(recorded["submitted_at"]) - datetime.fromisoformat(recorded["started_at"])
+    assert took.total_seconds() == pytest.approx(3.0, abs=0.01)  # the server's clock: started + limit
+    quiz_settings(close="2020-01-01T00:00:00Z")
+    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    assert "the quiz closed at 2020-01-01 00:00 UTC" in shown["message"], shown
+    assert len(trainer.attempts(section=QUIZ_SECTION, learner=learner)) == 1
+
+
+def test_quiz_service_keeps_learners_apart_and_the_key_away(centre, quiz_settings):
+    from coursekit.service.client import QuizServiceClient, ServiceRefused
+
+    quiz_settings()
+    intruder, other = LEARNERS[1], LEARNERS[2]
+    _running_server(centre, intruder)
+    _wait_for_service(centre)
+    env = _server_env(intruder)
+    mine = QuizServiceClient(env["COURSEKIT_QUIZ_URL"], env["JUPYTERHUB_API_TOKEN"], timeout=30)
+    assert {a["learner"] for a in mine.attempts()} == {intruder}
+    with pytest.raises(ServiceRefused) as refused:
+        mine.attempts(learner=other)
+    assert refused.value.status == 403
+    assert all("answer_digest" not in json.dumps(a) for a in mine.attempts())
+    source = centre["project"] / "source" / QUIZ_SECTION
+    for secret in (source / f"{QUIZ_SECTION}.ipynb", source / "quiz.json"):
+        denied = _run_as(intruder, "cat", str(secret), check=False)
+        assert denied.returncode != 0 and "Permission denied" in denied.stderr
+    port = centre["db_url"].rsplit(":", 1)[1].split("/")[0]
+    probe = ("import sys, sqlalchemy\n"
+             f"url = 'postgresql+psycopg2://{intruder}@127.0.0.1:{port}/gradebook'\n"
+             "try:\n    sqlalchemy.create_engine(url).connect()\nexcept Exception as exc:\n"
+             "    print('refused', type(exc).__name__)\nelse:\n    print('connected')\n")
+    reached = _run_as(intruder, sys.executable, "-c", probe, env=env, check=False)
+    assert reached.stdout.startswith("refused"), reached.stdout + reached.stderr
+    everyone = {a["learner"] for a in _trainer_client(centre).attempts(section=QUIZ_SECTION)}
+    assert {intruder, other} <= everyone
+
+
+def _service_pids() -> list[int]:
+    """The quiz service's process (started by the hub as the trainer), if it runs."""
+    uid, found = pwd.getpwnam(TRAINER).pw_uid, []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and proc.stat().st_uid == uid and \
+                    b"service\0run" in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@contextlib.contextmanager
+def _quiz_service_down():
+    """Keep the quiz service down (the hub restarts it: it is killed again) until the block ends."""
+    stop = threading.Event()
+
+    def keep_killing():
+        while not stop.is_set():
+            for pid in _service_pids():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 9)
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=keep_killing)
+    killer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        killer.join()
+
+
+def test_quiz_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(centre, quiz_settings):
+    learner = LEARNERS[0]
+    quiz_settings()
+    _running_server(centre, learner)
+    _wait_for_service(centre)
+    env = _server_env(learner)
+    _quiz_folder(learner)
+    questions = load_course(REPO / "course").section(QUIZ_SECTION).quiz.questions
+    right = _quiz_answers(None)
+    _kernel_quiz(learner, env, {questions[0].id: right[questions[0].id]}, action="answer")
+    assert _service_pids()
+    with _quiz_service_down():  # stopped mid-quiz; the hub starts it again afterwards
+        offline = _kernel_quiz(learner, env, {questions[1].id: right[questions[1].id]})
+    assert "cannot be reached" in offline["message"] and "Attempt 1 submitted and saved" in offline["message"]
+    _wait_for_service(centre)
+    back = _kernel_quiz(learner, env, {}, action="answer")  # the notebook is opened again
+    assert "1 attempt(s) kept on this computer were sent" in back["opened"], back
+    again = _kernel_quiz(learner, env, {}, action="answer")
+    assert "were sent" not in again["opened"]
+    [recorded] = _trainer_client(centre).attempts(section=QUIZ_SECTION, learner=learner)
+    assert recorded["answers"] == {questions[0].id: right[questions[0].id], questions[1].id: right[questions[1].id]}
+
+
+def test_fifty_learners_submit_to_the_quiz_service_at_once(centre, quiz_settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coursekit.service.client import QuizServiceClient
+
+    quiz_settings(attempts=1)
+    url, admin = centre["url"], centre["token"]
+    names = [f"quiz{n:02d}" for n in range(50)]
+    status, body = _http("POST", f"{url}/hub/api/users", admin, data={"usernames": names})
+    assert status == 201, body
+    status, body = _http("POST", f"{url}/hub/api/groups/learners/users", admin, data={"users": names})
+    assert status == 200, body
+    tokens = {}
+    for name in names:
+        status, body = _http("POST", f"{url}/hub/api/users/{name}/tokens", admin, data={"note": "load"})
+        assert status == 201, body
+        tokens[name] = body["token"]
+    _wait_for_service(centre)
+    answers = _quiz_answers(None)
+
+    def submit(name):
+        client = QuizServiceClient(f"{url}/services/coursekit-quiz/", tokens[name], timeout=60)
+        return [client.submit(QUIZ_SECTION, f"{name}-only", answers)["repeated"] for _ in range(2)]
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        repeats = list(pool.map(submit, names))
+    assert repeats == [[False, True]] * 50
+    recorded = [a for a in _trainer_client(centre).attempts(section=QUIZ_SECTION) if a["learner"] in names]
+    assert sorted(a["learner"] for a in recorded) == names  # each exactly once
 
 
 def test_learners_cannot_read_the_hub_state_or_each_others_settings(centre):

@@ -1,0 +1,249 @@
+"""The quiz service on real PostgreSQL: its rules over HTTP, who may see what, races and restarts."""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from postgres_support import create_database, running_postgres
+from service_support import SECTION, Clock, quiz_source, right_answers, running_service
+from sqlalchemy import create_engine, func, select
+
+from coursekit.grading.state import make_engine
+from coursekit.quiz.overrides import Override
+from coursekit.service.book import AttemptBook
+from coursekit.service.client import QuizServiceClient, ServiceRefused, ServiceUnavailable
+from coursekit.service.migrate import LATEST, migrate, schema_version
+from coursekit.service.tables import ATTEMPT
+
+pytestmark = pytest.mark.slow
+
+ADA, BOB, TRAINER = "ada", "bob", "tess"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def db_url(server):
+    return create_database(server, f"quiz_{uuid.uuid4().hex[:10]}")
+
+
+def _tokens(names):
+    from coursekit.service.app import Identity
+
+    tokens = {f"tok-{name}": Identity(name) for name in names}
+    tokens[f"tok-{TRAINER}"] = Identity(TRAINER, trainer=True)
+    return tokens
+
+
+def _client(url, name):
+    return QuizServiceClient(url, f"tok-{name}")
+
+
+def _count(db_url, **where):
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).select_from(ATTEMPT)
+            for column, value in where.items():
+                query = query.where(ATTEMPT.c[column] == value)
+            return conn.execute(query).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_migrations_race_safely_and_once(db_url):
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(migrate(db_url))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [(0, LATEST)] + [(LATEST, LATEST)] * 5
+    engine = make_engine(db_url)
+    assert schema_version(engine) == LATEST
+    engine.dispose()
+
+
+def test_attempt_limit_is_the_servers_and_a_repeated_submit_counts_once(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=2)
+    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
+        ada = _client(url, ADA)
+        saved = ada.save(SECTION, {"partner-schools": "a"})
+        assert saved["attempt"]["state"] == "open" and saved["attempt"]["number"] == 1
+        first = ada.submit(SECTION, "attempt-one", {"recruitment": True})
+        assert first["attempt"]["number"] == 1 and first["repeated"] is False
+        assert first["attempt"]["answers"] == {"partner-schools": "a", "recruitment": True}
+        again = ada.submit(SECTION, "attempt-one", {"recruitment": False})
+        assert again["repeated"] is True and again["attempt"]["answers"]["recruitment"] is True
+        ada.submit(SECTION, "attempt-two", right_answers())
+        with pytest.raises(ServiceRefused, match="no attempts left: 2 of 2 used") as refused:
+            ada.submit(SECTION, "attempt-three", right_answers())
+        assert refused.value.status == 409 and refused.value.reason == "no_attempts"
+        with pytest.raises(ServiceRefused, match="no attempts left"):
+            ada.save(SECTION, {"partner-schools": "a"})
+        state = ada.state(SECTION)
+        assert (state["attempts_used"], state["attempts_left"]) == (2, 0)
+    assert _count(db_url, learner=ADA) == 2
+
+
+def test_close_and_time_limit_use_the_servers_clock(db_url, tmp_path):
+    clock = Clock()
+    source = quiz_source(tmp_path, time_limit=30, open="2026-12-01T08:00:00Z", close="2026-12-01T12:00:00Z")
+    with running_service(db_url, source, _tokens([ADA, BOB]), clock) as url:
+        ada, bob = _client(url, ADA), _client(url, BOB)
+        started = ada.save(SECTION, {"partner-schools": "a"})["attempt"]
+        assert started["started_at"] == "2026-12-01T09:00:00.000+00:00"
+        assert started["deadline"] == "2026-12-01T09:30:00.000+00:00"
+        clock.advance(31)
+        with pytest.raises(ServiceRefused, match="time ran out at 2026-12-01 09:30 UTC") as late:
+            ada.save(SECTION, {"recruitment": True})
+        assert late.value.reason == "time_up"
+        done = ada.submit(SECTION, "late-one", {"recruitment": True, "partner-schools": "b"})
+        assert done["time_ran_out"] is True
+        assert done["attempt"]["submitted_at"] == "2026-12-01T09:30:00.000+00:00" and done["attempt"]["auto_submitted"]
+        assert done["attempt"]["answers"] == {"partner-schools": "a"}  # what was saved in time, nothing after
+        clock.advance(3 * 60)  # 12:31, after close
+        with pytest.raises(ServiceRefused, match="the quiz closed at 2026-12-01 12:00 UTC") as closed:
+            bob.submit(SECTION, "after-close", right_answers())
+        assert closed.value.reason == "closed"
+    assert _count(db_url, learner=BOB) == 0
+
+
+def test_before_open_nothing_starts(db_url, tmp_path):
+    source = quiz_source(tmp_path, open="2026-12-02T08:00:00Z")
+    with running_service(db_url, source, _tokens([ADA]), Clock()) as url, \
+            pytest.raises(ServiceRefused, match="opens at 2026-12-02 08:00 UTC"):
+        _client(url, ADA).submit(SECTION, "early", {"partner-schools": "a"})
+
+
+def test_a_learner_reaches_only_their_own_attempts_and_never_the_key(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=3, review={"during": [], "immediately": ["attempt", "correctness"],
+                                                       "open": ["attempt"], "closed": ["attempt", "marks"]})
+    with running_service(db_url, source, _tokens([ADA, BOB]), Clock()) as url:
+        ada, bob, trainer = _client(url, ADA), _client(url, BOB), _client(url, TRAINER)
+        ada.submit(SECTION, "ada-1", right_answers())
+        bob.submit(SECTION, "bob-1", {"partner-schools": "b"})
+        assert {a["learner"] for a in ada.attempts()} == {ADA}
+        with pytest.raises(ServiceRefused, match="your own attempts only") as refused:
+            ada.attempts(learner=BOB)
+        assert refused.value.status == 403
+        assert {a["learner"] for a in trainer.attempts(section=SECTION)} == {ADA, BOB}
+        assert [a["learner"] for a in trainer.attempts(learner=BOB)] == [BOB]
+        with pytest.raises(ServiceRefused):
+            QuizServiceClient(url, "not-a-token").attempts()
+        # bob cannot submit as ada: every action is on the token's own learner
+        bob.submit(SECTION, "ada-1", {"partner-schools": "c"})
+        assert [a["answers"] for a in ada.attempts()] == [right_answers()]
+        seen = json.dumps([ada.state(SECTION), ada.attempts(), bob.state(SECTION)])
+        key = json.loads((source / SECTION / "quiz.json").read_text())
+        assert "answer_digest" not in seen and "salt" not in seen and "right_answers\": [" not in seen
+        assert key["settings"]["review"]["immediately"] == ["attempt", "correctness"]
+        review = ada.state(SECTION)["attempts"][0]["review"]
+        assert review["column"] == "immediately" and review["marks"] is None
+        assert all(v["right"] for v in review["verdicts"])
+
+
+def test_sequential_navigation_is_kept_by_the_server(db_url, tmp_path):
+    source = quiz_source(tmp_path, navigation="sequential")
+    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
+        ada = _client(url, ADA)
+        ada.save(SECTION, {"transition": "d"})  # question 4
+        with pytest.raises(ServiceRefused, match="does not allow going back") as refused:
+            ada.save(SECTION, {"partner-schools": "a"})
+        assert refused.value.reason == "navigation"
+        with pytest.raises(ServiceRefused, match="no question"):
+            ada.save(SECTION, {"no-such-question": "a"})
+        with pytest.raises(ServiceRefused, match="expected true or false"):
+            ada.save(SECTION, {"competition": "maybe"})
+
+
+def test_override_gives_one_learner_more_attempts_recorded_with_who(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=1)
+    clock = Clock()
+    with running_service(db_url, source, _tokens([ADA, BOB]), clock) as url:
+        book = AttemptBook(make_engine(db_url), clock)
+        recorded = book.set_override(Override(ADA, SECTION, attempts=2, set_by="tess"))
+        assert (recorded.set_by, recorded.set_at) == ("tess", clock.now)
+        ada, bob = _client(url, ADA), _client(url, BOB)
+        ada.submit(SECTION, "a1", {})
+        ada.submit(SECTION, "a2", {})
+        bob.submit(SECTION, "b1", {})
+        with pytest.raises(ServiceRefused, match="1 of 1 used"):
+            bob.submit(SECTION, "b2", {})
+        book.engine.dispose()
+
+
+def test_fifty_learners_submit_at_once_each_recorded_once(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=1)
+    names = [f"l{n:02d}" for n in range(50)]
+    with running_service(db_url, source, _tokens(names), Clock()) as url:
+        def submit_twice(name):
+            client = _client(url, name)
+            client.save(SECTION, {"partner-schools": "a"})
+            outcomes = []
+            for _ in range(2):  # the kernel resends: the second is the same attempt
+                outcomes.append(client.submit(SECTION, f"{name}-attempt", right_answers()))
+            return outcomes
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(pool.map(submit_twice, names))
+        with ThreadPoolExecutor(max_workers=50) as pool:  # and all at once a second, refused attempt
+            refused = list(pool.map(lambda n: _refused(lambda: _client(url, n).submit(SECTION, f"{n}-2", {})), names))
+    assert all(r[0]["repeated"] is False and r[1]["repeated"] is True for r in results)
+    assert refused == ["no_attempts"] * 50
+    assert _count(db_url) == 50
+    assert all(_count(db_url, learner=n) == 1 for n in names[:5])
+
+
+def _refused(call):
+    try:
+        call()
+    except ServiceRefused as exc:
+        return exc.reason
+    return "accepted"
+
+
+def test_one_learner_racing_with_itself_gets_exactly_its_attempts(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=3)
+    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
+        ada = _client(url, ADA)
+        ids = [f"race-{n % 5}" for n in range(40)]  # 5 distinct attempts, each sent 8 times at once
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            outcomes = list(pool.map(lambda i: _refused(lambda: ada.submit(SECTION, i, {})), ids))
+    assert _count(db_url, learner=ADA) == 3
+    tally = collections.Counter(zip(ids, outcomes, strict=True))
+    assert sorted(tally.values()) == [8] * 5, tally  # every id got one answer, however often it was sent
+    assert outcomes.count("no_attempts") == 16, tally  # the two refused ids, eight times each
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        numbers = sorted(r[0] for r in conn.execute(select(ATTEMPT.c.number)))
+    engine.dispose()
+    assert numbers == [1, 2, 3]
+
+
+def test_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(db_url, tmp_path):
+    source = quiz_source(tmp_path, attempts=2)
+    clock = Clock()
+    tokens = _tokens([ADA])
+    with running_service(db_url, source, tokens, clock) as url:
+        _client(url, ADA).save(SECTION, {"partner-schools": "a", "recruitment": True})
+        port = int(url.split(":")[2].split("/")[0])
+    with pytest.raises(ServiceUnavailable):
+        _client(url, ADA).submit(SECTION, "after-restart", {"transition": "d"})
+    with running_service(db_url, source, tokens, clock, port=port) as url:
+        ada = _client(url, ADA)
+        state = ada.state(SECTION)
+        assert state["attempts"][0]["answers"] == {"partner-schools": "a", "recruitment": True}
+        done = ada.submit(SECTION, "after-restart", {"transition": "d"})
+        assert done["attempt"]["answers"] == {"partner-schools": "a", "recruitment": True, "transition": "d"}
+        assert ada.submit(SECTION, "after-restart", {"transition": "d"})["repeated"] is True
+    assert _count(db_url, learner=ADA) == 1

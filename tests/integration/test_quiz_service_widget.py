@@ -1,0 +1,128 @@
+"""The quiz widget's code path with the quiz service (real tornado app, real PostgreSQL): what the kernel runs."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from postgres_support import create_database, running_postgres
+from service_support import SECTION, Clock, quiz_source, running_service
+from store_support import quiz_folder
+
+from coursekit.service.app import Identity
+from coursekit.service.client import QuizServiceClient
+from coursekit.widgets import quiz_view_for
+from coursekit.widgets.service_link import QUEUED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def db_url(server):
+    return create_database(server, f"widget_{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(autouse=True)
+def writable(monkeypatch):
+    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+
+
+def _as(monkeypatch, url, learner):
+    monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", f"tok-{learner}")
+    monkeypatch.setenv("JUPYTERHUB_USER", learner)
+
+
+def _submit(view):
+    view.submit()
+    if view.root.view["phase"] == "confirm":
+        view.submit(confirmed=True)
+
+
+TOKENS = {"tok-ada": Identity("ada"), "tok-bob": Identity("bob")}
+
+
+def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(db_url, tmp_path, monkeypatch):
+    source = quiz_source(tmp_path, attempts=2)
+    folder = quiz_folder(tmp_path / "ada")
+    with running_service(db_url, source, TOKENS, Clock()) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        assert view.link is not None
+        assert view.session.public["salt"] is None  # no key digest in the kernel
+        assert not any("answer_digest" in q for q in view.session.public["questions"])
+        assert "attempts left: 2" in view.root.view["header"]
+        first = view.session.questions[0]
+        view.answer(first.id, view.session.option_ids(first)[0])
+        server_side = QuizServiceClient(url, "tok-ada").state(SECTION)
+        assert server_side["attempts"][0]["state"] == "open" and first.id in server_side["attempts"][0]["answers"]
+        _submit(view)
+        said = view.root.view["message"]
+        assert "Attempt 1 submitted and recorded by the quiz server" in said, said
+        assert view.root.view["result"]["note"].startswith("Recorded and marked by the quiz server")
+        assert view.root.view["result"]["marks"] is not None  # the service's marks (review: marks immediately)
+        # deleting the file starts nothing again: the server still counts one attempt
+        (folder / "responses" / f"{SECTION}.json").unlink()
+        view = quiz_view_for(SECTION, folder)
+        assert "attempts left: 1" in view.root.view["header"]
+        _submit(view)
+        assert "Attempt 2 submitted and recorded" in view.root.view["message"]
+        assert view.root.view["finished"] is True
+        (folder / "responses" / f"{SECTION}.json").unlink()
+        (folder / "responses" / f".{SECTION}.service.json").unlink()
+        view = quiz_view_for(SECTION, folder)
+        assert view.root.view["finished"] is True and "attempts left: 0" in view.root.view["header"]
+        view.submit(confirmed=True)
+        said = view.root.view["message"]
+        assert "did not record this attempt: no attempts left: 2 of 2 used" in said, said
+        assert len(QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"]) == 2
+
+
+def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    source = quiz_source(tmp_path)
+    folder = quiz_folder(tmp_path / "bob")
+    url = f"http://127.0.0.1:{port}/services/quiz/"
+    _as(monkeypatch, url, "bob")
+    view = quiz_view_for(SECTION, folder)  # the service is not running
+    assert view.root.view["message"] == QUEUED and view.root.view["warn"]
+    question = view.session.questions[0]
+    view.answer(question.id, view.session.option_ids(question)[0])
+    assert view.root.view["message"] == QUEUED
+    _submit(view)
+    said = view.root.view["message"]
+    assert said.startswith("Attempt 1 submitted and saved") and said.endswith(QUEUED), said
+    assert "Traceback" not in json.dumps(view.root.view)
+    saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text())
+    assert len(saved["attempts"]) == 1  # kept on this computer
+    with running_service(db_url, source, TOKENS, Clock(), port=port):
+        back = quiz_view_for(SECTION, folder)  # the notebook opened again: the queued attempt is sent
+        assert "1 attempt(s) kept on this computer were sent" in back.root.view["message"]
+        again = quiz_view_for(SECTION, folder)
+        assert "were sent" not in again.root.view["message"]
+        link = again.link
+        link.state = None
+        (folder / "responses" / f".{SECTION}.service.json").unlink()
+        assert link.flush(again.session.submitted).accepted is not None  # sent again: counted once
+        recorded = QuizServiceClient(url, "tok-bob").state(SECTION)["attempts"]
+    assert [a["attempt_id"] for a in recorded] == [saved["attempts"][0]["id"]]
+
+
+def test_without_the_service_the_quiz_works_on_its_file_as_before(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSEKIT_QUIZ_URL", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "some-token")
+    view = quiz_view_for(SECTION, quiz_folder(tmp_path / "solo"))
+    assert view.link is None and view.session.public["salt"]  # the file's digests, as today
+    _submit(view)
+    assert "Attempt 1 submitted and saved" in view.root.view["message"]

@@ -1,0 +1,95 @@
+"""The quiz service for tests: a trusted source folder with chosen settings, the app on a free port, a clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from project_support import REPO
+
+from coursekit.grading.hidden import key_from_notebook
+from coursekit.grading.state import make_engine
+from coursekit.service.app import Identity, make_app
+from coursekit.service.book import AttemptBook
+from coursekit.service.migrate import migrate
+from coursekit.service.trusted import TrustedQuizzes
+
+SECTION = "cooperation_networking"
+
+
+class Clock:
+    """The service's clock, moved by the test."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+def quiz_source(folder: Path, section: str = SECTION, **settings: Any) -> Path:
+    """A copy of the project's ``source/<section>`` whose quiz.json has ``settings`` changed; the source root."""
+    root = folder / "source"
+    shutil.copytree(REPO / "source" / section, root / section, dirs_exist_ok=True)
+    spec_file = root / section / "quiz.json"
+    public = json.loads(spec_file.read_text(encoding="utf-8"))
+    public["settings"].update(settings)
+    spec_file.write_text(json.dumps(public), encoding="utf-8")
+    return root
+
+
+def right_answers(section: str = SECTION) -> dict[str, Any]:
+    """The key's answers, as a learner would give them."""
+    key = key_from_notebook(REPO / "source" / section / f"{section}.ipynb")
+    public = json.loads((REPO / "source" / section / "quiz.json").read_text(encoding="utf-8"))
+    kinds = {q["id"]: q["type"] for q in public["questions"]}
+    return {qid: (k["answer"][0] if kinds[qid] == "short_answer" else k["answer"]) for qid, k in key.items()}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_service(db_url: str, source_root: Path, tokens: dict[str, Identity], clock: Clock,
+                    port: int | None = None) -> Iterator[str]:
+    """Serve the quiz API in a thread (its own event loop); yield its base URL. Tokens name identities."""
+    migrate(db_url)
+    engine = make_engine(db_url)
+    port = port or _free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    async def identify(token: str) -> Identity | None:
+        return tokens.get(token)
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        app = make_app(AttemptBook(engine, clock), TrustedQuizzes(source_root), identify, "/services/quiz/")
+        server = app.listen(port, "127.0.0.1")
+        started.set()
+        loop.run_forever()
+        server.stop()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        yield f"http://127.0.0.1:{port}/services/quiz/"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        engine.dispose()
