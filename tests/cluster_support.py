@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from process_support import traversable
 from trainer_support import free_port
 
 BIN = Path(sys.executable).parent
@@ -41,26 +42,6 @@ class LocalCluster:
     address: str
     workers: list[Worker] = field(default_factory=list)
     account: str | None = None
-
-
-@contextlib.contextmanager
-def traversable(targets: list[Path]) -> Iterator[None]:
-    """Let other accounts reach ``targets`` (o+x on their folders, nothing made readable), then restore.
-
-    A real installation puts Python and coursekit where every account can run them; here the interpreter
-    may live under /root (pyenv), which other accounts cannot enter.
-    """
-    changed = []
-    for target in targets:
-        for folder in [*reversed(target.parents), target]:
-            if folder.is_dir() and not folder.stat().st_mode & 0o001:
-                changed.append((folder, folder.stat().st_mode))
-                folder.chmod(folder.stat().st_mode | 0o001)
-    try:
-        yield
-    finally:
-        for folder, mode in reversed(changed):
-            folder.chmod(mode & 0o7777)
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 from postgres_support import postgres_bin, running_postgres
+from process_support import traversable
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -75,28 +76,14 @@ def _http(method: str, url: str, token: str, data: dict | None = None, form: dic
 
 
 @pytest.fixture(scope="module")
-def traversable():
-    """Let the test accounts reach the interpreter and the repository (o+x on their folders), then restore.
-
-    A real installation puts Python and coursekit where every account can run them; here they may live
-    under /root (pyenv), which other accounts cannot enter.
-    """
-    changed = []
-    targets = {Path(os.path.realpath(sys.executable)), Path(sys.executable), REPO}
-    for target in targets:
-        for folder in [*reversed(target.parents), target]:
-            if folder.is_dir() and not folder.stat().st_mode & 0o001:
-                changed.append((folder, folder.stat().st_mode))
-                folder.chmod(folder.stat().st_mode | 0o001)
-    try:
+def reachable():
+    """Let the test accounts reach the interpreter and the repository (o+x on their folders), then restore."""
+    with traversable([Path(os.path.realpath(sys.executable)), Path(sys.executable), REPO]):
         yield
-    finally:
-        for folder, mode in reversed(changed):
-            folder.chmod(mode & 0o7777)
 
 
 @pytest.fixture(scope="module")
-def centre(traversable):
+def centre(reachable):
     if os.geteuid() != 0:
         pytest.fail("make test-hub creates system accounts: run it as root (CI does)")
     assert postgres_bin(), "apt-get install -y postgresql"
