@@ -17,33 +17,14 @@ Pure: no database, no Jupyter imports.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from coursekit.quiz.timing import parse_datetime
+
 NOT_SUBMITTED_VALUES = ("zero", "excused", "blank")
-
-
-def parse_datetime(value: str | datetime) -> datetime:
-    """An aware UTC datetime from ISO 8601 text (``2026-12-01 17:00``, ``…T17:00+01:00``); no offset means UTC.
-
-    Raises
-    ------
-    ValueError
-        When the text is not an ISO 8601 date or date and time.
-    """
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a date and time like 2026-12-01T17:00:00+01:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 class ItemNames(BaseModel):

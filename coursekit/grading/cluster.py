@@ -54,8 +54,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.cluster_worker import read_files
 from coursekit.grading.runner import SNAPSHOTS, GradingSetup, Outcome, Task, cap_problems
+from coursekit.grading.transfer import read_files
 
 SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
 """Environment variable naming the Dask scheduler (``tcp://host:8786``) when ``--cluster`` is not given."""
@@ -170,7 +170,7 @@ class _GradingProcess:
 
     def grade(self, request: dict[str, Any], limit: float) -> tuple[Outcome, dict[str, Any] | None]:
         """Send one request; its answer, ``TimeoutError`` past ``limit`` s, ``EOFError`` if the process died."""
-        from coursekit.grading.cluster_worker import write_frame
+        from coursekit.grading.transfer import write_frame
 
         try:
             write_frame(self.process.stdin, request)

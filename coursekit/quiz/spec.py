@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from coursekit.authoring.grading_settings import parse_datetime
+from coursekit.quiz.timing import parse_datetime
 from coursekit.quiz.types import REGISTRY, question_type, type_names
 from coursekit.quiz.types.base import (  # noqa: F401 (re-exported: the models' historical home)
     ID_PATTERN,

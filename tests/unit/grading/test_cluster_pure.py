@@ -10,8 +10,8 @@ import tarfile
 import pytest
 
 from coursekit.grading.cluster import ADDRESS, SCHEDULER_ENV, cluster_address, pack_material
-from coursekit.grading.cluster_worker import read_files, read_frame, safe_relative, write_files, write_frame
 from coursekit.grading.runner import GradingSetup
+from coursekit.grading.transfer import read_files, read_frame, safe_relative, write_files, write_frame
 
 
 def _config(folder, line: str) -> None:
