@@ -10,6 +10,10 @@ The cluster row grades the same cohort with ``coursekit autograde --cluster`` on
 a local Dask scheduler, with one single-thread worker and then with two (each in
 its own empty folder); one warm-up batch per cluster starts the workers' grading
 processes, then ``--force`` batches are timed (target: 2 workers >= 1.8x 1 worker).
+Those batches run in one client process (the Python API, as ``coursekit
+autograde --cluster`` calls it), so what is timed is the cluster's work, not the
+3-5 s an interpreter takes to import coursekit, nbgrader and Dask, which is the
+same for any number of workers.
 The client, the scheduler and the workers share this machine's cores, so on a
 small machine the row is indicative only.
 
@@ -19,6 +23,7 @@ small machine the row is indicative only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -48,6 +53,24 @@ c.CourseDirectory.source_directory = {source!r}
 c.CourseDirectory.release_directory = {release!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Exchange.root = {exchange!r}
+"""
+
+
+CLUSTER_CLIENT = """
+import json, sys, time
+from pathlib import Path
+from coursekit.authoring.course import load_course
+from coursekit.grading.runner import grade_workspace
+from coursekit.paths import ProjectPaths
+root, workspace, address, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+paths = ProjectPaths(Path(root), Path(workspace))
+course = load_course(paths.course)
+times = []
+for run in range(repeats + 1):  # the first batch warms up: each worker starts its grading process once
+    started = time.perf_counter()
+    grade_workspace(course, paths, paths.gradebook_url, force=True, quiet=True, cluster=address)
+    times.append(time.perf_counter() - started)
+print(json.dumps(times[1:]))
 """
 
 
@@ -113,10 +136,12 @@ def cluster_times(scratch: Path, workspace: Path, workers: int, repeats: int) ->
                                         "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(folder)],
                                        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                        start_new_session=True) for folder in folders]
-        command = [str(BIN / "coursekit"), "--root", str(scratch), "--workspace", str(workspace), "autograde",
-                   "--cluster", address, "--force", "--quiet"]
-        timed(command, scratch)  # warm-up: each worker starts its grading process once
-        return [timed(command, scratch) for _ in range(repeats)]
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+        result = subprocess.run([sys.executable, "-c", CLUSTER_CLIENT, str(scratch), str(workspace), address,
+                                 str(repeats)], cwd=scratch, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"cluster client failed:\n{result.stdout}\n{result.stderr}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
     finally:
         for process in reversed(processes):
             os.killpg(process.pid, signal.SIGKILL)
