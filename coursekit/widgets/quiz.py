@@ -32,11 +32,13 @@ from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
 from coursekit.quiz.types import REGISTRY, question_type
-from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
+TIME_UP_SLACK_SECONDS = 2.0
+"""A "time is up" from the browser is acted on when the kernel's count has at most this much left."""
 VIEWS_DIR = HERE / "views"
 VIEWS_MARKER = "/* coursekit:views */"
 
@@ -103,9 +105,16 @@ class QuizView:
         view = quiz_view(self.session, self.phase, self.show_result)
         if self.link is not None:
             view = service_view(view, self.session, self.link.state, self.show_result)
+        view["timer"] = self._timer()
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
                     focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
+
+    def _timer(self) -> dict[str, Any] | None:
+        """The attempt's countdown: from the service's time and deadline, else from the quiz's ``time_limit``."""
+        if self.link is not None:
+            return service_timer(self.link.state, self.link.state_age)
+        return local_timer(self.session)
 
     def _say(self, text: str, warn: bool = False) -> None:
         self._message, self._warn = text, warn
@@ -139,6 +148,8 @@ class QuizView:
             self.phase = "question"
             self._move_focus("btn:coursekit-submit")
             self._render()
+        elif action == "time_up":
+            self.time_up()
         elif action == "again":
             self.phase, self.show_result = "question", False
             self._focus_question()
@@ -182,8 +193,31 @@ class QuizView:
             self._focus_question()
         self._render()
 
-    def submit(self, confirmed: bool = False) -> None:
-        """Submit the attempt; with unanswered questions ask first (unless ``confirmed``)."""
+    def time_up(self) -> None:
+        """The browser's countdown reached 0: submit the attempt with what was saved, unasked.
+
+        With the service, the attempt is sent with its id: the service records it
+        once, at its deadline with the answers saved before (or, arriving just
+        before the deadline, as submitted now). A countdown that ran ahead of the
+        kernel's (more than :data:`TIME_UP_SLACK_SECONDS` left) is only redrawn.
+        """
+        timer = self._timer()
+        if timer is None and self.link is not None:
+            self.link.refresh()  # the service may have finished the attempt already: show what it says
+            timer = self._timer()
+        if timer is not None and timer["seconds"] > TIME_UP_SLACK_SECONDS:
+            self._render()
+            return
+        if timer is None and not self.session.responses.in_progress.started_at:  # no attempt under way
+            self._render()
+            return
+        self.submit(confirmed=True, time_ran_out=True)
+
+    def submit(self, confirmed: bool = False, time_ran_out: bool = False) -> None:
+        """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
+
+        ``time_ran_out``: submitted because the attempt's time is up (the message says so).
+        """
         missing = self.session.unanswered()
         if missing and not confirmed:
             self.phase = "confirm"
@@ -211,12 +245,17 @@ class QuizView:
             said += f" Marks {result['marks']} out of {result['max_marks']}: {verdict}."
         if self.session.finished:
             said += " No attempts left."
-        self._say(said)
+        if time_ran_out:
+            said = f"Time is up. {said}"
+        self._say(said, warn=time_ran_out)
         if self.link is not None:
             outcome = self.link.flush(self.session.submitted)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
                 said = f"{said} {outcome.message}".strip()
-            self._say(outcome.message if outcome.accepted is not None else said, warn=outcome.warn)
+            elif time_ran_out and not outcome.message.startswith("Time ran out"):
+                outcome.message = f"Time is up. {outcome.message}"
+            self._say(outcome.message if outcome.accepted is not None else said,
+                      warn=outcome.warn or time_ran_out)
         self._render()
 
     def _catch_up(self) -> None:
