@@ -205,13 +205,18 @@ class QuizView:
         if timer is None and self.link is not None:
             self.link.refresh()  # the service may have finished the attempt already: show what it says
             timer = self._timer()
-        if timer is not None and timer["seconds"] > TIME_UP_SLACK_SECONDS:
+        due = timer is not None and timer["seconds"] <= TIME_UP_SLACK_SECONDS
+        if due or (timer is None and self._finished_by_service()):
+            self.submit(confirmed=True, time_ran_out=True)
+        else:  # no deadline here (or not reached yet): nothing to submit, only redraw
             self._render()
-            return
-        if timer is None and not self.session.responses.in_progress.started_at:  # no attempt under way
-            self._render()
-            return
-        self.submit(confirmed=True, time_ran_out=True)
+
+    def _finished_by_service(self) -> bool:
+        """Whether the service submitted this learner's attempt when its time ran out, and this file has it open."""
+        attempts = ((self.link.state or {}).get("attempts") or []) if self.link is not None else []
+        last = attempts[-1] if attempts else {}
+        return (bool(self.session.responses.in_progress.started_at) and last.get("state") == "submitted"
+                and bool(last.get("auto_submitted")) and not last.get("attempt_id"))
 
     def submit(self, confirmed: bool = False, time_ran_out: bool = False) -> None:
         """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
@@ -252,7 +257,7 @@ class QuizView:
             outcome = self.link.flush(self.session.submitted)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
                 said = f"{said} {outcome.message}".strip()
-            elif time_ran_out and not outcome.message.startswith("Time ran out"):
+            elif time_ran_out and "Time ran out" not in outcome.message:
                 outcome.message = f"Time is up. {outcome.message}"
             self._say(outcome.message if outcome.accepted is not None else said,
                       warn=outcome.warn or time_ran_out)
