@@ -15,7 +15,11 @@ The kernel side here only turns the learner's actions into session changes,
 saved through :class:`~coursekit.widgets.store.ResponseStore`. With the quiz
 service (a :class:`~coursekit.widgets.service_link.ServiceLink`), each saved
 change is then sent to it, and the header, attempts and result panel show
-what the service recorded. CSS classes
+what the service recorded. While the attempt has a deadline, the header shows
+"Time left 0:12:34" (:mod:`coursekit.quiz.countdown`): with the service from its
+time and deadline, without it from the attempt's start and ``time_limit``; at 0
+the browser sends ``time_up`` and the attempt is submitted with what was saved
+(:meth:`QuizView.time_up`). CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 
