@@ -47,6 +47,83 @@ function pointsText(points) {
   return `${points} point${points === 1 ? "" : "s"}`;
 }
 
+/** "0:12:34": whole seconds left (rounded up), as coursekit/quiz/countdown.py's time_left_text. */
+function timeLeftText(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds));
+  const two = (n) => String(n).padStart(2, "0");
+  return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
+}
+
+/** "5 minutes left" / "40 seconds left", as countdown.py's spoken_time_left. */
+function spokenTimeLeft(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole >= 60 && whole % 60 === 0) return `${whole / 60} minute${whole === 60 ? "" : "s"} left`;
+  return `${whole} second${whole === 1 ? "" : "s"} left`;
+}
+
+/**
+ * The quiz timer (Moodle's): "Time left 0:12:34" beside the header while the attempt has a deadline.
+ * The kernel sends the seconds left, computed from the server's time when its state arrived; this counts
+ * down on the browser's monotonic clock (performance.now), tells screen readers the time left only at the
+ * kernel's thresholds (5 min, 1 min) through its own polite live region, and at 0 asks the kernel to submit.
+ */
+function makeTimer(onTimeUp) {
+  const box = el("p", { class: "coursekit-timer", hidden: true });
+  const text = el("span", { role: "timer", "aria-atomic": "true" });
+  box.append(text);
+  const spoken = el("div", { class: "coursekit-visually-hidden coursekit-timer-live", role: "status",
+    "aria-live": "polite", "aria-atomic": "true" });
+  let plan = null; // {ends (performance.now ms), deadline, announceAt, final}
+  let interval = null;
+  let announced = new Set();
+  let firedFor = null;
+
+  function tick() {
+    if (!plan) return;
+    const left = Math.max(0, (plan.ends - performance.now()) / 1000);
+    const whole = Math.ceil(left);
+    text.textContent = `Time left ${timeLeftText(left)}`;
+    box.classList.toggle("coursekit-timer-final", whole <= plan.final);
+    for (const at of plan.announceAt) {
+      if (whole <= at && !announced.has(at)) {
+        announced.add(at);
+        if (whole > 0) spoken.textContent = `Time left: ${spokenTimeLeft(at)}.`;
+      }
+    }
+    if (whole === 0 && firedFor !== plan.deadline) {
+      firedFor = plan.deadline;
+      clearInterval(interval);
+      interval = null;
+      onTimeUp();
+    }
+  }
+
+  function stop() {
+    clearInterval(interval);
+    interval = null;
+    plan = null;
+    box.hidden = true;
+    box.classList.remove("coursekit-timer-final");
+  }
+
+  /** Follow the view's `timer` ({seconds, deadline, announce_at, final} or null). */
+  function update(timer, running) {
+    if (!timer || !running) { stop(); return; }
+    if (!plan || plan.deadline !== timer.deadline) {
+      // A new attempt's timer: thresholds already passed are not announced late.
+      announced = new Set(timer.announce_at.filter((at) => timer.seconds < at));
+    }
+    if (timer.seconds > 0 && firedFor === timer.deadline) firedFor = null; // the kernel says time is left
+    plan = { ends: performance.now() + timer.seconds * 1000, deadline: timer.deadline,
+      announceAt: timer.announce_at, final: timer.final };
+    box.hidden = false;
+    if (interval === null && firedFor !== timer.deadline) interval = setInterval(tick, 250);
+    tick();
+  }
+
+  return { box, spoken, update, stop };
+}
+
 function render({ model, el: host }) {
   const uid = `ck${++instances}`;
   const root = el("div", { class: "coursekit-quiz" });
@@ -54,7 +131,8 @@ function render({ model, el: host }) {
   const body = el("div", { class: "coursekit-body" });
   // One live region for the widget's life: only its text changes.
   const live = el("div", { class: "coursekit-status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
-  root.append(body, live);
+  const timer = makeTimer(() => model.send({ action: "time_up" }));
+  root.append(body, live, timer.spoken);
   host.append(root);
   const drafts = new Map(); // text typed but not yet echoed back by the kernel
   const timers = new Map();
@@ -244,6 +322,7 @@ function render({ model, el: host }) {
   function draw() {
     const view = model.get("view") || {};
     if (!view.questions) return;
+    timer.update(view.timer, view.phase !== "result" && !view.finished);
     if (view.warn && view.message_seq !== lastMessage) pending.clear(); // refused: show what the kernel holds
     for (const [id, value] of pending) {
       if (canonical(view.answers[id] ?? null) === canonical(value)) pending.delete(id);
@@ -261,7 +340,8 @@ function render({ model, el: host }) {
     }
     structure = shape;
     const focused = keyOf(document.activeElement);
-    const nodes = [el("p", { class: "coursekit-header", text: view.header })];
+    const nodes = [el("div", { class: "coursekit-headrow" },
+      el("p", { class: "coursekit-header", text: view.header }), timer.box)];
     if (view.phase === "result") {
       nodes.push(resultPanel(view));
       if (!view.finished) {
@@ -316,7 +396,7 @@ function render({ model, el: host }) {
 
   model.on("change:view", draw);
   draw();
-  return () => { for (const t of timers.values()) clearTimeout(t); };
+  return () => { for (const t of timers.values()) clearTimeout(t); timer.stop(); };
 }
 
 export default { render };

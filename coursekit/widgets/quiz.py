@@ -15,7 +15,11 @@ The kernel side here only turns the learner's actions into session changes,
 saved through :class:`~coursekit.widgets.store.ResponseStore`. With the quiz
 service (a :class:`~coursekit.widgets.service_link.ServiceLink`), each saved
 change is then sent to it, and the header, attempts and result panel show
-what the service recorded. CSS classes
+what the service recorded. While the attempt has a deadline, the header shows
+"Time left 0:12:34" (:mod:`coursekit.quiz.countdown`): with the service from its
+time and deadline, without it from the attempt's start and ``time_limit``; at 0
+the browser sends ``time_up`` and the attempt is submitted with what was saved
+(:meth:`QuizView.time_up`). CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 
@@ -32,11 +36,13 @@ from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
 from coursekit.quiz.types import REGISTRY, question_type
-from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
+TIME_UP_SLACK_SECONDS = 2.0
+"""A "time is up" from the browser is acted on when the kernel's count has at most this much left."""
 VIEWS_DIR = HERE / "views"
 VIEWS_MARKER = "/* coursekit:views */"
 
@@ -103,9 +109,16 @@ class QuizView:
         view = quiz_view(self.session, self.phase, self.show_result)
         if self.link is not None:
             view = service_view(view, self.session, self.link.state, self.show_result)
+        view["timer"] = self._timer()
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
                     focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
+
+    def _timer(self) -> dict[str, Any] | None:
+        """The attempt's countdown: from the service's time and deadline, else from the quiz's ``time_limit``."""
+        if self.link is not None:
+            return service_timer(self.link.state, self.link.state_age)
+        return local_timer(self.session)
 
     def _say(self, text: str, warn: bool = False) -> None:
         self._message, self._warn = text, warn
@@ -139,6 +152,8 @@ class QuizView:
             self.phase = "question"
             self._move_focus("btn:coursekit-submit")
             self._render()
+        elif action == "time_up":
+            self.time_up()
         elif action == "again":
             self.phase, self.show_result = "question", False
             self._focus_question()
@@ -182,8 +197,36 @@ class QuizView:
             self._focus_question()
         self._render()
 
-    def submit(self, confirmed: bool = False) -> None:
-        """Submit the attempt; with unanswered questions ask first (unless ``confirmed``)."""
+    def time_up(self) -> None:
+        """The browser's countdown reached 0: submit the attempt with what was saved, unasked.
+
+        With the service, the attempt is sent with its id: the service records it
+        once, at its deadline with the answers saved before (or, arriving just
+        before the deadline, as submitted now). A countdown that ran ahead of the
+        kernel's (more than :data:`TIME_UP_SLACK_SECONDS` left) is only redrawn.
+        """
+        timer = self._timer()
+        if timer is None and self.link is not None:
+            self.link.refresh()  # the service may have finished the attempt already: show what it says
+            timer = self._timer()
+        due = timer is not None and timer["seconds"] <= TIME_UP_SLACK_SECONDS
+        if due or (timer is None and self._finished_by_service()):
+            self.submit(confirmed=True, time_ran_out=True)
+        else:  # no deadline here (or not reached yet): nothing to submit, only redraw
+            self._render()
+
+    def _finished_by_service(self) -> bool:
+        """Whether the service submitted this learner's attempt when its time ran out, and this file has it open."""
+        attempts = ((self.link.state or {}).get("attempts") or []) if self.link is not None else []
+        last = attempts[-1] if attempts else {}
+        return (bool(self.session.responses.in_progress.started_at) and last.get("state") == "submitted"
+                and bool(last.get("auto_submitted")) and not last.get("attempt_id"))
+
+    def submit(self, confirmed: bool = False, time_ran_out: bool = False) -> None:
+        """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
+
+        ``time_ran_out``: submitted because the attempt's time is up (the message says so).
+        """
         missing = self.session.unanswered()
         if missing and not confirmed:
             self.phase = "confirm"
@@ -211,12 +254,17 @@ class QuizView:
             said += f" Marks {result['marks']} out of {result['max_marks']}: {verdict}."
         if self.session.finished:
             said += " No attempts left."
-        self._say(said)
+        if time_ran_out:
+            said = f"Time is up. {said}"
+        self._say(said, warn=time_ran_out)
         if self.link is not None:
             outcome = self.link.flush(self.session.submitted)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
                 said = f"{said} {outcome.message}".strip()
-            self._say(outcome.message if outcome.accepted is not None else said, warn=outcome.warn)
+            elif time_ran_out and "Time ran out" not in outcome.message:
+                outcome.message = f"Time is up. {outcome.message}"
+            self._say(outcome.message if outcome.accepted is not None else said,
+                      warn=outcome.warn or time_ran_out)
         self._render()
 
     def _catch_up(self) -> None:

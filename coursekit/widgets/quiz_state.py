@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coursekit.quiz.countdown import countdown, local_deadline
 from coursekit.quiz.review import GRADING_METHODS, attempt_history, attempt_result
 from coursekit.quiz.scoring import is_answered
 from coursekit.quiz.session import QuizSession
@@ -95,7 +96,9 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
     from coursekit.quiz.review import readable_time
 
     submitted = _server_submitted(state)
-    left = state.get("attempts_left")
+    allowed = state.get("attempts_allowed")
+    # The service counts an open attempt as used; the learner working on it still has it to submit.
+    left = None if allowed is None else max(0, int(allowed) - len(submitted))
     parts = [f"Attempt {len(submitted) + 1}", f"attempts left: {'unlimited' if left is None else left}",
              f"pass rate: {session.settings.pass_rate:g} %"]
     open_attempt = next((a for a in state.get("attempts", []) if a.get("state") == "open"), None)
@@ -121,3 +124,29 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
             "note": SERVER_NOTE if review.get("marks") is not None or review.get("verdicts") else None,
         }
     return view
+
+
+def service_timer(state: dict[str, Any] | None, elapsed: float) -> dict[str, Any] | None:
+    """The timer of the service's open attempt, ``elapsed`` seconds after its state arrived (None: no deadline).
+
+    The seconds left come from the server's ``server_time`` and the attempt's ``deadline``, both from the service.
+    """
+    if not state or not state.get("server_time"):
+        return None
+    open_attempt = next((a for a in state.get("attempts", []) if a.get("state") == "open"), None)
+    if not open_attempt or not open_attempt.get("deadline"):
+        return None
+    try:
+        return countdown(open_attempt["deadline"], state["server_time"], elapsed)
+    except ValueError:
+        return None
+
+
+def local_timer(session: QuizSession) -> dict[str, Any] | None:
+    """Without the service: the timer of the attempt in progress from its start and ``time_limit`` (local clock)."""
+    started = session.responses.in_progress.started_at
+    try:
+        ends = local_deadline(started, session.settings.time_limit)
+        return None if ends is None else countdown(ends, session.clock())
+    except ValueError:
+        return None

@@ -56,8 +56,28 @@ class ServiceLink:
         self.client = client
         self.section = section
         self.settled_path = service_sent_path(folder, section)
-        self.state: dict[str, Any] | None = None
+        self._state: dict[str, Any] | None = None
+        self._state_arrived = time.monotonic()
         self._down_until = 0.0
+
+    @property
+    def state(self) -> dict[str, Any] | None:
+        """The service's last view of this learner's quiz (attempts, rules, ``server_time``), or None."""
+        return self._state
+
+    @state.setter
+    def state(self, value: dict[str, Any] | None) -> None:
+        self._state = value
+        self._state_arrived = time.monotonic()
+
+    @property
+    def state_age(self) -> float:
+        """Seconds since :attr:`state` arrived (monotonic clock: the server's time stays the only time)."""
+        return time.monotonic() - self._state_arrived
+
+    def has_open_attempt(self) -> bool:
+        """Whether the service's last state holds an open attempt."""
+        return any(a.get("state") == "open" for a in (self._state or {}).get("attempts", []))
 
     # --- the to-do list -------------------------------------------------------------------------
 
@@ -114,6 +134,8 @@ class ServiceLink:
         except ServiceRefused as exc:
             self.refresh()
             return LinkOutcome(f"Not accepted by the quiz server: {exc}.", warn=True, refused=exc.reason)
+        if not self.has_open_attempt():  # the first answer started the attempt: learn its deadline
+            return self.refresh()
         return LinkOutcome()
 
     def submit(self, attempt: AttemptRecord) -> LinkOutcome:

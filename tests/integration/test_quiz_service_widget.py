@@ -126,3 +126,36 @@ def test_without_the_service_the_quiz_works_on_its_file_as_before(tmp_path, monk
     assert view.link is None and view.session.public["salt"]  # the file's digests, as today
     _submit(view)
     assert "Attempt 1 submitted and saved" in view.root.view["message"]
+
+
+def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url, tmp_path, monkeypatch):
+    clock = Clock()
+    source = quiz_source(tmp_path, attempts=1, time_limit=10)
+    folder = quiz_folder(tmp_path / "ada")
+    with running_service(db_url, source, TOKENS, clock) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        assert view.root.view["timer"] is None  # no attempt on the server yet
+        first = view.session.questions[0]
+        view.answer(first.id, view.session.option_ids(first)[0])  # starts the attempt on the server at 09:00
+        clock.advance(4)  # the server's clock, not this machine's, decides the time left
+        view.link.refresh()
+        view._render()
+        timer = view.root.view["timer"]
+        assert timer["deadline"] == "2026-12-01T09:10:00+00:00" and 359 < timer["seconds"] <= 360, timer
+        assert view.root.view["finished"] is False  # the open attempt is still the learner's to submit
+        assert "attempts left: 1" in view.root.view["header"]
+        view.time_up()  # the browser's count ran ahead: nothing is submitted
+        assert view.session.submitted == [] and view.root.view["phase"] == "question"
+        clock.advance(7)  # 09:11: past the deadline
+        view.link.refresh()  # any request finishes the overdue attempt on the server
+        view.time_up()
+        said = view.root.view["message"]
+        assert "Time ran out at 09:10 UTC: attempt 1 was submitted with the answers saved until then." in said, said
+        assert "Time is up." not in said  # said once, with the service's time
+        assert view.root.view["phase"] == "result" and view.root.view["timer"] is None
+        view.time_up()
+        recorded = QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"]
+        assert len(recorded) == 1 and recorded[0]["auto_submitted"] is True
+        assert recorded[0]["attempt_id"] == view.session.submitted[0].id
+        assert recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
