@@ -258,7 +258,7 @@ class QuizView:
             said = f"Time is up. {said}"
         self._say(said, warn=time_ran_out)
         if self.link is not None:
-            outcome = self.link.flush(self.session.submitted)
+            outcome = self.link.flush(self.session.submitted, just_submitted=attempt.id)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
                 said = f"{said} {outcome.message}".strip()
             elif time_ran_out and "Time ran out" not in outcome.message:

@@ -161,15 +161,19 @@ class ServiceLink:
                     "submitted with the answers saved until then.")
         return LinkOutcome(said, warn=bool(answer.get("time_ran_out")), accepted=recorded)
 
-    def flush(self, attempts: list[AttemptRecord]) -> LinkOutcome:
-        """Send every submitted attempt the service has not settled; the last outcome."""
+    def flush(self, attempts: list[AttemptRecord], just_submitted: str | None = None) -> LinkOutcome:
+        """Send every submitted attempt the service has not settled; the last outcome.
+
+        ``just_submitted`` is the id of the attempt the learner submitted this moment: it is
+        not one of those "kept on this computer" that the message counts.
+        """
         outcome = LinkOutcome()
         sent = 0
         for attempt in self.pending(attempts):
             outcome = self.submit(attempt)
             if outcome.accepted is None and outcome.refused is None:
                 return outcome  # still unreachable: the rest waits too
-            sent += 1
+            sent += attempt.id != just_submitted
         if sent and outcome.accepted is not None:
             outcome.message = f"{sent} attempt(s) kept on this computer were sent to the quiz server. " + \
                 outcome.message

@@ -65,7 +65,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         assert server_side["attempts"][0]["state"] == "open" and first.id in server_side["attempts"][0]["answers"]
         _submit(view)
         said = view.root.view["message"]
-        assert "Attempt 1 submitted and recorded by the quiz server" in said, said
+        assert said.startswith("Attempt 1 submitted and recorded by the quiz server"), said  # nothing was queued
         assert view.root.view["result"]["note"].startswith("Recorded and marked by the quiz server")
         assert view.root.view["result"]["marks"] is not None  # the service's marks (review: marks immediately)
         # deleting the file starts nothing again: the server still counts one attempt
