@@ -19,12 +19,18 @@
     return "";
   }
   function entries(chart) {  // the traces plotly lists in its legend: [{index, name, colour}]
-    if (!chart._fullLayout || chart._fullLayout.showlegend === false) { return []; }
-    return (chart._fullData || []).filter(function (trace) {
+    var layout = chart._fullLayout;
+    if (!layout || layout.showlegend === false) { return []; }
+    var listed = (chart._fullData || []).filter(function (trace) {
       return trace.showlegend !== false && trace.type !== "pie" && plain(trace.name) !== "";
-    }).map(function (trace) {
-      return {index: trace.index, name: plain(trace.name), colour: colour(trace)};
+    }).map(function (trace, position) {
+      return {index: trace.index, name: plain(trace.name), colour: colour(trace),
+              rank: typeof trace.legendrank === "number" ? trace.legendrank : 1000, position: position};
     });
+    listed.sort(function (a, b) { return a.rank - b.rank || a.position - b.position; });
+    // in the legend's order: plotly reverses it for stacked bars (traceorder "reversed")
+    if (layout.legend && String(layout.legend.traceorder || "").indexOf("reversed") !== -1) { listed.reverse(); }
+    return listed;
   }
   function setup(chart, number) {
     var series = entries(chart);
