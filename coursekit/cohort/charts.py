@@ -6,7 +6,9 @@ and a visible ``<figcaption>`` stating the finding. The fragment does not load
 plotly.js: the offline page template of :mod:`coursekit.cohort.dashboard`
 inlines it once per page (from the plotly package itself, nothing fetched),
 before the first chart. Hovering a bar or point shows its values; clicking a
-legend entry hides or shows its series.
+legend entry hides or shows its series. In that page, a chart with two or more
+series also gets a row of buttons under its plot (``templates/offline/charts.js``),
+one per series with ``aria-pressed``, so the keyboard can hide and show series too.
 """
 
 from __future__ import annotations

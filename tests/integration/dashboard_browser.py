@@ -8,6 +8,10 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
   hover label after moving the mouse onto a bar or point of the first chart that has one);
 * ``legend_toggle``: traces visible before and after clicking the first legend entry of the first chart with a
   legend of two or more entries;
+* ``series_toggles``: per chart, its legend entries and the names on its series toggle buttons; and, for the
+  first chart with toggles, reached with Tab from the top of the page: the focused button, its focus outline,
+  the traces' visibility and aria-pressed after Space (hidden), after Enter (shown again), and after a mouse
+  click on the legend entry (the button follows);
 * ``sort`` / ``filter``: the first sortable table's column values after clicking its header button, twice,
   and the rows still shown after typing into its filter field;
 * ``axe``: axe-core's violations (every impact) over the whole page;
@@ -120,6 +124,59 @@ def legend_toggle(page) -> list[int]:
     return []
 
 
+TOGGLES = """() => [...document.querySelectorAll('figure.coursekit-chart')].map(f => ({
+    legend: [...f.querySelectorAll('g.legend g.traces text.legendtext')].map(e => e.textContent),
+    buttons: [...f.querySelectorAll('.series-toggles button')].map(b => b.textContent),
+    pressed: [...f.querySelectorAll('.series-toggles button')].map(b => b.getAttribute('aria-pressed')),
+}))"""
+
+TOGGLE_STATE = """f => {
+    const chart = f.querySelector('.plotly-graph-div');
+    const buttons = [...f.querySelectorAll('.series-toggles button')];
+    const focused = document.activeElement;
+    return {visible: Object.fromEntries(chart.data.map(t => [t.name, t.visible === undefined ? true : t.visible])),
+            pressed: Object.fromEntries(buttons.map(b => [b.textContent, b.getAttribute('aria-pressed')])),
+            names: buttons.map(b => b.textContent),
+            drawn: f.querySelectorAll('g.trace').length,
+            focused: f.contains(focused) && focused.matches('.series-toggles button') ? focused.textContent : null};
+}"""
+
+
+def series_toggles(page) -> dict:
+    """Every chart's legend and toggle names; Tab to the first toggle, Space, Enter; then a legend click."""
+    result = {"charts": page.evaluate(TOGGLES)}
+    figures = page.locator("figure.coursekit-chart:has(.series-toggles button)")
+    if not figures.count():
+        return result
+    figure = figures.first
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.mouse.click(1, 1)  # the top of the page: Tab starts from there
+    presses = 0
+    while presses < 999 and not page.evaluate("() => document.activeElement.matches('.series-toggles button')"):
+        page.keyboard.press("Tab")
+        presses += 1
+    result["tabs"] = presses
+    result["focus_outline"] = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                                            "return [s.outlineStyle, s.outlineWidth]; }")
+    result["start"] = figure.evaluate(TOGGLE_STATE)
+    page.keyboard.press("Space")
+    page.wait_for_timeout(300)
+    result["space"] = figure.evaluate(TOGGLE_STATE)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    result["enter"] = figure.evaluate(TOGGLE_STATE)
+    named = result["start"]["focused"]  # the same series' legend entry
+    entry = figure.locator("g.legend g.traces").filter(
+        has=page.locator("text.legendtext", has_text=named)).first.locator("rect.legendtoggle")
+    entry.click()
+    page.wait_for_timeout(700)  # plotly waits for a possible double click
+    result["legend_click"] = figure.evaluate(TOGGLE_STATE)
+    entry.click()
+    page.wait_for_timeout(700)
+    result["legend_click_again"] = figure.evaluate(TOGGLE_STATE)
+    return result
+
+
 def sort_and_filter(page) -> dict:
     """Click the first sortable table's first and a numeric header; type into its filter field."""
     tables = page.locator("table.sortable.follow-up")
@@ -182,7 +239,8 @@ def main(shots: Path, axe: Path, urls: list[str]) -> dict:
             page.wait_for_load_state("load")
             page.wait_for_timeout(500)
             found = {"title": page.title(), "charts": page.evaluate(CHARTS), "hover": hover(page),
-                     "legend_toggle": legend_toggle(page), "tables": sort_and_filter(page)}
+                     "legend_toggle": legend_toggle(page), "series_toggles": series_toggles(page),
+                     "tables": sort_and_filter(page)}
             page.add_script_tag(path=str(axe))
             found["axe"] = page.evaluate(AXE_RUN)
             found["layout"] = {}

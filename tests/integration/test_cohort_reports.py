@@ -275,6 +275,7 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert re.search(r"(passed, review pending|failed|incomplete|not submitted): \d+ learners", cohort_page["hover"])
     before, after, drawn_before, drawn_after = cohort_page["legend_toggle"]
     assert after == before - 1 and drawn_after == drawn_before - 1  # a legend click hides one series
+    _check_series_toggles(seen, urls)
     table = cohort_page["tables"]  # the first follow-up table
     assert table["headers"][:3] == ["Learner", "Name", "Status"]
     ascending, descending = table["columns"]["Learner"]
@@ -293,6 +294,35 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert len(learners["columns"]["Learner"][0]) == 120
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{h.removesuffix('.html')}-{w}.png" for h in DASHBOARDS.values() for w in (1280, 768))
+
+
+def _check_series_toggles(seen: dict, urls: dict) -> None:
+    """Every chart with 2+ legend entries has one keyboard toggle per entry; Tab, Space and Enter work them."""
+    multi = 0
+    for url, found in seen.items():
+        for chart in found["series_toggles"]["charts"]:
+            assert chart["buttons"] == (chart["legend"] if len(chart["legend"]) >= 2 else []), (urls[url], chart)
+            assert set(chart["pressed"]) <= {"true"}, (urls[url], chart)  # every series shows at first
+            multi += len(chart["legend"]) >= 2
+    assert multi >= 5
+    toggles = seen[next(u for u, h in urls.items() if h == "cohort_dashboard.html")]["series_toggles"]
+    start, space, enter = toggles["start"], toggles["space"], toggles["enter"]
+    assert toggles["tabs"] < 999 and start["focused"]  # Tab reaches a toggle, a real button
+    assert toggles["focus_outline"][0] != "none" and toggles["focus_outline"][1] != "0px"  # and shows focus
+    name = start["focused"]
+    assert name == start["names"][0] == space["focused"] == enter["focused"]  # the chart's first toggle
+    assert set(start["visible"]) == set(start["pressed"])  # one trace per series, named as its button
+    others = {key: value for key, value in start["pressed"].items() if key != name}
+    assert start["visible"][name] is True and start["pressed"][name] == "true"
+    assert space["visible"][name] in ("legendonly", False) and space["pressed"][name] == "false"  # Space hides
+    assert space["drawn"] == start["drawn"] - 1
+    assert {key: value for key, value in space["pressed"].items() if key != name} == others
+    assert enter["visible"] == start["visible"] and enter["pressed"] == start["pressed"]  # Enter shows it again
+    assert enter["drawn"] == start["drawn"]
+    # a mouse click on the same series' legend entry: its button follows, and back
+    clicked, again = toggles["legend_click"], toggles["legend_click_again"]
+    assert clicked["visible"][name] == "legendonly" and clicked["pressed"][name] == "false"
+    assert again["visible"] == start["visible"] and again["pressed"] == start["pressed"]
 
 
 def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
