@@ -21,14 +21,14 @@ import argparse
 import io
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from pathlib import Path
+
+from synthetic_gradebook import make_gradebook
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -46,23 +46,6 @@ seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "package": coursekit.__file__,
                   "pages": {p.name: p.stat().st_size for p in written}}))
 """
-
-
-def make_gradebook(root: Path, learners: int) -> str:
-    from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections
-    from coursekit.simulate_gradebook import write_gradebook_cohort
-
-    for name in ("course", "source", "release"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "grader").mkdir()
-    db_url = f"sqlite:///{root / 'grader' / 'gradebook.db'}"
-    course = load_course(root / "course")
-    ensure_sections(db_url, course, root / "source", root / "grader")
-    started = time.perf_counter()
-    rows = write_gradebook_cohort(course, db_url, learners, seed=learners)
-    print(f"  {learners:,} learners: {rows:,} grade rows written in {time.perf_counter() - started:.1f} s")
-    return db_url
 
 
 def unpack_baseline(commit: str, target: Path) -> Path:
