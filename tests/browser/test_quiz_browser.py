@@ -229,3 +229,26 @@ def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_an
     quiz.answer_with_mouse(DISTRACTORS, {"fr": "paris", "it": "vienna"})  # a distractor is a valid pick
     saved = wait_for_answer(quiz, DISTRACTORS, {"fr": "paris", "it": "vienna"})
     assert saved["in_progress"]["answers"]["rod"] == "150 cm"
+
+
+def test_shift_tab_returns_to_the_chosen_radio_after_arrows_or_a_click(open_quiz):
+    quiz = open_quiz()
+    page = quiz.page
+    first = quiz.spec()["questions"][0]
+    radios = quiz.question(first["id"]).get_by_role("radio")
+    focused = "() => document.activeElement.getAttribute('data-key')"
+
+    radios.first.focus()
+    page.keyboard.press("ArrowDown")  # chooses the second option
+    chosen = radios.nth(1).get_attribute("value")
+    wait_for_answer(quiz, first, chosen)
+    page.keyboard.press("Tab")  # leaves the group
+    assert page.evaluate(focused).startswith("btn:"), page.evaluate(focused)
+    page.keyboard.press("Shift+Tab")  # back into the group: on the chosen radio, not lost past it
+    assert page.evaluate(focused) == f"opt:{first['id']}:1"
+
+    radios.nth(3).click()  # a click moves the group's Tab stop too
+    wait_for_answer(quiz, first, radios.nth(3).get_attribute("value"))
+    quiz.button("coursekit-next").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(focused) == f"opt:{first['id']}:3"
