@@ -204,6 +204,11 @@ def test_whole_quiz_by_keyboard_then_result_and_attempts(learner, width):
     assert "attempt 1 submitted" in quiz.status().lower()
     assert_accessible(page, ".coursekit-quiz", "result")
     shot(page, f"result_{width}")
+    # Nothing in the result reaches past the quiz's right edge (the output would scroll sideways at 400 px).
+    past_edge = quiz.quiz.evaluate("""q => { const edge = q.getBoundingClientRect().right + 1;
+        return [...q.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > edge)
+            .map(e => e.tagName + ' ' + e.textContent.slice(0, 40)); }""")
+    assert past_edge == [], past_edge
 
     page.keyboard.press("Tab")  # to "Start attempt 2"
     assert "coursekit-again" in active(page)["classes"]

@@ -230,6 +230,13 @@ def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_an
     saved = wait_for_answer(quiz, DISTRACTORS, {"fr": "paris", "it": "vienna"})
     assert saved["in_progress"]["answers"]["rod"] == "150 cm"
 
+    # Submitted: the kernel cannot mark a numerical answer, and the result says why (attempts are unlimited).
+    quiz.button("coursekit-submit").click()
+    quiz.button("coursekit-confirm").click()
+    quiz.wait_for_status("Attempt 1 submitted")
+    result = quiz.quiz.locator(".coursekit-result").inner_text()
+    assert "only your trainer marks" in result and "limited number of attempts" not in result, result
+
 
 def test_shift_tab_returns_to_the_chosen_radio_after_arrows_or_a_click(open_quiz):
     quiz = open_quiz()
