@@ -219,6 +219,12 @@ def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_an
     rod.wait_for(state="visible")
     field = rod.get_by_role("textbox", name="Your answer: a number and a unit (m, cm)")
     assert field.get_attribute("inputmode") == "text"
+    # A unit the question does not list is saved, and the learner is told at once (the status line warns).
+    quiz.answer_with_mouse(NUMERICAL, "1.5 metres")
+    wait_for_answer(quiz, NUMERICAL, "1.5 metres")
+    warning = quiz.quiz.locator(".coursekit-status.coursekit-warn")
+    warning.wait_for()
+    assert "Question 12: 'metres' is not one of this question's units (m, cm)." in warning.inner_text()
     quiz.answer_with_mouse(NUMERICAL, "150 cm")
     wait_for_answer(quiz, NUMERICAL, "150 cm")
 
