@@ -336,3 +336,22 @@ def test_every_question_is_readable_and_big_enough_at_each_width(learner, width)
             || n.html.includes('coursekit')).map(n => [v.id, n.html.slice(0, 120)]));
     }""")
     assert ours == []
+
+
+def test_ctrl_s_in_a_comment_or_the_quiz_never_opens_the_browsers_save_page_dialog(learner):
+    quiz = learner("ctrl_s", 1280).run_all()
+    page = quiz.page
+    # What the browser does with the key after every handler ran: a default not prevented is "Save page as".
+    page.evaluate("""() => { window.ckSaves = [];
+        document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 's') setTimeout(() =>
+            window.ckSaves.push([document.activeElement.tagName, e.defaultPrevented]), 0); }, true); }""")
+    field = quiz.panel.locator(".coursekit-comment textarea").first
+    field.scroll_into_view_if_needed()
+    field.click()
+    page.keyboard.type("We share workshops.")
+    page.keyboard.press("Control+s")
+    quiz.question(quiz.spec()["questions"][0]["id"]).get_by_role("radio").first.focus()
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => window.ckSaves.length === 2")
+    assert page.evaluate("window.ckSaves") == [["TEXTAREA", True], ["INPUT", True]]
+    assert field.input_value() == "We share workshops."  # the key typed nothing
