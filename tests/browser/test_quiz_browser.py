@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from coursekit.quiz.session import structural_questions
 from coursekit.quiz.shuffle import option_order
@@ -107,6 +108,9 @@ def test_restart_kernel_and_run_all_shows_the_saved_answers(open_quiz):
     quiz.answer_with_mouse(single, chosen_single)
     wait_for_answer(quiz, single, chosen_single)
     quiz.go_next(multiple["id"])
+    # Each box tells a screen reader user that several may be ticked (not only the text beside the group).
+    for box in quiz.question(multiple["id"]).get_by_role("checkbox").all():
+        expect(box).to_have_accessible_description("Choose all that apply (arrow keys move, Space ticks).")
     quiz.answer_with_mouse(multiple, chosen_multiple)
     saved = wait_for_answer(quiz, multiple, chosen_multiple)
     assert saved["in_progress"]["answers"][single["id"]] == chosen_single
