@@ -32,6 +32,19 @@ from coursekit.widgets.comment_store import CommentsError, read_comments
 
 SHORT = "coursekit_short_comment"
 """Cell metadata key noting a saved comment too short to count (words typed, words needed)."""
+REFLECTION = "coursekit_reflection"
+"""Cell metadata key naming the reflection a Comment cell answers (``Reflection 2``), for the learner's message."""
+
+
+def reflection_titles(nb: NotebookNode) -> dict[str, str]:
+    """Each Comment cell's reflection title by grade id, from the heading of its ``<grade id>-question`` cell."""
+    titles = {}
+    for cell in nb.cells:
+        cell_id = str(cell.get("id", ""))
+        heading = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        if cell_id.endswith("-question") and heading.startswith("#"):
+            titles[cell_id.removesuffix("-question")] = heading.lstrip("#").strip()
+    return titles
 
 
 class FillCommentAnswers(NbGraderPreprocessor):
@@ -48,8 +61,11 @@ class FillCommentAnswers(NbGraderPreprocessor):
             comments = read_comments(folder, folder.name)
         except CommentsError:
             comments = {}
+        titles = reflection_titles(nb)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade_id") in titles:
+                cell.metadata[REFLECTION] = titles[meta["grade_id"]]
             typed = comments.get(meta.get("grade_id", ""))
             if cell.get("cell_type") != "markdown" or not meta.get("solution") or not (typed and typed.strip()):
                 continue
@@ -70,9 +86,12 @@ class CommentAwareValidator(Validator):
         short = cell.get("metadata", {}).get(SHORT)
         if short:
             words, needed = short
-            return (f"Your answer has {words} word{'' if words == 1 else 's'}; "
-                    f"at least {needed} are needed for it to count.")
-        return super()._extract_error(cell)
+            error = (f"Your answer has {words} word{'' if words == 1 else 's'}; "
+                     f"at least {needed} are needed for it to count.")
+        else:
+            error = super()._extract_error(cell)
+        title = cell.get("metadata", {}).get(REFLECTION)
+        return f"{title} (its Comment field): {error}" if title else error
 
 
 class CommentAwareValidateHandler(ValidateAssignmentHandler):

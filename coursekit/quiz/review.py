@@ -21,6 +21,7 @@ from typing import Any
 from coursekit.quiz.spec import Question, Settings
 
 MARKS_WAIT = "Your marks come with your trainer's grading (this quiz has a limited number of attempts)."
+MARKS_WAIT_TRAINER = "Your marks come with your trainer's grading (some of these questions only your trainer marks)."
 WHOLE_QUESTIONS = "Here a question counts only when fully right; your trainer's grade may give part marks."
 GRADING_METHODS = {
     "highest": "Your highest-marked attempt counts.",
@@ -86,7 +87,9 @@ def attempt_result(settings: Settings, questions: Sequence[Question], attempt: A
     show_right = verdicts is not None and review.shows(when, "correctness")
     note = None
     if verdicts is None and (review.shows(when, "marks") or review.shows(when, "correctness")):
-        note = MARKS_WAIT
+        # Limited attempts keep the key away from the kernel; otherwise a question (a numerical
+        # tolerance, a wildcard) cannot be marked from a digest.
+        note = MARKS_WAIT_TRAINER if settings.marks_in_kernel else MARKS_WAIT
     elif marks is not None or show_right:
         note = WHOLE_QUESTIONS
     return {

@@ -8,6 +8,10 @@ function shieldKeys(root) {
   for (const type of ["keydown", "keypress", "keyup"]) {
     root.addEventListener(type, (event) => event.stopPropagation());
   }
+  // Ctrl/Cmd+S out of habit: the answers save themselves; never the browser's "Save page as" dialog.
+  root.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") event.preventDefault();
+  });
   root.addEventListener("mousedown", (event) => event.stopPropagation());
 }
 

@@ -31,6 +31,10 @@ function shieldKeys(root) {
   for (const type of ["keydown", "keypress", "keyup"]) {
     root.addEventListener(type, (event) => event.stopPropagation());
   }
+  // Ctrl/Cmd+S out of habit: the answers save themselves; never the browser's "Save page as" dialog.
+  root.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") event.preventDefault();
+  });
   // JupyterLab's notebook selects its cell (and may take the focus) on mousedown.
   root.addEventListener("mousedown", (event) => event.stopPropagation());
 }
@@ -176,7 +180,11 @@ function render({ model, el: host }) {
         input.checked = option.id === value;
         // One Tab stop per group: the checked radio, or the first when none is.
         input.tabIndex = (checkedIndex === -1 ? index === 0 : index === checkedIndex) ? 0 : -1;
-        input.addEventListener("change", () => { if (input.checked) answer(q.id, option.id); });
+        input.addEventListener("change", () => {
+          if (!input.checked) return;
+          ctx.roveTo(list, input);
+          answer(q.id, option.id);
+        });
         input.addEventListener("keydown", (event) => {
           const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
           if (!(event.key in keys) || disabled) return;
@@ -184,6 +192,7 @@ function render({ model, el: host }) {
           const next = (index + keys[event.key] + options.length) % options.length;
           const target = list.querySelectorAll("input")[next];
           target.checked = true;
+          ctx.roveTo(list, target);
           target.focus();
           answer(q.id, options[next].id);
         });
@@ -194,7 +203,13 @@ function render({ model, el: host }) {
     },
     /** Tick the radio whose value is `value` (values in the order the radios were drawn). */
     checkRadios(box, values, value) {
-      box.querySelectorAll("input").forEach((input, i) => { input.checked = values[i] === value; });
+      const inputs = [...box.querySelectorAll("input")];
+      inputs.forEach((input, i) => { input.checked = values[i] === value; });
+      ctx.roveTo(box, inputs.find((input) => input.checked) || inputs[0]);
+    },
+    /** Make `input` the group's one Tab stop (Chromium skips an unchecked radio once one is checked). */
+    roveTo(group, input) {
+      group.querySelectorAll("input").forEach((other) => { other.tabIndex = other === input ? 0 : -1; });
     },
     /** A text field saved as the learner types (after a pause, on Enter and on leaving it). */
     textField(view, q, label, extraClass = "") {

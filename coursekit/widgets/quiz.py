@@ -178,13 +178,18 @@ class QuizView:
         self.session.adopt(saved)
         note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
                 if submitted_elsewhere else "")
-        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}")
+        hint = question_type(question).typing_hint(question, answer)
+        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}"
+                  + (f" Question {self._number(question_id)}: {hint}" if hint else ""), warn=bool(hint))
         if self.link is not None:
             flushed = self.link.flush(self.session.submitted)
             outcome = flushed if flushed.warn else self.link.save(self.session.answers)
             if outcome.message or flushed.message:
                 self._say(outcome.message or flushed.message, warn=outcome.warn)
         self._render()
+
+    def _number(self, question_id: str) -> int:
+        return next(n for n, q in enumerate(self.session.questions, 1) if q.id == question_id)
 
     def go(self, index: int) -> None:
         """Show question ``index`` (the session refuses what the navigation setting does not allow)."""

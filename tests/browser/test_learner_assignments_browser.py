@@ -58,6 +58,8 @@ def test_assignments_menu_fetches_and_validates(project, page, tmp_path, monkeyp
         assert "Validation Results" in dialog.inner_text()
         # the Comment field typed in counts as answered, the three others do not
         assert dialog.inner_text().count("You did not provide a response.") == 3, dialog.inner_text()
+        for number in (2, 3, 4):  # each names its reflection (the cell's source is only the placeholder)
+            assert f"Reflection {number} (its Comment field): You did not provide" in dialog.inner_text()
         assert "Error validating" not in panel.inner_text()
         # instructor tools stay hidden: no Create Assignment panel, no formgrader on the server
         assert page.locator("#nbgrader-create_assignemnt").count() == 0

@@ -204,6 +204,11 @@ def test_whole_quiz_by_keyboard_then_result_and_attempts(learner, width):
     assert "attempt 1 submitted" in quiz.status().lower()
     assert_accessible(page, ".coursekit-quiz", "result")
     shot(page, f"result_{width}")
+    # Nothing in the result reaches past the quiz's right edge (the output would scroll sideways at 400 px).
+    past_edge = quiz.quiz.evaluate("""q => { const edge = q.getBoundingClientRect().right + 1;
+        return [...q.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > edge)
+            .map(e => e.tagName + ' ' + e.textContent.slice(0, 40)); }""")
+    assert past_edge == [], past_edge
 
     page.keyboard.press("Tab")  # to "Start attempt 2"
     assert "coursekit-again" in active(page)["classes"]
@@ -331,3 +336,22 @@ def test_every_question_is_readable_and_big_enough_at_each_width(learner, width)
             || n.html.includes('coursekit')).map(n => [v.id, n.html.slice(0, 120)]));
     }""")
     assert ours == []
+
+
+def test_ctrl_s_in_a_comment_or_the_quiz_never_opens_the_browsers_save_page_dialog(learner):
+    quiz = learner("ctrl_s", 1280).run_all()
+    page = quiz.page
+    # What the browser does with the key after every handler ran: a default not prevented is "Save page as".
+    page.evaluate("""() => { window.ckSaves = [];
+        document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 's') setTimeout(() =>
+            window.ckSaves.push([document.activeElement.tagName, e.defaultPrevented]), 0); }, true); }""")
+    field = quiz.panel.locator(".coursekit-comment textarea").first
+    field.scroll_into_view_if_needed()
+    field.click()
+    page.keyboard.type("We share workshops.")
+    page.keyboard.press("Control+s")
+    quiz.question(quiz.spec()["questions"][0]["id"]).get_by_role("radio").first.focus()
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => window.ckSaves.length === 2")
+    assert page.evaluate("window.ckSaves") == [["TEXTAREA", True], ["INPUT", True]]
+    assert field.input_value() == "We share workshops."  # the key typed nothing

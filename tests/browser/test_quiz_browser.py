@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from coursekit.quiz.session import structural_questions
 from coursekit.quiz.shuffle import option_order
@@ -107,6 +108,9 @@ def test_restart_kernel_and_run_all_shows_the_saved_answers(open_quiz):
     quiz.answer_with_mouse(single, chosen_single)
     wait_for_answer(quiz, single, chosen_single)
     quiz.go_next(multiple["id"])
+    # Each box tells a screen reader user that several may be ticked (not only the text beside the group).
+    for box in quiz.question(multiple["id"]).get_by_role("checkbox").all():
+        expect(box).to_have_accessible_description("Choose all that apply (arrow keys move, Space ticks).")
     quiz.answer_with_mouse(multiple, chosen_multiple)
     saved = wait_for_answer(quiz, multiple, chosen_multiple)
     assert saved["in_progress"]["answers"][single["id"]] == chosen_single
@@ -219,6 +223,12 @@ def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_an
     rod.wait_for(state="visible")
     field = rod.get_by_role("textbox", name="Your answer: a number and a unit (m, cm)")
     assert field.get_attribute("inputmode") == "text"
+    # A unit the question does not list is saved, and the learner is told at once (the status line warns).
+    quiz.answer_with_mouse(NUMERICAL, "1.5 metres")
+    wait_for_answer(quiz, NUMERICAL, "1.5 metres")
+    warning = quiz.quiz.locator(".coursekit-status.coursekit-warn")
+    warning.wait_for()
+    assert "Question 12: 'metres' is not one of this question's units (m, cm)." in warning.inner_text()
     quiz.answer_with_mouse(NUMERICAL, "150 cm")
     wait_for_answer(quiz, NUMERICAL, "150 cm")
 
@@ -229,3 +239,33 @@ def test_a_numerical_answer_with_its_unit_and_a_matching_distractor_are_drawn_an
     quiz.answer_with_mouse(DISTRACTORS, {"fr": "paris", "it": "vienna"})  # a distractor is a valid pick
     saved = wait_for_answer(quiz, DISTRACTORS, {"fr": "paris", "it": "vienna"})
     assert saved["in_progress"]["answers"]["rod"] == "150 cm"
+
+    # Submitted: the kernel cannot mark a numerical answer, and the result says why (attempts are unlimited).
+    quiz.button("coursekit-submit").click()
+    quiz.button("coursekit-confirm").click()
+    quiz.wait_for_status("Attempt 1 submitted")
+    result = quiz.quiz.locator(".coursekit-result").inner_text()
+    assert "only your trainer marks" in result and "limited number of attempts" not in result, result
+
+
+def test_shift_tab_returns_to_the_chosen_radio_after_arrows_or_a_click(open_quiz):
+    quiz = open_quiz()
+    page = quiz.page
+    first = quiz.spec()["questions"][0]
+    radios = quiz.question(first["id"]).get_by_role("radio")
+    focused = "() => document.activeElement.getAttribute('data-key')"
+
+    radios.first.focus()
+    page.keyboard.press("ArrowDown")  # chooses the second option
+    chosen = radios.nth(1).get_attribute("value")
+    wait_for_answer(quiz, first, chosen)
+    page.keyboard.press("Tab")  # leaves the group
+    assert page.evaluate(focused).startswith("btn:"), page.evaluate(focused)
+    page.keyboard.press("Shift+Tab")  # back into the group: on the chosen radio, not lost past it
+    assert page.evaluate(focused) == f"opt:{first['id']}:1"
+
+    radios.nth(3).click()  # a click moves the group's Tab stop too
+    wait_for_answer(quiz, first, radios.nth(3).get_attribute("value"))
+    quiz.button("coursekit-next").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(focused) == f"opt:{first['id']}:3"

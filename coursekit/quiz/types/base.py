@@ -296,6 +296,10 @@ class QuestionType:
 
     # --- words --------------------------------------------------------------------------------
 
+    def typing_hint(self, question: Any, answer: Any) -> str | None:
+        """What keeps a saved, typed answer from being read as meant (None: nothing); shown as it is saved."""
+        return None
+
     def describe(self, question: Any, answer: Any) -> str:
         """A validated, given answer in words (option texts, never ids)."""
         return str(answer)

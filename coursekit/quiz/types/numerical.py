@@ -153,6 +153,20 @@ class NumericalType(QuestionType):
                                        question.unit_penalty)
         return question.points * max(0.0, hit.fraction / 100 - penalty)
 
+    def typing_hint(self, question: Numerical, answer: Any) -> str | None:
+        """Why a typed answer will earn nothing or lose the unit penalty: no number first, or a unit not listed."""
+        if not isinstance(answer, str) or not answer.strip():
+            return None
+        match = _NUMBER.match(answer)
+        if match is None:
+            return "No number was read from your answer: start it with a number, such as 1.5."
+        unit, read = match.group(2), read_number(question, answer)
+        if read is None:  # a unit where the question takes none
+            return f"This question takes a number only: remove {unit!r}."
+        if not read[1]:
+            return f"{unit!r} is not one of this question's units ({', '.join(u.unit for u in question.units or [])})."
+        return None
+
     def canonical_key(self, question: Numerical) -> Any:
         """None: a tolerance cannot be digested, so the kernel does not mark numerical questions."""
         return None

@@ -5,9 +5,11 @@ VIEWS.set("multiple_choice", {
     const chosen = new Set(ctx.answerOf(view, q.id) || []);
     const list = el("div", { class: "coursekit-options" });
     const inputs = [];
+    const hintId = `${ctx.uid}-${q.id}-hint`;
     q.options.forEach((option, index) => {
       const id = `${ctx.uid}-${q.id}-${index}`;
-      const input = el("input", { type: "checkbox", id, disabled: view.finished, "data-key": `opt:${q.id}:${index}` });
+      const input = el("input", { type: "checkbox", id, disabled: view.finished, "data-key": `opt:${q.id}:${index}`,
+        "aria-describedby": hintId }); // heard on each box: several may be ticked
       input.checked = chosen.has(option.id);
       input.tabIndex = index === 0 ? 0 : -1; // roving focus: one Tab stop for the question
       input.addEventListener("change", () => {
@@ -25,7 +27,8 @@ VIEWS.set("multiple_choice", {
       list.append(el("label", { class: "coursekit-option", for: id }, input, el("span", { text: option.text })));
     });
     return el("div", { class: "coursekit-group" },
-      el("p", { class: "coursekit-hint", text: "Choose all that apply (arrow keys move, Space ticks)." }), list);
+      el("p", { class: "coursekit-hint", id: hintId, text: "Choose all that apply (arrow keys move, Space ticks)." }),
+      list);
   },
   refresh(ctx, box, q, value) {
     const chosen = new Set(value || []);

@@ -108,6 +108,17 @@ def test_numerical_reads_tolerance_fractions_units_and_the_unit_penalty():
     assert not is_answered(plain, "  ") and is_answered(plain, 0)
 
 
+def test_numerical_typing_hint_names_what_keeps_a_typed_answer_from_counting():
+    q, plain = _q("length"), _q("plain-number")
+    hint = question_type(q).typing_hint
+    assert [hint(q, a) for a in ("1.5", "150 cm", "1,5 m", "", 1.5)] == [None] * 5
+    assert hint(q, "one and a half") == "No number was read from your answer: start it with a number, such as 1.5."
+    assert hint(q, "1.5 km") == "'km' is not one of this question's units (m, cm)."
+    assert question_type(plain).typing_hint(plain, "42 apples") == "This question takes a number only: remove 'apples'."
+    assert question_type(plain).typing_hint(plain, "42") is None
+    assert question_type(_q("capital")).typing_hint(_q("capital"), "a") is None  # other types: none
+
+
 # --- validation errors name the question ------------------------------------------------------
 
 @pytest.mark.parametrize(("question", "message"), [

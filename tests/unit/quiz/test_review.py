@@ -6,7 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from coursekit.quiz.review import MARKS_WAIT, attempt_history, attempt_result, counting_attempt, marks_of
+from coursekit.quiz.review import (
+    MARKS_WAIT,
+    MARKS_WAIT_TRAINER,
+    attempt_history,
+    attempt_result,
+    counting_attempt,
+    marks_of,
+)
 from coursekit.quiz.spec import QuizSpecError, Review, Settings, parse_quiz
 
 QUIZ = parse_quiz({"title": "T", "questions": [
@@ -56,6 +63,9 @@ def test_result_hides_what_review_hides_and_says_why_marks_wait():
     assert result["marks"] is None and result["passed"] is None and result["verdicts"] is not None
     waiting = attempt_result(Settings(attempts=3), QUIZ.questions, _attempt(1), 1, None)
     assert waiting["marks"] is None and waiting["verdicts"] is None and waiting["note"] == MARKS_WAIT
+    # Unlimited attempts, but a question the kernel cannot mark (a numerical tolerance): not "limited attempts".
+    unmarkable = attempt_result(Settings(), QUIZ.questions, _attempt(1), 1, None)
+    assert unmarkable["note"] == MARKS_WAIT_TRAINER
 
 
 @pytest.mark.parametrize(("method", "expected"), [("highest", {1}), ("first", {0}), ("last", {2}),
