@@ -7,6 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+ANSWER_PLACEHOLDER = ("Nothing to type here: the text of your Comment field is copied into this cell when your "
+                      "trainer grades.")
+"""What a reflection's graded cell holds in the learner's copy (nbgrader's ``ClearSolutions.text_stub``).
+
+The learner answers in the Comment field; a first-time learner who opens the
+"For your trainer" part must not read "YOUR ANSWER HERE" as a field to fill.
+"""
+
 
 def ensure_venv_on_path() -> None:
     """Put this interpreter's ``bin/`` first on PATH: nbgrader runs ``alembic`` by subprocess."""
@@ -35,6 +43,7 @@ def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root:
     config.CourseDirectory.db_url = db_url
     # The exchange (learners fetch and submit there): the deployment's, else one in the workspace.
     config.Exchange.root = deployment_exchange(str(Path(root).resolve() / "exchange"))
+    config.ClearSolutions.text_stub = ANSWER_PLACEHOLDER
     for name, value in extra.items():
         section, option = name.split("__", 1)
         setattr(getattr(config, section), option, value)

@@ -26,6 +26,11 @@ c.CourseDirectory.db_url = os.environ.get("COURSEKIT_DB_URL", f"sqlite:///{HERE 
 c.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE", str(HERE / "exchange"))
 c.Exchange.path_includes_course = True
 
+# A reflection's graded cell says where its answer comes from (the Comment field), not "YOUR ANSWER HERE".
+from coursekit.nbgrader_glue import ANSWER_PLACEHOLDER  # noqa: E402
+
+c.ClearSolutions.text_stub = ANSWER_PLACEHOLDER
+
 # A learner's run-away cell must not stall grading.
 c.ExecutePreprocessor.timeout = 60
 

@@ -39,13 +39,14 @@ from nbformat import NotebookNode
 
 from coursekit.authoring.course import COMMENTS_MARKER, DEFAULT_MIN_WORDS, QUIZ_MARKER, Section
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
+from coursekit.nbgrader_glue import ANSWER_PLACEHOLDER
 from coursekit.quiz.spec import QuizSpec, Settings, answer_key
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 GRADE_CELL_NOTE = "# Scored from your saved quiz answers when your trainer grades this section."
-COMMENT_PLACEHOLDER = "YOUR ANSWER HERE"
+COMMENT_PLACEHOLDER = ANSWER_PLACEHOLDER
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
 """JupyterLab's cell metadata key for a heading whose section is collapsed."""
 READ_ONLY = {"editable": False, "deletable": False}

@@ -66,6 +66,15 @@ def _source(cell: NotebookNode) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+NBGRADER_STUB = "YOUR ANSWER HERE"
+"""nbgrader's own placeholder, which learner copies released before coursekit set its own still hold."""
+
+
+def without_old_placeholder(answer: str) -> str:
+    """The answer with nbgrader's old placeholder left out, so a copy released with it counts no words for it."""
+    return answer.replace(NBGRADER_STUB, " ")
+
+
 def rebuild_submission(submitted: NotebookNode, release: NotebookNode,
                        comments: Mapping[str, str] | None = None) -> Rebuilt:
     """Return the release notebook filled with the learner's answers from ``submitted``.
@@ -132,7 +141,7 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode,
             if answer.strip():
                 cell.source = answer
             continue
-        words, needed = count_words(answer, ignore=placeholder), comment_min_words(cell)
+        words, needed = count_words(without_old_placeholder(answer), ignore=placeholder), comment_min_words(cell)
         if words >= needed:
             cell.source = answer
         elif answer.strip() and answer.strip() != placeholder.strip():

@@ -20,6 +20,7 @@ import pytest
 from conftest import ARTIFACTS, SECTION, QuizPage, add_learner_copy, shutdown_sessions, wait_until
 from playwright.sync_api import expect
 
+from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cell_ids import comment_cell_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -128,7 +129,8 @@ def test_start_instruction_visible_on_opening_and_nothing_leaks_code(learner, wi
     shot(quiz.page, f"start_{width}")
     # No code is visible anywhere: the widget cells show only their title line; grading cells are collapsed.
     assert quiz.panel.get_by_text("show_quiz(").count() == 0
-    assert quiz.panel.get_by_text("YOUR ANSWER HERE").first.is_hidden()
+    assert quiz.panel.get_by_text(COMMENT_PLACEHOLDER).first.is_hidden()
+    assert quiz.panel.get_by_text("YOUR ANSWER HERE").count() == 0  # nothing looks like a field to fill
     assert quiz.panel.get_by_text("Reflection 1", exact=True).count() == 1
     assert quiz.panel.locator(".jp-MarkdownOutput h2", has_text="Scoring").count() == 0
     # Nothing is unsaved after opening, and closing the untouched notebook asks nothing.

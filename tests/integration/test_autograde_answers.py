@@ -16,6 +16,7 @@ from grading_support import (
 )
 
 from coursekit.authoring.course import load_course
+from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cell_ids import comment_cell_id
 from coursekit.quiz.spec import ShortAnswer
 
@@ -25,7 +26,7 @@ SECTION = "networks_consortia"
 COMMENTS = {
     "dot": ".",
     "two-words": "Good idea.",
-    "placeholder-and-a-word": "YOUR ANSWER HERE yes",
+    "placeholder-and-a-word": f"{COMMENT_PLACEHOLDER} yes",
     "three-words": "We share handbooks.",
     "full": "We meet the partner schools twice a year.",
 }

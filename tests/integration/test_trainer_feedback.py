@@ -26,6 +26,7 @@ from trainer_support import (
 )
 
 from coursekit.authoring.course import load_course
+from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cli import main
 from coursekit.quiz.spec import answer_key
 
@@ -44,7 +45,7 @@ def _assert_key_free(html: str, section) -> None:
 
 def _assert_no_machinery(html: str) -> None:
     text = BeautifulSoup(html, "html.parser").get_text()
-    for sign in ("Test cell", "In [", "In&nbsp;[", "show_quiz", "Grade cell", "YOUR ANSWER HERE"):
+    for sign in ("Test cell", "In [", "In&nbsp;[", "show_quiz", "Grade cell", "YOUR ANSWER HERE", COMMENT_PLACEHOLDER):
         assert sign not in html and sign not in text, sign
 
 

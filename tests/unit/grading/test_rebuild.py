@@ -44,6 +44,7 @@ def test_release_comment_cells_carry_their_min_words(release):
 @pytest.mark.parametrize("text", [
     ".", "...", " - ", "**.**", "\u200b", "\ufeff.", "Yes.", "Good idea", "Good\u00a0idea!",
     f"{COMMENT_PLACEHOLDER} yes", f"{COMMENT_PLACEHOLDER.lower()}, ok", "ok ok ** -- ..",
+    "YOUR ANSWER HERE", "YOUR ANSWER HERE yes",  # a copy released with nbgrader's own placeholder
 ])
 def test_an_answer_below_min_words_counts_as_blank(release, text):
     rebuilt = _submit(release, text)
