@@ -19,7 +19,9 @@ The notebook reads top to bottom as the learner meets it:
    question, worth that question's points, which scores the learner's saved
    responses and prints, for the trainer, the question, the learner's answer
    and the points. Each grade cell holds only its own question's key, inside
-   the ``### BEGIN HIDDEN TESTS`` block, which nbgrader strips from the release.
+   the ``### BEGIN HIDDEN TESTS`` block, which nbgrader strips from the release;
+5. "End of the section": where Run All leaves the learner (with the trainer's
+   part still folded), saying how to hand the section in.
 
 Cells a learner must not edit carry ``editable: false`` and ``deletable:
 false`` (JupyterLab honours both). The start instruction shown before the
@@ -240,6 +242,20 @@ def _grade_cells(section: Section) -> list[NotebookNode]:
     return cells
 
 
+def _end_cell(section: Section) -> NotebookNode:
+    """The last cell, after the trainer's part: Run All ends here, so that part stays collapsed.
+
+    JupyterLab makes the last cell run the active one and opens a collapsed
+    heading around it; ending on this cell keeps the grading cells folded.
+    """
+    return _markdown(
+        "end-of-section",
+        f"## End of the section\n\nYour quiz answers and Comment texts are saved as you go. The quiz is "
+        f"above, under \"{section.quiz.title}\". When you have finished, hand the section in: "
+        "**Assignments › Assignment List**, then **Submit** next to the section.",
+    )
+
+
 def build_notebook(section: Section) -> NotebookNode:
     """The nbgrader source notebook of one section."""
     text, quiz_intro, after_quiz = split_markers(section.text)
@@ -255,6 +271,7 @@ def build_notebook(section: Section) -> NotebookNode:
     cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
     cells.extend(_text_cells("after-quiz", after_quiz))
     cells.extend(_grade_cells(section))
+    cells.append(_end_cell(section))
 
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {

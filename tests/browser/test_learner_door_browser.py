@@ -12,6 +12,7 @@ quiz and the Comment fields in every state.
 from __future__ import annotations
 
 import json
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,20 @@ def shot(page, name: str) -> None:
 def learner(lab_server, page):
     yield lambda name, width, settings=None: open_copy(lab_server, page, name, width, settings)
     shutdown_sessions(lab_server)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_run_all_ends_on_the_end_of_the_section_with_the_trainers_part_folded(learner, width):
+    quiz = learner("run_all_end", width).run_all()
+    active = quiz.panel.locator(".jp-Cell.jp-mod-active").first
+    expect(active).to_contain_text("End of the section")
+    expect(active).to_contain_text("Assignments › Assignment List")
+    # JupyterLab unfolds a heading around the active cell: ending after "For your trainer" keeps it folded
+    trainer = quiz.panel.locator(".jp-MarkdownCell", has_text="For your trainer").locator(".jp-collapseHeadingButton")
+    expect(trainer).to_have_class(re.compile("jp-mod-collapsed"))
+    assert quiz.panel.get_by_text("# Scored from your saved quiz").count() == 0 or \
+        not quiz.panel.get_by_text("# Scored from your saved quiz").first.is_visible()
+    shot(quiz.page, f"run_all_end_{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

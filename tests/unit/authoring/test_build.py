@@ -95,10 +95,14 @@ def test_learner_page_is_clean_and_says_how_to_start(repo: ProjectPaths) -> None
         assert not any(t.startswith("**Question") for t in text)  # "Question N" is the quiz's numbering only
         headings = [line for t in text for line in t.splitlines() if line.startswith("#")]
         assert len(headings) == len(set(headings)), headings  # no heading twice
-        # Everything after the collapsed "For your trainer" heading is for grading, and it is the last heading.
+        # Everything under the collapsed "For your trainer" heading is for grading; the last cell, outside it,
+        # is where Run All ends (so JupyterLab does not unfold the trainer's part around the active cell).
         note = next(i for i, c in enumerate(nb.cells) if c.metadata.get(HEADING_COLLAPSED))
-        assert all(c.metadata["nbgrader"]["grade"] for c in nb.cells[note + 1:])
-        assert not any(c.source.startswith("#") for c in nb.cells[note + 1:] if c.cell_type == "markdown")
+        assert all(c.metadata["nbgrader"]["grade"] for c in nb.cells[note + 1:-1])
+        assert not any(c.source.startswith("#") for c in nb.cells[note + 1:-1] if c.cell_type == "markdown")
+        end = nb.cells[-1]
+        assert end.cell_type == "markdown" and end.source.startswith("## End of the section")
+        assert not end.metadata["nbgrader"].get("grade") and end.metadata["editable"] is False
         # Widget cells: source hidden, first line a title, not editable; they get the start instruction.
         widgets = [c for c in nb.cells
                    if c.cell_type == "code" and {"quiz", "comment"} & set(c.metadata.get("tags", []))]
