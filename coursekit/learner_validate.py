@@ -26,8 +26,7 @@ from nbgrader.validator import Validator
 from tornado import web
 from traitlets import List
 
-from coursekit.authoring.notebook import comment_min_words
-from coursekit.quiz.normalise import count_words
+from coursekit.grading.rebuild import comment_words
 from coursekit.widgets.comment_store import CommentsError, read_comments
 
 SHORT = "coursekit_short_comment"
@@ -69,7 +68,7 @@ class FillCommentAnswers(NbGraderPreprocessor):
             typed = comments.get(meta.get("grade_id", ""))
             if cell.get("cell_type") != "markdown" or not meta.get("solution") or not (typed and typed.strip()):
                 continue
-            words, needed = count_words(typed, ignore=cell.source), comment_min_words(cell)
+            words, needed = comment_words(typed, cell, placeholder=cell.source)
             if words >= needed:
                 cell.source = typed
             else:

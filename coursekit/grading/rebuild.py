@@ -75,6 +75,14 @@ def without_old_placeholder(answer: str) -> str:
     return answer.replace(NBGRADER_STUB, " ")
 
 
+def comment_words(answer: str, cell: NotebookNode, placeholder: str) -> tuple[int, int]:
+    """How many words a Comment answer counts, and how many its (trusted) cell needs, as grading counts them.
+
+    ``placeholder`` is the text the release gave the cell; it and nbgrader's old stub count no words.
+    """
+    return count_words(without_old_placeholder(answer), ignore=placeholder), comment_min_words(cell)
+
+
 def rebuild_submission(submitted: NotebookNode, release: NotebookNode,
                        comments: Mapping[str, str] | None = None) -> Rebuilt:
     """Return the release notebook filled with the learner's answers from ``submitted``.
@@ -141,7 +149,7 @@ def rebuild_submission(submitted: NotebookNode, release: NotebookNode,
             if answer.strip():
                 cell.source = answer
             continue
-        words, needed = count_words(without_old_placeholder(answer), ignore=placeholder), comment_min_words(cell)
+        words, needed = comment_words(answer, cell, placeholder)
         if words >= needed:
             cell.source = answer
         elif answer.strip() and answer.strip() != placeholder.strip():
