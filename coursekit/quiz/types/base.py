@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -30,6 +30,14 @@ MOODLE_TRUE_FALSE_PENALTY = 1.0
 """Moodle's default penalty of a true/false question (a second try cannot earn anything)."""
 TextFormat = Literal["plain", "html", "markdown", "moodle_auto_format"]
 """How a text is written: ``plain`` (the default of authored quizzes), HTML, Markdown or Moodle's auto format."""
+
+
+class OptionLabel(NamedTuple):
+    """One option of a question in the item analysis: the value saved, its text, whether it is a key."""
+
+    option: str
+    text: str
+    is_key: bool
 
 
 class AnswerError(ValueError):
@@ -335,6 +343,28 @@ class QuestionType:
         if general and question.general_feedback:
             texts.append(question.general_feedback)
         return texts
+
+    # --- the item analysis --------------------------------------------------------------------
+
+    def listed_options(self, question: Any) -> list[OptionLabel]:
+        """The options the item analysis lists whether or not anyone picked them (``[]``: only those picked)."""
+        return []
+
+    def picked_option(self, question: Any, value: str) -> OptionLabel:
+        """A value a responses file holds for this question, in words, and whether it earns full points.
+
+        The default suits typed answers: the value as written, a key when it is
+        valid and scores the question's points (so every accepted form counts).
+        """
+        return OptionLabel(value, value, self.earns_full_points(question, value))
+
+    def earns_full_points(self, question: Any, value: Any) -> bool:
+        """Whether an answer as the widget saves it is valid and earns the question's points."""
+        try:
+            answer = self.validate_answer(question, self.from_widget(question, value))
+        except AnswerError:
+            return False
+        return self.score(question, answer) >= question.points - 1e-9
 
     # --- simulated learners and test answers ----------------------------------------------------
 

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from coursekit.bank.record import BankQuestion, BankSubquestion
 from coursekit.quiz.types.base import (
     Option,
+    OptionLabel,
     QuestionModel,
     QuestionType,
     bank_text_format,
@@ -90,6 +91,18 @@ class MatchingType(QuestionType):
     def option_ids(self, question: Matching) -> list[str]:
         """The choices (distractors included)."""
         return [c.id for c in question.choices]
+
+    def listed_options(self, question: Matching) -> list[OptionLabel]:
+        """Every right pair, as ``item=choice``."""
+        return [self.picked_option(question, f"{item}={choice}") for item, choice in question.answer.items()]
+
+    def picked_option(self, question: Matching, value: str) -> OptionLabel:
+        """A pair ``item=choice`` as ``item text → choice text``, a key when the key pairs them."""
+        item, _, choice = value.partition("=")
+        items = {o.id: o.text for o in question.items}
+        choices = {o.id: o.text for o in question.choices}
+        return OptionLabel(value, f"{items.get(item, item)} → {choices.get(choice, choice)}",
+                           question.answer.get(item) == choice)
 
     def describe(self, question: Matching, answer: dict[str, str]) -> str:
         """``item → choice; …``."""

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from coursekit.bank.record import BankQuestion
 from coursekit.quiz.types.base import (
+    OptionLabel,
     QuestionModel,
     QuestionType,
     check_known,
@@ -138,6 +139,11 @@ class MultipleChoiceType(QuestionType):
     def option_ids(self, question: MultipleChoice) -> list[str]:
         """The options."""
         return [o.id for o in question.options]
+
+    def listed_options(self, question: MultipleChoice) -> list[OptionLabel]:
+        """Every option, each right one marked."""
+        keys = set(question.answer)
+        return [OptionLabel(o.id, o.text, o.id in keys) for o in question.options]
 
     def describe(self, question: MultipleChoice, answer: list[str]) -> str:
         """The picked options' texts."""

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from coursekit.bank.record import BankQuestion
 from coursekit.quiz.types.base import (
+    OptionLabel,
     QuestionModel,
     QuestionType,
     check_known,
@@ -95,6 +96,10 @@ class SingleChoiceType(QuestionType):
     def option_ids(self, question: SingleChoice) -> list[str]:
         """The options."""
         return [o.id for o in question.options]
+
+    def listed_options(self, question: SingleChoice) -> list[OptionLabel]:
+        """Every option, the key marked."""
+        return [OptionLabel(o.id, o.text, o.id == question.answer) for o in question.options]
 
     def describe(self, question: SingleChoice, answer: str) -> str:
         """The picked option's text."""

@@ -10,6 +10,7 @@ from pydantic import Field
 from coursekit.bank.record import BankAnswer, BankQuestion
 from coursekit.quiz.types.base import (
     MOODLE_TRUE_FALSE_PENALTY,
+    OptionLabel,
     QuestionModel,
     QuestionType,
     bank_text_format,
@@ -55,6 +56,11 @@ class TrueFalseType(QuestionType):
     def score(self, question: TrueFalse, answer: bool) -> float:
         """All or nothing."""
         return question.points if answer == question.answer else 0.0
+
+    def listed_options(self, question: TrueFalse) -> list[OptionLabel]:
+        """``true`` and ``false``, the key marked."""
+        return [OptionLabel("true", "True", question.answer is True),
+                OptionLabel("false", "False", question.answer is False)]
 
     def describe(self, question: TrueFalse, answer: bool) -> str:
         """``True`` or ``False``."""

@@ -7,6 +7,8 @@ from project_support import REPO
 from coursekit.authoring.course import load_course
 from coursekit.cohort.questions import option_labels, question_catalogue
 from coursekit.quiz.spec import Matching, ShortAnswer, SingleChoice, TrueFalse
+from coursekit.quiz.types import question_type
+from coursekit.quiz.types.numerical import Numerical
 
 COURSE = load_course(REPO / "course")
 QUIZZES = {s.id: s.quiz for s in COURSE.sections}
@@ -20,7 +22,8 @@ def test_catalogue_numbers_every_question_in_the_learners_order():
         assert list(rows["item"]) == [q.id for q in quiz.questions]
         assert list(rows["number"]) == list(range(1, len(quiz.questions) + 1))
         assert list(rows["text"]) == [q.text for q in quiz.questions]
-    assert set(catalogue["type"]) == {"single choice", "multiple choice", "true/false", "matching", "short answer"}
+    assert set(catalogue["type"]) == {"single choice", "multiple choice", "true or false", "matching", "short answer"}
+    assert set(catalogue["type"]) == {question_type(q).words for quiz in QUIZZES.values() for q in quiz.questions}
 
 
 def _first(kind):
@@ -49,3 +52,11 @@ def test_matching_pairs_and_short_answers_read_as_text():
     short = _first(ShortAnswer)
     given = {o: key for o, _, key in option_labels(short, [short.answer[0].upper(), "surely not this"])}
     assert given == {short.answer[0].upper(): True, "surely not this": False}
+
+
+def test_a_right_numerical_answer_is_the_key_in_every_form_it_is_accepted():
+    question = Numerical(id="q", type="numerical", text="How many days?", answer=[
+        {"value": 4}, {"value": 5, "fraction": 50}], units=[{"unit": "days"}])
+    given = {o: (t, key) for o, t, key in option_labels(question, ["4", "5", "4 days", "4.0", "four", "4", "9"])}
+    assert given == {"4": ("4", True), "5": ("5", False), "4 days": ("4 days", True), "4.0": ("4.0", True),
+                     "four": ("four", False), "9": ("9", False)}
