@@ -65,7 +65,8 @@ def _comment_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """
     comments = cells[cells["kind"] == "comment"].copy()
     comments["answered"] = comments["auto_score"].isna()
-    comments["reviewed"] = comments["answered"] & comments["manual_score"].notna()
+    comments["reviewed"] = (comments["answered"] & comments["manual_score"].notna()
+                            & ~comments["needs_manual_grade"].fillna(False).astype(bool))
     comments["points"] = comments["score"].where(comments["reviewed"], 0.0).fillna(0.0)
     return comments.groupby(keys, observed=True)[["answered", "reviewed", "points"]].sum().rename(
         columns={"answered": "comments_answered", "reviewed": "comments_reviewed", "points": "comments_points"})

@@ -43,6 +43,7 @@ from typing import Any
 
 from coursekit.authoring.course import Course
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
+from coursekit.grading.kept_reviews import restore_reviews, reviewed_grades
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
 from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
@@ -360,17 +361,23 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
     try:
         with gradebook_locks(setup.db_url, locks, on_wait=waiting):
             states = load_states(engine)  # read under the locks: what an overlapping run graded is skipped
-            todo = []
+            reviewed = reviewed_grades(engine)
+            todo, unchanged = [], set()
             for task in tasks:
                 known = states.get((task.learner, task.section))
-                if not force and known is not None and known.graded and known.digest == task.digest:
+                same = known is not None and known.graded and known.digest == task.digest
+                if same and not force:
                     result.skipped.append(task)
                 else:
                     todo.append(task)
+                    if same:
+                        unchanged.add((task.learner, task.section))
             jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
             with _progress(len(todo), quiet) as bar:
                 for outcome in _run(setup, todo, jobs, cluster):
                     _record(engine, outcome)
+                    if outcome.ok and (outcome.learner, outcome.section) in unchanged:
+                        restore_reviews(engine, reviewed.get((outcome.learner, outcome.section), []))
                     result.graded.append(outcome)
                     bar.update(1)
                     if full := _disk_full(outcome):

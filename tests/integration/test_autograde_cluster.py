@@ -131,7 +131,8 @@ def test_cluster_grades_equal_the_local_pool(cluster, reference, tmp_path):
     again = grade_workspace(course, paths, paths.gradebook_url, quiet=True, cluster=cluster.address)
     assert not again.graded and len(again.skipped) == len(result.graded)  # resumable: unchanged ones skipped
 
-    # A trainer's reviewed overrides, then a forced regrade: kept (or reopened) exactly as the local pool does.
+    # A trainer's reviewed overrides, then a forced regrade of the unchanged submission: every review kept,
+    # exactly as the local pool does (nbgrader alone would reopen every manually graded cell).
     learner = learners[0]
     for db in (local_db, cluster_db):
         _override(db, learner)
@@ -142,7 +143,7 @@ def test_cluster_grades_equal_the_local_pool(cluster, reference, tmp_path):
     after = _gradebook(cluster_db)
     assert after == _gradebook(local_db)
     mine = [row for row in after if row[0] == learner and row[6] is not None]
-    assert {row[7] for row in mine} == {0, 1}  # quiz cells kept reviewed, others reopened: the rule is exercised
+    assert mine and {row[7] for row in mine} == {0}
 
 
 def test_a_worker_killed_mid_batch_leaves_every_submission_graded_once(cluster, reference, tmp_path):

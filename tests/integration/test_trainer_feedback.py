@@ -15,6 +15,7 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from grading_support import grades_csv
 from trainer_support import (
     ADA_COMMENT,
     REMARK,
@@ -184,3 +185,45 @@ def test_a_quiz_override_is_kept_and_stays_reviewed_on_regrade(tmp_path):
         grade = gradebook.find_grade(question, SECTION, SECTION, "ada")
         assert (grade.auto_score, grade.manual_score, grade.score) == (0, 1.0, 1.0)
         assert grade.needs_manual_grade is False
+
+
+def _comment_flags(paths, learner, section):
+    from nbgrader.api import Gradebook
+
+    from coursekit.cell_ids import comment_cell_id
+
+    with Gradebook(paths.gradebook_url) as gradebook:
+        return {q.id: (gradebook.find_grade(comment_cell_id(q.id), SECTION, SECTION, learner).manual_score,
+                       gradebook.find_grade(comment_cell_id(q.id), SECTION, SECTION, learner).needs_manual_grade)
+                for q in section.comments}
+
+
+def test_reviewed_comments_stay_reviewed_through_autograde_force_until_the_answer_changes(tmp_path, capsys):
+    paths = graded_workspace(tmp_path)
+    section = load_course(paths.course).section(SECTION)
+    review(paths.gradebook_url, "ada", section, 1.0, REMARK)
+    reviewed = {q.id: (1.0, False) for q in section.comments}
+    assert _comment_flags(paths, "ada", section) == reviewed
+
+    assert main(["--root", str(paths.root), "autograde", "--force", "--jobs", "1", "--quiet"]) == 0
+    assert _comment_flags(paths, "ada", section) == reviewed  # nbgrader alone flags every one again
+    assert main(["--root", str(paths.root), "report"]) == 0
+    grades = grades_csv(paths).loc[("ada", SECTION)]
+    assert grades["comments_reviewed"] == len(section.comments)
+    capsys.readouterr()
+    main(["--root", str(paths.root), "feedback"])  # ben is not reviewed: refused, as he should be
+    err = capsys.readouterr().err
+    assert "refused: ben" in err and "ada" not in err
+    assert (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").exists()
+
+    # ada hands in again with another answer: the trainer reviews it again, and every view says so
+    notebook = paths.grader / "submitted" / "ada" / SECTION / f"{SECTION}.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "We now meet the partner schools every month, with the apprentices."
+    nbformat.write(nb, notebook)
+    assert main(["--root", str(paths.root), "autograde", "--jobs", "1", "--quiet"]) == 0
+    assert _comment_flags(paths, "ada", section) == {q.id: (1.0, True) for q in section.comments}
+    grades = grades_csv(paths).loc[("ada", SECTION)]
+    assert grades["comments_reviewed"] == 0
