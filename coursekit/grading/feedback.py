@@ -92,6 +92,9 @@ def configure_feedback(config: Any, course_folder: str | Path | None = None, pen
     # Only the feedback converter's exporter uses coursekit's page; formgrader's own views are unchanged.
     config.GenerateFeedback.HTMLExporter.template_name = TEMPLATE_NAME
     config.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    # QuizFeedback escapes the learner's text itself: the workspace's answer escaping (HTMLExporter.preprocessors,
+    # for formgrader's views) would run first and make the page show the escaped markup.
+    config.GenerateFeedback.HTMLExporter.preprocessors = []
     config.QuizFeedback.pending = pending
     if course_folder is not None:
         config.QuizFeedback.course_directory = str(course_folder)

@@ -114,6 +114,12 @@ def test_formgrader_generate_and_release_feedback_buttons_are_key_free(workspace
         _assert_key_free(html, section)
         _assert_no_machinery(html)
         assert REMARK in html
+        assert "&lt;pre" not in html and "coursekit-learner-text&quot;" not in html  # learner text escaped once
+        assert BeautifulSoup(html, "html.parser").find("pre", class_="coursekit-learner-text") is not None
+        assert ADA_COMMENT in BeautifulSoup(html, "html.parser").get_text()
+        assert main(["--root", str(paths.root), "feedback", "--provisional"]) == 0  # the same page both ways
+        again = (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+        assert BeautifulSoup(again, "html.parser").get_text() == BeautifulSoup(html, "html.parser").get_text()
         released = lab.call("POST", f"/formgrader/api/assignment/{SECTION}/ada/release_feedback")
         assert released["success"], released
         outbound = sorted((paths.grader / "exchange" / "vet-quality" / "feedback").glob("*.html"))
