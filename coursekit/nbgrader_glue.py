@@ -15,6 +15,9 @@ The learner answers in the Comment field; a first-time learner who opens the
 "For your trainer" part must not read "YOUR ANSWER HERE" as a field to fill.
 """
 
+NBGRADER_STUB = "YOUR ANSWER HERE"
+"""nbgrader's own placeholder, which learner copies released before coursekit set its own still hold."""
+
 
 def ensure_venv_on_path() -> None:
     """Put this interpreter's ``bin/`` first on PATH: nbgrader runs ``alembic`` by subprocess."""

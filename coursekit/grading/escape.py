@@ -7,7 +7,8 @@ feedback pages render Markdown cells with ``markdown2html`` and no sanitiser
 in the trainer's browser. :class:`EscapeLearnerAnswers` replaces the source of
 every answer cell, for the HTML export only, by :func:`plain_text_block`: the
 learner's text HTML-escaped inside a ``<pre>`` block, which Markdown leaves
-alone and MathJax skips. The notebook files keep the learner's text as written.
+alone and MathJax skips; a blank answer (only the release's placeholder) reads
+"No answer." instead of the sentence meant for the learner. The notebook files keep the learner's text as written.
 
 It runs in ``coursekit feedback`` and, through ``grader/nbgrader_config.py``
 (``HTMLExporter.preprocessors``), in every nbconvert HTML export of the trainer
@@ -23,6 +24,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Bool
 
+from coursekit.nbgrader_glue import ANSWER_PLACEHOLDER, NBGRADER_STUB
+
 LEARNER_TEXT_CLASS = "coursekit-learner-text"
 DONE_FLAG = "coursekit_learner_text_escaped"
 
@@ -31,6 +34,16 @@ def plain_text_block(text: str) -> str:
     """HTML that shows ``text`` verbatim (line breaks kept, long lines wrapped), whatever it holds."""
     return (f'<pre class="{LEARNER_TEXT_CLASS}" style="white-space: pre-wrap; word-break: break-word;">'
             f"{html.escape(text, quote=True)}</pre>")
+
+
+NO_ANSWER_BLOCK = '<p class="coursekit-no-answer"><em>No answer.</em></p>'
+"""What the trainer sees for a Comment left blank (its cell still holds only the release's placeholder)."""
+
+
+def is_blank_answer(text: str) -> bool:
+    """Whether an answer cell holds nothing the learner wrote: blank, or only a placeholder the release put there."""
+    left = text.replace(ANSWER_PLACEHOLDER, " ").replace(NBGRADER_STUB, " ")
+    return not left.strip()
 
 
 def is_learner_text(cell: NotebookNode) -> bool:
@@ -51,7 +64,7 @@ class EscapeLearnerAnswers(Preprocessor):
         for cell in nb.cells:
             if is_learner_text(cell):
                 source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-                cell.source = plain_text_block(source)
+                cell.source = NO_ANSWER_BLOCK if is_blank_answer(source) else plain_text_block(source)
                 cell.pop("attachments", None)
         resources[DONE_FLAG] = True
         return nb, resources

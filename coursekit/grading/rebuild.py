@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode
 
 from coursekit.authoring.notebook import comment_min_words
+from coursekit.nbgrader_glue import NBGRADER_STUB
 from coursekit.quiz.normalise import count_words
 
 
@@ -66,8 +67,6 @@ def _source(cell: NotebookNode) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-NBGRADER_STUB = "YOUR ANSWER HERE"
-"""nbgrader's own placeholder, which learner copies released before coursekit set its own still hold."""
 
 
 def without_old_placeholder(answer: str) -> str:

@@ -14,6 +14,7 @@ from project_support import REPO
 from traitlets.config import Config
 
 from coursekit.grading.escape import EscapeLearnerAnswers, plain_text_block
+from coursekit.nbgrader_glue import ANSWER_PLACEHOLDER, NBGRADER_STUB
 
 SECTION = "cooperation_networking"
 BOOTSTRAP_CSS = Path(handlers.static_path) / "node_modules" / "bootstrap" / "dist" / "css"
@@ -91,3 +92,13 @@ def test_course_text_is_left_as_authored():
     before = [c.source for c in nb.cells if not c.metadata.get("nbgrader", {}).get("solution")]
     nb, _ = EscapeLearnerAnswers()(nb, {})
     assert [c.source for c in nb.cells if not c.metadata.get("nbgrader", {}).get("solution")] == before
+
+
+@pytest.mark.parametrize("placeholder", ["", "  \n", NBGRADER_STUB, ANSWER_PLACEHOLDER])
+def test_a_blank_answer_reads_no_answer_to_the_trainer_not_the_learners_placeholder(placeholder):
+    nb, _ = EscapeLearnerAnswers().preprocess(_answered_notebook(placeholder), {})
+    answers = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert answers and set(answers) == {'<p class="coursekit-no-answer"><em>No answer.</em></p>'}
+    typed, _ = EscapeLearnerAnswers().preprocess(_answered_notebook("No answer needed <b>here</b>"), {})
+    assert {c.source for c in typed.cells if c.metadata.get("nbgrader", {}).get("solution")} == {
+        plain_text_block("No answer needed <b>here</b>")}
