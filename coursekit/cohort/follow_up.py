@@ -1,10 +1,12 @@
 """Who needs a trainer's follow-up, per section (pure, from the rows of ``grades.csv``).
 
 A learner needs follow-up in a section when the status there is ``failed``,
-``not submitted``, ``incomplete``, ``not graded`` or ``passed, review pending``
-(comments wait for a trainer). :func:`follow_up_table` lists them with human
-column names, sections in course order; :func:`cohort_grades` reads the same
-rows ``coursekit report`` writes to ``grades.csv``.
+``not submitted``, ``incomplete`` or ``not graded``: the next step is the
+learner's (:data:`LEARNER_TO_DO`). ``passed, review pending`` is on the list
+too, as the trainer's to-do (:data:`TRAINER_TO_DO`: comments wait for a
+review), so the two are never mixed up. :func:`follow_up_table` lists them
+with human column names, sections in course order; :func:`cohort_grades`
+reads the same rows ``coursekit report`` writes to ``grades.csv``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import pandas as pd
 from coursekit.authoring.course import Course
 from coursekit.grading.status import FAILED, INCOMPLETE, NOT_GRADED, NOT_SUBMITTED, PASSED_REVIEW_PENDING
 
-FOLLOW_UP_STATUSES = (FAILED, NOT_SUBMITTED, INCOMPLETE, NOT_GRADED, PASSED_REVIEW_PENDING)
+LEARNER_TO_DO = (FAILED, NOT_SUBMITTED, INCOMPLETE, NOT_GRADED)
+"""Statuses whose next step is the learner's (a retry, a hand-in, a comment, a readable file)."""
+TRAINER_TO_DO = (PASSED_REVIEW_PENDING,)
+"""Statuses whose next step is the trainer's (a review in formgrader)."""
+FOLLOW_UP_STATUSES = LEARNER_TO_DO + TRAINER_TO_DO
+LEARNER, TRAINER = "learner", "trainer"
+"""The values of the ``Next step by`` column."""
 REASONS = {
     FAILED: "quiz below the pass rate",
     NOT_SUBMITTED: "nothing handed in",
@@ -24,8 +32,8 @@ REASONS = {
     NOT_GRADED: "grading could not finish",
     PASSED_REVIEW_PENDING: "comments wait for a trainer's review",
 }
-FOLLOW_UP_COLUMNS = ["Section", "Learner", "Name", "Status", "Why", "Quiz score (%)", "Attempts", "Last activity",
-                     "Grading problem"]
+FOLLOW_UP_COLUMNS = ["Section", "Learner", "Name", "Status", "Why", "Next step by", "Quiz score (%)", "Attempts",
+                     "Last activity", "Grading problem"]
 
 
 def cohort_grades(db_url: str, course: Course, submitted_dir: Path | None = None) -> pd.DataFrame:
@@ -61,7 +69,8 @@ def follow_up_table(grades: pd.DataFrame, titles: dict[str, str]) -> pd.DataFram
     -------
     pandas.DataFrame
         Columns :data:`FOLLOW_UP_COLUMNS`, sections in course order, then by status and learner; a plain
-        0..n-1 index. Missing scores, attempts and times are empty text, never ``nan``.
+        0..n-1 index. ``Next step by`` is :data:`LEARNER` or :data:`TRAINER`. Missing scores, attempts
+        and times are empty text, never ``nan``.
     """
     rows = grades[grades["status"].isin(FOLLOW_UP_STATUSES) & grades["section"].isin(titles)].copy()
     order = {sid: position for position, sid in enumerate(titles)}
@@ -76,6 +85,7 @@ def follow_up_table(grades: pd.DataFrame, titles: dict[str, str]) -> pd.DataFram
         "Name": rows["name"].fillna("").astype(str) if "name" in rows else "",
         "Status": rows["status"],
         "Why": rows["status"].map(REASONS),
+        "Next step by": [TRAINER if status in TRAINER_TO_DO else LEARNER for status in rows["status"]],
         "Quiz score (%)": [f"{p:.1f}" if pd.notna(p) else "" for p in percent],
         "Attempts": [str(int(a)) if pd.notna(a) else "" for a in attempts],
         "Last activity": rows["submitted_at"].fillna("").astype(str),

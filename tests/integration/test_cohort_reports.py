@@ -187,6 +187,11 @@ def test_follow_up_names_exactly_the_learners_to_follow_up(cohort, tmp_path):
     assert "Who needs follow-up" in html
     tables = re.findall(r'<table[^>]*class="[^"]*follow-up.*?</table>', html, re.DOTALL)
     assert len(tables) == len(titles)
+    assert all(">passed, review pending<" not in table for table in tables)  # the trainer's to-do, listed apart
+    reviews = re.findall(r'<table[^>]*class="[^"]*reviews-waiting.*?</table>', html, re.DOTALL)
+    assert len(reviews) == len(titles) and any(">passed, review pending<" in table for table in reviews)
+    for row in follow_up:
+        assert row["Next step by"] == ("trainer" if row["Status"] == "passed, review pending" else "learner")
     for table in tables:
         headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", table, re.DOTALL)
         assert headers[:3] == ["Learner", "Name", "Status"] and all(h.strip() for h in headers)

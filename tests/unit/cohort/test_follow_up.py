@@ -48,3 +48,10 @@ def test_cells_are_readable_text_without_nan():
     assert table.loc["eve", "Grading problem"] == "not JSON"
     assert table.loc["cat", "Why"] == "nothing handed in"
     assert "nan" not in table.to_csv().lower()
+
+
+def test_the_learners_to_dos_and_the_trainers_reviews_are_told_apart():
+    table = follow_up_table(_grades(), TITLES).set_index("Learner")
+    assert table.loc["=cmd", "Next step by"] == "trainer"
+    assert {learner for learner, by in table["Next step by"].items() if by == "learner"} == {"bob", "cat", "dan",
+                                                                                             "eve"}
