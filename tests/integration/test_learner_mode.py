@@ -37,7 +37,9 @@ def test_learner_config_disables_instructor_tools(tmp_path, repo):
     formgrader = next(line for line in text.splitlines() if "nbgrader.server_extensions.formgrader" in line)
     assert "disabled" in formgrader, text
     assignments = next(line for line in text.splitlines() if "nbgrader.server_extensions.assignment_list" in line)
-    assert "enabled" in assignments  # learners still fetch and submit
+    assert "disabled" in assignments  # replaced by coursekit's, which lists the learner's own copies
+    listing = next(line for line in text.splitlines() if "coursekit.learner_assignments" in line)
+    assert "enabled" in listing  # learners still fetch, validate and submit
     validate = next(line for line in text.splitlines() if "nbgrader.server_extensions.validate_assignment" in line)
     assert "disabled" in validate  # replaced by coursekit's, which reads the Comment fields
     ours = next(line for line in text.splitlines() if "coursekit.learner_validate" in line)
