@@ -35,9 +35,8 @@ from nbgrader.server_extensions.assignment_list.handlers import AssignmentList, 
 
 from coursekit.widgets.store import current_learner
 
-NOT_RELEASED = ("{section} was not handed in: your trainer has not opened it\n"
-                "for hand-in yet. Your answers stay saved here.\n"
-                "Press Submit again once your trainer says it is open.")
+NOT_RELEASED = ("Your trainer has not opened\n{section}\nfor hand-in yet, so it was not sent.\n"
+                "Your answers stay saved here:\npress Submit again once your\ntrainer says hand-in is open.")
 """What Submit says before the trainer's release (shown in a ``pre``: short lines, for narrow screens)."""
 
 
