@@ -98,9 +98,13 @@ class LearnerAssignmentList(AssignmentList):
     def list_assignments(self, course_id: str | None = None) -> dict[str, Any]:
         """The released, fetched and submitted sections, plus the learner's copies not yet released.
 
-        A missing exchange counts as one where nothing has been released or submitted yet.
+        A missing exchange counts as one where nothing has been released or submitted yet. The
+        learner's copies belong to the configured course; without one, this is nbgrader's list.
         """
-        course_id = course_id or self._course_id()
+        configured = self._course_id()
+        if not configured:
+            return super().list_assignments(course_id)
+        course_id = course_id or configured
         root, _ = self._exchange(course_id)
         released = self.list_released_assignments(course_id=course_id)
         submitted = self.list_submitted_assignments(course_id=course_id)
@@ -110,7 +114,8 @@ class LearnerAssignmentList(AssignmentList):
                     return result
                 result["value"] = []
         listed = {a["assignment_id"] for a in released["value"]}
-        unreleased = [a for a in self.working_copies(course_id) if a["assignment_id"] not in listed]
+        copies = self.working_copies(course_id) if course_id == configured else []
+        unreleased = [a for a in copies if a["assignment_id"] not in listed]
         return {"success": True, "value": released["value"] + unreleased + submitted["value"]}
 
     def submit_assignment(self, course_id: str, assignment_id: str) -> dict[str, Any]:

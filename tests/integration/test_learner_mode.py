@@ -16,6 +16,7 @@ from coursekit.learner import (
     lab_command,
     lab_environment,
     local_exchange,
+    write_learner_config,
 )
 from coursekit.learner_validate import CommentAwareValidator
 from coursekit.widgets.comment_store import CommentStore
@@ -71,6 +72,12 @@ def test_learner_config_points_nbgrader_at_the_exchange(tmp_path, repo):
     lab_environment(tmp_path, course_id=course_id, exchange="/srv/exchange")
     config = (tmp_path / ".jupyter" / "nbgrader_config.py").read_text()
     assert "c.Exchange.root = '/srv/exchange'" in config and "course_id = 'vet-quality'" in config
+    # make lab: the sections are the folders of the lab's root, the copies the learner works in
+    assert "c.Exchange.path_includes_course = False" in config
+    assert f"c.Exchange.cache = {str(tmp_path / 'nbgrader_cache')!r}" in config
+    # JupyterHub: nbgrader fetches into <course>/<section>, as before
+    hub = (write_learner_config(tmp_path / "hub", course_id, "/srv/exchange") / "nbgrader_config.py").read_text()
+    assert "c.Exchange.path_includes_course = True" in hub and "cache" not in hub
 
 
 def test_copy_release_keeps_the_learners_files(tmp_path, repo):
