@@ -14,6 +14,7 @@ import importlib.util
 import re
 import urllib.error
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -40,7 +41,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SUPPORT.ARTIFACTS / f"handin_{name}.png"))
 
 
-def open_assignment_list(page) -> object:
+def open_assignment_list(page) -> Any:
     """Assignments › Assignment List (the menu's only entry); return the panel once the course is listed."""
     bar = page.locator(".lm-MenuBar-itemLabel")
     labels = [t.strip() for t in bar.all_inner_texts()]
