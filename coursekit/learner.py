@@ -6,8 +6,10 @@ nbgrader's own menu, which lists them) are disabled through a page config, and
 the formgrader and course list server extensions are switched off, in a
 Jupyter config folder of the learner workspace only. nbgrader's validate
 handler is replaced by :mod:`coursekit.learner_validate`, which counts the
-Comment fields' saved texts as grading does. An "Assignments" menu
-opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
+Comment fields' saved texts as grading does, and its Assignment List by
+:mod:`coursekit.learner_assignments`, which offers the learner's own copies for
+Validate and Submit and speaks plainly before the trainer's release. An
+"Assignments" menu opens that list (fetch, validate, submit); it is a settings
 default (``overrides.json`` in the folder's own JupyterLab settings
 directory), so no extension has to be built. The trainer's own Jupyter set-up
 is not touched.
@@ -33,8 +35,9 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.validate_assignment",  # replaced by coursekit's, which reads the Comment fields
+    "nbgrader.server_extensions.assignment_list",  # replaced by coursekit's, which lists the learner's copies
 )
-LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate",)
+LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate", "coursekit.learner_assignments")
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
@@ -63,16 +66,19 @@ def copy_release(release: Path, dest: Path) -> list[Path]:
     return copied
 
 
-def write_nbgrader_client_config(config: Path, course_id: str, exchange: str, extra: str = "") -> Path:
+def write_nbgrader_client_config(config: Path, course_id: str, exchange: str, extra: str = "",
+                                 path_includes_course: bool = True) -> Path:
     """Write the ``nbgrader_config.py`` that points a Jupyter server at the course's exchange; return it.
 
     ``extra`` (Python) is appended: the trainers' config loads the project's own there.
+    ``path_includes_course`` is nbgrader's layout of the server's folder: sections
+    fetched into ``<course_id>/<section>/`` (JupyterHub), or ``<section>/`` (``make lab``).
     """
     path = config / "nbgrader_config.py"
     path.write_text("c = get_config()  # noqa: F821\n"
                     f"c.CourseDirectory.course_id = {course_id!r}\n"
                     f"c.Exchange.root = {exchange!r}\n"
-                    "c.Exchange.path_includes_course = True\n" + extra, encoding="utf-8")
+                    f"c.Exchange.path_includes_course = {path_includes_course!r}\n" + extra, encoding="utf-8")
     return path
 
 
@@ -101,8 +107,19 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
 
 
 def learner_config_dir(workspace: Path, course_id: str | None = None, exchange: str | None = None) -> Path:
-    """Write the Jupyter config that hides the instructor tools into ``workspace/.jupyter``; return it."""
-    return write_learner_config(workspace / ".jupyter", course_id, exchange)
+    """Write the Jupyter config that hides the instructor tools into ``workspace/.jupyter``; return it.
+
+    The lab serves ``workspace/course``, a copy of release/ with one folder per
+    section: with ``course_id`` and ``exchange`` nbgrader takes those folders
+    for the fetched sections (so the copy worked on is the one submitted) and
+    keeps its record of submissions in ``workspace/nbgrader_cache``.
+    """
+    config = write_learner_config(workspace / ".jupyter")
+    if course_id and exchange:
+        cache = str((workspace / "nbgrader_cache").resolve())
+        write_nbgrader_client_config(config, course_id, exchange, extra=f"c.Exchange.cache = {cache!r}\n",
+                                     path_includes_course=False)
+    return config
 
 
 def lab_command(notebook_dir: Path, port: int, token: str = "") -> list[str]:
@@ -139,6 +156,16 @@ def local_exchange(root: Path) -> tuple[str, str]:
     return load_course(paths.course).id, deployment_exchange(str((paths.grader / "exchange").resolve()))
 
 
+def hand_in_state(course_id: str, exchange: str) -> str:
+    """One sentence for whoever starts ``make lab``: whether the learner's Submit reaches the exchange yet."""
+    outbound = Path(exchange) / course_id / "outbound"
+    released = sorted(p.name for p in outbound.iterdir() if p.is_dir()) if outbound.is_dir() else []
+    if released and (Path(exchange) / course_id / "inbound").is_dir():
+        return f"hand-in: open for {', '.join(released)} (Assignments › Assignment List › Submit; exchange {exchange})"
+    return (f"hand-in: not open yet, nothing is released to the exchange {exchange}; "
+            "run `coursekit release --exchange` to open it (Submit says so until then)")
+
+
 def run_lab(release: Path, dest: Path, port: int) -> int:
     """Copy release/ to ``dest`` (keeping the learner's files) and run JupyterLab there until stopped."""
     if not release.is_dir():
@@ -146,10 +173,10 @@ def run_lab(release: Path, dest: Path, port: int) -> int:
     copied = copy_release(release, dest / "course")
     course_id, exchange = local_exchange(release.parent)
     print(f"learner workspace: {dest / 'course'} ({len(copied)} new files)")
-    print(f"Assignments menu: the exchange {exchange} (`coursekit release --exchange` fills it)")
+    print(hand_in_state(course_id, exchange))
     print(f"open http://127.0.0.1:{port}/lab (Ctrl-C stops)")
     try:
-        # nbgrader fetches into the server's working folder: make it the folder the lab shows
+        # nbgrader finds the sections in the server's working folder: make it the folder the lab shows
         return subprocess.call(lab_command(dest / "course", port), cwd=dest / "course",
                                env=lab_environment(dest, course_id=course_id, exchange=exchange))
     except KeyboardInterrupt:

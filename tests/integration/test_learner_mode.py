@@ -16,6 +16,7 @@ from coursekit.learner import (
     lab_command,
     lab_environment,
     local_exchange,
+    write_learner_config,
 )
 from coursekit.learner_validate import CommentAwareValidator
 from coursekit.widgets.comment_store import CommentStore
@@ -37,7 +38,9 @@ def test_learner_config_disables_instructor_tools(tmp_path, repo):
     formgrader = next(line for line in text.splitlines() if "nbgrader.server_extensions.formgrader" in line)
     assert "disabled" in formgrader, text
     assignments = next(line for line in text.splitlines() if "nbgrader.server_extensions.assignment_list" in line)
-    assert "enabled" in assignments  # learners still fetch and submit
+    assert "disabled" in assignments  # replaced by coursekit's, which lists the learner's own copies
+    listing = next(line for line in text.splitlines() if "coursekit.learner_assignments" in line)
+    assert "enabled" in listing  # learners still fetch, validate and submit
     validate = next(line for line in text.splitlines() if "nbgrader.server_extensions.validate_assignment" in line)
     assert "disabled" in validate  # replaced by coursekit's, which reads the Comment fields
     ours = next(line for line in text.splitlines() if "coursekit.learner_validate" in line)
@@ -69,6 +72,12 @@ def test_learner_config_points_nbgrader_at_the_exchange(tmp_path, repo):
     lab_environment(tmp_path, course_id=course_id, exchange="/srv/exchange")
     config = (tmp_path / ".jupyter" / "nbgrader_config.py").read_text()
     assert "c.Exchange.root = '/srv/exchange'" in config and "course_id = 'vet-quality'" in config
+    # make lab: the sections are the folders of the lab's root, the copies the learner works in
+    assert "c.Exchange.path_includes_course = False" in config
+    assert f"c.Exchange.cache = {str(tmp_path / 'nbgrader_cache')!r}" in config
+    # JupyterHub: nbgrader fetches into <course>/<section>, as before
+    hub = (write_learner_config(tmp_path / "hub", course_id, "/srv/exchange") / "nbgrader_config.py").read_text()
+    assert "c.Exchange.path_includes_course = True" in hub and "cache" not in hub
 
 
 def test_copy_release_keeps_the_learners_files(tmp_path, repo):
