@@ -265,11 +265,22 @@ class AttemptsHandler(_Handler):
         self.send({"attempts": views})
 
 
+class HealthHandler(web.RequestHandler):
+    """``GET /``: the service answers (the hub checks every service's address each minute); no token, no data."""
+
+    def get(self) -> None:
+        """Say the service is up."""
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"service": "coursekit quiz", "status": "up"}))
+
+
 def make_app(book: AttemptBook, quizzes: TrustedQuizzes, identify: Identify, prefix: str = "/") -> web.Application:
     """The service's tornado application, its routes under ``prefix`` (``JUPYTERHUB_SERVICE_PREFIX``)."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     section = r"([a-z0-9][a-z0-9_-]{0,127})"
     return web.Application([
+        (rf"{prefix}?", HealthHandler),
         (rf"{prefix}api/sections/{section}", SectionHandler),
         (rf"{prefix}api/sections/{section}/start", StartHandler),
         (rf"{prefix}api/sections/{section}/answers", AnswersHandler),

@@ -247,3 +247,13 @@ def test_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(db_url,
         assert done["attempt"]["answers"] == {"partner-schools": "a", "recruitment": True, "transition": "d"}
         assert ada.submit(SECTION, "after-restart", {"transition": "d"})["repeated"] is True
     assert _count(db_url, learner=ADA) == 1
+
+
+def test_the_hubs_health_check_gets_an_answer_without_a_token_and_no_data(db_url, tmp_path):
+    import urllib.request
+
+    with running_service(db_url, quiz_source(tmp_path), _tokens([ADA]), Clock()) as url:
+        for address in (url, url.rstrip("/")):  # JupyterHub checks the service's address every minute
+            with urllib.request.urlopen(address, timeout=10) as reply:
+                assert reply.status == 200
+                assert json.loads(reply.read()) == {"service": "coursekit quiz", "status": "up"}
