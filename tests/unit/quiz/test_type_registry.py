@@ -216,3 +216,16 @@ def test_built_in_types_cannot_be_replaced_or_removed():
     esm = assemble_esm()
     assert "/* coursekit:views */" not in esm
     assert all(f'VIEWS.set("{name}"' in esm for name in REGISTRY)
+
+
+def test_a_registered_type_reaches_the_item_analysis_with_its_name_and_keys(ordering):
+    from coursekit.cohort.questions import option_labels, question_catalogue
+
+    spec = parse_quiz(QUIZ)
+    catalogue = question_catalogue({"pdca": spec})
+    assert list(catalogue["type"]) == ["ordering", "true or false"]
+    steps = spec.question("steps")
+    assert option_labels(steps, ["plan", "act"]) == [("plan", "plan", False), ("act", "act", False)]
+    sure = spec.question("sure")
+    assert [(label.option, label.is_key) for label in option_labels(sure, ["true"])] == [("true", True),
+                                                                                          ("false", False)]
