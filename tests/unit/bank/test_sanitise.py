@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from coursekit.bank.record import BankAnswer, BankQuestion, BankSubquestion
@@ -165,3 +168,24 @@ def test_deep_nesting_is_refused_by_name_before_the_parser() -> None:
         sanitise_text(deep, "html")
     with pytest.raises(UnsafeTextError):
         sanitise_text("text " + "<b><i>" * (MAX_NESTING // 2 + 1), "markdown")
+
+
+@pytest.mark.parametrize(("suffix", "text"), [
+    ("gift", "::Essay plain::[plain]Reflect <img src\\=x onerror\\=\"window.__pwned\\=1\"> here{}\n\n"
+             "::Essay md::[markdown]See [x](java&#115;cript:alert(1)) and <svg onload\\=alert(1)></svg>{}\n"),
+    ("xml", (Path(__file__).parents[2] / "fixtures" / "bank" / "hostile.xml").read_text(encoding="utf-8")),
+])
+def test_every_import_path_makes_every_text_safe(tmp_path: Path, suffix: str, text: str) -> None:
+    from coursekit.authoring.interchange import bank_to_section, format_for, read_bank
+
+    path = tmp_path / f"bank.{suffix}"
+    path.write_text(text, encoding="utf-8")
+    converted = bank_to_section(read_bank(path, format_for(path)), "hostile")
+    shown = repr([converted.questions, converted.comments])
+    assert "<img" not in shown and "<svg" not in shown and "<script" not in shown and "<iframe" not in shown
+    texts = [q["text"] for q in [*converted.questions, *converted.comments]]
+    texts += [c.get("general_feedback", "") for c in converted.comments]
+    assert len(converted.comments) == 2 and all(is_safe_url(url) for t in texts for url in _targets(t)), texts
+    assert all(is_safe_url(url) for url in re.findall(r"href=\\?[\"']([^\"'\\]*)", shown))
+    assert "onerror" not in shown or "&lt;img" in shown  # only as text
+    assert converted.notes
