@@ -165,7 +165,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app = serverapp.web_app
-    web_app.add_transform(_policy_transform(web_app.settings.get("base_url", "/"), web_app.settings))
+    # first, so that it sees the page before any compression does
+    web_app.transforms.insert(0, _policy_transform(web_app.settings.get("base_url", "/"), web_app.settings))
     guard(web_app.settings)  # when nbgrader's formgrader loaded first; else at start, below
 
 
