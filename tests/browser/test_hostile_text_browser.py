@@ -192,7 +192,9 @@ def test_a_hostile_roster_login_and_submission_folder_are_refused_by_name(hostil
 
 def test_formgrader_pages_run_no_learner_or_bank_script(hostile_trainer, page):
     paths, lab, _, _ = hostile_trainer
-    with __import__("nbgrader.api", fromlist=["Gradebook"]).Gradebook(paths.gradebook_url) as gradebook:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(paths.gradebook_url) as gradebook:
         submission = gradebook.find_submission_notebook(BANK_SECTION, BANK_SECTION, "ada").id
     before = _files(paths.root)
     dialogs: list[str] = []
@@ -226,6 +228,19 @@ def test_formgrader_pages_run_no_learner_or_bank_script(hostile_trainer, page):
     assert "How does your centre cooperate? <img src=x onerror=" in text  # the plain-text essay, as text
     page.locator("span.name-hidden").first.click()  # formgrader's inline handler: shows the learner's name
     page.get_by_text("Ana, <img src=x onerror=window.__pwned=11>").first.wait_for(state="visible")
+    score = page.locator("input.score").first  # grading still works under the policy: a score is saved
+    grade_id = score.get_attribute("id")
+    score.fill("1")
+    score.press("Tab")
+    def saved() -> bool:
+        with Gradebook(paths.gradebook_url) as gradebook:
+            return gradebook.find_grade(grade_id, BANK_SECTION, BANK_SECTION, "ada").manual_score == 1
+
+    for _ in range(100):  # formgrader saves the score in the background
+        if saved():
+            break
+        page.wait_for_timeout(100)
+    assert saved(), "the score typed in formgrader did not reach the gradebook"
     assert dialogs == []
     assert [url for url in requests if not url.startswith(lab.url)] == []
     # nbconvert's MathJax from its CDN is the only other request the page asks for: the policy stops it
