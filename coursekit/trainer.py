@@ -28,6 +28,8 @@ NBGRADER_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.validate_assignment",
 )
+FORMGRADER_GUARD = "coursekit.grading.formgrader_guard"
+"""Escapes names and ids in formgrader's pages and lets only its own script run (a server extension)."""
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 EXCHANGE_MODE = 0o777 | stat.S_ISVTX  # nbgrader's shared exchange: everyone writes, only owners delete
 
@@ -90,7 +92,8 @@ def trainer_config_dir(workspace: Path) -> Path:
     (config / "labconfig").mkdir(parents=True, exist_ok=True)
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": QUIET_LAB}, indent=1), encoding="utf-8")
-    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(NBGRADER_SERVER_EXTENSIONS, True)}}
+    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys((*NBGRADER_SERVER_EXTENSIONS, FORMGRADER_GUARD),
+                                                                 True)}}
     (config / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     return config
 

@@ -115,9 +115,11 @@ TRAINER_NBGRADER = ("import os\n"
                     "c.HTMLExporter.preprocessors = ['coursekit.grading.escape.EscapeLearnerAnswers']\n"
                     "c.HTMLExporter.sanitize_html = True\n")
 # nbgrader's Nbgrader > Formgrader shows the formgrader in a frame of the trainer's own lab: allow framing
-# by the same server only (JupyterHub's single-user default forbids every frame).
+# by the same server only (JupyterHub's single-user default forbids every frame). Formgrader's pages escape
+# learner names and ids and run only their own script (coursekit.grading.formgrader_guard).
 TRAINER_SERVER = {"ServerApp": {"tornado_settings": {"headers": {
-    "Content-Security-Policy": "frame-ancestors 'self'"}}}}
+    "Content-Security-Policy": "frame-ancestors 'self'"}},
+    "jpserver_extensions": {"coursekit.grading.formgrader_guard": True}}}
 
 
 def _jupyter_config(group: str) -> Path:

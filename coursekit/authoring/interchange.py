@@ -183,9 +183,9 @@ def bank_to_section(questions: list[BankQuestion], section_id: str) -> Converted
         if bq.qtype != "essay" and qtype is None:
             converted.skipped.append(Skipped(bq.name, bq.qtype, bq.line, "type not supported by coursekit"))
             continue
-        clean, notes = sanitise_question(bq)
-        clean = _category_tag(clean, section_id)
         try:
+            clean, notes = sanitise_question(bq)
+            clean = _category_tag(clean, section_id)
             if qtype is None:
                 data = essay_from_bank(clean)
                 CommentQuestion.model_validate(data)

@@ -1,12 +1,24 @@
-"""Make imported question HTML safe to show, and readable as plain text.
+"""Make imported question text safe to show as notebook Markdown, and readable as plain text.
 
-Imported files are untrusted. :func:`sanitise_html` keeps ordinary markup
-(paragraphs, emphasis, lists, tables, links, code) and removes scripts, styles,
-frames, objects, event handlers and ``javascript:`` URLs (with :mod:`nh3`, a
-binding of the ammonia sanitiser). Nothing is fetched at build: an image is
-kept only when it is embedded (``data:image/...``); a remote or relative image
-becomes its alt text, and an image from the Moodle file area
-(``@@PLUGINFILE@@``, absent once exported) becomes its alt text and is reported.
+Imported files are untrusted, and every text of a question ends up in a
+Markdown cell that JupyterLab, nbgrader's formgrader and the feedback pages
+render as HTML. :func:`sanitise_html` keeps ordinary markup (paragraphs,
+emphasis, lists, tables, links, code) and removes scripts, styles, frames,
+objects, event handlers and links to any scheme but ``http``, ``https`` and
+``mailto`` (with :mod:`nh3`, a binding of the ammonia sanitiser). Nothing is
+fetched at build: an image is kept only when it is embedded
+(``data:image/...``); a remote or relative image becomes its alt text, and an
+image from the Moodle file area (``@@PLUGINFILE@@``, absent once exported)
+becomes its alt text and is reported.
+
+Every format goes through the same rules (:func:`sanitise_text`): HTML through
+the allow-list; Markdown and Moodle auto-format through the allow-list when
+they hold tags, and their Markdown links (inline, reference, autolinks) with
+the same schemes, after entities, backslash escapes, white space and case are
+undone (``java&#115;cript:``, ``javascript&colon;``, `` JaVa<tab>Script:``);
+plain text with every tag escaped (``<img …>`` shows as written) and the same
+link rule. HTML nested deeper than :data:`MAX_NESTING` is refused before it
+reaches the parser (whose work grows with the square of the depth).
 """
 
 from __future__ import annotations
@@ -19,6 +31,15 @@ from html.parser import HTMLParser
 import nh3
 
 from coursekit.bank.record import BankQuestion
+
+MAX_NESTING = 200
+"""The deepest element nesting an imported text may have (real question text stays below 30)."""
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+"""The URL schemes a link may have; a link without a scheme (relative, ``#anchor``) is kept too."""
+
+
+class UnsafeTextError(ValueError):
+    """An imported text that cannot be made safe cheaply (nested too deep); the message says why."""
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"}
 _ATTRIBUTES = {
@@ -108,12 +129,18 @@ def sanitise_html(text: str) -> Sanitised:
     text
         HTML from an imported question (question text, answer, feedback).
 
+    Raises
+    ------
+    UnsafeTextError
+        When elements are nested deeper than :data:`MAX_NESTING`.
+
     Returns
     -------
     Sanitised
         The safe HTML and one note per image not kept and per element removed
         for safety (script, style, iframe, object, embed, event handlers).
     """
+    check_nesting(text)
     rewriter = _ImageRewriter()
     rewriter.feed(text)
     rewriter.close()
@@ -124,8 +151,8 @@ def sanitise_html(text: str) -> Sanitised:
         notes.append("removed " + ", ".join(f"<{tag}>" for tag in removed))
     if re.search(r"\son\w+\s*=", text, re.I):
         notes.append("removed event handler attributes (on...)")
-    if re.search(r"javascript\s*:", text, re.I):
-        notes.append("removed javascript: links")
+    if any(not is_safe_url("".join(url)) for url in _HTML_URL.findall(text)):
+        notes.append("removed links that are not http, https or mailto (javascript:...)")
     clean = nh3.clean(
         kept,
         tags=_TAGS,
@@ -182,19 +209,124 @@ def html_to_text(text: str) -> str:
 
 
 _MARKUP = re.compile(r"<[A-Za-z!/?]")
-_SCRIPT_LINK = re.compile(r"(\]\(\s*)(?:javascript|vbscript|data)\s*:(?:[^()]|\([^()]*\))*\)", re.I)
+_HTML_URL = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""", re.I)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+_NOT_NESTING = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                          "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th"})
+"""Void elements, and elements a sibling closes (``<p>a<p>b``): they add no depth to the parser's stack."""
+_INLINE_LINK = re.compile(r"(\]\(\s*)(<[^<>\n]*>|(?:[^()]|\([^()]*\))*)")
+_REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)
+_AUTOLINK = re.compile(r"<([A-Za-z][^<>\s:]*:[^<>\s]*)>")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def check_nesting(text: str) -> None:
+    """Raise :class:`UnsafeTextError` when ``text``'s tags nest deeper than :data:`MAX_NESTING` (linear time).
+
+    Counts start tags minus end tags, leaving out void elements and those a sibling closes, so the count
+    is at least the depth an HTML parser reaches.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        closing, tag, self_closing = match.groups()
+        if tag.lower() in _NOT_NESTING or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            raise UnsafeTextError(f"HTML nested more than {MAX_NESTING} elements deep (refused: no question "
+                                  "text needs it, and a sanitiser's work grows with the square of the depth)")
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether a link target is relative or has a scheme of :data:`SAFE_SCHEMES`, as a browser reads it.
+
+    Markdown backslash escapes and HTML character references are undone (repeatedly), white space and
+    control characters removed and the case folded first, so ``java&#115;cript:``, ``javascript&colon;``
+    and ``JaVa<tab>Script:`` are all ``javascript:``.
+
+    Examples
+    --------
+    >>> is_safe_url("https://moodle.org"), is_safe_url("#top"), is_safe_url("java&#115;cript:alert(1)")
+    (True, True, False)
+    """
+    previous = None
+    while url != previous:
+        previous, url = url, html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", url))
+    plain = "".join(c for c in url if c > " " and c.isprintable()).lower()
+    scheme = _SCHEME.match(plain)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+def _safe_markdown_links(text: str) -> tuple[str, bool]:
+    """``text`` with every Markdown link whose target is unsafe emptied; whether any was."""
+    removed = False
+
+    def target(match: re.Match[str]) -> str:
+        nonlocal removed
+        url = match.group(2)
+        if is_safe_url(url.removeprefix("<").removesuffix(">")):
+            return match.group(0)
+        removed = True
+        return match.group(1) + ("<>" if url.startswith("<") else "")
+
+    def autolink(match: re.Match[str]) -> str:
+        nonlocal removed
+        if is_safe_url(match.group(1)):
+            return match.group(0)
+        removed = True
+        return html.escape(match.group(1), quote=False)
+
+    text = _INLINE_LINK.sub(target, text)
+    text = _REFERENCE_LINK.sub(target, text)
+    return _AUTOLINK.sub(autolink, text), removed
+
+
+def escape_tags(text: str) -> str:
+    """Plain text that Markdown shows as written: every ``<`` that would open a tag or comment escaped.
+
+    ``3 < 5`` stays as it is; ``<img src=x onerror=…>`` becomes ``&lt;img src=x onerror=…>``.
+    """
+    return re.sub(r"<(?=[A-Za-z!/?])", "&lt;", text.replace("&", "&amp;"))
+
+
+def sanitise_text(text: str, text_format: str) -> Sanitised:
+    """An imported text of any Moodle format made safe to render as notebook Markdown, with what changed.
+
+    ``html``: :func:`sanitise_html`. ``markdown`` and ``moodle_auto_format``: raw HTML in them through
+    :func:`sanitise_html` (text without tags stays as written, ``3 < 5`` included), then every Markdown
+    link target checked with :func:`is_safe_url`. ``plain_text`` (and any other format): tags escaped by
+    :func:`escape_tags`, Markdown links checked the same way.
+
+    Raises
+    ------
+    UnsafeTextError
+        When elements are nested deeper than :data:`MAX_NESTING`.
+    """
+    if not text:
+        return Sanitised(text)
+    if text_format == "html":
+        return sanitise_html(text)
+    notes: list[str] = []
+    text, removed = _safe_markdown_links(text)  # before the HTML parser takes <javascript:...> for a tag
+    if text_format in _HTML_FORMATS:
+        if _MARKUP.search(text):
+            result = sanitise_html(text)
+            text, notes = result.text, list(result.notes)
+    else:
+        escaped = escape_tags(text)
+        if _MARKUP.search(text):
+            notes.append("tags in plain text escaped (shown as written)")
+        text = escaped
+    text, removed_after = _safe_markdown_links(text)
+    if (removed or removed_after) and not any(note.startswith("removed links") for note in notes):
+        notes.append("removed links that are not http, https or mailto (javascript:...)")
+    return Sanitised(text, notes)
 
 
 def _clean(text: str, text_format: str, where: str, notes: list[str]) -> str:
-    if text_format not in _HTML_FORMATS or not text:
-        return text
-    if text_format != "html" and not _MARKUP.search(text):
-        # Moodle auto-format and Markdown without tags: plain text as written (``3 < 5`` stays), no script links.
-        cleaned = _SCRIPT_LINK.sub(r"\1)", text)
-        if cleaned != text:
-            notes.append(f"{where}: removed javascript: links")
-        return cleaned
-    result = sanitise_html(text)
+    result = sanitise_text(text, text_format)
     notes.extend(f"{where}: {note}" for note in result.notes)
     return result.text
 
@@ -203,9 +335,14 @@ def sanitise_question(question: BankQuestion) -> tuple[BankQuestion, list[str]]:
     """A copy of a bank question with every text a learner may see sanitised, and what changed.
 
     Question text, general and combined feedback, hints, choice texts, answer
-    feedback and matching items are sanitised when their format may hold HTML;
-    accepted short answers, numbers and matching answers (shown as plain text)
-    are left as they are.
+    feedback and matching items are sanitised by :func:`sanitise_text` in their
+    format; accepted short answers, numbers and matching answers (compared as
+    typed, shown as plain text) are left as they are.
+
+    Raises
+    ------
+    UnsafeTextError
+        When a text's elements are nested deeper than :data:`MAX_NESTING`.
     """
     notes: list[str] = []
     name = f"question {question.name!r}"

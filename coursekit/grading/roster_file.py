@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, MetaData, String, Table, inspect, select
 
-from coursekit.grading.learner_ids import check_learner_ids, describe_id, learner_id_problem
+from coursekit.grading.learner_ids import check_learner_ids, describe_id, learner_id_problem, login_key, text_problem
 
 COLUMNS = ("login", "name", "email", "idnumber", "group", "lms_user_id")
 MAX_FIELD = 255
@@ -67,8 +67,9 @@ def parse_roster(text: str, origin: str) -> list[RosterEntry]:
     ------
     RosterError
         Naming ``origin`` and the line of each problem: no ``login`` column, an unknown column, a missing
-        or invalid login (one nbgrader cannot use literally), a login given twice, a field too long or
-        holding a line break.
+        or invalid login (not a plain login name: upper case, non-ASCII, look-alike letters, markup; see
+        :mod:`coursekit.grading.learner_ids`), a login given twice, a field too long or holding a line
+        break, a bidi control or another control or format character.
     """
     rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -105,15 +106,19 @@ def parse_roster(text: str, origin: str) -> list[RosterEntry]:
             if problem:
                 problems.append(f"{origin}: line {line}: login {describe_id(login)} {problem}")
                 continue
-            if login in first_line:
-                problems.append(f"{origin}: line {line}: login {login!r} already on line {first_line[login]}")
+            if login_key(login) in first_line:
+                problems.append(f"{origin}: line {line}: login {login!r} already on line "
+                                f"{first_line[login_key(login)]}")
                 continue
-            bad = [k for k, v in values.items() if len(v) > MAX_FIELD or any(c in v for c in "\r\n\x00")]
-            if bad:
-                problems.append(f"{origin}: line {line}: {', '.join(bad)}: longer than {MAX_FIELD} characters "
-                                "or holding a line break")
+            long = [k for k, v in values.items() if len(v) > MAX_FIELD]
+            if long:
+                problems.append(f"{origin}: line {line}: {', '.join(long)}: longer than {MAX_FIELD} characters")
                 continue
-            first_line[login] = line
+            odd = [f"{k}: {problem}" for k, v in values.items() if (problem := text_problem(v))]
+            if odd:
+                problems.append(f"{origin}: line {line}: " + "; ".join(odd))
+                continue
+            first_line[login_key(login)] = line
             entries.append(RosterEntry(**{k: (v if k == "login" else v.strip()) for k, v in values.items()}))
     except csv.Error as exc:
         problems.append(f"{origin}: line {rows.line_num}: not CSV ({exc})")

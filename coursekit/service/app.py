@@ -33,6 +33,7 @@ from typing import Any
 
 from tornado import web
 
+from coursekit.grading.learner_ids import describe_id, learner_id_problem
 from coursekit.quiz.review import reviewed_attempt
 from coursekit.quiz.timing import AttemptRefused, review_column
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
@@ -115,6 +116,9 @@ class _Handler(web.RequestHandler):
         identity = await self.settings["identify"](token.strip())
         if identity is None:
             raise web.HTTPError(403, reason="this token may not use the quiz service")
+        problem = None if identity.trainer else learner_id_problem(identity.name)
+        if problem:
+            raise web.HTTPError(403, reason=f"the login {describe_id(identity.name)} {problem}; ask your trainer")
         self.identity = identity
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:

@@ -57,7 +57,7 @@ def test_collect_names_ids_it_cannot_grade_and_a_missing_exchange(tmp_path, monk
     course = load_course(paths.course)
     section = course.section("cooperation_networking")
     home = ProjectPaths(tmp_path / "home")
-    for learner in ("ada", "odd[1]"):
+    for learner in ("ada", "odd[1]", "<svg onload=alert(1)>", "Ana"):
         folder = write_submission(home, course, section, learner, [attempt(1, answers(section))],
                                   release_root=paths.release)
         submit_as(course, paths, learner, folder.parent, section.id)
@@ -65,4 +65,6 @@ def test_collect_names_ids_it_cannot_grade_and_a_missing_exchange(tmp_path, monk
     assert main(["--root", str(paths.root), "collect"]) == 1
     captured = capsys.readouterr()
     assert "refused: learner id 'odd[1]' contains [ ] (nbgrader reads ids as glob patterns)" in captured.err
+    assert "refused: learner id '<svg onload=alert(1)>' contains '<'" in captured.err
+    assert "refused: learner id 'Ana' contains upper-case letters: hub logins are lower case" in captured.err
     assert (paths.grader / "submitted" / "ada" / section.id).is_dir()

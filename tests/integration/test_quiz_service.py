@@ -152,6 +152,21 @@ def test_a_learner_reaches_only_their_own_attempts_and_never_the_key(db_url, tmp
         assert all(v["right"] for v in review["verdicts"])
 
 
+def test_a_hub_login_that_is_not_a_plain_login_name_is_refused_and_records_nothing(db_url, tmp_path):
+    from coursekit.service.app import Identity
+
+    source = quiz_source(tmp_path, attempts=3)
+    odd = ["<svg onload=alert(1)>", "Ana", "\uff41\uff4e\uff41", "\u0430na"]
+    tokens = {**_tokens([]), **{f"tok-odd{i}": Identity(name) for i, name in enumerate(odd)}}
+    with running_service(db_url, source, tokens, Clock()) as url:
+        for i in range(len(odd)):
+            with pytest.raises(ServiceRefused, match="ask your trainer") as refused:
+                QuizServiceClient(url, f"tok-odd{i}").submit(SECTION, f"odd-{i}", right_answers())
+            assert refused.value.status == 403
+        assert _client(url, TRAINER).attempts() == []
+    assert _count(db_url) == 0
+
+
 def test_sequential_navigation_is_kept_by_the_server(db_url, tmp_path):
     source = quiz_source(tmp_path, navigation="sequential")
     with running_service(db_url, source, _tokens([ADA]), Clock()) as url:

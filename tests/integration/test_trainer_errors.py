@@ -59,3 +59,23 @@ def test_roster_file_problems_name_file_and_line(fresh, capsys):
     assert not (fresh.grader / "gradebook.db").exists()  # a bad file writes nothing
     code, err = _run(capsys, fresh, "roster", "import", str(fresh.root / "missing.csv"))
     assert code == 1 and err == f"error: {fresh.root / 'missing.csv'}: no such file"
+
+
+def test_roster_logins_and_names_that_are_no_plain_text_name_file_and_line_and_keep_the_saved_roster(fresh, capsys):
+    good = fresh.root / "roster.csv"
+    good.write_text("login,name\nana,Ana Lee\n", encoding="utf-8")
+    assert _run(capsys, fresh, "roster", "import", str(good))[0] == 0
+    bad = fresh.root / "bad.csv"
+    bad.write_text("login,name\nana,Ana\u2028Lee\nAna,Ana\n\uff41\uff4e\uff41,Ana\n\u0430na,Ana\nbo,\u202eeoB\n"
+                   "<svg onload=alert(1)>,X\n", encoding="utf-8")
+    code, err = _run(capsys, fresh, "roster", "import", str(bad))
+    assert code == 1 and "Traceback" not in err
+    lines = err.removeprefix("error: ").splitlines()
+    assert [line.split(": ")[:2] for line in lines] == [[str(bad), f"line {n}"] for n in range(2, 8)]
+    assert "U+2028 (line separator), a line break" in lines[0] and "(it reads as 'ana'" in lines[1]
+    assert "fullwidth latin small letter a" in lines[2] and "mixes Cyrillic and Latin" in lines[3]
+    assert "U+202E (right-to-left override), a bidi control" in lines[4] and "contains '<'" in lines[5]
+    from coursekit.grading.roster_file import load_roster
+
+    roster = load_roster(fresh.gradebook_url)
+    assert roster[["learner", "name"]].values.tolist() == [["ana", "Ana Lee"]]  # what was saved stays
