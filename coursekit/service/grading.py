@@ -124,7 +124,7 @@ def compare_with_file(path: Path, record: Responses) -> list[str]:
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
                       spec_hash: str) -> list[str]:
     """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems."""
-    from coursekit.widgets.store import write_atomically
+    from coursekit.json_store import write_atomically
 
     record = record or ServerRecord(learner, section, ())
     responses = as_responses(record, spec_hash)
