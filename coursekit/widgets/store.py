@@ -36,6 +36,7 @@ from pathlib import Path
 
 from coursekit.json_store import (
     LOCK_TIMEOUT_SECONDS,
+    NOT_UNICODE,
     STALE_TEMP_SECONDS,
     LockedJSONFile,
     StoreError,
@@ -220,8 +221,9 @@ class ResponseStore:
                              f"attempts and would hold {len(responses.attempts):,}; nothing saved was lost")
         where = invalid_text(responses.model_dump(by_alias=True))
         if where is not None:
-            raise StoreError(f"not saved: {where} holds text that is not valid Unicode (half of a character); "
-                             "retype it; nothing saved was lost")
+            bad = [qid for qid, value in responses.in_progress.answers.items() if invalid_text(value) is not None]
+            what = f"the answer to {bad[0][:60]!r}" if bad else where
+            raise StoreError(f"{what} holds {NOT_UNICODE}; type it again; nothing saved was lost")
         text = responses.to_json()
         size = len(text.encode("utf-8"))
         if size > MAX_RESPONSES_BYTES:
