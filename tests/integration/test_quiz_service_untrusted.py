@@ -177,3 +177,25 @@ def test_a_body_nested_200000_deep_is_a_bad_request(db_url, tmp_path):
         assert status == 400
         assert json.loads(body) == {"error": "http", "message": "the request: not JSON (nested too deep)"}
         assert QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"] == []
+
+
+def test_an_override_stored_before_it_was_checked_keeps_the_quizs_settings(db_url, tmp_path):
+    from coursekit.service.tables import OVERRIDE
+
+    source = quiz_source(tmp_path, time_limit=30)
+    with running_service(db_url, source, TOKENS, Clock()) as url:
+        engine = make_engine(db_url)
+        with engine.begin() as conn:  # as `coursekit override --time-limit 1e12` and `inf` wrote them before
+            conn.execute(OVERRIDE.insert(), [
+                {"learner": ADA, "section": SECTION, "attempts": None, "close": None, "time_limit_minutes": 1e12,
+                 "set_by": "tess", "set_at": "2026-12-01T08:00:00.000+00:00"},
+                {"learner": BOB, "section": SECTION, "attempts": None, "close": None,
+                 "time_limit_minutes": float("inf"), "set_by": "tess", "set_at": "2026-12-01T08:00:00.000+00:00"}])
+        engine.dispose()
+        for name in (ADA, BOB):
+            client = QuizServiceClient(url, f"tok-{name}")
+            saved = client.save(SECTION, {"partner-schools": "a"})["attempt"]
+            assert saved["deadline"] == "2026-12-01T09:30:00.000+00:00"  # the quiz's own 30 minutes
+            assert client.state(SECTION)["time_limit_minutes"] == 30
+        with pytest.raises(ValueError, match="at most 525,600"):
+            Override(ADA, SECTION, time_limit_minutes=1e12)
