@@ -229,12 +229,22 @@ class LockedJSONFile:
         return None if data is None else loads(data, self.path.name, self.max_bytes)
 
     def set_aside(self, readonly: bool = False) -> Path:
-        """Rename the file (a symlink stays a symlink, its target untouched) to ``<name>.corrupt-<time>``."""
+        """Rename the file (a symlink stays a symlink, its target untouched) to ``<name>.corrupt-<time>``.
+
+        Raises
+        ------
+        StoreError
+            When the folder refuses the rename.
+        """
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         if not readonly:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 self.path.replace(aside)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"could not keep {self.path.name} aside: {exc.strerror or exc}") from None
         return aside
 
     def write(self, text: str) -> None:
