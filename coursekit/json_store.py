@@ -39,6 +39,8 @@ LOCK_TIMEOUT_SECONDS = 15.0
 """How long a save waits for another tab's save before giving up with a message."""
 STALE_TEMP_SECONDS = 120.0
 """A temporary file older than this is left over from a killed kernel (a write takes milliseconds)."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a surrogate (``\\ud83d``): the only way valid UTF-8 JSON text can yield half a character."""
 NOT_UNICODE = "text that is not valid Unicode (half of a character, such as a lone surrogate)"
 
 
@@ -94,18 +96,22 @@ def loads(data: bytes | str, origin: str, max_bytes: int) -> Any:
         raise UntrustedJSONError(f"{origin}: {len(data):,} bytes, more than the {max_bytes:,} allowed")
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8")
+            text = data.decode("utf-8")  # strict: no surrogate comes out of here
         except UnicodeDecodeError as exc:
             raise UntrustedJSONError(f"{origin}: not UTF-8 text (byte {exc.start:,})") from None
+        suspect = False
+    else:
+        text, suspect = data, text_problem(data) is not None
     try:
-        value = json.loads(data)
+        value = json.loads(text)
     except RecursionError:
         raise UntrustedJSONError(f"{origin}: not JSON (nested too deep)") from None
     except ValueError as exc:
         raise UntrustedJSONError(f"{origin}: not JSON ({str(exc)[:80]})") from None
-    where = invalid_text(value)
-    if where is not None:
-        raise UntrustedJSONError(f"{origin}: {where}: {NOT_UNICODE}")
+    if suspect or _SURROGATE_ESCAPE.search(text):  # else no string can hold a lone surrogate
+        where = invalid_text(value)
+        if where is not None:
+            raise UntrustedJSONError(f"{origin}: {where}: {NOT_UNICODE}")
     return value
 
 

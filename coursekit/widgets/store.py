@@ -43,6 +43,7 @@ from coursekit.json_store import (
     UntrustedJSONError,
     hold_lock,
     invalid_text,
+    text_problem,
     write_atomically,
 )
 from coursekit.quiz.contract import responses_path
@@ -219,12 +220,11 @@ class ResponseStore:
         if len(responses.attempts) > MAX_ATTEMPTS_STORED:
             raise StoreError(f"not saved: {self.path.name} keeps at most {MAX_ATTEMPTS_STORED:,} submitted "
                              f"attempts and would hold {len(responses.attempts):,}; nothing saved was lost")
-        where = invalid_text(responses.model_dump(by_alias=True))
-        if where is not None:
-            bad = [qid for qid, value in responses.in_progress.answers.items() if invalid_text(value) is not None]
-            what = f"the answer to {bad[0][:60]!r}" if bad else where
-            raise StoreError(f"{what} holds {NOT_UNICODE}; type it again; nothing saved was lost")
         text = responses.to_json()
+        if text_problem(text) is not None:
+            bad = [qid for qid, value in responses.in_progress.answers.items() if invalid_text(value) is not None]
+            what = f"the answer to {bad[0][:60]!r}" if bad else invalid_text(responses.model_dump(by_alias=True))
+            raise StoreError(f"{what} holds {NOT_UNICODE}; type it again; nothing saved was lost")
         size = len(text.encode("utf-8"))
         if size > MAX_RESPONSES_BYTES:
             raise StoreError(f"not saved: {self.path.name} would grow to {size:,} bytes, more than the "

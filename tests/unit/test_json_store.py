@@ -56,3 +56,9 @@ def test_no_jupyter_imports():
             "'tornado', 'nbgrader', 'traitlets'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_text_given_as_str_with_half_a_character_is_refused_where_it_is():
+    with pytest.raises(UntrustedJSONError, match=r"^x\.json: b: text that is not valid Unicode"):
+        loads('{"a": "fine", "b": "half \ud83d"}', "x.json", 1000)
+    assert loads('{"path": "C:\\\\ud800 is a folder"}', "x.json", 1000) == {"path": "C:\\ud800 is a folder"}
