@@ -261,10 +261,7 @@ class LockedJSONFile:
         StoreError
             When the text is too large, cannot be encoded, or the disk refuses.
         """
-        problem = text_problem(text)
-        if problem is not None:
-            raise StoreError(f"{self.path.name} was not saved: it would hold {problem}")
-        size = len(text.encode("utf-8"))
+        size = len(text.encode("utf-8", "surrogatepass"))  # half characters: refused by write_atomically
         if size > self.max_bytes:
             raise StoreError(f"{self.path.name} would grow to {size:,} bytes, more than the {self.max_bytes:,} "
                              "it may hold; nothing saved was lost")
