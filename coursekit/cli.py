@@ -533,7 +533,7 @@ def cmd_override(args: argparse.Namespace) -> int:
     from coursekit.authoring.course import load_course
     from coursekit.authoring.grading_settings import parse_datetime
     from coursekit.grading.extensions import UnknownLearnerError, check_on_roster
-    from coursekit.quiz.overrides import attempts_problem, changed_override, effective_rules, time_limit_problem
+    from coursekit.quiz.overrides import attempts_problem, time_limit_problem
 
     if args.show:
         return _show_in_force(args)
@@ -561,10 +561,8 @@ def cmd_override(args: argparse.Namespace) -> int:
     try:
         with book.engine.connect() as conn:
             check_on_roster(conn, args.learner, book.engine.url.render_as_string(hide_password=True))
-        changes = {"attempts": args.attempts, "close": close, "time_limit_minutes": args.time_limit}
-        effective_rules(section.quiz.settings, changed_override(
-            book.override(args.learner, args.section), args.learner, args.section, by, **changes))
-        recorded = book.change_override(args.learner, args.section, by, **changes)
+        recorded = book.change_override(args.learner, args.section, by, attempts=args.attempts, close=close,
+                                        time_limit_minutes=args.time_limit, settings=section.quiz.settings)
     except (ValueError, UnknownLearnerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from coursekit.quiz.navigation import NavigationError, check_sequential_answer
 from coursekit.quiz.overrides import Override, changed_override, effective_rules, stored_override
 from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
-from coursekit.quiz.spec import QuizSpec
+from coursekit.quiz.spec import QuizSpec, Settings
 from coursekit.quiz.timing import AttemptRefused, Rules, check_can_save, check_can_start, deadline, finish_time
 from coursekit.service.tables import ATTEMPT, OVERRIDE
 
@@ -122,18 +122,22 @@ class AttemptBook:
             return self._store_override(conn, override)
 
     def change_override(self, learner: str, section: str, set_by: str, *, attempts: int | None = None,
-                        close: datetime | None = None, time_limit_minutes: float | None = None) -> Override:
+                        close: datetime | None = None, time_limit_minutes: float | None = None,
+                        settings: Settings | None = None) -> Override:
         """Change the fields given of one learner's override (the others are kept), in one transaction.
 
         Raises
         ------
         ValueError
-            When a field given is out of range.
+            When a field given is out of range, or the result does not fit the quiz's ``settings``
+            (a close date before it opens); nothing is changed then.
         """
         with self.engine.begin() as conn:
             current = self.override(learner, section, conn)
             changed = changed_override(current, learner, section, set_by, attempts=attempts, close=close,
                                        time_limit_minutes=time_limit_minutes)
+            if settings is not None:
+                effective_rules(settings, changed)
             return self._store_override(conn, changed)
 
     def _store_override(self, conn: Connection, override: Override) -> Override:
