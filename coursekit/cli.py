@@ -460,11 +460,23 @@ def cmd_service(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _missing_gradebook(db_url: str) -> Path | None:
+    """The SQLite gradebook file of ``db_url`` when it does not exist (connecting would fail or create it)."""
+    from coursekit.grading.locks import sqlite_file
+
+    database = sqlite_file(db_url)
+    return database if database is not None and not database.is_file() else None
+
+
 def _service_book(args: argparse.Namespace):
     from coursekit.service.grading import open_book
 
     paths = _paths(args)
-    book = open_book(_db_url(args, paths))
+    db_url = _db_url(args, paths)
+    missing = _missing_gradebook(db_url)
+    if missing is not None:
+        raise FileNotFoundError(f"{missing}: no gradebook yet: run `coursekit service migrate`")
+    book = open_book(db_url)
     if book is None:
         raise FileNotFoundError("the gradebook has no quiz service tables: run `coursekit service migrate`")
     return paths, book
@@ -507,6 +519,10 @@ def _show_in_force(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     db_url = _db_url(args, paths)
+    missing = _missing_gradebook(db_url)
+    if missing is not None:
+        print(f"{missing}: no gradebook yet, so no override or extension is in force")
+        return EXIT_OK
     book = open_book(db_url)
     try:
         overrides = book.overrides(args.section) if book is not None else []

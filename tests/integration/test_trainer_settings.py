@@ -126,3 +126,13 @@ def test_override_changes_only_what_is_given_and_show_lists_who_and_when(project
     assert lines[2] == "2 learner(s) and section(s) with an override or extension"
     assert main([*root, "override", "--show", "--learner", "bob"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "1 learner(s) and section(s) with an override or extension"
+
+
+def test_without_a_gradebook_override_says_so_in_one_line_and_creates_nothing(tmp_path, capsys):
+    paths = make_project(tmp_path)
+    root = ["--root", str(paths.root)]
+    err = _one_line_error(capsys, [*root, "override", "--section", SECTION, "--learner", "ada", "--attempts", "3"])
+    assert err == f"error: {paths.grader / 'gradebook.db'}: no gradebook yet: run `coursekit service migrate`"
+    assert main([*root, "override", "--show"]) == 0
+    assert "no gradebook yet, so no override or extension is in force" in capsys.readouterr().out
+    assert not (paths.grader / "gradebook.db").exists()
