@@ -241,28 +241,24 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_extend(args: argparse.Namespace) -> int:
     """Give one learner a later due date for one section, recorded with who set it."""
     import getpass
-    from datetime import timedelta
 
     from coursekit.authoring.course import load_course
     from coursekit.authoring.grading_settings import parse_datetime
-    from coursekit.grading.extensions import UnknownLearnerError, grant_extension
+    from coursekit.grading.extensions import UnknownLearnerError, extension_until, grant_extension
 
     paths = _paths(args)
     course = load_course(paths.course)
     course.section(args.section)
-    if args.until:
-        try:
-            until = parse_datetime(args.until)
-        except ValueError as exc:
-            print(f"error: --until: {exc}", file=sys.stderr)
-            return EXIT_PROBLEM
-    else:
-        due = course.grading.due.get(args.section)
-        if due is None:
-            print(f"error: {paths.course / 'course.yml'}: section {args.section!r} has no due date "
-                  "(grading.due); give --until DATE instead of --days", file=sys.stderr)
-            return EXIT_PROBLEM
-        until = due + timedelta(days=args.days)
+    try:
+        until = parse_datetime(args.until) if args.until else None
+    except ValueError as exc:
+        print(f"error: --until: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        until = extension_until(course.grading.due.get(args.section), days=args.days, until=until)
+    except ValueError as exc:
+        print(f"error: {paths.course / 'course.yml'}: section {args.section!r}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     try:
         extension = grant_extension(_db_url(args, paths), course, args.section, args.learner, until,
                                     args.by or getpass.getuser())
@@ -422,7 +418,7 @@ def _add_extend(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learner", required=True, help="learner id (login)")
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--until", help="new due date, ISO 8601 (2026-12-08T17:00+01:00; no offset: UTC)")
-    when.add_argument("--days", type=float, help="days after the section's due date")
+    when.add_argument("--days", type=float, help="days after the section's due date (more than 0, at most 365)")
     parser.add_argument("--by", default=None, help="who grants it (default: the current user)")
     _add_db(parser)
 
@@ -464,11 +460,23 @@ def cmd_service(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _missing_gradebook(db_url: str) -> Path | None:
+    """The SQLite gradebook file of ``db_url`` when it does not exist (connecting would fail or create it)."""
+    from coursekit.grading.locks import sqlite_file
+
+    database = sqlite_file(db_url)
+    return database if database is not None and not database.is_file() else None
+
+
 def _service_book(args: argparse.Namespace):
     from coursekit.service.grading import open_book
 
     paths = _paths(args)
-    book = open_book(_db_url(args, paths))
+    db_url = _db_url(args, paths)
+    missing = _missing_gradebook(db_url)
+    if missing is not None:
+        raise FileNotFoundError(f"{missing}: no gradebook yet: run `coursekit service migrate`")
+    book = open_book(db_url)
     if book is None:
         raise FileNotFoundError("the gradebook has no quiz service tables: run `coursekit service migrate`")
     return paths, book
@@ -503,31 +511,77 @@ def cmd_attempts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_in_force(args: argparse.Namespace) -> int:
+    """``override --show``: every override and extension in force, per learner and section, with who and when."""
+    from coursekit.grading.extensions import load_extensions
+    from coursekit.quiz.overrides import in_force_lines
+    from coursekit.service.grading import open_book
+
+    paths = _paths(args)
+    db_url = _db_url(args, paths)
+    missing = _missing_gradebook(db_url)
+    if missing is not None:
+        print(f"{missing}: no gradebook yet, so no override or extension is in force")
+        return EXIT_OK
+    book = open_book(db_url)
+    try:
+        overrides = book.overrides(args.section) if book is not None else []
+    finally:
+        if book is not None:
+            book.engine.dispose()
+    extensions = [e for e in load_extensions(db_url).values() if args.section in (None, e.section)]
+    overrides = [o for o in overrides if args.learner in (None, o.learner)]
+    extensions = [e for e in extensions if args.learner in (None, e.learner)]
+    lines = in_force_lines(overrides, extensions)
+    for line in lines:
+        print(line)
+    print(f"{len(lines)} learner(s) and section(s) with an override or extension")
+    return EXIT_OK
+
+
 def cmd_override(args: argparse.Namespace) -> int:
-    """Give one learner other attempts, close date or time limit for one section (Moodle's user override)."""
+    """Give one learner other attempts, close date or time limit for one section (Moodle's user override).
+
+    Only the fields given change; ``--show`` lists what is in force.
+    """
     import getpass
 
     from coursekit.authoring.course import load_course
     from coursekit.authoring.grading_settings import parse_datetime
-    from coursekit.quiz.overrides import Override, effective_rules
+    from coursekit.grading.extensions import UnknownLearnerError, check_on_roster
+    from coursekit.quiz.overrides import attempts_problem, time_limit_problem
 
+    if args.show:
+        return _show_in_force(args)
+    if not args.section or not args.learner:
+        print("error: give --section and --learner (or --show)", file=sys.stderr)
+        return EXIT_USAGE
     paths = _paths(args)
     course = load_course(paths.course)
     section = course.section(args.section)
     if args.attempts is None and args.close is None and args.time_limit is None:
         print("error: give at least one of --attempts, --close, --time-limit", file=sys.stderr)
         return EXIT_USAGE
+    problem = attempts_problem(args.attempts) or time_limit_problem(args.time_limit)
+    if problem is not None:
+        option = "--attempts" if attempts_problem(args.attempts) else "--time-limit"
+        print(f"error: {option}: {problem}", file=sys.stderr)
+        return EXIT_PROBLEM
     try:
         close = parse_datetime(args.close) if args.close else None
-        override = Override(args.learner, args.section, args.attempts, close, args.time_limit,
-                            args.by or getpass.getuser())
-        effective_rules(section.quiz.settings, override)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: --close: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
+    by = args.by or getpass.getuser()
     _, book = _service_book(args)
     try:
-        recorded = book.set_override(override)
+        with book.engine.connect() as conn:
+            check_on_roster(conn, args.learner, book.engine.url.render_as_string(hide_password=True))
+        recorded = book.change_override(args.learner, args.section, by, attempts=args.attempts, close=close,
+                                        time_limit_minutes=args.time_limit, settings=section.quiz.settings)
+    except (ValueError, UnknownLearnerError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     finally:
         book.engine.dispose()
     parts = [f"attempts {recorded.attempts}" if recorded.attempts else "",
@@ -555,11 +609,13 @@ def _add_attempts(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_override(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--section", required=True, help="section id")
-    parser.add_argument("--learner", required=True, help="learner id (login)")
-    parser.add_argument("--attempts", type=int, default=None, help="attempts allowed in total")
+    parser.add_argument("--section", default=None, help="section id (with --show: only this section)")
+    parser.add_argument("--learner", default=None, help="learner id (login) (with --show: only this learner)")
+    parser.add_argument("--attempts", type=int, default=None, help="attempts allowed in total (1 to 1000)")
     parser.add_argument("--close", default=None, help="close date, ISO 8601 (no offset: UTC)")
-    parser.add_argument("--time-limit", type=float, default=None, help="minutes per attempt")
+    parser.add_argument("--time-limit", type=float, default=None, help="minutes per attempt (at most a year)")
+    parser.add_argument("--show", action="store_true",
+                        help="list the overrides and extensions in force, with who set them and when")
     parser.add_argument("--by", default=None, help="who sets it (default: the current user)")
     _add_db(parser)
 

@@ -9,10 +9,12 @@ already has the submission, its ``extension`` is set too, so formgrader agrees.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, MetaData, String, Table, inspect, select
+from sqlalchemy.engine import Connection
 
 from coursekit.authoring.course import Course
 from coursekit.grading.lateness import as_utc
@@ -29,8 +31,62 @@ EXTENSIONS = Table(
 )
 
 
+MAX_EXTENSION_DAYS = 365
+"""The longest extension: a year after the due date."""
+
+
 class UnknownLearnerError(LookupError):
     """A learner the gradebook does not know; the message names the gradebook and the learner."""
+
+
+def extension_until(due: datetime | None, *, days: float | None = None, until: datetime | None = None) -> datetime:
+    """The new due date of an extension: ``until``, or ``days`` after ``due``; after ``due``, at most a year later.
+
+    Raises
+    ------
+    ValueError
+        One line naming the option: ``--days`` not a number, 0 or less or more than
+        :data:`MAX_EXTENSION_DAYS`; ``--days`` without a due date; ``--until`` not after the due date or
+        more than a year after it.
+    """
+    if until is None:
+        if days is None or isinstance(days, bool) or not isinstance(days, int | float) or not math.isfinite(days):
+            raise ValueError(f"--days: expected a number of days, got {str(days)[:40]!r}")
+        if not 0 < days <= MAX_EXTENSION_DAYS:
+            raise ValueError(f"--days: an extension is more than 0 and at most {MAX_EXTENSION_DAYS} days after the "
+                             f"due date, got {days:g}")
+        if due is None:
+            raise ValueError("--days: the section has no due date (grading.due); give --until DATE instead")
+        return as_utc(due) + timedelta(days=days)
+    until = as_utc(until)
+    if due is not None:
+        due = as_utc(due)
+        if until <= due:
+            raise ValueError(f"--until: {until:%Y-%m-%d %H:%M} UTC is not after the section's due date "
+                             f"{due:%Y-%m-%d %H:%M} UTC")
+        if until - due > timedelta(days=MAX_EXTENSION_DAYS):
+            raise ValueError(f"--until: {until:%Y-%m-%d %H:%M} UTC is more than {MAX_EXTENSION_DAYS} days after the "
+                             f"section's due date {due:%Y-%m-%d %H:%M} UTC")
+    return until
+
+
+def check_on_roster(conn: Connection, learner: str, where: str) -> None:
+    """Refuse a learner who is not on the imported roster, when a roster was imported.
+
+    Raises
+    ------
+    UnknownLearnerError
+        Naming ``where`` (the gradebook) and the learner.
+    """
+    from coursekit.grading.roster_file import ROSTER
+
+    if not inspect(conn).has_table(ROSTER.name):
+        return
+    if conn.execute(select(ROSTER.c.learner).limit(1)).first() is None:
+        return
+    if conn.execute(select(ROSTER.c.learner).where(ROSTER.c.learner == learner)).first() is None:
+        raise UnknownLearnerError(f"{where}: {learner[:128]!r} is not on the roster (check the login, or add them "
+                                  "with `coursekit roster import`)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +135,8 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
     CourseError
         When the course has no such section.
     UnknownLearnerError
-        When the gradebook has no such learner (not on the roster, never submitted).
+        When the gradebook has no such learner (never submitted, not imported), or a roster was
+        imported and the learner is not on it.
     NoGradebookError
         When there is no gradebook yet.
     """
@@ -98,6 +155,7 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
             if conn.execute(select(student.c.id).where(student.c.id == learner)).first() is None:
                 raise UnknownLearnerError(f"{engine.url.render_as_string()}: no learner {learner!r} in the gradebook "
                                           "(import the roster with `coursekit roster import`)")
+            check_on_roster(conn, learner, engine.url.render_as_string())
             conn.execute(EXTENSIONS.delete().where((EXTENSIONS.c.learner == learner)
                                                    & (EXTENSIONS.c.section == section)))
             conn.execute(EXTENSIONS.insert().values(

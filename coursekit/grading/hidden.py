@@ -38,7 +38,6 @@ import contextlib
 import functools
 import json
 import os
-import stat
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from coursekit.json_store import UntrustedJSONError, read_regular
 from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
 from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.contract import responses_path as contract_responses_path
@@ -142,18 +142,12 @@ def read_untrusted(path: Path, limit: int = MAX_RESPONSES_BYTES) -> bytes:
         if part.is_symlink():
             raise ResponsesError(f"{path.name}: {part.name} is a symlink (refused)")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
-    except FileNotFoundError:
-        raise ResponsesError(f"{path.name}: no responses file (quiz never saved)") from None
-    except OSError as exc:
-        raise ResponsesError(f"{path.name}: cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ResponsesError(f"{path.name}: not a regular file (refused)")
-        if info.st_size > limit:
-            raise ResponsesError(f"{path.name}: {info.st_size:,} bytes, more than the {limit:,} allowed")
-        return handle.read(limit + 1)
+        data = read_regular(path, limit)
+    except UntrustedJSONError as exc:
+        raise ResponsesError(str(exc)) from None
+    if data is None:
+        raise ResponsesError(f"{path.name}: no responses file (quiz never saved)")
+    return data
 
 
 @lru_cache(maxsize=64)

@@ -19,7 +19,6 @@ everything already in the file.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from coursekit.quiz.responses import (
@@ -28,6 +27,7 @@ from coursekit.quiz.responses import (
     Responses,
     attempt_identity,
     distinct_attempts,
+    stamp_after,
     time_key,
 )
 
@@ -118,8 +118,4 @@ def next_stamp(responses: Responses, now: str) -> str:
     the order in which changes reached the file, even when two kernels read the
     clock in the same millisecond.
     """
-    latest = max((time_key(s) for s in _stamps(responses) if time_key(s)[0] == 0), default=None)
-    if latest is None or time_key(now) > latest:
-        return now
-    moment: datetime = latest[1] + timedelta(milliseconds=1)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    return stamp_after(now, _stamps(responses))

@@ -35,17 +35,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+
+from coursekit.json_store import UntrustedJSONError, loads
 
 RESPONSES_SCHEMA = "coursekit.responses/1"
 MAX_RESPONSES_BYTES = 1_000_000
 MAX_ATTEMPTS_STORED = 1_000
 
 
-class ResponsesError(ValueError):
+class ResponsesError(UntrustedJSONError):
     """A responses file is unusable; the message names the file and the problem."""
 
 
@@ -98,14 +101,24 @@ def parse_responses(data: str | bytes, origin: str = "<responses>") -> Responses
     Raises
     ------
     ResponsesError
-        When the text is too large, not JSON, or not the responses schema.
+        When the text is too large, not JSON (nested too deep, not valid Unicode: see
+        :func:`coursekit.json_store.loads`), or not the responses schema.
     """
-    if len(data) > MAX_RESPONSES_BYTES:
-        raise ResponsesError(f"{origin}: {len(data):,} bytes, more than the {MAX_RESPONSES_BYTES:,} allowed")
     try:
-        raw = json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise ResponsesError(f"{origin}: not JSON ({type(exc).__name__}: {str(exc)[:80]})") from None
+        raw = loads(data, origin, MAX_RESPONSES_BYTES)
+    except UntrustedJSONError as exc:
+        raise ResponsesError(str(exc)) from None
+    return responses_from(raw, origin)
+
+
+def responses_from(raw: Any, origin: str = "<responses>") -> Responses:
+    """Validate a parsed responses file (see :func:`parse_responses`).
+
+    Raises
+    ------
+    ResponsesError
+        When ``raw`` is not the responses schema.
+    """
     if not isinstance(raw, dict):
         raise ResponsesError(f"{origin}: expected a JSON object, got {type(raw).__name__}")
     if raw.get("schema") != RESPONSES_SCHEMA:
@@ -146,6 +159,19 @@ def time_key(stamp: str | None) -> tuple[int, Any]:
             moment = moment.replace(tzinfo=UTC)
         return (0, moment)
     return (1, "")
+
+
+def stamp_after(now: str, stamps: Iterable[str | None]) -> str:
+    """A time for a change: ``now``, or 1 ms after the latest of ``stamps`` when that is not earlier.
+
+    Taken while the file is locked, it orders changes as they reached the file,
+    even when the clock stepped back or two kernels read it in the same millisecond.
+    """
+    latest = max((time_key(s) for s in stamps if time_key(s)[0] == 0), default=None)
+    if latest is None or time_key(now) > latest:
+        return now
+    moment: datetime = latest[1] + timedelta(milliseconds=1)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def attempt_identity(attempt: AttemptRecord) -> str:

@@ -137,12 +137,31 @@ def attempt_history(settings: Settings, questions: Sequence[Question], attempts:
             for i, (a, m) in enumerate(zip(attempts, marks, strict=True))]
 
 
-def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str) -> dict[str, Any]:
+KEY_ROWS = ("right_answer",)
+"""Review rows that reveal the key: shown only once the learner can make no further attempt."""
+
+
+def shows_key_row(review: Any, column: str, item: str, attempts_over: bool) -> bool:
+    """Whether review row ``item`` is shown at ``column``; a row of :data:`KEY_ROWS` also needs the attempts over.
+
+    Moodle's "later, while the quiz is still open" column would otherwise hand
+    the right answers to a learner who still has an attempt to make. A key row
+    appears once the quiz is closed (column ``closed``) or no attempt is left.
+    """
+    if not review.shows(column, item):
+        return False
+    return item not in KEY_ROWS or column == "closed" or attempts_over
+
+
+def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str,
+                     attempts_over: bool = False) -> dict[str, Any]:
     """What the quiz service shows of one attempt in review column ``column``, scored with the full key.
 
     Only the rows the review options show at ``column`` are filled in; the
     others are None. Marks are the trainer's (part marks where the question
-    type gives them); correctness is right only for full points.
+    type gives them); correctness is right only for full points. The right
+    answers (:data:`KEY_ROWS`) are left out while the learner may still make
+    an attempt (:func:`shows_key_row`).
 
     Parameters
     ----------
@@ -152,6 +171,8 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str) -> dict
         The attempt's answers by question id (untrusted: an answer that does not fit scores 0).
     column
         ``during``, ``immediately``, ``open`` or ``closed`` (:func:`coursekit.quiz.timing.review_column`).
+    attempts_over
+        Whether the learner can make no further attempt (:func:`coursekit.quiz.timing.attempts_over`).
     """
     from coursekit.quiz.attempts import attempt_scores
     from coursekit.quiz.describe import describe_answer
@@ -173,5 +194,5 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str) -> dict
         "right_answers": ([{"number": n, "answer": describe_answer(
                                q, q.answer[0] if q.type == "short_answer" else q.answer)}
                            for n, q in enumerate(spec.questions, 1)]
-                          if review.shows(column, "right_answer") else None),
+                          if shows_key_row(review, column, "right_answer", attempts_over) else None),
     }

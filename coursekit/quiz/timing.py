@@ -98,8 +98,13 @@ def check_can_start(rules: Rules, now: datetime, used: int) -> None:
 
 def deadline(rules: Rules, started_at: datetime) -> datetime | None:
     """When an attempt started at ``started_at`` must end: the time limit or the close, whichever comes first."""
-    ends = [moment for moment in (
-        started_at + rules.time_limit if rules.time_limit is not None else None, rules.close) if moment is not None]
+    limit = None
+    if rules.time_limit is not None:
+        try:
+            limit = started_at + rules.time_limit
+        except OverflowError:  # a limit past the calendar's end: no limit
+            limit = None
+    ends = [moment for moment in (limit, rules.close) if moment is not None]
     return min(ends) if ends else None
 
 
@@ -133,6 +138,15 @@ def check_can_save(rules: Rules, started_at: datetime, now: datetime) -> None:
     if ends is not None and now >= ends:
         raise AttemptRefused("time_up", f"time ran out at {stamp(ends)}: the attempt was submitted with the "
                                         "answers saved until then")
+
+
+def attempts_over(rules: Rules, now: datetime, submitted: int) -> bool:
+    """Whether a learner who submitted ``submitted`` attempts can make no further one at ``now``.
+
+    True once the quiz has closed for them or every allowed attempt is submitted.
+    """
+    closed = rules.close is not None and now >= rules.close
+    return closed or (rules.attempts is not None and submitted >= rules.attempts)
 
 
 def review_column(rules: Rules, now: datetime, submitted_at: datetime | None) -> str:

@@ -15,14 +15,18 @@ attempts, members of the ``trainers`` group may list everyone's.
 
 Refusals are JSON ``{"error": "<code>", "message": "<for the learner>"}``
 with status 409 (a rule), 400 (bad input), 401/403 (who), 404 (no such
-section); never a traceback. The key and its digests are never sent: what
-is shown of an attempt follows the quiz's review options
-(:func:`coursekit.quiz.review.reviewed_attempt`).
+section); never a traceback. The key and its digests are never sent while
+the learner may still make an attempt: what is shown of an attempt follows
+the quiz's review options (:func:`coursekit.quiz.review.reviewed_attempt`),
+and the right answers only once the quiz is closed or no attempt is left.
+A body that is not JSON, nests too deep or holds text that is not valid
+Unicode (half of a character: a lone surrogate) is refused with 400.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import os
 import time
@@ -34,8 +38,9 @@ from typing import Any
 from tornado import web
 
 from coursekit.grading.learner_ids import describe_id, learner_id_problem
+from coursekit.json_store import UntrustedJSONError, loads
 from coursekit.quiz.review import reviewed_attempt
-from coursekit.quiz.timing import AttemptRefused, review_column
+from coursekit.quiz.timing import AttemptRefused, attempts_over, review_column
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
 from coursekit.service.trusted import TrustedQuiz, TrustedQuizzes, UnknownSectionError
 
@@ -97,6 +102,14 @@ class HubIdentity:
         return Identity(model["name"], model["name"] in await self._trainer_names())
 
 
+class BadRequest(web.HTTPError):
+    """HTTP 400 with a message for the learner in the JSON body (the status line keeps its plain reason)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400)
+        self.message = message[:300]
+
+
 class _Handler(web.RequestHandler):
     identity: Identity
 
@@ -125,7 +138,9 @@ class _Handler(web.RequestHandler):
         """Every error as one JSON line for the learner (no traceback, ever)."""
         reason = self._reason
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, web.HTTPError) and exc.reason:
+        if isinstance(exc, BadRequest):
+            reason = exc.message
+        elif isinstance(exc, web.HTTPError) and exc.reason:
             reason = exc.reason
         elif status_code >= 500:
             reason = "the quiz server had a problem; your answers are kept on your side"
@@ -144,9 +159,9 @@ class _Handler(web.RequestHandler):
 
     def body(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            raise web.HTTPError(400, reason="the request is not JSON") from None
+            data = loads(self.request.body or b"{}", "the request", MAX_BODY_BYTES)
+        except UntrustedJSONError as exc:
+            raise BadRequest(str(exc)) from None
         if not isinstance(data, dict):
             raise web.HTTPError(400, reason="the request must be a JSON object")
         return data
@@ -160,7 +175,9 @@ class _Handler(web.RequestHandler):
     async def blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, func, *args)
 
-    def attempt_view(self, quiz: TrustedQuiz, attempt: RecordedAttempt, now: datetime) -> dict[str, Any]:
+    def attempt_view(self, quiz: TrustedQuiz, attempt: RecordedAttempt, now: datetime,
+                     submitted: int = 0) -> dict[str, Any]:
+        """One attempt as its learner may see it; ``submitted``: how many attempts that learner has submitted."""
         rules = self.book.rules(quiz.spec, attempt.learner, attempt.section)
         view: dict[str, Any] = {
             "learner": attempt.learner, "section": attempt.section, "number": attempt.number,
@@ -169,7 +186,8 @@ class _Handler(web.RequestHandler):
             "auto_submitted": attempt.auto_submitted, "review": None}
         if attempt.submitted:
             column = review_column(rules, now, attempt.submitted_at)
-            view["review"] = reviewed_attempt(quiz.spec, attempt.answers, column)
+            view["review"] = reviewed_attempt(quiz.spec, attempt.answers, column,
+                                              attempts_over(rules, now, submitted))
             if quiz.spec.settings.review.shows(column, "attempt"):
                 view["answers"] = attempt.answers
         else:
@@ -182,6 +200,7 @@ class _Handler(web.RequestHandler):
         now = self.book.clock()
         rules = self.book.rules(quiz.spec, learner, quiz.section)
         mine = self.book.attempts(learner, quiz.section)
+        done = sum(1 for a in mine if a.submitted)
         return {
             "section": quiz.section, "learner": learner, "server_time": iso(now),
             "attempts_allowed": rules.attempts, "attempts_used": len(mine),
@@ -189,7 +208,7 @@ class _Handler(web.RequestHandler):
             "open": None if rules.open is None else iso(rules.open),
             "close": None if rules.close is None else iso(rules.close),
             "time_limit_minutes": None if rules.time_limit is None else rules.time_limit.total_seconds() / 60,
-            "attempts": [self.attempt_view(quiz, a, now) for a in mine],
+            "attempts": [self.attempt_view(quiz, a, now, done) for a in mine],
         }
 
 
@@ -242,7 +261,8 @@ class SubmitHandler(_Handler):
         except AttemptRefused as exc:
             return self.refuse(exc)
         state = await self.blocking(self.section_state, quiz, self.identity.name)
-        self.send({"attempt": self.attempt_view(quiz, outcome.attempt, self.book.clock()),
+        done = sum(1 for a in state["attempts"] if a["state"] == "submitted")
+        self.send({"attempt": self.attempt_view(quiz, outcome.attempt, self.book.clock(), done),
                    "repeated": outcome.repeated, "time_ran_out": outcome.time_ran_out, "state": state})
 
 
@@ -259,13 +279,14 @@ class AttemptsHandler(_Handler):
             learner = self.identity.name
         attempts = await self.blocking(self.book.attempts, learner, section)
         now = self.book.clock()
+        done = collections.Counter((a.learner, a.section) for a in attempts if a.submitted)
         views = []
         for attempt in attempts:
             try:
                 quiz = self.quizzes.get(attempt.section)
             except UnknownSectionError:
                 continue
-            views.append(self.attempt_view(quiz, attempt, now))
+            views.append(self.attempt_view(quiz, attempt, now, done[attempt.learner, attempt.section]))
         self.send({"attempts": views})
 
 

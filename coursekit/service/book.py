@@ -30,9 +30,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from coursekit.quiz.navigation import NavigationError, check_sequential_answer
-from coursekit.quiz.overrides import Override, effective_rules
+from coursekit.quiz.overrides import Override, changed_override, effective_rules, stored_override
 from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
-from coursekit.quiz.spec import QuizSpec
+from coursekit.quiz.spec import QuizSpec, Settings
 from coursekit.quiz.timing import AttemptRefused, Rules, check_can_save, check_can_start, deadline, finish_time
 from coursekit.service.tables import ATTEMPT, OVERRIDE
 
@@ -95,6 +95,11 @@ def _row_attempt(row: Mapping[str, Any]) -> RecordedAttempt:
         reached=int(row["reached"] or 0))
 
 
+def _row_override(row: Mapping[str, Any]) -> Override:
+    return stored_override(row["learner"], row["section"], row["attempts"], parse_iso(row["close"]),
+                           row["time_limit_minutes"], row["set_by"], parse_iso(row["set_at"]))
+
+
 def _check_client_id(client_id: Any) -> str:
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_CHARS or not client_id.isascii() \
             or not client_id.replace("-", "").isalnum():
@@ -113,16 +118,38 @@ class AttemptBook:
 
     def set_override(self, override: Override) -> Override:
         """Record (or replace) one learner's override of one section, stamped with the service's time."""
+        with self.engine.begin() as conn:
+            return self._store_override(conn, override)
+
+    def change_override(self, learner: str, section: str, set_by: str, *, attempts: int | None = None,
+                        close: datetime | None = None, time_limit_minutes: float | None = None,
+                        settings: Settings | None = None) -> Override:
+        """Change the fields given of one learner's override (the others are kept), in one transaction.
+
+        Raises
+        ------
+        ValueError
+            When a field given is out of range, or the result does not fit the quiz's ``settings``
+            (a close date before it opens); nothing is changed then.
+        """
+        with self.engine.begin() as conn:
+            current = self.override(learner, section, conn)
+            changed = changed_override(current, learner, section, set_by, attempts=attempts, close=close,
+                                       time_limit_minutes=time_limit_minutes)
+            if settings is not None:
+                effective_rules(settings, changed)
+            return self._store_override(conn, changed)
+
+    def _store_override(self, conn: Connection, override: Override) -> Override:
         recorded = Override(override.learner, override.section, override.attempts, override.close,
                             override.time_limit_minutes, override.set_by, self.clock())
-        with self.engine.begin() as conn:
-            conn.execute(OVERRIDE.delete().where(and_(OVERRIDE.c.learner == override.learner,
-                                                      OVERRIDE.c.section == override.section)))
-            conn.execute(OVERRIDE.insert().values(
-                learner=recorded.learner, section=recorded.section, attempts=recorded.attempts,
-                close=None if recorded.close is None else iso(recorded.close),
-                time_limit_minutes=recorded.time_limit_minutes, set_by=recorded.set_by,
-                set_at=iso(recorded.set_at)))  # type: ignore[arg-type]
+        conn.execute(OVERRIDE.delete().where(and_(OVERRIDE.c.learner == override.learner,
+                                                  OVERRIDE.c.section == override.section)))
+        conn.execute(OVERRIDE.insert().values(
+            learner=recorded.learner, section=recorded.section, attempts=recorded.attempts,
+            close=None if recorded.close is None else iso(recorded.close),
+            time_limit_minutes=recorded.time_limit_minutes, set_by=recorded.set_by,
+            set_at=iso(recorded.set_at)))  # type: ignore[arg-type]
         return recorded
 
     def override(self, learner: str, section: str, conn: Connection | None = None) -> Override | None:
@@ -133,10 +160,7 @@ class AttemptBook:
                 row = own.execute(query).mappings().first()
         else:
             row = conn.execute(query).mappings().first()
-        if row is None:
-            return None
-        return Override(row["learner"], row["section"], row["attempts"], parse_iso(row["close"]),
-                        row["time_limit_minutes"], row["set_by"], parse_iso(row["set_at"]))
+        return None if row is None else _row_override(row)
 
     def overrides(self, section: str | None = None) -> list[Override]:
         """Every override (of one section)."""
@@ -145,8 +169,7 @@ class AttemptBook:
             query = query.where(OVERRIDE.c.section == section)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return [Override(r["learner"], r["section"], r["attempts"], parse_iso(r["close"]), r["time_limit_minutes"],
-                         r["set_by"], parse_iso(r["set_at"])) for r in rows]
+        return [_row_override(r) for r in rows]
 
     def rules(self, spec: QuizSpec, learner: str, section: str, conn: Connection | None = None) -> Rules:
         """The rules ``learner`` works under in ``section``."""

@@ -12,6 +12,7 @@ problem. The digest used to skip unchanged submissions covers the record too
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coursekit.json_store import invalid_text
 from coursekit.quiz.attempts import attempt_scores, total
 from coursekit.quiz.contract import responses_path
 from coursekit.quiz.responses import (
@@ -121,15 +123,32 @@ def compare_with_file(path: Path, record: Responses) -> list[str]:
     return problems
 
 
+def without_invalid_text(record: ServerRecord) -> tuple[ServerRecord, list[str]]:
+    """``record`` without answers that are not valid Unicode (recorded before the service refused them).
+
+    Such an answer counts as no answer and is named as a problem, so the
+    learner's other answers are graded and no file write fails on it.
+    """
+    attempts, problems = [], []
+    for attempt in record.attempts:
+        bad = sorted(q for q, value in attempt.answers.items() if invalid_text([q, value]) is not None)
+        if bad:
+            problems.append(f"attempt {attempt.number}: the quiz server's record of {', '.join(map(repr, bad))} "
+                            "holds text that is not valid Unicode; counted as no answer")
+            attempt = dataclasses.replace(attempt, answers={q: v for q, v in attempt.answers.items() if q not in bad})
+        attempts.append(attempt)
+    return ServerRecord(record.learner, record.section, tuple(attempts)), problems
+
+
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
                       spec_hash: str) -> list[str]:
     """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems."""
-    from coursekit.widgets.store import write_atomically
+    from coursekit.json_store import write_atomically
 
-    record = record or ServerRecord(learner, section, ())
+    record, unreadable = without_invalid_text(record or ServerRecord(learner, section, ()))
     responses = as_responses(record, spec_hash)
     path = responses_path(snapshot, section)
-    problems = compare_with_file(path, responses)
+    problems = unreadable + compare_with_file(path, responses)
     if not record.attempts:
         problems.append(f"no attempt recorded by the quiz server for {section}; the learner's file is not counted")
     write_atomically(path, responses.to_json())
@@ -172,8 +191,6 @@ def _learner_record(db_url: str, learner: str, section: str) -> tuple[bool, Serv
 
 def tasks_with_record_digests(db_url: str, tasks: Sequence[Any]) -> list[Any]:
     """``tasks`` (autograde's) with digests that cover the service's record, for sections that have one."""
-    import dataclasses
-
     records = records_by_section(db_url, sorted({t.section for t in tasks}))
     return [dataclasses.replace(t, digest=record_digest(
         t.digest, records[t.section].get(t.learner, ServerRecord(t.learner, t.section, ()))))

@@ -1,34 +1,45 @@
 """A learner's reflection comments on disk: ``responses/<section>.comments.json``, same rules as the quiz.
 
 The file maps a Comment cell's grade id to the text and the time it was last
-typed. Every save holds the same kind of lock as the quiz's store, merges with
-the file (per comment, the later text wins, so two tabs keep each other's
-other comments) and writes atomically (temporary file, fsync, rename). A text
-longer than :data:`MAX_COMMENT_CHARS` is refused with a message and nothing
-is written. With ``COURSEKIT_READONLY=1`` nothing is written.
+typed. It is a :class:`coursekit.json_store.LockedJSONFile`, as the quiz's
+responses file is: every save holds its lock, merges with the file (per
+comment; two tabs keep each other's other comments), stamps the change with
+a time later than every time in the file, as the quiz store does
+(:func:`coursekit.quiz.responses.stamp_after`: a clock that stepped back
+cannot make an older text win), and writes atomically (temporary file, fsync,
+rename). A symlink in the file's place is never read, neither by :meth:`load`
+nor by :meth:`save` (which keeps it aside as ``<name>.corrupt-<time>``, like
+any file it cannot read). A text longer than :data:`MAX_COMMENT_CHARS`, or
+holding half of a character (a lone surrogate, which no file can hold), is
+refused with a message and nothing is written. With ``COURSEKIT_READONLY=1``
+nothing is written.
 
-Grading reads the same file (untrusted) with :func:`parse_comments`.
+Grading reads the same file (untrusted) with :func:`read_comments` and
+:func:`parse_comments`, through :func:`coursekit.json_store.loads`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coursekit.json_store import LockedJSONFile, StoreError, UntrustedJSONError, loads, text_problem
 from coursekit.quiz.contract import comments_path as contract_comments_path
-from coursekit.quiz.responses import time_key
-from coursekit.widgets.store import StoreError, hold_lock, now_iso, write_atomically
+from coursekit.quiz.responses import stamp_after
+from coursekit.widgets.store import now_iso
 
 SCHEMA = "coursekit.comments/1"
 MAX_COMMENT_CHARS = 20_000
 """The longest comment saved (several pages of text)."""
 MAX_FILE_BYTES = 2_000_000
 """A comments file larger than this is not read (it cannot have been written by the widget)."""
+KEPT = "what was saved before is kept"
 
 
-class CommentsError(ValueError):
+class CommentsError(UntrustedJSONError):
     """A comments file is not one the widget wrote; the message names the file and the problem."""
 
 
@@ -43,18 +54,28 @@ def parse_comments(data: bytes | str, origin: str, section: str) -> dict[str, di
     Raises
     ------
     CommentsError
-        One line naming ``origin`` and the problem (not JSON, another section, a wrong shape, too large).
+        One line naming ``origin`` and the problem (too large, not JSON, nested too deep, not valid
+        Unicode, another section, a wrong shape).
     """
-    if len(data) > MAX_FILE_BYTES:
-        raise CommentsError(f"{origin}: {len(data):,} bytes, more than the {MAX_FILE_BYTES:,} a comments file holds")
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CommentsError(f"{origin}: not JSON ({exc})") from None
+        doc = loads(data, origin, MAX_FILE_BYTES)
+    except UntrustedJSONError as exc:
+        raise CommentsError(str(exc)) from None
+    return comments_from(doc, origin, section)
+
+
+def comments_from(doc: Any, origin: str, section: str) -> dict[str, dict[str, str]]:
+    """The comments of a parsed comments file (see :func:`parse_comments`).
+
+    Raises
+    ------
+    CommentsError
+        When ``doc`` is not a comments file of ``section``.
+    """
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise CommentsError(f"{origin}: not a coursekit comments file")
     if doc.get("section") != section:
-        raise CommentsError(f"{origin}: holds comments of section {doc.get('section')!r}, not {section!r}")
+        raise CommentsError(f"{origin}: holds comments of section {str(doc.get('section'))[:60]!r}, not {section!r}")
     comments = doc.get("comments")
     if not isinstance(comments, dict):
         raise CommentsError(f"{origin}: 'comments' is not a mapping")
@@ -77,26 +98,36 @@ def read_comments(folder: Path, section: str) -> dict[str, str]:
     CommentsError
         When the file is there but is not a comments file of this section.
     """
-    path = comments_path(folder, section)
-    if path.is_symlink():
-        raise CommentsError(f"{path.name}: is a symlink")
+    file = LockedJSONFile(comments_path(folder, section), MAX_FILE_BYTES)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        doc = file.read()
+    except UntrustedJSONError as exc:
+        raise CommentsError(str(exc)) from None
+    if doc is None:
         return {}
-    except OSError as exc:
-        raise CommentsError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    return {key: entry["text"] for key, entry in parse_comments(data, path.name, section).items()}
+    return {key: entry["text"] for key, entry in comments_from(doc, file.path.name, section).items()}
+
+
+def comment_problem(text: str) -> str | None:
+    """Why a Comment's text cannot be saved (too long, half of a character), for the learner; None: it can."""
+    if len(text) > MAX_COMMENT_CHARS:
+        return f"a comment holds at most {MAX_COMMENT_CHARS:,} characters, this one has {len(text):,}; {KEPT}"
+    problem = text_problem(text)
+    if problem is not None:
+        return f"the comment holds {problem}; delete that character and type it again; {KEPT}"
+    return None
 
 
 class CommentStore:
     """The comments file of one section, written under a lock, atomically."""
 
-    def __init__(self, folder: Path, section: str, learner: str) -> None:
-        self.path = comments_path(folder, section)
-        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+    def __init__(self, folder: Path, section: str, learner: str, clock: Callable[[], str] = now_iso) -> None:
+        self.file = LockedJSONFile(comments_path(folder, section), MAX_FILE_BYTES)
+        self.path = self.file.path
+        self.lock_path = self.file.lock_path
         self.section = section
         self.learner = learner
+        self.clock = clock
 
     def load(self) -> tuple[dict[str, str], str | None]:
         """The saved texts and, when the file could not be read, a message for the learner."""
@@ -106,30 +137,33 @@ class CommentStore:
             return {}, f"Your saved comments could not be read ({exc}); ask your trainer."
 
     def save(self, grade_id: str, text: str) -> str:
-        """Save one comment (merged with the others in the file); return the time saved.
+        """Save one comment (merged with the others in the file); return the time it was saved with.
+
+        The time is the clock's, or 1 ms after the latest time in the file when
+        that is not earlier, so the text saved last is the one kept.
 
         Raises
         ------
         StoreError
-            When the text is too long, the lock is busy or the disk refuses; nothing is written then.
+            When the text is too long or holds half of a character, the lock is busy or the disk
+            refuses; nothing is written then.
         """
-        if len(text) > MAX_COMMENT_CHARS:
-            raise StoreError(f"not saved: a comment holds at most {MAX_COMMENT_CHARS:,} characters, this one has "
-                             f"{len(text):,}; what was saved before is kept")
-        stamp = now_iso()
+        problem = comment_problem(text)
+        if problem is not None:
+            raise StoreError(problem)
         if os.environ.get("COURSEKIT_READONLY") == "1":
-            return stamp
-        with hold_lock(self.path, self.lock_path):
+            return self.clock()
+        with self.file.locked():
+            self.file.remove_stale_temps()
             entries: dict[str, Any] = {}
             try:
-                if self.path.exists():
-                    entries = parse_comments(self.path.read_bytes(), self.path.name, self.section)
-            except (CommentsError, OSError):
-                aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp.replace(':', '')}")
-                self.path.replace(aside)
-            previous = entries.get(grade_id)
-            if previous is None or time_key(previous.get("updated_at")) <= time_key(stamp):
-                entries[grade_id] = {"text": text, "updated_at": stamp}
+                doc = self.file.read()
+                if doc is not None:
+                    entries = comments_from(doc, self.path.name, self.section)
+            except (UntrustedJSONError, OSError):
+                self.file.set_aside()
+            stamp = stamp_after(self.clock(), [entry.get("updated_at") for entry in entries.values()])
+            entries[grade_id] = {"text": text, "updated_at": stamp}
             doc = {"schema": SCHEMA, "learner": self.learner, "section": self.section, "comments": entries}
-            write_atomically(self.path, json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False))
+            self.file.write(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False))
         return stamp

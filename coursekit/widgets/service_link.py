@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.json_store import LockedJSONFile, StoreError, write_atomically
 from coursekit.quiz.contract import service_sent_path
 from coursekit.quiz.responses import AttemptRecord
 from coursekit.service.client import QuizServiceClient, ServiceRefused, ServiceUnavailable
-from coursekit.widgets.store import StoreError, write_atomically
 
 RETRY_AFTER_SECONDS = 30.0
+SETTLED_MAX_BYTES = 1_000_000
+"""The note of attempts the service confirmed is read only up to this size (one id per submitted attempt)."""
 QUEUED = ("The quiz server cannot be reached just now; your answers are saved on this computer and will be "
           "sent when it is back.")
 
@@ -83,7 +85,7 @@ class ServiceLink:
 
     def _settled(self) -> dict[str, str]:
         try:
-            data = json.loads(self.settled_path.read_text(encoding="utf-8"))
+            data = LockedJSONFile(self.settled_path, SETTLED_MAX_BYTES).read()
             return {str(k): str(v) for k, v in data.get("settled", {}).items()} if isinstance(data, dict) else {}
         except (OSError, ValueError, AttributeError):
             return {}

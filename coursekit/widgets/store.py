@@ -16,42 +16,48 @@
   writes nothing, so the file stays readable.
 * A corrupt or foreign file is renamed ``<name>.corrupt-<timestamp>`` (kept,
   never deleted) and the learner gets a plain message.
+* An answer holding text that is not valid Unicode (half of a character) is
+  refused with a message and nothing is written.
 * With ``COURSEKIT_READONLY=1`` (set while grading) nothing is written, not even the lock.
+
+The file, its lock and its checks are :class:`coursekit.json_store.LockedJSONFile`,
+shared with the Comment fields' store.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import getpass
 import os
-import re
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coursekit.json_store import (
+    LOCK_TIMEOUT_SECONDS,
+    NOT_UNICODE,
+    STALE_TEMP_SECONDS,
+    LockedJSONFile,
+    StoreError,
+    UntrustedJSONError,
+    hold_lock,
+    invalid_text,
+    text_problem,
+    write_atomically,
+)
 from coursekit.quiz.contract import responses_path
 from coursekit.quiz.merge import merge_responses
 from coursekit.quiz.responses import (
     MAX_ATTEMPTS_STORED,
     MAX_RESPONSES_BYTES,
     Responses,
-    ResponsesError,
     empty_responses,
-    parse_responses,
+    responses_from,
 )
 
-LOCK_TIMEOUT_SECONDS = 15.0
-"""How long a save waits for another tab's save before giving up with a message."""
-STALE_TEMP_SECONDS = 120.0
-"""A temporary file older than this is left over from a killed kernel (a write takes milliseconds)."""
-
-
-class StoreError(RuntimeError):
-    """The responses file could not be written; the message says why, for the learner."""
+__all__ = ["LOCK_TIMEOUT_SECONDS", "STALE_TEMP_SECONDS", "Loaded", "ResponseStore", "StoreError", "current_learner",
+           "hold_lock", "now_iso", "write_atomically"]
 
 
 def current_learner() -> str:
@@ -83,8 +89,9 @@ class ResponseStore:
     """The responses file of one section's quiz, in ``<folder>/responses/<section>.json``."""
 
     def __init__(self, folder: Path, section: str, learner: str, spec_hash: str) -> None:
-        self.path = responses_path(Path(folder), section)
-        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self.file = LockedJSONFile(responses_path(Path(folder), section), MAX_RESPONSES_BYTES)
+        self.path = self.file.path
+        self.lock_path = self.file.lock_path
         self.section = section
         self.learner = learner
         self.spec_hash = spec_hash
@@ -96,14 +103,11 @@ class ResponseStore:
 
     def _locked(self) -> contextlib.AbstractContextManager[None]:
         """Hold the section's lock file exclusively (other tabs and kernels wait)."""
-        return hold_lock(self.path, self.lock_path)
+        return self.file.locked()
 
     def _read(self) -> Responses | None:
-        if not self.path.exists() and not self.path.is_symlink():
-            return None
-        if self.path.is_symlink():
-            raise ResponsesError(f"{self.path.name}: is a symlink")
-        return parse_responses(self.path.read_bytes(), self.path.name)
+        data = self.file.read()
+        return None if data is None else responses_from(data, self.path.name)
 
     def remove_stale_temps(self, max_age: float = STALE_TEMP_SECONDS) -> list[str]:
         """Delete this file's temporary files left by a killed kernel; return their names.
@@ -113,18 +117,7 @@ class ResponseStore:
         """
         if self.readonly:
             return []
-        removed = []
-        ours = re.compile(rf"\.{re.escape(self.path.name)}\.[A-Za-z0-9_]+\.tmp")
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.path.parent):
-                if not ours.fullmatch(entry.name):
-                    continue
-                with contextlib.suppress(OSError):
-                    info = entry.stat(follow_symlinks=False)
-                    if entry.is_file(follow_symlinks=False) and time.time() - info.st_mtime > max_age:
-                        os.unlink(entry.path)
-                        removed.append(entry.name)
-        return removed
+        return self.file.remove_stale_temps(max_age)
 
     def load(self) -> Loaded:
         """Read the saved responses; set a corrupt or foreign file aside and start afresh.
@@ -145,7 +138,7 @@ class ResponseStore:
         fresh = empty_responses(self.learner, self.section, self.spec_hash)
         try:
             saved = self._read()
-        except (ResponsesError, OSError) as exc:
+        except (UntrustedJSONError, OSError) as exc:
             aside = self._set_aside()
             return Loaded(fresh, f"Your saved answers could not be read ({exc}). The file was kept as "
                                  f"{aside.name}; ask your trainer if answers are missing.")
@@ -163,11 +156,7 @@ class ResponseStore:
         return Loaded(saved, message)
 
     def _set_aside(self) -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        if not self.readonly:
-            self.path.replace(aside)
-        return aside
+        return self.file.set_aside(self.readonly)
 
     def save(self, responses: Responses) -> Responses:
         """Merge ``responses`` with the file and write the result; return what the file now holds.
@@ -218,7 +207,7 @@ class ResponseStore:
         """``responses`` merged with the file; a file that cannot be read or is another section's is set aside."""
         try:
             on_disk = self._read()
-        except (ResponsesError, OSError):
+        except (UntrustedJSONError, OSError):
             self._set_aside()
             on_disk = None
         if on_disk is not None and on_disk.section != responses.section:
@@ -232,6 +221,10 @@ class ResponseStore:
             raise StoreError(f"not saved: {self.path.name} keeps at most {MAX_ATTEMPTS_STORED:,} submitted "
                              f"attempts and would hold {len(responses.attempts):,}; nothing saved was lost")
         text = responses.to_json()
+        if text_problem(text) is not None:
+            bad = [qid for qid, value in responses.in_progress.answers.items() if invalid_text(value) is not None]
+            what = f"the answer to {bad[0][:60]!r}" if bad else invalid_text(responses.model_dump(by_alias=True))
+            raise StoreError(f"{what} holds {NOT_UNICODE}; type it again; nothing saved was lost")
         size = len(text.encode("utf-8"))
         if size > MAX_RESPONSES_BYTES:
             raise StoreError(f"not saved: {self.path.name} would grow to {size:,} bytes, more than the "
@@ -239,63 +232,5 @@ class ResponseStore:
         return text
 
     def _write(self, text: str) -> None:
-        write_atomically(self.path, text)
+        self.file.write(text)
 
-
-@contextlib.contextmanager
-def hold_lock(path: Path, lock_path: Path) -> Iterator[None]:
-    """Hold ``lock_path`` exclusively (``flock``) while the caller reads and writes ``path``.
-
-    Raises
-    ------
-    StoreError
-        When the lock cannot be created or is not free within :data:`LOCK_TIMEOUT_SECONDS`.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        raise StoreError(f"could not lock {path.name}: {exc.strerror or exc}") from None
-    try:
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(f"{path.name} is busy (another copy of the quiz is saving); "
-                                     "try again") from None
-                time.sleep(0.005)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, fsync it and rename it over ``path``.
-
-    Raises
-    ------
-    StoreError
-        When the disk refuses the write (the old file is left whole).
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError as exc:
-        raise StoreError(f"could not save {path.name}: {exc.strerror or exc}") from None

@@ -66,3 +66,96 @@ def test_the_field_saves_every_change_and_shows_the_saved_text_again(tmp_path):
 def test_a_foreign_file_is_named_with_its_problem(content, problem):
     with pytest.raises(CommentsError, match=problem):
         parse_comments(content, "x.comments.json", SECTION)
+
+
+class SteppedClock:
+    """A clock the test sets (ISO 8601 UTC times, as the store's clock gives them)."""
+
+    def __init__(self, now: str) -> None:
+        self.now = now
+
+    def __call__(self) -> str:
+        return self.now
+
+
+def test_after_the_clock_steps_back_the_last_text_typed_is_the_one_kept(tmp_path):
+    clock = SteppedClock("2026-12-01T10:00:00.000+00:00")
+    field = CommentField(CommentStore(tmp_path, SECTION, "ada", clock), "comment-one", "Reflection 1", "Why?")
+    field.root.text = "typed before the clock stepped back"
+    clock.now = "2026-12-01T09:00:00.000+00:00"  # NTP steps the clock back an hour
+    field.root.text = "typed after the clock stepped back"
+    assert read_comments(tmp_path, SECTION) == {"comment-one": "typed after the clock stepped back"}
+    assert field.root.status == "Saved at 10:00:00 UTC."  # 1 ms after the text it replaced
+    saved = json.loads(comments_path(tmp_path, SECTION).read_text(encoding="utf-8"))
+    assert saved["comments"]["comment-one"]["updated_at"] == "2026-12-01T10:00:00.001+00:00"
+
+
+def test_half_an_emoji_is_refused_with_a_message_and_the_saved_text_stays(tmp_path):
+    field = CommentField(CommentStore(tmp_path, SECTION, "ada"), "comment-one", "Reflection 1", "Why?")
+    field.root.text = "Our partners \U0001f91d"
+    before = comments_path(tmp_path, SECTION).read_bytes()
+    field.root.text = "Our partners \ud83d"  # the browser sent half of the emoji
+    assert field.root.status == (
+        "Not saved: the comment holds text that is not valid Unicode (half of a character, such as a lone "
+        "surrogate) at character 14; delete that character and type it again; what was saved before is kept")
+    assert comments_path(tmp_path, SECTION).read_bytes() == before
+    assert read_comments(tmp_path, SECTION) == {"comment-one": "Our partners \U0001f91d"}
+
+
+def test_too_long_a_comment_says_not_saved_once(tmp_path):
+    field = CommentField(CommentStore(tmp_path, SECTION, "ada"), "comment-one", "Reflection 1", "Why?")
+    field.root.text = "x" * (MAX_COMMENT_CHARS + 1)
+    assert field.root.status == ("Not saved: a comment holds at most 20,000 characters, this one has 20,001; "
+                                 "what was saved before is kept")
+
+
+def test_a_symlink_in_the_files_place_is_read_neither_by_load_nor_by_save(tmp_path):
+    elsewhere = tmp_path / "elsewhere.json"
+    theirs = {"schema": "coursekit.comments/1", "section": SECTION, "comments": {
+        "comment-two": {"text": "someone else's text", "updated_at": "2026-12-01T09:00:00.000+00:00"}}}
+    elsewhere.write_text(json.dumps(theirs), encoding="utf-8")
+    link = comments_path(tmp_path, SECTION)
+    link.parent.mkdir()
+    link.symlink_to(elsewhere)
+    store = CommentStore(tmp_path, SECTION, "ada")
+    saved, message = store.load()
+    assert saved == {} and "is a symlink" in message
+    with pytest.raises(CommentsError, match="is a symlink"):
+        read_comments(tmp_path, SECTION)
+    store.save("comment-one", "mine")
+    assert not link.is_symlink() and read_comments(tmp_path, SECTION) == {"comment-one": "mine"}
+    assert json.loads(elsewhere.read_text(encoding="utf-8")) == theirs  # the target is untouched
+    kept = [p for p in link.parent.iterdir() if p.name.startswith(f"{link.name}.corrupt-")]
+    assert len(kept) == 1 and kept[0].is_symlink()
+
+
+def test_a_file_of_brackets_is_a_named_problem_for_every_reader(tmp_path, monkeypatch):
+    import nbformat
+    from project_support import REPO
+
+    from coursekit.grading.preprocessors import RebuildFromRelease
+    from coursekit.learner_validate import FillCommentAnswers
+
+    folder = tmp_path / SECTION
+    path = comments_path(folder, SECTION)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"[" * 200_000)
+    with pytest.raises(CommentsError, match=r"^cooperation_networking\.comments\.json: not JSON \(nested too deep\)$"):
+        read_comments(folder, SECTION)
+    saved, message = CommentStore(folder, SECTION, "ada").load()
+    assert saved == {} and "nested too deep" in message
+    notebook = nbformat.read(REPO / "release" / SECTION / f"{SECTION}.ipynb", as_version=4)
+    resources = {"nbgrader": {"assignment": SECTION, "notebook": SECTION}, "metadata": {"path": str(folder)}}
+    _, resources = RebuildFromRelease(release_directory=str(REPO / "release")).preprocess(notebook, resources)
+    assert ("comments not read: cooperation_networking.comments.json: not JSON (nested too deep)"
+            in resources["coursekit_problems"])
+    monkeypatch.chdir(folder)
+    FillCommentAnswers().preprocess(notebook, {})  # the learner's Validate: no comments, no crash
+
+
+def test_a_comments_file_with_a_lone_surrogate_escape_is_refused_by_name():
+    doc = json.dumps({"schema": "coursekit.comments/1", "section": SECTION,
+                      "comments": {"c1": {"text": "open LONE days", "updated_at": ""}}})
+    lone = doc.replace("LONE", "\\ud800").encode()  # the escape as a file holds it
+    with pytest.raises(CommentsError, match=r"x\.comments\.json: comments\.c1\.text: text that is not valid"):
+        parse_comments(lone, "x.comments.json", SECTION)

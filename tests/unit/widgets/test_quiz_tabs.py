@@ -78,3 +78,17 @@ def test_the_attempt_a_file_cannot_keep_is_refused_with_a_message(tmp_path):
     assert _submit_disabled(right)                             # the tab now shows the file as it is
     assert len(on_disk(folder).attempts) == MAX_ATTEMPTS_STORED
     assert len(open_tab(folder)[0].submitted) == MAX_ATTEMPTS_STORED  # and the file still loads
+
+
+def test_an_answer_with_half_a_character_is_refused_and_what_was_saved_stays(tmp_path):
+    folder = quiz_folder(tmp_path / "learner")
+    view = _view(folder)
+    typed = questions_of_type(view.session, "short_answer")[0]
+    view.answer(typed, "open days")
+    before = on_disk(folder).in_progress.answers
+    view.answer(typed, "open \ud800days")
+    assert _status(view) == (f"Not saved: the answer to {typed!r} holds text that is not valid Unicode (half of a "
+                             "character, such as a lone surrogate); type it again; nothing saved was lost")
+    assert on_disk(folder).in_progress.answers == before == {typed: "open days"}
+    again = _view(folder)
+    assert again.session.answers == {typed: "open days"} and view.session.answers == {typed: "open days"}

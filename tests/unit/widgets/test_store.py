@@ -268,3 +268,26 @@ def test_leftover_temp_files_are_removed_but_not_fresh_or_foreign_ones(store):
     os.utime(fresh, (hour_ago, hour_ago))
     store.save(_with_answers(store, q1="a"))
     assert not fresh.exists()
+
+
+def test_a_file_nested_too_deep_or_with_a_lone_surrogate_is_kept_aside_with_a_message(store):
+    store.path.parent.mkdir(parents=True)
+    for content, problem in ((b"[" * 200_000, "not JSON (nested too deep)"),
+                             (b'{"schema": "coursekit.responses/1", "learner": "\\ud800"}', "learner: text that is "
+                                                                                            "not valid Unicode")):
+        store.path.write_bytes(content)
+        loaded = store.load()
+        assert f"sec.json: {problem}" in loaded.message and ".corrupt-" in loaded.message
+        assert loaded.responses.in_progress.answers == {}
+    assert len([p for p in store.path.parent.iterdir() if ".corrupt-" in p.name]) == 2
+
+
+def test_a_symlink_in_the_files_place_is_never_read_or_written_through(store, tmp_path):
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("not the learner's", encoding="utf-8")
+    store.path.parent.mkdir(parents=True)
+    store.path.symlink_to(elsewhere)
+    assert "is a symlink" in store.load().message
+    store.path.symlink_to(elsewhere)
+    store.save(_with_answers(store, q1="a"))
+    assert not store.path.is_symlink() and elsewhere.read_text(encoding="utf-8") == "not the learner's"
