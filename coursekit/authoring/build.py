@@ -42,7 +42,7 @@ def dumps_json(data: object) -> str:
 
 def section_files(course: Course, section: Section) -> dict[str, str]:
     """The files of ``source/<section>/``, by name, as text."""
-    notebook = nbformat.writes(build_notebook(section)) + "\n"
+    notebook = nbformat.writes(build_notebook(section, course.grading)) + "\n"
     public = public_spec(section.quiz, section.id, quiz_salt(course.id, section.id))
     return {f"{section.id}.ipynb": notebook, PUBLIC_SPEC_NAME: dumps_json(public)}
 

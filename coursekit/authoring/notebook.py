@@ -33,6 +33,7 @@ from __future__ import annotations
 import pprint
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.authoring.course import COMMENTS_MARKER, DEFAULT_MIN_WORDS, QUIZ_MARKER, Section
+from coursekit.authoring.grading_settings import GradingSettings
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.nbgrader_glue import ANSWER_PLACEHOLDER
 from coursekit.quiz.spec import QuizSpec, Settings, answer_key
@@ -242,22 +244,41 @@ def _grade_cells(section: Section) -> list[NotebookNode]:
     return cells
 
 
-def _end_cell(section: Section) -> NotebookNode:
+def first_heading(text: str) -> str | None:
+    """The text of the first Markdown heading in ``text`` (None when it has none)."""
+    match = re.search(r"^#{1,6} +(.+?)\s*$", text, flags=re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def due_sentence(due: datetime | None, late_penalty_per_day: float = 0.0) -> str:
+    """When the section is due, and what lateness costs, in words ('' without a due date)."""
+    if due is None:
+        return ""
+    when = due.astimezone(UTC)
+    sentence = f"Hand it in by **{when.day} {when:%B %Y, %H:%M} UTC**"
+    if late_penalty_per_day > 0:
+        sentence += (f"; after that, the quiz loses {late_penalty_per_day:g} % of its points for each day "
+                     "or part of a day late")
+    return sentence + " (your trainer may give you a later date)."
+
+
+def _end_cell(section: Section, quiz_heading: str, due: datetime | None, late_penalty_per_day: float) -> NotebookNode:
     """The last cell, after the trainer's part: Run All ends here, so that part stays collapsed.
 
     JupyterLab makes the last cell run the active one and opens a collapsed
     heading around it; ending on this cell keeps the grading cells folded.
+    It names the quiz by the heading the learner sees above it, and says when
+    the section is due.
     """
-    return _markdown(
-        "end-of-section",
-        f"## End of the section\n\nYour quiz answers and Comment texts are saved as you go. The quiz is "
-        f"above, under \"{section.quiz.title}\". When you have finished, hand the section in: "
-        "**Assignments › Assignment List**, then **Submit** next to the section.",
-    )
+    deadline = due_sentence(due, late_penalty_per_day)
+    text = (f"## End of the section\n\nYour quiz answers and Comment texts are saved as you go. The quiz is "
+            f"above, under \"{quiz_heading}\". When you have finished, hand the section in: "
+            "**Assignments › Assignment List**, then **Submit** next to the section.")
+    return _markdown("end-of-section", f"{text} {deadline}" if deadline else text)
 
 
-def build_notebook(section: Section) -> NotebookNode:
-    """The nbgrader source notebook of one section."""
+def build_notebook(section: Section, grading: GradingSettings | None = None) -> NotebookNode:
+    """The nbgrader source notebook of one section (``grading``: course.yml's due dates and late policy)."""
     text, quiz_intro, after_quiz = split_markers(section.text)
     cells = _text_cells("text", text)
     if section.comments:
@@ -271,7 +292,9 @@ def build_notebook(section: Section) -> NotebookNode:
     cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
     cells.extend(_text_cells("after-quiz", after_quiz))
     cells.extend(_grade_cells(section))
-    cells.append(_end_cell(section))
+    grading = grading or GradingSettings()
+    cells.append(_end_cell(section, first_heading(quiz_intro) or section.quiz.title, grading.due.get(section.id),
+                           grading.late_penalty_per_day))
 
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {

@@ -103,6 +103,10 @@ def test_learner_page_is_clean_and_says_how_to_start(repo: ProjectPaths) -> None
         end = nb.cells[-1]
         assert end.cell_type == "markdown" and end.source.startswith("## End of the section")
         assert not end.metadata["nbgrader"].get("grade") and end.metadata["editable"] is False
+        quiz_heading = next(line.lstrip("#").strip() for line in headings if line.lstrip("#").strip().startswith(
+            "Quiz"))
+        assert f'under "{quiz_heading}"' in end.source  # the quiz named as the heading the learner sees
+        assert "Hand it in by" not in end.source  # the shipped course sets no due date
         # Widget cells: source hidden, first line a title, not editable; they get the start instruction.
         widgets = [c for c in nb.cells
                    if c.cell_type == "code" and {"quiz", "comment"} & set(c.metadata.get("tags", []))]
@@ -112,3 +116,16 @@ def test_learner_page_is_clean_and_says_how_to_start(repo: ProjectPaths) -> None
         assert add_start_outputs(nb) and not add_start_outputs(nb)
         shown = [c.outputs[0]["data"]["text/markdown"] for c in widgets]
         assert shown.count(START_QUIZ) == 1 and shown.count(START_COMMENT) == len(section.comments)
+
+
+def test_the_end_cell_says_when_the_section_is_due_and_what_lateness_costs(repo: ProjectPaths) -> None:
+    from coursekit.authoring.grading_settings import GradingSettings
+
+    course = load_course(repo.course)
+    section = course.sections[0]
+    grading = GradingSettings(due={section.id: "2026-12-01T17:00:00+01:00"}, late_penalty_per_day=10)
+    end = build_notebook(section, grading).cells[-1].source
+    assert "Hand it in by **1 December 2026, 16:00 UTC**" in end
+    assert "loses 10 % of its points for each day or part of a day late" in end
+    other = build_notebook(course.sections[1], grading).cells[-1].source
+    assert "Hand it in by" not in other
