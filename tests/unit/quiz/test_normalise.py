@@ -67,6 +67,18 @@ REFUSED = [
     ("C#", "c#"),                                     # symbols that can carry meaning stay
     ("50 %", "50 %"),
     ("Straße", "strasse"),
+    # every other invisible format character (category Cf) goes too, not only the usual ones named
+    ("open days\u200e", "open days"),                # left-to-right mark at the end
+    ("\u202eopen days\u202c", "open days"),          # right-to-left override and its pop
+    ("open\u2063days", "opendays"),                  # invisible separator: invisible, so no space
+    ("open\u200edays", "opendays"),
+    # punctuation and quotes at the edges, however many and in whatever order, with spaces between
+    ("open days?!...", "open days"),
+    ('"open days."', "open days"),
+    ('  " open days " .  ', "open days"),
+    ("¿¡open days!?", "open days"),
+    ("...open days", "open days"),
+    ("open. days", "open. days"),                     # inside the answer it stays
 ])
 def test_normalise_text(text, expected):
     assert normalise_text(text) == expected
@@ -138,6 +150,8 @@ def test_case_sensitive_from_yaml_and_refused_blank_keys():
     ("well-known partner schools", 3),
     ("Ｗｅ\u00a0meet\u200bpartners", 2),                # a zero-width space joins, it does not separate
     ("**We** meet *partners* .", 3),
+    ("We\u200emeet partners", 2),                    # a direction mark joins, as every format character
+    ("\u202eWe meet partners\u202c", 3),
 ])
 def test_count_words(text, words):
     assert count_words(text, ignore="YOUR ANSWER HERE") == words
