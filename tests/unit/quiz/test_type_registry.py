@@ -229,3 +229,12 @@ def test_a_registered_type_reaches_the_item_analysis_with_its_name_and_keys(orde
     sure = spec.question("sure")
     assert [(label.option, label.is_key) for label in option_labels(sure, ["true"])] == [("true", True),
                                                                                           ("false", False)]
+
+
+@pytest.mark.parametrize(("raw", "pinned"), [(-5.0, 0.0), (30.0, 3.0), (1.0000004, 1.0), (float("-0.0"), 0.0)])
+def test_a_registered_types_score_is_held_to_zero_and_its_points(ordering, monkeypatch, raw, pinned):
+    """Whatever a type's ``score`` returns, a question earns between 0 and its points (rounded to 6 places)."""
+    steps = parse_quiz(QUIZ).question("steps")
+    monkeypatch.setattr(ordering.OrderingType, "score", lambda self, question, answer: raw)
+    assert score_question(steps, ["plan", "do", "check", "act"]) == pinned
+    assert score_question(steps, None) == 0.0  # unanswered never reaches the type
