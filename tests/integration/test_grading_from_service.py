@@ -60,7 +60,8 @@ def test_the_record_is_graded_and_the_files_differences_are_named(graded):
     assert any(who == "ada" and "1 attempt(s) in the learner's file, 2 recorded" in why for who, why in problems)
     assert any(who == "cy" and "no attempt recorded by the quiz server" in why for who, why in problems)
     learner_file = paths.grader / "submitted" / "bob" / SECTION / "responses" / f"{SECTION}.json"
-    assert '"bob"' in learner_file.read_text()  # the learner's folder is never changed
+    kept = json.loads(learner_file.read_text())  # the learner's folder is never changed: still the two claimed
+    assert [a["number"] for a in kept["attempts"]] == [1, 2] and "bob-1" not in learner_file.read_text()
 
 
 def test_a_new_recorded_attempt_is_graded_at_the_next_run_and_nothing_else(graded):
