@@ -144,13 +144,10 @@ def test_distractors_of_nothing_is_empty():
     assert distractor_stats(empty, pd.DataFrame(columns=["learner", "section", "total"])).empty
 
 
-def test_ten_thousand_learners_is_fast():
-    import time
-
+def test_ten_thousand_learners_give_one_row_per_item_and_one_per_section():
+    """Its speed is measured by benchmarks/item_statistics.py."""
     rng = np.random.default_rng(3)
     matrix = {f"q{i}": rng.integers(0, 2, 10_000).astype(float).tolist() for i in range(11)}
     items = _items(matrix)
-    started = time.perf_counter()
-    item_stats(items)
-    section_stats(items)
-    assert time.perf_counter() - started < 10  # generous: a regression to per-learner loops takes minutes
+    assert len(item_stats(items)) == 11
+    assert section_stats(items)["n"].tolist() == [10_000]

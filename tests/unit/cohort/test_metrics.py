@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import numpy as np
@@ -311,7 +310,7 @@ def test_distractors_of_nothing_are_empty():
     assert stats.empty and list(stats.columns) == DISTRACTOR_COLUMNS
 
 
-def test_ten_thousand_learners_two_sections_is_fast():
+def test_ten_thousand_learners_two_sections_give_every_item_and_section():
     rng = np.random.default_rng(3)
     learners, items = 10_000, 11
     frames = []
@@ -324,8 +323,5 @@ def test_ten_thousand_learners_two_sections_is_fast():
             "max_score": 1.0,
         }))
     data = pd.concat(frames, ignore_index=True)
-    started = time.perf_counter()
-    stats, sections = item_stats(data), section_stats(data)
-    elapsed = time.perf_counter() - started
+    stats, sections = item_stats(data), section_stats(data)  # its speed: benchmarks/item_statistics.py
     assert len(stats) == 22 and sections["n"].tolist() == [learners, learners]
-    assert elapsed < 3.0  # about 0.3 s; per-learner Python loops would take far longer
