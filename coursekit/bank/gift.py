@@ -39,8 +39,9 @@ _MARKERS = {value: key for key, value in _FORMATS.items()}
 _DEFAULT_FORMAT = "moodle_auto_format"
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _META_PREFIX = "// coursekit:"
-_ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)]")
-_TAG = re.compile(r"\[tag:((?:\\]|[^\]<>\x00-\x1f])+)]")
+_MARK_STOPS = {"id": re.compile(r"[\]\x00-\x1f]"), "tag": re.compile(r"[\]<>\x00-\x1f]")}
+r"""What ends an ``[id:...]`` or ``[tag:...]`` mark's value: ``]`` (unless written ``\]``), a control character,
+and in a tag ``<`` or ``>``."""
 _WRITABLE = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description")
 
 
@@ -122,8 +123,61 @@ def _choices(answer_text: str, separator: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
+def _run_end(comment: str, start: int, stops: re.Pattern[str]) -> int:
+    """Where a mark's value starting at ``start`` stops: the first stop character that is not an escaped ``]``."""
+    while (stop := stops.search(comment, start)) is not None:
+        at = stop.start()
+        if comment[at] != "]" or comment[at - 1] != "\\" or at - 1 < start:
+            return at
+        start = at + 1
+    return len(comment)
+
+
+def _marks(comment: str, kind: str) -> list[str]:
+    r"""The values of every ``[kind:value]`` mark in a comment line, in order, in one pass over the line.
+
+    A value runs to the first ``]`` not written ``\]``; a value cut short by a character it may not
+    hold ends at its last ``\]`` instead (whose backslash it keeps), or is no mark. Each character is
+    read once: marks that start inside the same run share its end, so a line of ``[tag:`` repeated
+    without a ``]`` takes linear time.
+    """
+    opener = f"[{kind}:"
+    found: list[str] = []
+    run_end = last_pair = -1
+    at = comment.find(opener)
+    while at >= 0:
+        start = at + len(opener)
+        if start >= run_end:
+            run_end = _run_end(comment, start, _MARK_STOPS[kind])
+            last_pair = comment.rfind("\\]", start, run_end)
+        if run_end > start and comment.startswith("]", run_end):
+            found.append(comment[start:run_end])
+            at = comment.find(opener, run_end + 1)
+        elif last_pair >= start:
+            found.append(comment[start:last_pair + 1])
+            at = comment.find(opener, last_pair + 2)
+        else:
+            at = comment.find(opener, at + 1)
+    return found
+
+
+def _strip_tags(text: str) -> str:
+    """``text`` with each ``<...>`` replaced by a space (an unclosed ``<`` stays), in one pass."""
+    parts: list[str] = []
+    done = 0
+    opening = text.find("<")
+    while opening >= 0:
+        closing = text.find(">", opening + 1)
+        if closing < 0:
+            break
+        parts += [text[done:opening], " "]
+        done = closing + 1
+        opening = text.find("<", done)
+    return "".join(parts) + text[done:]
+
+
 def _default_name(text: str) -> str:
-    plain = " ".join(re.sub(r"<[^>]*>", " ", text).split())
+    plain = " ".join(_strip_tags(text).split())
     return plain if len(plain) <= 80 else plain[:77].rstrip() + "..."
 
 
@@ -234,9 +288,9 @@ def _apply_comments(block: _Block, q: BankQuestion) -> None:
         if comment.startswith(_META_PREFIX):
             _apply_meta(block, q, comment[len(_META_PREFIX):])
             continue
-        if not q.idnumber and (match := _ID.search(comment)):
-            q.idnumber = match.group(1).replace("\\]", "]").strip()
-        q.tags += [tag.replace("\\]", "]").strip() for tag in _TAG.findall(comment)]
+        if not q.idnumber and (ids := _marks(comment, "id")):
+            q.idnumber = ids[0].replace("\\]", "]").strip()
+        q.tags += [tag.replace("\\]", "]").strip() for tag in _marks(comment, "tag")]
 
 
 def _apply_meta(block: _Block, q: BankQuestion, raw: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 from bank_corpus import corpus
 
-from coursekit.bank.gift import read_gift, write_gift
+from coursekit.bank.gift import _marks, _strip_tags, read_gift, write_gift
 from coursekit.bank.record import BankFormatError, BankSubquestion
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "bank" / "moodle_export.gift"
@@ -148,3 +150,32 @@ def test_malformed_gift_names_file_line_and_expectation(text: str, line: int, ex
     assert caught.value.path == "bank/broken.gift" and caught.value.line == line
     assert expected in caught.value.problem
     assert str(caught.value).startswith(f"bank/broken.gift, line {line}: ")
+
+
+# What the id and tag marks meant when they were read by these regular expressions (quadratic in a line of
+# unclosed marks): the one-pass reader must find exactly the same values.
+REFERENCE_MARKS = {"id": re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)]"),
+                   "tag": re.compile(r"\[tag:((?:\\]|[^\]<>\x00-\x1f])+)]")}
+
+
+def test_marks_are_read_as_the_regular_expressions_read_them() -> None:
+    rng = random.Random(7)
+    pieces = ["[tag:", "[id:", "]", "\\", "\\]", "<", ">", "a", " ", "\x01", ":", "["]
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for kind, pattern in REFERENCE_MARKS.items():
+            assert _marks(line, kind) == pattern.findall(line), (kind, line)
+
+
+def test_unclosed_marks_and_tags_in_a_long_line_are_no_marks() -> None:
+    text = "// [tag:" * 40_000 + "[id:" * 40_000 + "\n::q::" + "<" * 40_000 + "What?{=a ~b}\n"
+    [q] = read_gift(text, "long.gift")
+    assert q.tags == [] and q.idnumber == ""
+    assert q.name == "q"
+
+
+def test_default_name_strips_markup_as_before() -> None:
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(["<", ">", "a", " ", "<b>"]) for _ in range(rng.randint(0, 12)))
+        assert _strip_tags(text) == re.sub(r"<[^>]*>", " ", text), text
