@@ -51,6 +51,7 @@ from coursekit.quiz.spec import (
     answer_key,
     rebuild_spec,
 )
+from coursekit.quiz.types import question_type
 
 EPSILON = 1e-9
 KIND_NAMES = {
@@ -103,11 +104,163 @@ class Finding:
 
 
 # --- chance: the expected score of a random answer of the same shape -------------------------------
+#
+# A rule's answer is scored, and its chance computed, once per question and rule: with a few thousand
+# rules on a question of hundreds of options, validating every answer again (each id looked up in a
+# list) and drawing every random answer made the check cubic. A question's scorer validates nothing
+# (a rule only answers with the question's own ids, each once) and keeps what its answers share.
 
 
 def _mean(values: Iterable[float]) -> float:
     values = list(values)
     return sum(values) / len(values)
+
+
+def _final(question: Question, earned: float) -> float:
+    """What :func:`score_question` makes of a type's score: floored at 0, capped at the points, 6 decimals."""
+    return round(float(min(question.points, max(0.0, earned))), 6)
+
+
+class _Scorer:
+    """A question's score of a rule's answer and the chance score of its shape (true/false: as they come)."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def score(self, answer: Any) -> float:
+        """What :func:`score_question` gives ``answer``."""
+        return score_question(self.question, answer)
+
+    def chance(self, answer: Any) -> float:
+        """The expected score of a uniformly random answer shaped like ``answer`` (see :func:`chance_of`)."""
+        if isinstance(self.question, TrueFalse):
+            return _mean(score_question(self.question, value) for value in (True, False))
+        raise TypeError(f"no positional answer for {type(self.question).__name__}")
+
+
+class _SingleScorer(_Scorer):
+    """Single choice: every option scored once; chance is their mean."""
+
+    def __init__(self, question: SingleChoice) -> None:
+        super().__init__(question)
+        self.scores = {o.id: score_question(question, o.id) for o in question.options}
+        self.mean = _mean(self.scores[o.id] for o in question.options)
+
+    def score(self, answer: str) -> float:
+        return self.scores[answer]
+
+    def chance(self, answer: str) -> float:
+        return self.mean
+
+
+class _PicksScorer(_Scorer):
+    """Multiple choice by the default rule: a score depends on the right and wrong picks counted.
+
+    The running sums repeat :meth:`MultipleChoiceType.score`'s additions one pick at a time, so each
+    score is the very float :func:`score_question` gives.
+    """
+
+    def __init__(self, question: MultipleChoice) -> None:
+        super().__init__(question)
+        self.right = set(question.answer)
+        right, wrong = len(self.right), len(question.options) - len(self.right)
+        points = question.points
+        penalty = question.penalty if question.penalty is not None else (points / wrong if wrong else 0.0)
+        self.gained = list(itertools.accumulate(itertools.repeat(points / right, right), initial=0))
+        self.lost = list(itertools.accumulate(itertools.repeat(penalty, wrong), initial=0))
+        self.ways_right = [math.comb(right, k) for k in range(right + 1)]
+        self.ways_wrong = [math.comb(wrong, k) for k in range(wrong + 1)]
+        self.chances: dict[int, float] = {}
+
+    def _of(self, hits: int, misses: int) -> float:
+        points = self.question.points
+        return _final(self.question, min(points, max(0.0, self.gained[hits] - self.lost[misses])))
+
+    def score(self, answer: list[str]) -> float:
+        hits = sum(1 for pick in answer if pick in self.right)
+        return self._of(hits, len(answer) - hits)
+
+    def chance(self, answer: list[str]) -> float:
+        picks = len(answer)
+        if picks not in self.chances:
+            right, wrong = len(self.ways_right) - 1, len(self.ways_wrong) - 1
+            total = math.comb(right + wrong, picks)
+            expected = 0.0
+            for hits in range(max(0, picks - wrong), min(picks, right) + 1):
+                ways = self.ways_right[hits] * self.ways_wrong[picks - hits]
+                expected += ways / total * self._of(hits, picks - hits)
+            self.chances[picks] = expected
+        return self.chances[picks]
+
+
+class _FractionScorer(_Scorer):
+    """Multiple choice with per-option fractions: chance from the count of draws giving each sum.
+
+    Draws are counted by their sum of fractions, one option at a time in option order (the order in
+    which :meth:`MultipleChoiceType.score` adds a draw's fractions, so each sum is the same float),
+    instead of being drawn one by one: the sums that occur are few when few fractions differ.
+    """
+
+    def __init__(self, question: MultipleChoice) -> None:
+        super().__init__(question)
+        self.kind = question_type(question)
+        self.chances: dict[int, float] | None = None
+
+    def score(self, answer: list[str]) -> float:
+        return _final(self.question, self.kind.score(self.question, answer))
+
+    def _all_chances(self) -> dict[int, float]:
+        question = self.question
+        sums: list[dict[float, int]] = [{0: 1}]
+        for option in question.options:
+            fraction = option.fraction or 0.0
+            sums.append({})
+            for picks in range(len(sums) - 2, -1, -1):
+                grown = sums[picks + 1]
+                for total, ways in sums[picks].items():
+                    grown[total + fraction] = grown.get(total + fraction, 0) + ways
+        points = question.points
+        chances = {}
+        for picks in range(1, len(sums)):
+            expected = sum(ways * _final(question, min(points, max(0.0, points * total / 100)))
+                           for total, ways in sums[picks].items())
+            chances[picks] = expected / math.comb(len(question.options), picks)
+        return chances
+
+    def chance(self, answer: list[str]) -> float:
+        if self.chances is None:
+            self.chances = self._all_chances()
+        return self.chances[len(answer)]
+
+
+class _MatchingScorer(_Scorer):
+    """Matching: chance adds, item by item, the mean score of one random choice for that item."""
+
+    def __init__(self, question: Matching) -> None:
+        super().__init__(question)
+        self.kind = question_type(question)
+        self.item_chances: dict[str, float] = {}
+
+    def score(self, answer: dict[str, str]) -> float:
+        return _final(self.question, self.kind.score(self.question, answer))
+
+    def _item_chance(self, item: str) -> float:
+        if item not in self.item_chances:
+            self.item_chances[item] = _mean(self.score({item: c.id}) for c in self.question.choices)
+        return self.item_chances[item]
+
+    def chance(self, answer: dict[str, str]) -> float:
+        return sum(self._item_chance(item) for item in answer)
+
+
+def _scorer(question: Question) -> _Scorer:
+    if isinstance(question, SingleChoice):
+        return _SingleScorer(question)
+    if isinstance(question, MultipleChoice):
+        return _FractionScorer(question) if question.uses_fractions else _PicksScorer(question)
+    if isinstance(question, Matching):
+        return _MatchingScorer(question)
+    return _Scorer(question)
 
 
 def chance_of(question: Question, answer: Any) -> float:
@@ -125,37 +278,10 @@ def chance_of(question: Question, answer: Any) -> float:
     -------
     float
         One random option; ``n`` options drawn at random (exact,
-        hypergeometric); a random choice for each item answered; true or
-        false at random.
+        hypergeometric; with option fractions, exact over every draw); a
+        random choice for each item answered; true or false at random.
     """
-    if isinstance(question, SingleChoice):
-        return _mean(score_question(question, o.id) for o in question.options)
-    if isinstance(question, TrueFalse):
-        return _mean(score_question(question, value) for value in (True, False))
-    if isinstance(question, MultipleChoice):
-        return _chance_of_picks(question, len(answer))
-    if isinstance(question, Matching):
-        return sum(_mean(score_question(question, {item: c.id}) for c in question.choices) for item in answer)
-    raise TypeError(f"no positional answer for {type(question).__name__}")
-
-
-def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
-    """Expected score of ``picks`` distinct options drawn at random.
-
-    By the default rule the score depends on counts only; with per-option
-    fractions every draw is scored.
-    """
-    if question.uses_fractions:
-        return _mean(score_question(question, list(draw))
-                     for draw in itertools.combinations([o.id for o in question.options], picks))
-    right = [o.id for o in question.options if o.id in question.answer]
-    wrong = [o.id for o in question.options if o.id not in question.answer]
-    total = math.comb(len(question.options), picks)
-    expected = 0.0
-    for hits in range(max(0, picks - len(wrong)), min(picks, len(right)) + 1):
-        ways = math.comb(len(right), hits) * math.comb(len(wrong), picks - hits)
-        expected += ways / total * score_question(question, right[:hits] + wrong[:picks - hits])
-    return expected
+    return _scorer(question).chance(answer)
 
 
 # --- the rules ---------------------------------------------------------------------------------------
@@ -267,17 +393,15 @@ class _Tally:
     largest: float
 
 
-def _tally(quiz: QuizSpec, rule: Rule) -> _Tally:
+def _tally(questions: list[tuple[Question, _Scorer]], rule: Rule) -> _Tally:
     expected = chance = points = largest = 0.0
     count = 0
-    for question in quiz.questions:
-        if question.type != rule.kind:
-            continue
+    for question, scorer in questions:
         answer = rule.answer(question)
         if answer is None:
             continue
-        expected += score_question(question, answer)
-        chance += chance_of(question, answer)
+        expected += scorer.score(answer)
+        chance += scorer.chance(answer)
         points += question.points
         largest = max(largest, question.points)
         count += 1
@@ -306,7 +430,12 @@ def evaluate(quiz: QuizSpec) -> list[Finding]:
         each type together (types where no rule beats chance are answered at
         random and add nothing).
     """
-    tallies = [t for t in (_tally(quiz, rule) for rule in positional_rules(quiz)) if t.questions]
+    by_kind: dict[str, list[tuple[Question, _Scorer]]] = {}
+    for question in quiz.questions:
+        if question.type in KIND_NAMES:
+            by_kind.setdefault(question.type, []).append((question, _scorer(question)))
+    tallies = [t for t in (_tally(by_kind.get(rule.kind, []), rule) for rule in positional_rules(quiz))
+               if t.questions]
     findings = [Finding(_label(t.rule), t.expected, t.chance, t.points, t.questions, t.largest) for t in tallies]
     best: dict[str, _Tally] = {}
     for tally in tallies:
