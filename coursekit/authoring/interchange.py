@@ -16,6 +16,7 @@ the category, so ``import(export(q)) == q``.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from pydantic import ValidationError
 from coursekit.authoring.course import IMPORTED_FILE, SECTION_ID, CommentQuestion, Course, CourseError, load_section
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.gift import read_gift, write_gift
+from coursekit.bank.limits import MAX_BANK_BYTES, check_bank_size, check_questions
 from coursekit.bank.moodle_xml import read_moodle_xml, write_moodle_xml
 from coursekit.bank.record import BankFormatError, BankQuestion
 from coursekit.bank.sanitise import sanitise_question
@@ -123,12 +125,20 @@ def decode_gift(data: bytes, path: str, notes: list[str] | None = None) -> str:
 def read_bank(path: Path, fmt: str, notes: list[str] | None = None) -> list[BankQuestion]:
     """Read a bank file (raises :class:`BankFormatError` naming file and line when it is malformed).
 
-    A GIFT file that is not UTF-8 is read as Windows-1252, and ``notes`` says so.
+    A GIFT file that is not UTF-8 is read as Windows-1252, and ``notes`` says so. A file above
+    :data:`~coursekit.bank.limits.MAX_BANK_BYTES` is refused before it is read, and one with too many
+    questions, or a question with too many options or too much text, after (:mod:`coursekit.bank.limits`).
     """
-    data = Path(path).read_bytes()
+    with Path(path).open("rb") as file:
+        check_bank_size(str(path), os.fstat(file.fileno()).st_size)
+        data = file.read(MAX_BANK_BYTES + 1)
+    check_bank_size(str(path), len(data))
     if fmt == "moodle-xml":
-        return read_moodle_xml(data, str(path))
-    return read_gift(decode_gift(data, str(path), notes), str(path))
+        questions = read_moodle_xml(data, str(path))
+    else:
+        questions = read_gift(decode_gift(data, str(path), notes), str(path))
+    check_questions(questions, str(path))
+    return questions
 
 
 def write_bank(questions: list[BankQuestion], fmt: str) -> bytes:
@@ -274,6 +284,14 @@ def guessable(questions: list[dict[str, Any]], section_id: str) -> list[str]:
 
 SEARCH_LIMIT = 400
 """Most quizzes :func:`search_keys` scores before it gives up (each is one positional check)."""
+SEARCH_OPTIONS = 400_000
+"""Most options :func:`search_keys` scores in all, over every quiz it tries: a check takes time in proportion
+to the quiz's options, so a large bank is given fewer tries than :data:`SEARCH_LIMIT` (a few seconds' worth)."""
+
+
+def _option_count(questions: list[dict[str, Any]]) -> int:
+    return sum(len(data.get("options") or []) + len(data.get("choices") or []) + len(data.get("items") or [])
+               for data in questions)
 
 
 def _gain(questions: list[dict[str, Any]], section_id: str) -> float:
@@ -303,10 +321,11 @@ def search_keys(questions: list[dict[str, Any]], section_id: str) -> None:
 
     Where :func:`spread_keys` leaves a small bank still guessable (few questions, so whichever position
     the keys share wins), each question in turn takes the rotation that lowers the positional check's
-    excess most, until the quiz passes or no rotation helps. A quiz it cannot improve is left as it is,
-    so searching twice changes nothing more.
+    excess most, until the quiz passes or no rotation helps, or it has scored :data:`SEARCH_LIMIT` quizzes
+    (fewer for a large bank, :data:`SEARCH_OPTIONS` options in all). A quiz it cannot improve is left as it
+    is, so searching twice changes nothing more.
     """
-    budget = SEARCH_LIMIT
+    budget = min(SEARCH_LIMIT, SEARCH_OPTIONS // max(1, _option_count(questions)))
     current = _gain(questions, section_id)
     improved = True
     while current > 0 and improved and budget > 0:

@@ -73,6 +73,8 @@ class Rule:
     name: str
     kind: str
     answer: Callable[[Question], Any]
+    holds: str | None = None
+    """An option (or choice) id the rule needs: it answers no question without one of that id."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,11 @@ def _options(question: Question) -> list[str]:
     return [o.id for o in question.options] if isinstance(question, SingleChoice | MultipleChoice) else []
 
 
+def _option_ids(question: Question) -> set[str]:
+    """The ids a rule may answer a question with: its options, or a matching question's choices."""
+    return {c.id for c in question.choices} if isinstance(question, Matching) else set(_options(question))
+
+
 def _at(ids: list[str], index: int) -> str | None:
     return ids[index] if -len(ids) <= index < len(ids) else None
 
@@ -301,7 +308,7 @@ def _single_rules(quiz: QuizSpec) -> list[Rule]:
              for k in range(width)]
     rules.append(Rule("always the last option", "single_choice", lambda q: _at(_options(q), -1)))
     ids = sorted({o.id for q in quiz.questions if isinstance(q, SingleChoice) for o in q.options})
-    rules.extend(Rule(f"always id {i!r}", "single_choice", lambda q, i=i: i if i in _options(q) else None)
+    rules.extend(Rule(f"always id {i!r}", "single_choice", lambda q, i=i: i if i in _options(q) else None, i)
                  for i in ids)
     return rules
 
@@ -326,7 +333,7 @@ def _multiple_rules(quiz: QuizSpec) -> list[Rule]:
         rules.append(Rule(f"only option {k + 1}", "multiple_choice",
                           lambda q, k=k: [o] if (o := _at(_options(q), k)) else None))
     ids = sorted({o.id for q in quiz.questions if isinstance(q, MultipleChoice) for o in q.options})
-    rules.extend(Rule(f"only id {i!r}", "multiple_choice", lambda q, i=i: [i] if i in _options(q) else None)
+    rules.extend(Rule(f"only id {i!r}", "multiple_choice", lambda q, i=i: [i] if i in _options(q) else None, i)
                  for i in ids)
     return rules
 
@@ -359,7 +366,7 @@ def _matching_rules(quiz: QuizSpec) -> list[Rule]:
     rules.extend(Rule(f"every item -> choice {k + 1}", "matching", lambda q, k=k: every(q, _at(choices(q), k)))
                  for k in range(width))
     ids = sorted({c.id for q in matching for c in q.choices})
-    rules.extend(Rule(f"every item -> choice id {i!r}", "matching", lambda q, i=i: every(q, i)) for i in ids)
+    rules.extend(Rule(f"every item -> choice id {i!r}", "matching", lambda q, i=i: every(q, i), i) for i in ids)
     return rules
 
 
@@ -431,10 +438,16 @@ def evaluate(quiz: QuizSpec) -> list[Finding]:
         random and add nothing).
     """
     by_kind: dict[str, list[tuple[Question, _Scorer]]] = {}
+    by_id: dict[tuple[str, str], list[tuple[Question, _Scorer]]] = {}
     for question in quiz.questions:
         if question.type in KIND_NAMES:
-            by_kind.setdefault(question.type, []).append((question, _scorer(question)))
-    tallies = [t for t in (_tally(by_kind.get(rule.kind, []), rule) for rule in positional_rules(quiz))
+            entry = (question, _scorer(question))
+            by_kind.setdefault(question.type, []).append(entry)
+            for option in _option_ids(question):
+                by_id.setdefault((question.type, option), []).append(entry)
+    rules = positional_rules(quiz)
+    tallies = [t for t in (_tally(by_kind.get(rule.kind, []) if rule.holds is None
+                                  else by_id.get((rule.kind, rule.holds), []), rule) for rule in rules)
                if t.questions]
     findings = [Finding(_label(t.rule), t.expected, t.chance, t.points, t.questions, t.largest) for t in tallies]
     best: dict[str, _Tally] = {}

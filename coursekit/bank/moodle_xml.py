@@ -4,7 +4,9 @@ A file is a ``<quiz>`` of ``<question type="...">`` elements. A question of
 type ``category`` sets the category of the questions after it. Imported files
 are untrusted: they are parsed with :mod:`defusedxml` (no DTD entities, no
 external references), and a malformed file raises :class:`BankFormatError`
-naming the file, the line and what was expected.
+naming the file, the line and what was expected. Elements nest at most
+:data:`~coursekit.bank.limits.MAX_XML_DEPTH` deep, and a text with its images
+embedded holds at most :data:`~coursekit.bank.limits.MAX_QUESTION_CHARS`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
+from coursekit.bank.limits import MAX_QUESTION_CHARS, MAX_XML_DEPTH, BankLimitError
 from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
 
 _EXTRAS = "coursekit"
@@ -34,10 +37,27 @@ class _LineTreeBuilder(ET.TreeBuilder):
     def __init__(self) -> None:
         super().__init__()
         self.parser: DefusedXMLParser | None = None
+        self.depth = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:  # type: ignore[override]
         line = self.parser.parser.CurrentLineNumber if self.parser is not None else 0
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooLarge(line, f"elements nested more than {MAX_XML_DEPTH} deep (Moodle XML nests 5)")
         return super().start(tag, {**attrs, _LINE: str(line)})
+
+    def end(self, tag: str) -> ET.Element:  # type: ignore[override]
+        self.depth -= 1
+        return super().end(tag)
+
+
+class _TooLarge(Exception):
+    """Part of a file is beyond a limit of :mod:`coursekit.bank.limits`; the reader names the file."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
 
 
 def _parse(data: bytes, path: str) -> ET.Element:
@@ -47,6 +67,8 @@ def _parse(data: bytes, path: str) -> ET.Element:
     try:
         parser.feed(data)
         return parser.close()
+    except _TooLarge as exc:
+        raise BankLimitError(path, exc.line, exc.problem) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         reason = str(exc).split(":")[0]
@@ -94,7 +116,13 @@ def _text_of(element: ET.Element | None) -> str:
     text = element.find("text")
     value = (text.text or "").strip() if text is not None else ""
     if "@@PLUGINFILE@@" in value:
-        for reference, uri in sorted(_embedded_files(element).items(), key=lambda item: -len(item[0])):
+        embedded = sorted(_embedded_files(element).items(), key=lambda item: -len(item[0]))
+        grown = len(value) + sum((value.count(f'"{reference}"') + value.count(f"'{reference}'"))
+                                 * (len(uri) - len(reference)) for reference, uri in embedded)
+        if grown > MAX_QUESTION_CHARS:
+            raise _TooLarge(_line(element), f"a text with its images embedded holds {grown:,} characters; "
+                                            f"coursekit takes at most {MAX_QUESTION_CHARS:,} per question")
+        for reference, uri in embedded:
             value = value.replace(f'"{reference}"', f'"{uri}"').replace(f"'{reference}'", f"'{uri}'")
     return value
 
@@ -247,7 +275,10 @@ def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
                 raise BankFormatError(path, _line(element), "expected <category><text>$course$/...</text></category>")
             category = split_category(text)
             continue
-        questions.append(_read_question(element, qtype, category, path))
+        try:
+            questions.append(_read_question(element, qtype, category, path))
+        except _TooLarge as exc:
+            raise BankLimitError(path, exc.line, exc.problem) from None
     return questions
 
 
