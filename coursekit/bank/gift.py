@@ -24,10 +24,12 @@ which Moodle ignores and this reader applies, so records survive a round trip.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
+from coursekit.bank.limits import check_question_count
 from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion
 
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
@@ -74,8 +76,7 @@ class _Block:
         return BankFormatError(self.path, self.line_at(index), problem)
 
 
-def _split_blocks(text: str, path: str) -> list[_Block]:
-    blocks: list[_Block] = []
+def _split_blocks(text: str, path: str) -> Iterator[_Block]:
     current: list[str] = []
     start = 1
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
@@ -84,11 +85,10 @@ def _split_blocks(text: str, path: str) -> list[_Block]:
                 start = number
             current.append(line)
         elif current:
-            blocks.append(_Block(path, start, current))
+            yield _Block(path, start, current)
             current = []
     if current:
-        blocks.append(_Block(path, start, current))
-    return blocks
+        yield _Block(path, start, current)
 
 
 def _with_format(text: str, default: str) -> tuple[str, str]:
@@ -372,7 +372,9 @@ def read_gift(text: str, path: str) -> list[BankQuestion]:
     ------
     BankFormatError
         A brace is not closed, a question has too few answers, a number is not
-        a number, a name is not closed, or a ``// coursekit:`` comment is not JSON.
+        a number, a name is not closed, or a ``// coursekit:`` comment is not JSON;
+        or (:class:`~coursekit.bank.limits.BankLimitError`) the file holds more than
+        :data:`~coursekit.bank.limits.MAX_QUESTIONS` questions: reading stops there.
     """
     category: list[str] = []
     questions: list[BankQuestion] = []
@@ -384,6 +386,7 @@ def read_gift(text: str, path: str) -> list[BankQuestion]:
             category = read
         else:
             questions.append(read)
+            check_question_count(len(questions), path)
     return questions
 
 

@@ -23,6 +23,9 @@ files an import makes, with room to spare over what Moodle itself exports:
   cannot grow one question, and quiz.yml, without bound.
 * :data:`MAX_XML_DEPTH`, 32 nested elements: Moodle XML nests 5 deep
   (``quiz/question/answer/feedback/text``); its HTML is text, not elements.
+* :data:`MAX_XML_ELEMENTS`, 250,000 elements in a Moodle XML file: Moodle
+  writes about 30 per question and 5 per answer, so the question and answer
+  limits need some 180,000; the tree of a file is held in memory whole.
 
 Each refusal is a :class:`BankLimitError`: one line naming the file, what is
 too large and the limit.
@@ -46,6 +49,8 @@ MAX_QUESTION_CHARS = 2_000_000
 """Most characters of text one question may hold, all its fields together."""
 MAX_XML_DEPTH = 32
 """Deepest nesting of elements a Moodle XML file may have."""
+MAX_XML_ELEMENTS = 250_000
+"""Most elements a Moodle XML file may have."""
 
 
 class BankLimitError(BankFormatError):
@@ -87,6 +92,19 @@ def question_chars(q: BankQuestion) -> int:
     return sum(len(text) for text in texts)
 
 
+def check_question_count(count: int, path: str) -> None:
+    """Refuse a bank once it has more than :data:`MAX_QUESTIONS` questions (a reader stops counting there).
+
+    Raises
+    ------
+    BankLimitError
+        Naming the file and the limit.
+    """
+    if count > MAX_QUESTIONS:
+        raise BankLimitError(path, 0, f"more than {MAX_QUESTIONS:,} questions; coursekit imports at most "
+                                      f"{MAX_QUESTIONS:,} from one file (export one category at a time from Moodle)")
+
+
 def check_questions(questions: list[BankQuestion], path: str) -> None:
     """Refuse a bank with too many questions or options, or a question with too many options or too much text.
 
@@ -95,9 +113,7 @@ def check_questions(questions: list[BankQuestion], path: str) -> None:
     BankLimitError
         Naming the file, the question (its name and line) and the limit.
     """
-    if len(questions) > MAX_QUESTIONS:
-        raise BankLimitError(path, 0, f"{len(questions):,} questions; coursekit imports at most {MAX_QUESTIONS:,} "
-                                      "from one file (export one category at a time from Moodle)")
+    check_question_count(len(questions), path)
     total = sum(len(q.answers) + len(q.subquestions) for q in questions)
     if total > MAX_BANK_OPTIONS:
         raise BankLimitError(path, 0, f"{total:,} answers and matching pairs in all; coursekit imports at most "

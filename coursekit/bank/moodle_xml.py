@@ -5,7 +5,8 @@ type ``category`` sets the category of the questions after it. Imported files
 are untrusted: they are parsed with :mod:`defusedxml` (no DTD entities, no
 external references), and a malformed file raises :class:`BankFormatError`
 naming the file, the line and what was expected. Elements nest at most
-:data:`~coursekit.bank.limits.MAX_XML_DEPTH` deep, and a text with its images
+:data:`~coursekit.bank.limits.MAX_XML_DEPTH` deep, a file has at most
+:data:`~coursekit.bank.limits.MAX_XML_ELEMENTS` of them, and a text with its images
 embedded holds at most :data:`~coursekit.bank.limits.MAX_QUESTION_CHARS`.
 """
 
@@ -22,7 +23,13 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
-from coursekit.bank.limits import MAX_QUESTION_CHARS, MAX_XML_DEPTH, BankLimitError
+from coursekit.bank.limits import (
+    MAX_QUESTION_CHARS,
+    MAX_XML_DEPTH,
+    MAX_XML_ELEMENTS,
+    BankLimitError,
+    check_question_count,
+)
 from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
 
 _EXTRAS = "coursekit"
@@ -37,13 +44,17 @@ class _LineTreeBuilder(ET.TreeBuilder):
     def __init__(self) -> None:
         super().__init__()
         self.parser: DefusedXMLParser | None = None
-        self.depth = 0
+        self.depth = self.elements = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:  # type: ignore[override]
         line = self.parser.parser.CurrentLineNumber if self.parser is not None else 0
         self.depth += 1
+        self.elements += 1
         if self.depth > MAX_XML_DEPTH:
             raise _TooLarge(line, f"elements nested more than {MAX_XML_DEPTH} deep (Moodle XML nests 5)")
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _TooLarge(line, f"more than {MAX_XML_ELEMENTS:,} elements; coursekit imports at most "
+                                  f"{MAX_XML_ELEMENTS:,} from one file (export one category at a time from Moodle)")
         return super().start(tag, {**attrs, _LINE: str(line)})
 
     def end(self, tag: str) -> ET.Element:  # type: ignore[override]
@@ -255,7 +266,10 @@ def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
     ------
     BankFormatError
         The file is not well-formed XML, declares entities, is not a ``<quiz>``,
-        or a question lacks its ``type`` or a number is not a number.
+        or a question lacks its ``type`` or a number is not a number; or
+        (:class:`~coursekit.bank.limits.BankLimitError`) elements nest too deep or
+        are too many, a text with its images is too long, or there are more than
+        :data:`~coursekit.bank.limits.MAX_QUESTIONS` questions: reading stops there.
     """
     root = _parse(data, path)
     if root.tag != "quiz":
@@ -279,6 +293,7 @@ def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
             questions.append(_read_question(element, qtype, category, path))
         except _TooLarge as exc:
             raise BankLimitError(path, exc.line, exc.problem) from None
+        check_question_count(len(questions), path)
     return questions
 
 

@@ -15,6 +15,7 @@ from coursekit.bank.limits import (
     MAX_QUESTION_CHARS,
     MAX_QUESTIONS,
     MAX_XML_DEPTH,
+    MAX_XML_ELEMENTS,
     BankLimitError,
 )
 from coursekit.bank.moodle_xml import read_moodle_xml
@@ -54,8 +55,15 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
 def test_too_many_questions(tmp_path: Path) -> None:
     bank = tmp_path / "many.gift"
     bank.write_text("\n\n".join(gift_question(i) for i in range(MAX_QUESTIONS + 1)), encoding="utf-8")
-    assert refusal(bank, "gift") == (f"{bank}: 2,001 questions; coursekit imports at most 2,000 from one file "
-                                     "(export one category at a time from Moodle)")
+    message = (f"{bank}: more than 2,000 questions; coursekit imports at most 2,000 from one file "
+               "(export one category at a time from Moodle)")
+    assert refusal(bank, "gift") == message
+    tiny = '<question type="truefalse"><answer fraction="100"><text>true</text></answer></question>\n'
+    xml = bank.with_suffix(".xml")
+    xml.write_text(f"<quiz>\n{tiny * (MAX_QUESTIONS + 1)}</quiz>\n", encoding="utf-8")
+    assert refusal(xml, "moodle-xml") == message.replace(str(bank), str(xml))
+    bank.write_text("\n\n".join(gift_question(i) for i in range(MAX_QUESTIONS)), encoding="utf-8")
+    assert len(read_bank(bank, "gift")) == MAX_QUESTIONS
 
 
 def test_too_many_options_in_one_question_names_it(tmp_path: Path) -> None:
@@ -91,6 +99,16 @@ def test_xml_nested_too_deep_is_refused() -> None:
     with pytest.raises(BankLimitError) as caught:
         read_moodle_xml(deep, "deep.xml")
     assert str(caught.value) == "deep.xml, line 2: elements nested more than 32 deep (Moodle XML nests 5)"
+
+
+def test_xml_with_too_many_elements_is_refused_as_it_is_parsed() -> None:
+    elements = b"<a/>" * MAX_XML_ELEMENTS  # with <quiz>, one too many
+    with pytest.raises(BankLimitError) as caught:
+        read_moodle_xml(b"<quiz>\n" + elements + b"</quiz>", "many.xml")
+    assert str(caught.value) == ("many.xml, line 2: more than 250,000 elements; coursekit imports at most 250,000 "
+                                 "from one file (export one category at a time from Moodle)")
+    with pytest.raises(BankFormatError, match="expected <question> inside <quiz>, found <a>"):
+        read_moodle_xml(b"<quiz>\n" + elements[4:] + b"</quiz>", "just.xml")
 
 
 def test_an_image_embedded_again_and_again_cannot_grow_a_question_without_bound() -> None:
