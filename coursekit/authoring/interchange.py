@@ -26,6 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from coursekit.authoring.course import IMPORTED_FILE, SECTION_ID, CommentQuestion, Course, CourseError, load_section
+from coursekit.authoring.positional import PositionalLimitError, positional_findings
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.gift import read_gift, write_gift
 from coursekit.bank.limits import MAX_BANK_BYTES, check_bank_size, check_questions
@@ -271,7 +272,6 @@ def spread_keys(questions: list[dict[str, Any]]) -> None:
 
 
 def _findings(questions: list[dict[str, Any]], section_id: str) -> list[Any]:
-    from coursekit.authoring.positional import positional_findings
 
     spec = parse_quiz({"title": "check", "questions": questions}, origin="import", require_source=False)
     return positional_findings(public_spec(spec, section_id), answer_key(spec))
@@ -390,6 +390,18 @@ def _add_to_course(course_file: Path, section_id: str) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def _spread_until_unguessable(questions: list[dict[str, Any]], section_id: str) -> tuple[bool, list[str]]:
+    """Spread the keys (and search rotations) when the questions are guessable: (reordered, still guessable)."""
+    reordered = False
+    if guessable(questions, section_id):
+        before = copy.deepcopy(questions)
+        spread_keys(questions)
+        if guessable(questions, section_id):
+            search_keys(questions, section_id)
+        reordered = questions != before
+    return reordered, guessable(questions, section_id)
+
+
 def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | None = None,
                 title: str | None = None) -> ImportResult:
     """Import a Moodle XML or GIFT file as a new section of the course.
@@ -407,7 +419,8 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     BankFormatError
         The file is malformed (file, line, what was expected).
     BankImportError
-        The section exists already, its name is invalid, or no question can be imported.
+        The section exists already, its name is invalid, no question can be imported, or the option
+        fractions of its multiple choice questions take too many different sums to check the option order.
     """
     course_root, bank_file = Path(course_root), Path(bank_file)
     if not SECTION_ID.match(section_id):
@@ -423,14 +436,10 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     if not converted.questions:
         skipped = "; ".join(s.describe() for s in converted.skipped) or "the file holds no question"
         raise BankImportError(f"{bank_file}: no question coursekit can use as a quiz question ({skipped})")
-    reordered = False
-    if guessable(converted.questions, section_id):
-        before = copy.deepcopy(converted.questions)
-        spread_keys(converted.questions)
-        if guessable(converted.questions, section_id):
-            search_keys(converted.questions, section_id)
-        reordered = converted.questions != before
-    still = guessable(converted.questions, section_id)
+    try:
+        reordered, still = _spread_until_unguessable(converted.questions, section_id)
+    except PositionalLimitError as exc:
+        raise BankImportError(f"{bank_file}: {exc}") from None
     title = title or f"Quiz: {section_id.replace('_', ' ')}"
     files = {
         "quiz.yml": f"# Imported from {bank_file.name} ({fmt}) by coursekit import. The questions cite no passage\n"

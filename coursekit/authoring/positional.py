@@ -54,12 +54,22 @@ from coursekit.quiz.spec import (
 from coursekit.quiz.types import question_type
 
 EPSILON = 1e-9
+MAX_FRACTION_WORK = 2_500_000
+"""Most partial sums of option fractions one check may extend (a second or two) to compute the chance scores of
+its multiple choice questions with fractions exactly. A question whose fractions take a few values needs some
+thousands in all; one of 100 options with ten of Moodle's negative grades about 1,800,000."""
+DEAD_MARGIN = 1e-9
+"""How far below 0 (in percent) a draw's best possible sum must be for it to count as scoring 0."""
 KIND_NAMES = {
     "single_choice": "single choice",
     "multiple_choice": "multiple choice",
     "matching": "matching",
     "true_false": "true/false",
 }
+
+
+class PositionalLimitError(QuizSpecError):
+    """A question the positional check cannot score in reasonable time; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -195,32 +205,57 @@ class _PicksScorer(_Scorer):
         return self.chances[picks]
 
 
+class _Work:
+    """What is left of :data:`MAX_FRACTION_WORK` for one check."""
+
+    def __init__(self) -> None:
+        self.left = MAX_FRACTION_WORK
+
+
+_FRACTION_CHANCES: dict[tuple[float, tuple[float, ...]], dict[int, float]] = {}
+"""Chance scores by points and option fractions in order, kept across checks (a key search checks a quiz
+again and again, one question changed each time)."""
+_KEPT_CHANCES = 256
+
+
 class _FractionScorer(_Scorer):
     """Multiple choice with per-option fractions: chance from the count of draws giving each sum.
 
     Draws are counted by their sum of fractions, one option at a time in option order (the order in
     which :meth:`MultipleChoiceType.score` adds a draw's fractions, so each sum is the same float),
-    instead of being drawn one by one: the sums that occur are few when few fractions differ.
+    instead of being drawn one by one. A partial sum that the positive fractions still to come cannot
+    lift above 0 scores 0 however the draw goes on, and is dropped. The sums left are few when few
+    fractions differ; when a check has extended :data:`MAX_FRACTION_WORK` of them it gives up
+    (:class:`PositionalLimitError`).
     """
 
-    def __init__(self, question: MultipleChoice) -> None:
+    def __init__(self, question: MultipleChoice, work: _Work) -> None:
         super().__init__(question)
         self.kind = question_type(question)
-        self.chances: dict[int, float] | None = None
+        self.work = work
+        self.key = (question.points, tuple(option.fraction or 0.0 for option in question.options))
 
     def score(self, answer: list[str]) -> float:
         return _final(self.question, self.kind.score(self.question, answer))
 
     def _all_chances(self) -> dict[int, float]:
         question = self.question
+        fractions = self.key[1]
+        still_positive = list(itertools.accumulate((max(0.0, f) for f in reversed(fractions)), initial=0.0))[::-1]
         sums: list[dict[float, int]] = [{0: 1}]
-        for option in question.options:
-            fraction = option.fraction or 0.0
+        for index, fraction in enumerate(fractions):
+            self.work.left -= sum(len(by_sum) for by_sum in sums)
+            if self.work.left < 0:
+                raise PositionalLimitError(
+                    f"question {question.id!r}: the option fractions of the multiple choice questions give too many "
+                    "different sums to check the option order; give fewer options a fraction of their own")
+            lowest = -still_positive[index + 1] - DEAD_MARGIN
             sums.append({})
             for picks in range(len(sums) - 2, -1, -1):
                 grown = sums[picks + 1]
                 for total, ways in sums[picks].items():
                     grown[total + fraction] = grown.get(total + fraction, 0) + ways
+            sums = [{total: ways for total, ways in by_sum.items() if total > lowest} for by_sum in sums]
         points = question.points
         chances = {}
         for picks in range(1, len(sums)):
@@ -230,9 +265,12 @@ class _FractionScorer(_Scorer):
         return chances
 
     def chance(self, answer: list[str]) -> float:
-        if self.chances is None:
-            self.chances = self._all_chances()
-        return self.chances[len(answer)]
+        if self.key not in _FRACTION_CHANCES:
+            chances = self._all_chances()
+            if len(_FRACTION_CHANCES) >= _KEPT_CHANCES:
+                del _FRACTION_CHANCES[next(iter(_FRACTION_CHANCES))]
+            _FRACTION_CHANCES[self.key] = chances
+        return _FRACTION_CHANCES[self.key][len(answer)]
 
 
 class _MatchingScorer(_Scorer):
@@ -255,11 +293,11 @@ class _MatchingScorer(_Scorer):
         return sum(self._item_chance(item) for item in answer)
 
 
-def _scorer(question: Question) -> _Scorer:
+def _scorer(question: Question, work: _Work | None = None) -> _Scorer:
     if isinstance(question, SingleChoice):
         return _SingleScorer(question)
     if isinstance(question, MultipleChoice):
-        return _FractionScorer(question) if question.uses_fractions else _PicksScorer(question)
+        return _FractionScorer(question, work or _Work()) if question.uses_fractions else _PicksScorer(question)
     if isinstance(question, Matching):
         return _MatchingScorer(question)
     return _Scorer(question)
@@ -436,12 +474,19 @@ def evaluate(quiz: QuizSpec) -> list[Finding]:
         two or more question types are answered, one for the best rule of
         each type together (types where no rule beats chance are answered at
         random and add nothing).
+
+    Raises
+    ------
+    PositionalLimitError
+        The option fractions of its multiple choice questions take too many
+        different sums to score every random draw exactly (:data:`MAX_FRACTION_WORK`).
     """
+    work = _Work()
     by_kind: dict[str, list[tuple[Question, _Scorer]]] = {}
     by_id: dict[tuple[str, str], list[tuple[Question, _Scorer]]] = {}
     for question in quiz.questions:
         if question.type in KIND_NAMES:
-            entry = (question, _scorer(question))
+            entry = (question, _scorer(question, work))
             by_kind.setdefault(question.type, []).append(entry)
             for option in _option_ids(question):
                 by_id.setdefault((question.type, option), []).append(entry)
@@ -485,7 +530,9 @@ def positional_findings(public: dict[str, Any], key: dict[str, dict[str, Any]]) 
     Raises
     ------
     QuizSpecError
-        If the key does not fit the released questions.
+        If the key does not fit the released questions, or
+        (:class:`PositionalLimitError`) the option fractions of its multiple
+        choice questions take too many different sums to be checked.
     """
     quiz = rebuild_spec(public, key)
     failing = [f for f in evaluate(quiz) if f.fails]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.authoring.interchange import read_bank
+from coursekit.authoring.interchange import BankImportError, import_bank, read_bank
 from coursekit.bank.limits import (
     MAX_BANK_BYTES,
     MAX_BANK_OPTIONS,
@@ -107,8 +107,6 @@ def test_xml_with_too_many_elements_is_refused_as_it_is_parsed() -> None:
         read_moodle_xml(b"<quiz>\n" + elements + b"</quiz>", "many.xml")
     assert str(caught.value) == ("many.xml, line 2: more than 250,000 elements; coursekit imports at most 250,000 "
                                  "from one file (export one category at a time from Moodle)")
-    with pytest.raises(BankFormatError, match="expected <question> inside <quiz>, found <a>"):
-        read_moodle_xml(b"<quiz>\n" + elements[4:] + b"</quiz>", "just.xml")
 
 
 def test_an_image_embedded_again_and_again_cannot_grow_a_question_without_bound() -> None:
@@ -139,3 +137,20 @@ def test_cli_prints_one_line_and_writes_nothing(project: ProjectPaths, capsys) -
     assert captured.out == ""
     assert sorted(project.course.rglob("*")) == before
     assert (project.course / "course.yml").read_text(encoding="utf-8") == course_yml
+
+
+def test_option_fractions_too_varied_to_check_are_refused_naming_file_and_question(project: ProjectPaths) -> None:
+    distinct = " ".join(f"~%-{(k + 1) / 100:g}%wrong {k}" for k in range(MAX_OPTIONS - 2))
+    bank = project.root / "fractions.gift"
+    bank.write_text(f"::Fine::Which two? {{~%50%a ~%50%b ~%-50%c ~%-50%d}}\n\n"
+                    f"::Varied::Which two? {{~%50%right 1 ~%50%right 2 {distinct}}}\n", encoding="utf-8")
+    before = sorted(project.course.rglob("*"))
+    with pytest.raises(BankImportError) as caught:
+        import_bank(project.course, bank, "fractions")
+    assert str(caught.value) == (
+        f"{bank}: question 'varied': the option fractions of the multiple choice questions give too many different "
+        "sums to check the option order; give fewer options a fraction of their own")
+    assert sorted(project.course.rglob("*")) == before
+    moodle_like = " ".join(f"~%-{[10, 20, 25, 50][k % 4]}%wrong {k}" for k in range(MAX_OPTIONS - 2))
+    bank.write_text(f"::Moodle::Which two? {{~%50%right 1 ~%50%right 2 {moodle_like}}}\n", encoding="utf-8")
+    assert import_bank(project.course, bank, "fractions").questions == ["moodle"]
