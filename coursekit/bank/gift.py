@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
 from coursekit.bank.limits import check_question_count
-from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion
+from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, quoted
 
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
             "~": "\ue006", "n": "\ue007"}
@@ -186,13 +186,20 @@ def _decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_LARGEST_EXPONENT = 308
+"""Numbers are kept as Moodle stores them, in floating point: at most 1e308 in size, at least 1e-308 (or 0)."""
+
+
 def _number(block: _Block, text: str, what: str, index: int) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise block.error(f"expected a number for {what}, found {text.strip()!r}", index) from None
+        raise block.error(f"expected a number for {what}, found {quoted(text)}", index) from None
     if not value.is_finite():
-        raise block.error(f"expected a finite number for {what}, found {text.strip()!r}", index)
+        raise block.error(f"expected a finite number for {what}, found {quoted(text)}", index)
+    if value and abs(value.adjusted()) > _LARGEST_EXPONENT:
+        raise block.error(f"expected a number between 1e-{_LARGEST_EXPONENT} and 1e{_LARGEST_EXPONENT} in size "
+                          f"for {what}, found {quoted(text)}", index)
     return value
 
 
@@ -255,7 +262,8 @@ def _parse_answers(block: _Block, q: BankQuestion, answer_text: str, index: int)
             raise block.error("expected at least two pairs (=question -> answer) in a matching question", index)
         for number, pair in enumerate(pairs, start=1):
             if "->" not in pair:
-                raise block.error(f"expected 'question -> answer' in matching pair {number}, found {pair!r}", index)
+                raise block.error(f"expected 'question -> answer' in matching pair {number}, found {quoted(pair)}",
+                                  index)
             text, _, answer = pair.partition("->")
             sub_text, sub_format = _with_format(text, qformat)
             q.subquestions.append(BankSubquestion(sub_text, _restore(answer).strip(), sub_format))

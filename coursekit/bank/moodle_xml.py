@@ -30,7 +30,7 @@ from coursekit.bank.limits import (
     BankLimitError,
     check_question_count,
 )
-from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
+from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit, quoted
 
 _EXTRAS = "coursekit"
 """Element holding, as JSON, what Moodle XML cannot say of a question (Moodle's importer skips it)."""
@@ -157,7 +157,7 @@ def _number(element: ET.Element, value: str, what: str, path: str) -> float:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise BankFormatError(path, _line(element), f"expected a number for {what}, found {value!r}")
+        raise BankFormatError(path, _line(element), f"expected a number for {what}, found {quoted(value)}")
     return number
 
 

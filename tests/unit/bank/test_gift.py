@@ -179,3 +179,17 @@ def test_default_name_strips_markup_as_before() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(["<", ">", "a", " ", "<b>"]) for _ in range(rng.randint(0, 12)))
         assert _strip_tags(text) == re.sub(r"<[^>]*>", " ", text), text
+
+
+@pytest.mark.parametrize("answers", ["{#1e999999..2}", "{#1e1000000:1}", "{#=1e-400}", "{#" + "9" * 400 + "}"])
+def test_numbers_beyond_what_moodle_stores_are_refused_in_one_short_line(answers: str) -> None:
+    with pytest.raises(BankFormatError) as caught:
+        read_gift(f"::Huge::How many? {answers}\n", "huge.gift")
+    message = str(caught.value)
+    assert message.startswith("huge.gift, line 1: expected a number between 1e-308 and 1e308 in size for the ")
+    assert len(message) < 200
+
+
+def test_the_largest_numbers_moodle_stores_are_read() -> None:
+    [q] = read_gift("::Large::How many? {#1e308..1e307}\n", "large.gift")
+    assert q.answers[0].text == "55" + "0" * 306

@@ -154,3 +154,10 @@ def test_option_fractions_too_varied_to_check_are_refused_naming_file_and_questi
     moodle_like = " ".join(f"~%-{[10, 20, 25, 50][k % 4]}%wrong {k}" for k in range(MAX_OPTIONS - 2))
     bank.write_text(f"::Moodle::Which two? {{~%50%right 1 ~%50%right 2 {moodle_like}}}\n", encoding="utf-8")
     assert import_bank(project.course, bank, "fractions").questions == ["moodle"]
+
+
+def test_a_long_wrong_token_is_quoted_short() -> None:
+    data = f'<quiz><question type="truefalse"><defaultgrade>{"x" * 100_000}</defaultgrade></question></quiz>'
+    with pytest.raises(BankFormatError) as caught:
+        read_moodle_xml(data.encode(), "grade.xml")
+    assert str(caught.value) == f"grade.xml, line 1: expected a number for <defaultgrade>, found {'x' * 40!r}..."
