@@ -193,3 +193,18 @@ def test_numbers_beyond_what_moodle_stores_are_refused_in_one_short_line(answers
 def test_the_largest_numbers_moodle_stores_are_read() -> None:
     [q] = read_gift("::Large::How many? {#1e308..1e307}\n", "large.gift")
     assert q.answers[0].text == "55" + "0" * 306
+
+
+@pytest.mark.parametrize(("extras", "expected"), [
+    ("[" * 100_000, "expected a JSON object (nested too deep)"),
+    ('{"name": []}', "expected name as a text, found '[]'"),
+    ('{"default_grade": "x"}', "expected default_grade as a number, found '\"x\"'"),
+    ('{"tags": "abc"}', "expected tags as a list of texts, found '\"abc\"'"),
+    ('{"min_words": 2.5}', "expected min_words as a whole number, found '2.5'"),
+    ('{"answers": [{"text": 5}, {}]}', "expected answers text as a text, found '5'"),
+    ('{"answers": [{"x" : 1}]}', "expected answers with the fields of a BankAnswer, found 'x'"),
+])
+def test_a_coursekit_comment_of_the_wrong_shape_is_one_line(extras: str, expected: str) -> None:
+    with pytest.raises(BankFormatError) as caught:
+        read_gift(f"// coursekit: {extras}\n::Q::Which? {{=a ~b}}\n", "extras.gift")
+    assert str(caught.value) == f"extras.gift, line 2: '// coursekit:' comment: {expected}"
