@@ -13,6 +13,7 @@ embedded holds at most :data:`~coursekit.bank.limits.MAX_QUESTION_CHARS`.
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -127,15 +128,32 @@ def _text_of(element: ET.Element | None) -> str:
     text = element.find("text")
     value = (text.text or "").strip() if text is not None else ""
     if "@@PLUGINFILE@@" in value:
-        embedded = sorted(_embedded_files(element).items(), key=lambda item: -len(item[0]))
-        grown = len(value) + sum((value.count(f'"{reference}"') + value.count(f"'{reference}'"))
-                                 * (len(uri) - len(reference)) for reference, uri in embedded)
-        if grown > MAX_QUESTION_CHARS:
-            raise _TooLarge(_line(element), f"a text with its images embedded holds {grown:,} characters; "
-                                            f"coursekit takes at most {MAX_QUESTION_CHARS:,} per question")
-        for reference, uri in embedded:
-            value = value.replace(f'"{reference}"', f'"{uri}"').replace(f"'{reference}'", f"'{uri}'")
+        value = _embed(value, _embedded_files(element), _line(element))
     return value
+
+
+_REFERENCE = re.compile(r"""(["'])@@PLUGINFILE@@/([^"']*)\1""")
+"""A quoted reference to a file of the element's file area, as Moodle writes it in ``src`` or ``href``."""
+
+
+def _embed(value: str, embedded: dict[str, str], line: int) -> str:
+    """``value`` with each quoted reference to an embedded file replaced by its ``data:`` URI, in one pass.
+
+    Raises :class:`_TooLarge` as soon as the text would hold more than :data:`MAX_QUESTION_CHARS`.
+    """
+    parts: list[str] = []
+    done = size = 0
+    for match in _REFERENCE.finditer(value):
+        uri = embedded.get("@@PLUGINFILE@@/" + match.group(2))
+        if uri is None:
+            continue
+        parts += [value[done:match.start() + 1], uri]
+        size += match.start() + 1 - done + len(uri)
+        done = match.end() - 1
+        if size > MAX_QUESTION_CHARS:
+            raise _TooLarge(line, f"a text with its images embedded holds more than {MAX_QUESTION_CHARS:,} "
+                                  "characters; coursekit takes at most that many per question")
+    return "".join(parts) + value[done:]
 
 
 def _format_of(element: ET.Element | None, default: str = "html") -> str:
