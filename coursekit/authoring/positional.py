@@ -117,10 +117,11 @@ class Finding:
 
 # --- chance: the expected score of a random answer of the same shape -------------------------------
 #
-# A rule's answer is scored, and its chance computed, once per question and rule: with a few thousand
+# A rule's answer is scored, and its chance computed, once per question and rule. With a few thousand
 # rules on a question of hundreds of options, validating every answer again (each id looked up in a
-# list) and drawing every random answer made the check cubic. A question's scorer validates nothing
-# (a rule only answers with the question's own ids, each once) and keeps what its answers share.
+# list) and drawing every random answer would make the check cubic in the options; so a question's
+# scorer validates nothing (a rule only answers with the question's own ids, each once) and keeps what
+# its answers share: the score of each option, of each count of right and wrong picks, of each item.
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -320,6 +321,11 @@ def chance_of(question: Question, answer: Any) -> float:
         One random option; ``n`` options drawn at random (exact,
         hypergeometric; with option fractions, exact over every draw); a
         random choice for each item answered; true or false at random.
+
+    Raises
+    ------
+    PositionalLimitError
+        Option fractions that take too many different sums (:data:`MAX_FRACTION_WORK`).
     """
     return _scorer(question).chance(answer)
 

@@ -63,10 +63,10 @@ class BankLimitError(BankFormatError):
 
 
 def size_text(size: int) -> str:
-    """A byte count as a trainer reads it: ``812 bytes``, ``3.4 MB``."""
+    """A byte count as a trainer reads it, exact: ``812 bytes``, ``3.4 MB (3,565,158 bytes)``."""
     if size < 1024 * 1024:
         return f"{size:,} bytes"
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / (1024 * 1024):.1f} MB ({size:,} bytes)"
 
 
 def check_bank_size(path: str, size: int) -> None:
@@ -78,8 +78,8 @@ def check_bank_size(path: str, size: int) -> None:
         Naming the file, its size and the limit.
     """
     if size > MAX_BANK_BYTES:
-        raise BankLimitError(path, 0, f"the file is {size_text(size)}; coursekit imports question banks of at most "
-                                      f"{size_text(MAX_BANK_BYTES)} (export one category at a time from Moodle)")
+        raise BankLimitError(path, 0, f"the file is {size_text(size)}; coursekit imports question banks of up to "
+                                      f"{size_text(MAX_BANK_BYTES)}: export one category at a time from Moodle")
 
 
 def question_chars(q: BankQuestion) -> int:

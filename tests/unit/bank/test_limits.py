@@ -41,8 +41,9 @@ def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path: Path
     big = tmp_path / "big.xml"
     with big.open("wb") as file:
         file.truncate(MAX_BANK_BYTES + 1)  # sparse: nothing to parse, only the size is known
-    assert refusal(big, "moodle-xml") == (f"{big}: the file is 20.0 MB; coursekit imports question banks of at "
-                                          "most 20.0 MB (export one category at a time from Moodle)")
+    assert refusal(big, "moodle-xml") == (f"{big}: the file is 20.0 MB (20,971,521 bytes); coursekit imports "
+                                          "question banks of up to 20.0 MB (20,971,520 bytes): export one category "
+                                          "at a time from Moodle")
 
 
 def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
