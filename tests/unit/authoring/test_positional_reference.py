@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from coursekit.authoring.positional import EPSILON, Finding, chance_of, evaluate, positional_rules
+from coursekit.authoring.positional import (
+    EPSILON,
+    Finding,
+    PositionalLimitError,
+    chance_of,
+    evaluate,
+    positional_rules,
+)
 from coursekit.quiz.scoring import score_question
 from coursekit.quiz.spec import Matching, MultipleChoice, Question, QuizSpec, SingleChoice, parse_quiz
 
@@ -133,3 +140,13 @@ def test_chance_of_every_number_of_boxes_is_the_reference_s(seed: int) -> None:
     for picks in range(1, len(ids) + 1):
         assert chance_of(question, ids[:picks]) == pytest.approx(reference_chance(question, ids[:picks]),
                                                                  rel=1e-12, abs=1e-12)
+
+
+def test_fractions_too_varied_to_count_every_sum_are_named() -> None:
+    options = [{"id": f"o{k}", "text": f"option {k}", "fraction": -(k + 1) / 100} for k in range(98)]
+    options += [{"id": "r1", "text": "right 1", "fraction": 50.0}, {"id": "r2", "text": "right 2", "fraction": 50.0}]
+    varied = parse_quiz({"title": "t", "questions": [{"id": "varied", "type": "multiple_choice", "text": "Which?",
+                                                      "options": options, "answer": ["r1", "r2"]}]},
+                        require_source=False)
+    with pytest.raises(PositionalLimitError, match=r"^question 'varied': the option fractions of the multiple choice "):
+        evaluate(varied)
