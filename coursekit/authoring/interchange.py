@@ -16,6 +16,7 @@ the category, so ``import(export(q)) == q``.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,10 @@ import yaml
 from pydantic import ValidationError
 
 from coursekit.authoring.course import IMPORTED_FILE, SECTION_ID, CommentQuestion, Course, CourseError, load_section
+from coursekit.authoring.positional import PositionalLimitError, positional_findings
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.gift import read_gift, write_gift
+from coursekit.bank.limits import MAX_BANK_BYTES, check_bank_size, check_questions
 from coursekit.bank.moodle_xml import read_moodle_xml, write_moodle_xml
 from coursekit.bank.record import BankFormatError, BankQuestion
 from coursekit.bank.sanitise import sanitise_question
@@ -123,12 +126,20 @@ def decode_gift(data: bytes, path: str, notes: list[str] | None = None) -> str:
 def read_bank(path: Path, fmt: str, notes: list[str] | None = None) -> list[BankQuestion]:
     """Read a bank file (raises :class:`BankFormatError` naming file and line when it is malformed).
 
-    A GIFT file that is not UTF-8 is read as Windows-1252, and ``notes`` says so.
+    A GIFT file that is not UTF-8 is read as Windows-1252, and ``notes`` says so. A file above
+    :data:`~coursekit.bank.limits.MAX_BANK_BYTES` is refused before it is read, and one with too many
+    questions, or a question with too many options or too much text, after (:mod:`coursekit.bank.limits`).
     """
-    data = Path(path).read_bytes()
+    with Path(path).open("rb") as file:
+        check_bank_size(str(path), os.fstat(file.fileno()).st_size)
+        data = file.read(MAX_BANK_BYTES + 1)
+    check_bank_size(str(path), len(data))
     if fmt == "moodle-xml":
-        return read_moodle_xml(data, str(path))
-    return read_gift(decode_gift(data, str(path), notes), str(path))
+        questions = read_moodle_xml(data, str(path))
+    else:
+        questions = read_gift(decode_gift(data, str(path), notes), str(path))
+    check_questions(questions, str(path))
+    return questions
 
 
 def write_bank(questions: list[BankQuestion], fmt: str) -> bytes:
@@ -261,7 +272,6 @@ def spread_keys(questions: list[dict[str, Any]]) -> None:
 
 
 def _findings(questions: list[dict[str, Any]], section_id: str) -> list[Any]:
-    from coursekit.authoring.positional import positional_findings
 
     spec = parse_quiz({"title": "check", "questions": questions}, origin="import", require_source=False)
     return positional_findings(public_spec(spec, section_id), answer_key(spec))
@@ -274,6 +284,14 @@ def guessable(questions: list[dict[str, Any]], section_id: str) -> list[str]:
 
 SEARCH_LIMIT = 400
 """Most quizzes :func:`search_keys` scores before it gives up (each is one positional check)."""
+SEARCH_OPTIONS = 400_000
+"""Most options :func:`search_keys` scores in all, over every quiz it tries: a check takes time in proportion
+to the quiz's options, so a large bank is given fewer tries than :data:`SEARCH_LIMIT` (a few seconds' worth)."""
+
+
+def _option_count(questions: list[dict[str, Any]]) -> int:
+    return sum(len(data.get("options") or []) + len(data.get("choices") or []) + len(data.get("items") or [])
+               for data in questions)
 
 
 def _gain(questions: list[dict[str, Any]], section_id: str) -> float:
@@ -303,10 +321,11 @@ def search_keys(questions: list[dict[str, Any]], section_id: str) -> None:
 
     Where :func:`spread_keys` leaves a small bank still guessable (few questions, so whichever position
     the keys share wins), each question in turn takes the rotation that lowers the positional check's
-    excess most, until the quiz passes or no rotation helps. A quiz it cannot improve is left as it is,
-    so searching twice changes nothing more.
+    excess most, until the quiz passes or no rotation helps, or it has scored :data:`SEARCH_LIMIT` quizzes
+    (fewer for a large bank, :data:`SEARCH_OPTIONS` options in all). A quiz it cannot improve is left as it
+    is, so searching twice changes nothing more.
     """
-    budget = SEARCH_LIMIT
+    budget = min(SEARCH_LIMIT, SEARCH_OPTIONS // max(1, _option_count(questions)))
     current = _gain(questions, section_id)
     improved = True
     while current > 0 and improved and budget > 0:
@@ -371,6 +390,18 @@ def _add_to_course(course_file: Path, section_id: str) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def _spread_until_unguessable(questions: list[dict[str, Any]], section_id: str) -> tuple[bool, list[str]]:
+    """Spread the keys (and search rotations) when the questions are guessable: (reordered, still guessable)."""
+    reordered = False
+    if guessable(questions, section_id):
+        before = copy.deepcopy(questions)
+        spread_keys(questions)
+        if guessable(questions, section_id):
+            search_keys(questions, section_id)
+        reordered = questions != before
+    return reordered, guessable(questions, section_id)
+
+
 def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | None = None,
                 title: str | None = None) -> ImportResult:
     """Import a Moodle XML or GIFT file as a new section of the course.
@@ -388,7 +419,8 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     BankFormatError
         The file is malformed (file, line, what was expected).
     BankImportError
-        The section exists already, its name is invalid, or no question can be imported.
+        The section exists already, its name is invalid, no question can be imported, or the option
+        fractions of its multiple choice questions take too many different sums to check the option order.
     """
     course_root, bank_file = Path(course_root), Path(bank_file)
     if not SECTION_ID.match(section_id):
@@ -404,14 +436,10 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     if not converted.questions:
         skipped = "; ".join(s.describe() for s in converted.skipped) or "the file holds no question"
         raise BankImportError(f"{bank_file}: no question coursekit can use as a quiz question ({skipped})")
-    reordered = False
-    if guessable(converted.questions, section_id):
-        before = copy.deepcopy(converted.questions)
-        spread_keys(converted.questions)
-        if guessable(converted.questions, section_id):
-            search_keys(converted.questions, section_id)
-        reordered = converted.questions != before
-    still = guessable(converted.questions, section_id)
+    try:
+        reordered, still = _spread_until_unguessable(converted.questions, section_id)
+    except PositionalLimitError as exc:
+        raise BankImportError(f"{bank_file}: {exc}") from None
     title = title or f"Quiz: {section_id.replace('_', ' ')}"
     files = {
         "quiz.yml": f"# Imported from {bank_file.name} ({fmt}) by coursekit import. The questions cite no passage\n"

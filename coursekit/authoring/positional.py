@@ -51,14 +51,25 @@ from coursekit.quiz.spec import (
     answer_key,
     rebuild_spec,
 )
+from coursekit.quiz.types import question_type
 
 EPSILON = 1e-9
+MAX_FRACTION_WORK = 2_500_000
+"""Most partial sums of option fractions one check may extend (a second or two) to compute the chance scores of
+its multiple choice questions with fractions exactly. A question whose fractions take a few values needs some
+thousands in all; one of 100 options with ten of Moodle's negative grades about 1,800,000."""
+DEAD_MARGIN = 1e-9
+"""How far below 0 (in percent) a draw's best possible sum must be for it to count as scoring 0."""
 KIND_NAMES = {
     "single_choice": "single choice",
     "multiple_choice": "multiple choice",
     "matching": "matching",
     "true_false": "true/false",
 }
+
+
+class PositionalLimitError(QuizSpecError):
+    """A question the positional check cannot score in reasonable time; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class Rule:
     name: str
     kind: str
     answer: Callable[[Question], Any]
+    holds: str | None = None
+    """An option (or choice) id the rule needs: it answers no question without one of that id."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +116,192 @@ class Finding:
 
 
 # --- chance: the expected score of a random answer of the same shape -------------------------------
+#
+# A rule's answer is scored, and its chance computed, once per question and rule. With a few thousand
+# rules on a question of hundreds of options, validating every answer again (each id looked up in a
+# list) and drawing every random answer would make the check cubic in the options; so a question's
+# scorer validates nothing (a rule only answers with the question's own ids, each once) and keeps what
+# its answers share: the score of each option, of each count of right and wrong picks, of each item.
 
 
 def _mean(values: Iterable[float]) -> float:
     values = list(values)
     return sum(values) / len(values)
+
+
+def _final(question: Question, earned: float) -> float:
+    """What :func:`score_question` makes of a type's score: floored at 0, capped at the points, 6 decimals."""
+    return round(float(min(question.points, max(0.0, earned))), 6)
+
+
+class _Scorer:
+    """A question's score of a rule's answer and the chance score of its shape (true/false: as they come)."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def score(self, answer: Any) -> float:
+        """What :func:`score_question` gives ``answer``."""
+        return score_question(self.question, answer)
+
+    def chance(self, answer: Any) -> float:
+        """The expected score of a uniformly random answer shaped like ``answer`` (see :func:`chance_of`)."""
+        if isinstance(self.question, TrueFalse):
+            return _mean(score_question(self.question, value) for value in (True, False))
+        raise TypeError(f"no positional answer for {type(self.question).__name__}")
+
+
+class _SingleScorer(_Scorer):
+    """Single choice: every option scored once; chance is their mean."""
+
+    def __init__(self, question: SingleChoice) -> None:
+        super().__init__(question)
+        self.scores = {o.id: score_question(question, o.id) for o in question.options}
+        self.mean = _mean(self.scores[o.id] for o in question.options)
+
+    def score(self, answer: str) -> float:
+        return self.scores[answer]
+
+    def chance(self, answer: str) -> float:
+        return self.mean
+
+
+class _PicksScorer(_Scorer):
+    """Multiple choice by the default rule: a score depends on the right and wrong picks counted.
+
+    The running sums repeat :meth:`MultipleChoiceType.score`'s additions one pick at a time, so each
+    score is the very float :func:`score_question` gives.
+    """
+
+    def __init__(self, question: MultipleChoice) -> None:
+        super().__init__(question)
+        self.right = set(question.answer)
+        right, wrong = len(self.right), len(question.options) - len(self.right)
+        points = question.points
+        penalty = question.penalty if question.penalty is not None else (points / wrong if wrong else 0.0)
+        self.gained = list(itertools.accumulate(itertools.repeat(points / right, right), initial=0))
+        self.lost = list(itertools.accumulate(itertools.repeat(penalty, wrong), initial=0))
+        self.ways_right = [math.comb(right, k) for k in range(right + 1)]
+        self.ways_wrong = [math.comb(wrong, k) for k in range(wrong + 1)]
+        self.chances: dict[int, float] = {}
+
+    def _of(self, hits: int, misses: int) -> float:
+        points = self.question.points
+        return _final(self.question, min(points, max(0.0, self.gained[hits] - self.lost[misses])))
+
+    def score(self, answer: list[str]) -> float:
+        hits = sum(1 for pick in answer if pick in self.right)
+        return self._of(hits, len(answer) - hits)
+
+    def chance(self, answer: list[str]) -> float:
+        picks = len(answer)
+        if picks not in self.chances:
+            right, wrong = len(self.ways_right) - 1, len(self.ways_wrong) - 1
+            total = math.comb(right + wrong, picks)
+            expected = 0.0
+            for hits in range(max(0, picks - wrong), min(picks, right) + 1):
+                ways = self.ways_right[hits] * self.ways_wrong[picks - hits]
+                expected += ways / total * self._of(hits, picks - hits)
+            self.chances[picks] = expected
+        return self.chances[picks]
+
+
+class _Work:
+    """What is left of :data:`MAX_FRACTION_WORK` for one check."""
+
+    def __init__(self) -> None:
+        self.left = MAX_FRACTION_WORK
+
+
+_FRACTION_CHANCES: dict[tuple[float, tuple[float, ...]], dict[int, float]] = {}
+"""Chance scores by points and option fractions in order, kept across checks (a key search checks a quiz
+again and again, one question changed each time)."""
+_KEPT_CHANCES = 256
+
+
+class _FractionScorer(_Scorer):
+    """Multiple choice with per-option fractions: chance from the count of draws giving each sum.
+
+    Draws are counted by their sum of fractions, one option at a time in option order (the order in
+    which :meth:`MultipleChoiceType.score` adds a draw's fractions, so each sum is the same float),
+    instead of being drawn one by one. A partial sum that the positive fractions still to come cannot
+    lift above 0 scores 0 however the draw goes on, and is dropped. The sums left are few when few
+    fractions differ; when a check has extended :data:`MAX_FRACTION_WORK` of them it gives up
+    (:class:`PositionalLimitError`).
+    """
+
+    def __init__(self, question: MultipleChoice, work: _Work) -> None:
+        super().__init__(question)
+        self.kind = question_type(question)
+        self.work = work
+        self.key = (question.points, tuple(option.fraction or 0.0 for option in question.options))
+
+    def score(self, answer: list[str]) -> float:
+        return _final(self.question, self.kind.score(self.question, answer))
+
+    def _all_chances(self) -> dict[int, float]:
+        question = self.question
+        fractions = self.key[1]
+        still_positive = list(itertools.accumulate((max(0.0, f) for f in reversed(fractions)), initial=0.0))[::-1]
+        sums: list[dict[float, int]] = [{0: 1}]
+        for index, fraction in enumerate(fractions):
+            self.work.left -= sum(len(by_sum) for by_sum in sums)
+            if self.work.left < 0:
+                raise PositionalLimitError(
+                    f"question {question.id!r}: the option fractions of the multiple choice questions give too many "
+                    "different sums to check the option order; give fewer options a fraction of their own")
+            lowest = -still_positive[index + 1] - DEAD_MARGIN
+            sums.append({})
+            for picks in range(len(sums) - 2, -1, -1):
+                grown = sums[picks + 1]
+                for total, ways in sums[picks].items():
+                    grown[total + fraction] = grown.get(total + fraction, 0) + ways
+            sums = [{total: ways for total, ways in by_sum.items() if total > lowest} for by_sum in sums]
+        points = question.points
+        chances = {}
+        for picks in range(1, len(sums)):
+            expected = sum(ways * _final(question, min(points, max(0.0, points * total / 100)))
+                           for total, ways in sums[picks].items())
+            chances[picks] = expected / math.comb(len(question.options), picks)
+        return chances
+
+    def chance(self, answer: list[str]) -> float:
+        if self.key not in _FRACTION_CHANCES:
+            chances = self._all_chances()
+            if len(_FRACTION_CHANCES) >= _KEPT_CHANCES:
+                del _FRACTION_CHANCES[next(iter(_FRACTION_CHANCES))]
+            _FRACTION_CHANCES[self.key] = chances
+        return _FRACTION_CHANCES[self.key][len(answer)]
+
+
+class _MatchingScorer(_Scorer):
+    """Matching: chance adds, item by item, the mean score of one random choice for that item."""
+
+    def __init__(self, question: Matching) -> None:
+        super().__init__(question)
+        self.kind = question_type(question)
+        self.item_chances: dict[str, float] = {}
+
+    def score(self, answer: dict[str, str]) -> float:
+        return _final(self.question, self.kind.score(self.question, answer))
+
+    def _item_chance(self, item: str) -> float:
+        if item not in self.item_chances:
+            self.item_chances[item] = _mean(self.score({item: c.id}) for c in self.question.choices)
+        return self.item_chances[item]
+
+    def chance(self, answer: dict[str, str]) -> float:
+        return sum(self._item_chance(item) for item in answer)
+
+
+def _scorer(question: Question, work: _Work | None = None) -> _Scorer:
+    if isinstance(question, SingleChoice):
+        return _SingleScorer(question)
+    if isinstance(question, MultipleChoice):
+        return _FractionScorer(question, work or _Work()) if question.uses_fractions else _PicksScorer(question)
+    if isinstance(question, Matching):
+        return _MatchingScorer(question)
+    return _Scorer(question)
 
 
 def chance_of(question: Question, answer: Any) -> float:
@@ -125,37 +319,15 @@ def chance_of(question: Question, answer: Any) -> float:
     -------
     float
         One random option; ``n`` options drawn at random (exact,
-        hypergeometric); a random choice for each item answered; true or
-        false at random.
+        hypergeometric; with option fractions, exact over every draw); a
+        random choice for each item answered; true or false at random.
+
+    Raises
+    ------
+    PositionalLimitError
+        Option fractions that take too many different sums (:data:`MAX_FRACTION_WORK`).
     """
-    if isinstance(question, SingleChoice):
-        return _mean(score_question(question, o.id) for o in question.options)
-    if isinstance(question, TrueFalse):
-        return _mean(score_question(question, value) for value in (True, False))
-    if isinstance(question, MultipleChoice):
-        return _chance_of_picks(question, len(answer))
-    if isinstance(question, Matching):
-        return sum(_mean(score_question(question, {item: c.id}) for c in question.choices) for item in answer)
-    raise TypeError(f"no positional answer for {type(question).__name__}")
-
-
-def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
-    """Expected score of ``picks`` distinct options drawn at random.
-
-    By the default rule the score depends on counts only; with per-option
-    fractions every draw is scored.
-    """
-    if question.uses_fractions:
-        return _mean(score_question(question, list(draw))
-                     for draw in itertools.combinations([o.id for o in question.options], picks))
-    right = [o.id for o in question.options if o.id in question.answer]
-    wrong = [o.id for o in question.options if o.id not in question.answer]
-    total = math.comb(len(question.options), picks)
-    expected = 0.0
-    for hits in range(max(0, picks - len(wrong)), min(picks, len(right)) + 1):
-        ways = math.comb(len(right), hits) * math.comb(len(wrong), picks - hits)
-        expected += ways / total * score_question(question, right[:hits] + wrong[:picks - hits])
-    return expected
+    return _scorer(question).chance(answer)
 
 
 # --- the rules ---------------------------------------------------------------------------------------
@@ -163,6 +335,11 @@ def _chance_of_picks(question: MultipleChoice, picks: int) -> float:
 
 def _options(question: Question) -> list[str]:
     return [o.id for o in question.options] if isinstance(question, SingleChoice | MultipleChoice) else []
+
+
+def _option_ids(question: Question) -> set[str]:
+    """The ids a rule may answer a question with: its options, or a matching question's choices."""
+    return {c.id for c in question.choices} if isinstance(question, Matching) else set(_options(question))
 
 
 def _at(ids: list[str], index: int) -> str | None:
@@ -175,7 +352,7 @@ def _single_rules(quiz: QuizSpec) -> list[Rule]:
              for k in range(width)]
     rules.append(Rule("always the last option", "single_choice", lambda q: _at(_options(q), -1)))
     ids = sorted({o.id for q in quiz.questions if isinstance(q, SingleChoice) for o in q.options})
-    rules.extend(Rule(f"always id {i!r}", "single_choice", lambda q, i=i: i if i in _options(q) else None)
+    rules.extend(Rule(f"always id {i!r}", "single_choice", lambda q, i=i: i if i in _options(q) else None, i)
                  for i in ids)
     return rules
 
@@ -200,7 +377,7 @@ def _multiple_rules(quiz: QuizSpec) -> list[Rule]:
         rules.append(Rule(f"only option {k + 1}", "multiple_choice",
                           lambda q, k=k: [o] if (o := _at(_options(q), k)) else None))
     ids = sorted({o.id for q in quiz.questions if isinstance(q, MultipleChoice) for o in q.options})
-    rules.extend(Rule(f"only id {i!r}", "multiple_choice", lambda q, i=i: [i] if i in _options(q) else None)
+    rules.extend(Rule(f"only id {i!r}", "multiple_choice", lambda q, i=i: [i] if i in _options(q) else None, i)
                  for i in ids)
     return rules
 
@@ -233,7 +410,7 @@ def _matching_rules(quiz: QuizSpec) -> list[Rule]:
     rules.extend(Rule(f"every item -> choice {k + 1}", "matching", lambda q, k=k: every(q, _at(choices(q), k)))
                  for k in range(width))
     ids = sorted({c.id for q in matching for c in q.choices})
-    rules.extend(Rule(f"every item -> choice id {i!r}", "matching", lambda q, i=i: every(q, i)) for i in ids)
+    rules.extend(Rule(f"every item -> choice id {i!r}", "matching", lambda q, i=i: every(q, i), i) for i in ids)
     return rules
 
 
@@ -267,17 +444,15 @@ class _Tally:
     largest: float
 
 
-def _tally(quiz: QuizSpec, rule: Rule) -> _Tally:
+def _tally(questions: list[tuple[Question, _Scorer]], rule: Rule) -> _Tally:
     expected = chance = points = largest = 0.0
     count = 0
-    for question in quiz.questions:
-        if question.type != rule.kind:
-            continue
+    for question, scorer in questions:
         answer = rule.answer(question)
         if answer is None:
             continue
-        expected += score_question(question, answer)
-        chance += chance_of(question, answer)
+        expected += scorer.score(answer)
+        chance += scorer.chance(answer)
         points += question.points
         largest = max(largest, question.points)
         count += 1
@@ -305,8 +480,26 @@ def evaluate(quiz: QuizSpec) -> list[Finding]:
         two or more question types are answered, one for the best rule of
         each type together (types where no rule beats chance are answered at
         random and add nothing).
+
+    Raises
+    ------
+    PositionalLimitError
+        The option fractions of its multiple choice questions take too many
+        different sums to score every random draw exactly (:data:`MAX_FRACTION_WORK`).
     """
-    tallies = [t for t in (_tally(quiz, rule) for rule in positional_rules(quiz)) if t.questions]
+    work = _Work()
+    by_kind: dict[str, list[tuple[Question, _Scorer]]] = {}
+    by_id: dict[tuple[str, str], list[tuple[Question, _Scorer]]] = {}
+    for question in quiz.questions:
+        if question.type in KIND_NAMES:
+            entry = (question, _scorer(question, work))
+            by_kind.setdefault(question.type, []).append(entry)
+            for option in _option_ids(question):
+                by_id.setdefault((question.type, option), []).append(entry)
+    rules = positional_rules(quiz)
+    tallies = [t for t in (_tally(by_kind.get(rule.kind, []) if rule.holds is None
+                                  else by_id.get((rule.kind, rule.holds), []), rule) for rule in rules)
+               if t.questions]
     findings = [Finding(_label(t.rule), t.expected, t.chance, t.points, t.questions, t.largest) for t in tallies]
     best: dict[str, _Tally] = {}
     for tally in tallies:
@@ -343,7 +536,9 @@ def positional_findings(public: dict[str, Any], key: dict[str, dict[str, Any]]) 
     Raises
     ------
     QuizSpecError
-        If the key does not fit the released questions.
+        If the key does not fit the released questions, or
+        (:class:`PositionalLimitError`) the option fractions of its multiple
+        choice questions take too many different sums to be checked.
     """
     quiz = rebuild_spec(public, key)
     failing = [f for f in evaluate(quiz) if f.fails]

@@ -24,11 +24,13 @@ which Moodle ignores and this reader applies, so records survive a round trip.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
-from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion
+from coursekit.bank.limits import check_question_count
+from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, quoted
 
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
             "~": "\ue006", "n": "\ue007"}
@@ -39,8 +41,9 @@ _MARKERS = {value: key for key, value in _FORMATS.items()}
 _DEFAULT_FORMAT = "moodle_auto_format"
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _META_PREFIX = "// coursekit:"
-_ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)]")
-_TAG = re.compile(r"\[tag:((?:\\]|[^\]<>\x00-\x1f])+)]")
+_MARK_STOPS = {"id": re.compile(r"[\]\x00-\x1f]"), "tag": re.compile(r"[\]<>\x00-\x1f]")}
+r"""What ends an ``[id:...]`` or ``[tag:...]`` mark's value: ``]`` (unless written ``\]``), a control character,
+and in a tag ``<`` or ``>``."""
 _WRITABLE = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description")
 
 
@@ -73,8 +76,7 @@ class _Block:
         return BankFormatError(self.path, self.line_at(index), problem)
 
 
-def _split_blocks(text: str, path: str) -> list[_Block]:
-    blocks: list[_Block] = []
+def _split_blocks(text: str, path: str) -> Iterator[_Block]:
     current: list[str] = []
     start = 1
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
@@ -83,11 +85,10 @@ def _split_blocks(text: str, path: str) -> list[_Block]:
                 start = number
             current.append(line)
         elif current:
-            blocks.append(_Block(path, start, current))
+            yield _Block(path, start, current)
             current = []
     if current:
-        blocks.append(_Block(path, start, current))
-    return blocks
+        yield _Block(path, start, current)
 
 
 def _with_format(text: str, default: str) -> tuple[str, str]:
@@ -122,8 +123,61 @@ def _choices(answer_text: str, separator: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
+def _run_end(comment: str, start: int, stops: re.Pattern[str]) -> int:
+    """Where a mark's value starting at ``start`` stops: the first stop character that is not an escaped ``]``."""
+    while (stop := stops.search(comment, start)) is not None:
+        at = stop.start()
+        if comment[at] != "]" or comment[at - 1] != "\\" or at - 1 < start:
+            return at
+        start = at + 1
+    return len(comment)
+
+
+def _marks(comment: str, kind: str) -> list[str]:
+    r"""The values of every ``[kind:value]`` mark in a comment line, in order, in one pass over the line.
+
+    A value runs to the first ``]`` not written ``\]``; a value cut short by a character it may not
+    hold ends at its last ``\]`` instead (whose backslash it keeps), or is no mark. Each character is
+    read once: marks that start inside the same run share its end, so a line of ``[tag:`` repeated
+    without a ``]`` takes linear time.
+    """
+    opener = f"[{kind}:"
+    found: list[str] = []
+    run_end = last_pair = -1
+    at = comment.find(opener)
+    while at >= 0:
+        start = at + len(opener)
+        if start >= run_end:
+            run_end = _run_end(comment, start, _MARK_STOPS[kind])
+            last_pair = comment.rfind("\\]", start, run_end)
+        if run_end > start and comment.startswith("]", run_end):
+            found.append(comment[start:run_end])
+            at = comment.find(opener, run_end + 1)
+        elif last_pair >= start:
+            found.append(comment[start:last_pair + 1])
+            at = comment.find(opener, last_pair + 2)
+        else:
+            at = comment.find(opener, at + 1)
+    return found
+
+
+def _strip_tags(text: str) -> str:
+    """``text`` with each ``<...>`` replaced by a space (an unclosed ``<`` stays), in one pass."""
+    parts: list[str] = []
+    done = 0
+    opening = text.find("<")
+    while opening >= 0:
+        closing = text.find(">", opening + 1)
+        if closing < 0:
+            break
+        parts += [text[done:opening], " "]
+        done = closing + 1
+        opening = text.find("<", done)
+    return "".join(parts) + text[done:]
+
+
 def _default_name(text: str) -> str:
-    plain = " ".join(re.sub(r"<[^>]*>", " ", text).split())
+    plain = " ".join(_strip_tags(text).split())
     return plain if len(plain) <= 80 else plain[:77].rstrip() + "..."
 
 
@@ -132,13 +186,20 @@ def _decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_LARGEST_EXPONENT = 308
+"""Numbers are kept as Moodle stores them, in floating point: at most 1e308 in size, at least 1e-308 (or 0)."""
+
+
 def _number(block: _Block, text: str, what: str, index: int) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise block.error(f"expected a number for {what}, found {text.strip()!r}", index) from None
+        raise block.error(f"expected a number for {what}, found {quoted(text)}", index) from None
     if not value.is_finite():
-        raise block.error(f"expected a finite number for {what}, found {text.strip()!r}", index)
+        raise block.error(f"expected a finite number for {what}, found {quoted(text)}", index)
+    if value and abs(value.adjusted()) > _LARGEST_EXPONENT:
+        raise block.error(f"expected a number between 1e-{_LARGEST_EXPONENT} and 1e{_LARGEST_EXPONENT} in size "
+                          f"for {what}, found {quoted(text)}", index)
     return value
 
 
@@ -201,7 +262,8 @@ def _parse_answers(block: _Block, q: BankQuestion, answer_text: str, index: int)
             raise block.error("expected at least two pairs (=question -> answer) in a matching question", index)
         for number, pair in enumerate(pairs, start=1):
             if "->" not in pair:
-                raise block.error(f"expected 'question -> answer' in matching pair {number}, found {pair!r}", index)
+                raise block.error(f"expected 'question -> answer' in matching pair {number}, found {quoted(pair)}",
+                                  index)
             text, _, answer = pair.partition("->")
             sub_text, sub_format = _with_format(text, qformat)
             q.subquestions.append(BankSubquestion(sub_text, _restore(answer).strip(), sub_format))
@@ -234,9 +296,9 @@ def _apply_comments(block: _Block, q: BankQuestion) -> None:
         if comment.startswith(_META_PREFIX):
             _apply_meta(block, q, comment[len(_META_PREFIX):])
             continue
-        if not q.idnumber and (match := _ID.search(comment)):
-            q.idnumber = match.group(1).replace("\\]", "]").strip()
-        q.tags += [tag.replace("\\]", "]").strip() for tag in _TAG.findall(comment)]
+        if not q.idnumber and (ids := _marks(comment, "id")):
+            q.idnumber = ids[0].replace("\\]", "]").strip()
+        q.tags += [tag.replace("\\]", "]").strip() for tag in _marks(comment, "tag")]
 
 
 def _apply_meta(block: _Block, q: BankQuestion, raw: str) -> None:
@@ -318,7 +380,9 @@ def read_gift(text: str, path: str) -> list[BankQuestion]:
     ------
     BankFormatError
         A brace is not closed, a question has too few answers, a number is not
-        a number, a name is not closed, or a ``// coursekit:`` comment is not JSON.
+        a number, a name is not closed, or a ``// coursekit:`` comment is not JSON;
+        or (:class:`~coursekit.bank.limits.BankLimitError`) the file holds more than
+        :data:`~coursekit.bank.limits.MAX_QUESTIONS` questions: reading stops there.
     """
     category: list[str] = []
     questions: list[BankQuestion] = []
@@ -330,6 +394,7 @@ def read_gift(text: str, path: str) -> list[BankQuestion]:
             category = read
         else:
             questions.append(read)
+            check_question_count(len(questions), path)
     return questions
 
 

@@ -4,12 +4,16 @@ A file is a ``<quiz>`` of ``<question type="...">`` elements. A question of
 type ``category`` sets the category of the questions after it. Imported files
 are untrusted: they are parsed with :mod:`defusedxml` (no DTD entities, no
 external references), and a malformed file raises :class:`BankFormatError`
-naming the file, the line and what was expected.
+naming the file, the line and what was expected. Elements nest at most
+:data:`~coursekit.bank.limits.MAX_XML_DEPTH` deep, a file has at most
+:data:`~coursekit.bank.limits.MAX_XML_ELEMENTS` of them, and a text with its images
+embedded holds at most :data:`~coursekit.bank.limits.MAX_QUESTION_CHARS`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -20,7 +24,14 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
-from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit
+from coursekit.bank.limits import (
+    MAX_QUESTION_CHARS,
+    MAX_XML_DEPTH,
+    MAX_XML_ELEMENTS,
+    BankLimitError,
+    check_question_count,
+)
+from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, BankUnit, quoted
 
 _EXTRAS = "coursekit"
 """Element holding, as JSON, what Moodle XML cannot say of a question (Moodle's importer skips it)."""
@@ -34,10 +45,31 @@ class _LineTreeBuilder(ET.TreeBuilder):
     def __init__(self) -> None:
         super().__init__()
         self.parser: DefusedXMLParser | None = None
+        self.depth = self.elements = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:  # type: ignore[override]
         line = self.parser.parser.CurrentLineNumber if self.parser is not None else 0
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooLarge(line, f"elements nested more than {MAX_XML_DEPTH} deep (Moodle XML nests 5)")
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _TooLarge(line, f"more than {MAX_XML_ELEMENTS:,} elements; coursekit imports at most "
+                                  f"{MAX_XML_ELEMENTS:,} from one file (export one category at a time from Moodle)")
         return super().start(tag, {**attrs, _LINE: str(line)})
+
+    def end(self, tag: str) -> ET.Element:  # type: ignore[override]
+        self.depth -= 1
+        return super().end(tag)
+
+
+class _TooLarge(Exception):
+    """Part of a file is beyond a limit of :mod:`coursekit.bank.limits`; the reader names the file."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
 
 
 def _parse(data: bytes, path: str) -> ET.Element:
@@ -47,6 +79,8 @@ def _parse(data: bytes, path: str) -> ET.Element:
     try:
         parser.feed(data)
         return parser.close()
+    except _TooLarge as exc:
+        raise BankLimitError(path, exc.line, exc.problem) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         reason = str(exc).split(":")[0]
@@ -94,9 +128,32 @@ def _text_of(element: ET.Element | None) -> str:
     text = element.find("text")
     value = (text.text or "").strip() if text is not None else ""
     if "@@PLUGINFILE@@" in value:
-        for reference, uri in sorted(_embedded_files(element).items(), key=lambda item: -len(item[0])):
-            value = value.replace(f'"{reference}"', f'"{uri}"').replace(f"'{reference}'", f"'{uri}'")
+        value = _embed(value, _embedded_files(element), _line(element))
     return value
+
+
+_REFERENCE = re.compile(r"""(["'])@@PLUGINFILE@@/([^"']*)\1""")
+"""A quoted reference to a file of the element's file area, as Moodle writes it in ``src`` or ``href``."""
+
+
+def _embed(value: str, embedded: dict[str, str], line: int) -> str:
+    """``value`` with each quoted reference to an embedded file replaced by its ``data:`` URI, in one pass.
+
+    Raises :class:`_TooLarge` as soon as the text would hold more than :data:`MAX_QUESTION_CHARS`.
+    """
+    parts: list[str] = []
+    done = size = 0
+    for match in _REFERENCE.finditer(value):
+        uri = embedded.get("@@PLUGINFILE@@/" + match.group(2))
+        if uri is None:
+            continue
+        parts += [value[done:match.start() + 1], uri]
+        size += match.start() + 1 - done + len(uri)
+        done = match.end() - 1
+        if size > MAX_QUESTION_CHARS:
+            raise _TooLarge(line, f"a text with its images embedded holds more than {MAX_QUESTION_CHARS:,} "
+                                  "characters; coursekit takes at most that many per question")
+    return "".join(parts) + value[done:]
 
 
 def _format_of(element: ET.Element | None, default: str = "html") -> str:
@@ -118,7 +175,7 @@ def _number(element: ET.Element, value: str, what: str, path: str) -> float:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise BankFormatError(path, _line(element), f"expected a number for {what}, found {value!r}")
+        raise BankFormatError(path, _line(element), f"expected a number for {what}, found {quoted(value)}")
     return number
 
 
@@ -227,7 +284,10 @@ def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
     ------
     BankFormatError
         The file is not well-formed XML, declares entities, is not a ``<quiz>``,
-        or a question lacks its ``type`` or a number is not a number.
+        or a question lacks its ``type`` or a number is not a number; or
+        (:class:`~coursekit.bank.limits.BankLimitError`) elements nest too deep or
+        are too many, a text with its images is too long, or there are more than
+        :data:`~coursekit.bank.limits.MAX_QUESTIONS` questions: reading stops there.
     """
     root = _parse(data, path)
     if root.tag != "quiz":
@@ -247,7 +307,11 @@ def read_moodle_xml(data: bytes, path: str) -> list[BankQuestion]:
                 raise BankFormatError(path, _line(element), "expected <category><text>$course$/...</text></category>")
             category = split_category(text)
             continue
-        questions.append(_read_question(element, qtype, category, path))
+        try:
+            questions.append(_read_question(element, qtype, category, path))
+        except _TooLarge as exc:
+            raise BankLimitError(path, exc.line, exc.problem) from None
+        check_question_count(len(questions), path)
     return questions
 
 

@@ -125,3 +125,13 @@ class BankFormatError(ValueError):
         self.path = path
         self.line = line
         self.problem = problem
+
+
+QUOTED_CHARACTERS = 40
+"""Most characters of a wrong token an error message quotes."""
+
+
+def quoted(text: str) -> str:
+    """A token as an error message quotes it: stripped, in quotes, cut to :data:`QUOTED_CHARACTERS` (``'...'...``)."""
+    text = text.strip()
+    return repr(text) if len(text) <= QUOTED_CHARACTERS else repr(text[:QUOTED_CHARACTERS]) + "..."

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 from bank_corpus import corpus
 
-from coursekit.bank.gift import read_gift, write_gift
+from coursekit.bank.gift import _marks, _strip_tags, read_gift, write_gift
 from coursekit.bank.record import BankFormatError, BankSubquestion
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "bank" / "moodle_export.gift"
@@ -148,3 +150,61 @@ def test_malformed_gift_names_file_line_and_expectation(text: str, line: int, ex
     assert caught.value.path == "bank/broken.gift" and caught.value.line == line
     assert expected in caught.value.problem
     assert str(caught.value).startswith(f"bank/broken.gift, line {line}: ")
+
+
+# What the id and tag marks meant when they were read by these regular expressions (quadratic in a line of
+# unclosed marks): the one-pass reader must find exactly the same values.
+REFERENCE_MARKS = {"id": re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)]"),
+                   "tag": re.compile(r"\[tag:((?:\\]|[^\]<>\x00-\x1f])+)]")}
+
+
+def test_marks_are_read_as_the_regular_expressions_read_them() -> None:
+    rng = random.Random(7)
+    pieces = ["[tag:", "[id:", "]", "\\", "\\]", "<", ">", "a", " ", "\x01", ":", "["]
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for kind, pattern in REFERENCE_MARKS.items():
+            assert _marks(line, kind) == pattern.findall(line), (kind, line)
+
+
+def test_unclosed_marks_and_tags_in_a_long_line_are_no_marks() -> None:
+    text = "// [tag:" * 40_000 + "[id:" * 40_000 + "\n::q::" + "<" * 40_000 + "What?{=a ~b}\n"
+    [q] = read_gift(text, "long.gift")
+    assert q.tags == [] and q.idnumber == ""
+    assert q.name == "q"
+
+
+def test_default_name_strips_markup_as_before() -> None:
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(["<", ">", "a", " ", "<b>"]) for _ in range(rng.randint(0, 12)))
+        assert _strip_tags(text) == re.sub(r"<[^>]*>", " ", text), text
+
+
+@pytest.mark.parametrize("answers", ["{#1e999999..2}", "{#1e1000000:1}", "{#=1e-400}", "{#" + "9" * 400 + "}"])
+def test_numbers_beyond_what_moodle_stores_are_refused_in_one_short_line(answers: str) -> None:
+    with pytest.raises(BankFormatError) as caught:
+        read_gift(f"::Huge::How many? {answers}\n", "huge.gift")
+    message = str(caught.value)
+    assert message.startswith("huge.gift, line 1: expected a number between 1e-308 and 1e308 in size for the ")
+    assert len(message) < 200
+
+
+def test_the_largest_numbers_moodle_stores_are_read() -> None:
+    [q] = read_gift("::Large::How many? {#1e308..1e307}\n", "large.gift")
+    assert q.answers[0].text == "55" + "0" * 306
+
+
+@pytest.mark.parametrize(("extras", "expected"), [
+    ("[" * 100_000, "expected a JSON object (nested too deep)"),
+    ('{"name": []}', "expected name as a text, found '[]'"),
+    ('{"default_grade": "x"}', "expected default_grade as a number, found '\"x\"'"),
+    ('{"tags": "abc"}', "expected tags as a list of texts, found '\"abc\"'"),
+    ('{"min_words": 2.5}', "expected min_words as a whole number, found '2.5'"),
+    ('{"answers": [{"text": 5}, {}]}', "expected answers text as a text, found '5'"),
+    ('{"answers": [{"x" : 1}]}', "expected answers with the fields of a BankAnswer, found 'x'"),
+])
+def test_a_coursekit_comment_of_the_wrong_shape_is_one_line(extras: str, expected: str) -> None:
+    with pytest.raises(BankFormatError) as caught:
+        read_gift(f"// coursekit: {extras}\n::Q::Which? {{=a ~b}}\n", "extras.gift")
+    assert str(caught.value) == f"extras.gift, line 2: '// coursekit:' comment: {expected}"
