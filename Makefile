@@ -67,6 +67,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/quiz_submit.py
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/item_statistics.py
+	$(BIN)/python benchmarks/parsers.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \
