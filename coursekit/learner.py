@@ -6,8 +6,10 @@ nbgrader's own menu, which lists them) are disabled through a page config, and
 the formgrader and course list server extensions are switched off, in a
 Jupyter config folder of the learner workspace only. nbgrader's validate
 handler is replaced by :mod:`coursekit.learner_validate`, which counts the
-Comment fields' saved texts as grading does. An "Assignments" menu
-opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
+Comment fields' saved texts as grading does; :mod:`coursekit.learner_save`
+saves notebooks without widget state (the widget cells keep their start
+instruction), and JupyterLab's widget manager is set not to save any. An
+"Assignments" menu opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
 default (``overrides.json`` in the folder's own JupyterLab settings
 directory), so no extension has to be built. The trainer's own Jupyter set-up
 is not touched.
@@ -34,13 +36,16 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.validate_assignment",  # replaced by coursekit's, which reads the Comment fields
 )
-LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate",)
+LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate",
+                             "coursekit.learner_save")  # notebooks saved without widget state
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
 ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignments", "rank": 90,
                     "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
 LAB_SETTINGS = "lab-settings"
+# A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart.
+NO_WIDGET_STATE = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False}}
 
 
 def copy_release(release: Path, dest: Path) -> list[Path]:
@@ -89,7 +94,7 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
     disabled = dict.fromkeys(INSTRUCTOR_LAB_EXTENSIONS, True) | QUIET_LAB
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1), encoding="utf-8")
-    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}}
+    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}} | NO_WIDGET_STATE
     (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
     server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
                                        | dict.fromkeys(LEARNER_SERVER_EXTENSIONS, True)},
