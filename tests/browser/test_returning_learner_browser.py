@@ -1,0 +1,158 @@
+"""A returning learner finds the start instruction, never a widget error, at 1280 and 400 px.
+
+JupyterLab saves the notebook after Run All (autosave, here every few seconds
+through the learner's own JupyterLab settings, and Ctrl+S); answering in the
+widgets never marks it unsaved, so closing the tab asks nothing. After the
+kernel is shut down and the notebook reopened, each widget's place shows the
+instruction to choose Run › Run All Cells again, nothing says "model not
+found", and the file on disk holds no widget state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    ARTIFACTS,
+    SECTION,
+    LabServer,
+    QuizPage,
+    add_learner_copy,
+    running_lab,
+    shutdown_sessions,
+    wait_until,
+)
+from playwright.sync_api import expect
+from test_learner_door_browser import WIDTHS, narrow, saved_comment, scroll_to
+
+from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
+from coursekit.learner_save import WIDGET_VIEW
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AUTOSAVE_SECONDS = 2
+DOCMANAGER = Path("@jupyterlab", "docmanager-extension", "plugin.jupyterlab-settings")
+QUIZ_CELL = "# The quiz (Run › Run All Cells shows it here)"
+COMMENT_CELL = "# The Comment field (Run › Run All Cells shows it here)"
+
+
+@pytest.fixture(scope="module")
+def autosaving_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """A learner-mode JupyterLab whose learner set autosave to every few seconds (their own settings folder)."""
+    workspace = tmp_path_factory.mktemp("returning")
+    (workspace / "course").mkdir()
+    settings = workspace / "user-settings"
+    (settings / DOCMANAGER).parent.mkdir(parents=True)
+    (settings / DOCMANAGER).write_text(json.dumps({"autosaveInterval": AUTOSAVE_SECONDS}), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(settings))
+        with running_lab(workspace) as server:
+            yield server
+
+
+def read_saved(notebook: Path) -> tuple[str, dict[str, Any]]:
+    """The notebook's text and document on disk, once whole (the server writes the file in place)."""
+    def whole() -> tuple[str, dict[str, Any]] | None:
+        text = notebook.read_text(encoding="utf-8")
+        try:
+            return text, json.loads(text)
+        except ValueError:
+            return None
+
+    return wait_until(whole, what=f"{notebook.name} written")
+
+
+def start_texts(document: dict[str, Any]) -> list[str]:
+    """The Markdown outputs of the quiz and Comment cells."""
+    cells = document["cells"]
+    return ["".join(output["data"].get("text/markdown", "")) for cell in cells
+            if {"quiz", "comment"} & set(cell["metadata"].get("tags", [])) for output in cell["outputs"]]
+
+
+def assert_saved_without_widget_state(notebook: Path) -> None:
+    text, document = read_saved(notebook)
+    assert "widgets" not in document["metadata"]
+    assert WIDGET_VIEW not in text and "model_id" not in text
+    assert start_texts(document) == [START_COMMENT] * 4 + [START_QUIZ]
+
+
+def saved_since(quiz: QuizPage, stamp: int, what: str) -> None:
+    """Wait until JupyterLab wrote the notebook after ``stamp`` (st_mtime_ns) and shows it as saved."""
+    wait_until(lambda: quiz.notebook.stat().st_mtime_ns != stamp and quiz.page.locator(".jp-mod-dirty").count() == 0,
+               timeout=30, what=what)
+
+
+def record_unsaved_marks(page: Any) -> None:
+    """From now on, note in ``window.ckDirty`` every element JupyterLab marks as unsaved (``jp-mod-dirty``)."""
+    page.evaluate("""() => { window.ckDirty = [];
+        new MutationObserver(records => { for (const r of records) {
+            if (r.target.classList.contains('jp-mod-dirty')) window.ckDirty.push(r.target.className); } })
+        .observe(document.body, {attributes: true, attributeFilter: ['class'], subtree: true}); }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(autosaving_lab, page, width):
+    folder = add_learner_copy(autosaving_lab, f"returning_{width}")
+    quiz = QuizPage(page, autosaving_lab, folder).open()
+    narrow(page, width)
+    released = quiz.notebook.stat().st_mtime_ns
+    quiz.run_all()
+    saved_since(quiz, released, "autosave after Run All")
+    assert_saved_without_widget_state(quiz.notebook)
+
+    # Answers save themselves: answering never marks the notebook unsaved.
+    record_unsaved_marks(page)
+    first = quiz.spec()["questions"][0]
+    quiz.answer_with_mouse(first, first["options"][1]["id"])
+    quiz.wait_for_responses(lambda d: d["in_progress"]["answers"].get(first["id"]) == first["options"][1]["id"])
+    field = quiz.panel.locator(".coursekit-comment textarea").nth(1)
+    scroll_to(field)
+    field.click()
+    page.keyboard.type("We invite other providers to our audits.")
+    comments = folder / "responses" / f"{SECTION}.comments.json"
+    wait_until(lambda: saved_comment(comments, "comment-competition-and-sharing")
+               == "We invite other providers to our audits.", what="reflection 2 saved")
+    assert page.evaluate("window.ckDirty") == []
+
+    # Ctrl+S in the notebook (command mode) saves it, again without widget state.
+    before = quiz.notebook.stat().st_mtime_ns
+    quiz.panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    saved_since(quiz, before, "Ctrl+S")
+    assert_saved_without_widget_state(quiz.notebook)
+
+    # Closing the tab asks nothing; then the kernel is shut down.
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+    dialog = page.locator(".jp-Dialog")
+    wait_until(lambda: dialog.count() > 0 or page.locator(".jp-NotebookPanel").count() == 0, what="tab closed")
+    assert dialog.count() == 0
+    shutdown_sessions(autosaving_lab)
+    assert autosaving_lab.api("GET", "/api/kernels") == []
+
+    # Reopened with a new kernel: the instruction at each widget's place, no widget error anywhere.
+    page.set_viewport_size({"width": 1280, "height": 900})  # the kernel indicator shows in a wide toolbar
+    quiz.open()
+    narrow(page, width)
+    for title, text, count in ((COMMENT_CELL, START_COMMENT, 4), (QUIZ_CELL, START_QUIZ, 1)):
+        cells = quiz.panel.locator(".jp-CodeCell", has_text=title)
+        assert cells.count() == count
+        for cell in cells.all():
+            scroll_to(cell)
+            expect(cell.locator(".jp-OutputArea-output")).to_have_text(text.replace("**", ""))
+    assert quiz.panel.locator(".jupyter-widgets, .coursekit-quiz, .coursekit-comment").count() == 0
+    page_text = page.locator("body").inner_text()
+    assert "model not found" not in page_text and "Error displaying widget" not in page_text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"returning_{width}.png"))
+    assert page.locator(".jp-mod-dirty").count() == 0
+
+    # Run All brings the widgets back with what was saved.
+    quiz.run_all()
+    assert quiz.question(first["id"]).get_by_role("radio", name=first["options"][1]["text"], exact=True).is_checked()
+    expect(quiz.panel.locator(".coursekit-comment textarea").nth(1)).to_have_value(
+        "We invite other providers to our audits.")
+    shutdown_sessions(autosaving_lab)
