@@ -106,3 +106,32 @@ def test_each_comment_field_is_named_and_described_as_its_own_and_its_label_focu
     assert axe_findings_in_coursekit(page) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"own_ids_{width}.png"))
+
+
+def test_a_comment_field_shown_twice_keeps_each_view_its_own_ids(learner):
+    quiz = learner("two_views", 1280).run_all()
+    page = quiz.page
+    cell = quiz.panel.locator(".jp-CodeCell", has_text="# The Comment field").first
+    scroll_to(cell)
+    cell.get_by_text("# The Comment field").click(button="right")  # JupyterLab's "Create New View for Cell Output"
+    page.locator(".lm-Menu-itemLabel", has_text="Create New View for Cell Output").click()
+    second = page.locator(".jp-LinkedOutputView .coursekit-comment textarea")
+    second.wait_for()
+    ids = page.locator(".coursekit-comment [id]").evaluate_all("es => es.map(e => e.id)")
+    assert len(ids) == 2 * 5 and len(set(ids)) == len(ids), ids
+    expected = reflections(quiz.notebook)
+    descriptions = sorted(f"{heading}: {question}" for _gid, heading, question in expected + expected[:1])
+    fields = accessible_fields(page)
+    assert {f["name"] for f in fields} == {"Comment"}
+    assert sorted(f["description"] for f in fields) == descriptions
+    # The second view's label focuses the second view; what is typed there is Reflection 1's.
+    page.locator(".jp-LinkedOutputView .coursekit-comment label").click()
+    assert page.evaluate("() => !!document.activeElement.closest('.jp-LinkedOutputView')")
+    page.keyboard.type("Joint teacher training.")
+    comments = quiz.folder / "responses" / f"{SECTION}.comments.json"
+    wait_until(lambda: saved_comment(comments, expected[0][0]) == "Joint teacher training.", what="saved")
+    first = quiz.panel.locator(".coursekit-comment textarea").first
+    wait_until(lambda: first.input_value() == "Joint teacher training.", what="the first view follows")
+    assert axe_findings_in_coursekit(page) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "own_ids_two_views.png"))
