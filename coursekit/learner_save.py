@@ -1,12 +1,12 @@
 """A learner's notebook is saved without widget state: the quiz and Comment cells keep their start instruction.
 
 The quiz and the Comment fields live in the kernel; their answers are in the
-responses files, never in the notebook. When JupyterLab saved a notebook after
-"Run All" (autosave within two minutes, or "Save" on closing), each widget
-cell's output pointed at a widget model of that kernel, which is gone when the
-notebook is reopened: the learner saw "Error displaying widget: model not
-found" at the quiz and at every Comment field, and no longer the instruction
-to choose Run › Run All Cells.
+responses files, never in the notebook. A notebook JupyterLab saves after
+"Run All" (autosave within two minutes, or "Save" on closing) would keep, in
+each widget cell's output, a reference to a widget model of that kernel, which
+is gone when the notebook is reopened: the learner would see "Error displaying
+widget: model not found" at the quiz and at every Comment field, and no longer
+the instruction to choose Run › Run All Cells.
 
 This Jupyter server extension (on in learner mode, see :mod:`coursekit.learner`)
 registers a pre-save hook on the contents manager: every notebook saved

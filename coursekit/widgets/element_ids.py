@@ -2,10 +2,11 @@
 
 JupyterLab shows the outputs of every open notebook in one document, and
 anywidget loads a widget's ES module afresh for each widget model, so a counter
-kept in the module starts at 1 again for every Comment field and every quiz:
-four Comment fields once shared ``ckc1-text``, and the label under Reflection 3
-focused Reflection 1's field. Each widget model therefore carries a prefix of
-its own (``id_prefix``); the browser side adds a count of the model's views
+kept in the module would start at 1 again for every Comment field and every
+quiz: the four Comment fields of a section would share their ids, a screen
+reader would name the first field after all four labels, and the label under
+Reflection 3 would focus Reflection 1's field. Each widget model therefore
+carries a prefix of its own (``id_prefix``); the browser side adds a count of the model's views
 (one model may be shown twice) and builds every id from the two: label
 ``for``, ``aria-describedby``, ``aria-labelledby``, radio group names.
 """
