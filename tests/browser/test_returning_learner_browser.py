@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import (
     ARTIFACTS,
+    RELEASE,
     SECTION,
     LabServer,
     QuizPage,
@@ -30,6 +31,7 @@ from playwright.sync_api import expect
 from test_learner_door_browser import WIDTHS, narrow, saved_comment, scroll_to
 
 from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
+from coursekit.learner import copy_release
 from coursekit.learner_save import WIDGET_VIEW
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,6 +42,37 @@ QUIZ_CELL = "# The quiz (Run › Run All Cells shows it here)"
 COMMENT_CELL = "# The Comment field (Run › Run All Cells shows it here)"
 
 
+def add_learner_copy_to(root: Path, name: str) -> Path:
+    """Copy release/ into ``root/<name>/``; return the copy's section folder."""
+    copy_release(RELEASE, root / name)
+    return root / name / SECTION
+
+
+def damage_as_saved_before(notebook: Path) -> None:
+    """Give the quiz and Comment cells widget views, as JupyterLab saved them after Run All before learner mode
+    left widget state out."""
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    for number, cell in enumerate(document["cells"]):
+        if {"quiz", "comment"} & set(cell["metadata"].get("tags", [])):
+            cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {
+                WIDGET_VIEW: {"model_id": f"{number:032x}", "version_major": 2, "version_minor": 1},
+                "text/plain": "CommentWidget()"}}]
+    notebook.write_text(json.dumps(document), encoding="utf-8")
+
+
+def assert_start_instructions_shown(quiz: QuizPage) -> None:
+    """Each widget's place shows its start instruction, and nothing on the page is a widget error."""
+    for title, text, count in ((COMMENT_CELL, START_COMMENT, 4), (QUIZ_CELL, START_QUIZ, 1)):
+        cells = quiz.panel.locator(".jp-CodeCell", has_text=title)
+        assert cells.count() == count
+        for cell in cells.all():
+            scroll_to(cell)
+            expect(cell.locator(".jp-OutputArea-output")).to_have_text(text.replace("**", ""))
+    assert quiz.panel.locator(".jupyter-widgets, .coursekit-quiz, .coursekit-comment").count() == 0
+    page_text = quiz.page.locator("body").inner_text()
+    assert "model not found" not in page_text and "Error displaying widget" not in page_text
+
+
 @pytest.fixture(scope="module")
 def autosaving_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A learner-mode JupyterLab whose learner set autosave to every few seconds (their own settings folder)."""
@@ -48,6 +81,7 @@ def autosaving_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServ
     settings = workspace / "user-settings"
     (settings / DOCMANAGER).parent.mkdir(parents=True)
     (settings / DOCMANAGER).write_text(json.dumps({"autosaveInterval": AUTOSAVE_SECONDS}), encoding="utf-8")
+    damage_as_saved_before(add_learner_copy_to(workspace / "course", "saved_before") / f"{SECTION}.ipynb")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("JUPYTERLAB_SETTINGS_DIR", str(settings))
         with running_lab(workspace) as server:
@@ -137,15 +171,7 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(a
     page.set_viewport_size({"width": 1280, "height": 900})  # the kernel indicator shows in a wide toolbar
     quiz.open()
     narrow(page, width)
-    for title, text, count in ((COMMENT_CELL, START_COMMENT, 4), (QUIZ_CELL, START_QUIZ, 1)):
-        cells = quiz.panel.locator(".jp-CodeCell", has_text=title)
-        assert cells.count() == count
-        for cell in cells.all():
-            scroll_to(cell)
-            expect(cell.locator(".jp-OutputArea-output")).to_have_text(text.replace("**", ""))
-    assert quiz.panel.locator(".jupyter-widgets, .coursekit-quiz, .coursekit-comment").count() == 0
-    page_text = page.locator("body").inner_text()
-    assert "model not found" not in page_text and "Error displaying widget" not in page_text
+    assert_start_instructions_shown(quiz)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"returning_{width}.png"))
     assert page.locator(".jp-mod-dirty").count() == 0
@@ -155,4 +181,13 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(a
     assert quiz.question(first["id"]).get_by_role("radio", name=first["options"][1]["text"], exact=True).is_checked()
     expect(quiz.panel.locator(".coursekit-comment textarea").nth(1)).to_have_value(
         "We invite other providers to our audits.")
+    shutdown_sessions(autosaving_lab)
+
+
+def test_a_copy_saved_with_widget_views_before_shows_the_start_instruction_again(autosaving_lab, page):
+    quiz = QuizPage(page, autosaving_lab, autosaving_lab.root / "saved_before" / SECTION).open()
+    assert_start_instructions_shown(quiz)
+    assert_saved_without_widget_state(quiz.notebook)  # rewritten when the server started
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "returning_saved_before.png"))
     shutdown_sessions(autosaving_lab)

@@ -10,7 +10,7 @@ from project_support import REPO
 
 from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
 from coursekit.learner import LEARNER_SERVER_EXTENSIONS, write_learner_config
-from coursekit.learner_save import WIDGET_VIEW, drop_widget_state
+from coursekit.learner_save import WIDGET_VIEW, drop_widget_state, repair_course_notebooks
 
 RELEASED = REPO / "release" / "cooperation_networking" / "cooperation_networking.ipynb"
 WIDGETS_STATE = "application/vnd.jupyter.widget-state+json"
@@ -88,3 +88,28 @@ def test_learner_mode_turns_the_hook_on_and_the_widget_managers_state_off(tmp_pa
     assert server["ServerApp"]["jpserver_extensions"]["coursekit.learner_save"] is True
     overrides = json.loads((tmp_path / "lab-settings" / "overrides.json").read_text())
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": False}
+
+
+def test_course_notebooks_saved_with_widget_state_are_repaired_and_nothing_else_is_touched(tmp_path):
+    damaged = tmp_path / "course" / "cooperation_networking" / "cooperation_networking.ipynb"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_text(json.dumps(after_run_all()), encoding="utf-8")
+    clean = tmp_path / "course" / "networks_consortia.ipynb"
+    clean.write_text(RELEASED.read_text(encoding="utf-8"), encoding="utf-8")
+    own = tmp_path / "my_widgets.ipynb"  # the learner's own notebook: not the course's
+    own_text = json.dumps({**after_run_all(), "metadata": {"widgets": {}}})
+    own.write_text(own_text, encoding="utf-8")
+    checkpoint = tmp_path / "course" / ".ipynb_checkpoints" / "cooperation_networking-checkpoint.ipynb"
+    checkpoint.parent.mkdir()
+    checkpoint.write_text(json.dumps(after_run_all()), encoding="utf-8")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json", encoding="utf-8")
+    clean_stamp = clean.stat().st_mtime_ns
+
+    assert repair_course_notebooks(tmp_path) == [damaged]
+    assert nbformat.read(damaged, as_version=4) == nbformat.reads(json.dumps(saved(after_run_all())), as_version=4)
+    assert clean.stat().st_mtime_ns == clean_stamp
+    assert own.read_text(encoding="utf-8") == own_text and broken.read_text(encoding="utf-8") == "{not json"
+    assert WIDGET_VIEW in checkpoint.read_text(encoding="utf-8")
+    assert sorted(p.name for p in damaged.parent.iterdir()) == ["cooperation_networking.ipynb"]
+    assert repair_course_notebooks(tmp_path) == []
