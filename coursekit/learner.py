@@ -8,11 +8,12 @@ Jupyter config folder of the learner workspace only. nbgrader's validate
 handler is replaced by :mod:`coursekit.learner_validate`, which counts the
 Comment fields' saved texts as grading does; :mod:`coursekit.learner_save`
 saves notebooks without widget state (the widget cells keep their start
-instruction), and JupyterLab's widget manager is set not to save any. An
-"Assignments" menu opens nbgrader's Assignment List (fetch, validate, submit); it is a settings
-default (``overrides.json`` in the folder's own JupyterLab settings
-directory), so no extension has to be built. The trainer's own Jupyter set-up
-is not touched.
+instruction). An "Assignments" menu opens nbgrader's Assignment List (fetch,
+validate, submit); it is a settings default (``overrides.json`` in the
+folder's own JupyterLab settings directory), so no extension has to be built.
+Two more defaults there: JupyterLab's widget manager saves no widget state,
+and autosave runs every few seconds, so a notebook closed a few seconds after
+Run All asks nothing. The trainer's own Jupyter set-up is not touched.
 """
 
 from __future__ import annotations
@@ -44,8 +45,11 @@ OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
 ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignments", "rank": 90,
                     "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
 LAB_SETTINGS = "lab-settings"
-# A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart.
-NO_WIDGET_STATE = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False}}
+AUTOSAVE_SECONDS = 10
+# A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart. Run All
+# changes the outputs; saved soon after (the widget cells with their start instruction), closing the tab asks nothing.
+SAVING = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False},
+          "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": AUTOSAVE_SECONDS}}
 
 
 def copy_release(release: Path, dest: Path) -> list[Path]:
@@ -94,7 +98,7 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
     disabled = dict.fromkeys(INSTRUCTOR_LAB_EXTENSIONS, True) | QUIET_LAB
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1), encoding="utf-8")
-    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}} | NO_WIDGET_STATE
+    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}} | SAVING
     (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
     server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
                                        | dict.fromkeys(LEARNER_SERVER_EXTENSIONS, True)},

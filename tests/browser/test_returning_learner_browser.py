@@ -1,8 +1,8 @@
 """A returning learner finds the start instruction, never a widget error, at 1280 and 400 px.
 
-JupyterLab saves the notebook after Run All (autosave, here every few seconds
-through the learner's own JupyterLab settings, and Ctrl+S); answering in the
-widgets never marks it unsaved, so closing the tab asks nothing. After the
+JupyterLab saves the notebook after Run All (learner mode's autosave, every few
+seconds, and Ctrl+S); answering in the widgets never marks it unsaved, so
+closing the tab asks nothing. After the
 kernel is shut down and the notebook reopened, each widget's place shows the
 instruction to choose Run › Run All Cells again, nothing says "model not
 found", and the file on disk holds no widget state.
@@ -31,13 +31,11 @@ from playwright.sync_api import expect
 from test_learner_door_browser import WIDTHS, narrow, saved_comment, scroll_to
 
 from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
-from coursekit.learner import copy_release
+from coursekit.learner import AUTOSAVE_SECONDS, copy_release
 from coursekit.learner_save import WIDGET_VIEW
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AUTOSAVE_SECONDS = 2
-DOCMANAGER = Path("@jupyterlab", "docmanager-extension", "plugin.jupyterlab-settings")
 QUIZ_CELL = "# The quiz (Run › Run All Cells shows it here)"
 COMMENT_CELL = "# The Comment field (Run › Run All Cells shows it here)"
 
@@ -75,15 +73,15 @@ def assert_start_instructions_shown(quiz: QuizPage) -> None:
 
 @pytest.fixture(scope="module")
 def autosaving_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """A learner-mode JupyterLab whose learner set autosave to every few seconds (their own settings folder)."""
+    """A learner-mode JupyterLab of its own, started on a copy that an older JupyterLab saved with widget views.
+
+    Its JupyterLab settings are the learner's own (a fresh folder), so the autosave interval is learner mode's.
+    """
     workspace = tmp_path_factory.mktemp("returning")
     (workspace / "course").mkdir()
-    settings = workspace / "user-settings"
-    (settings / DOCMANAGER).parent.mkdir(parents=True)
-    (settings / DOCMANAGER).write_text(json.dumps({"autosaveInterval": AUTOSAVE_SECONDS}), encoding="utf-8")
     damage_as_saved_before(add_learner_copy_to(workspace / "course", "saved_before") / f"{SECTION}.ipynb")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(settings))
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(workspace / "user-settings"))
         with running_lab(workspace) as server:
             yield server
 
@@ -114,10 +112,10 @@ def assert_saved_without_widget_state(notebook: Path) -> None:
     assert start_texts(document) == [START_COMMENT] * 4 + [START_QUIZ]
 
 
-def saved_since(quiz: QuizPage, stamp: int, what: str) -> None:
+def saved_since(quiz: QuizPage, stamp: int, what: str, timeout: float = 30) -> None:
     """Wait until JupyterLab wrote the notebook after ``stamp`` (st_mtime_ns) and shows it as saved."""
     wait_until(lambda: quiz.notebook.stat().st_mtime_ns != stamp and quiz.page.locator(".jp-mod-dirty").count() == 0,
-               timeout=30, what=what)
+               timeout=timeout, what=what)
 
 
 def record_unsaved_marks(page: Any) -> None:
@@ -135,7 +133,7 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(a
     narrow(page, width)
     released = quiz.notebook.stat().st_mtime_ns
     quiz.run_all()
-    saved_since(quiz, released, "autosave after Run All")
+    saved_since(quiz, released, "autosave after Run All", timeout=3 * AUTOSAVE_SECONDS)
     assert_saved_without_widget_state(quiz.notebook)
 
     # Answers save themselves: answering never marks the notebook unsaved.

@@ -9,7 +9,7 @@ import nbformat
 from project_support import REPO
 
 from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
-from coursekit.learner import LEARNER_SERVER_EXTENSIONS, write_learner_config
+from coursekit.learner import AUTOSAVE_SECONDS, LEARNER_SERVER_EXTENSIONS, write_learner_config
 from coursekit.learner_save import WIDGET_VIEW, drop_widget_state, repair_course_notebooks
 
 RELEASED = REPO / "release" / "cooperation_networking" / "cooperation_networking.ipynb"
@@ -81,13 +81,15 @@ def test_saving_twice_changes_nothing_more_and_other_files_are_left_alone():
     assert text == before
 
 
-def test_learner_mode_turns_the_hook_on_and_the_widget_managers_state_off(tmp_path):
+def test_learner_mode_turns_the_hook_on_the_widget_managers_state_off_and_autosaves_soon(tmp_path):
     write_learner_config(tmp_path)
     server = json.loads((tmp_path / "jupyter_server_config.json").read_text())
     assert "coursekit.learner_save" in LEARNER_SERVER_EXTENSIONS
     assert server["ServerApp"]["jpserver_extensions"]["coursekit.learner_save"] is True
     overrides = json.loads((tmp_path / "lab-settings" / "overrides.json").read_text())
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": False}
+    assert overrides["@jupyterlab/docmanager-extension:plugin"] == {"autosaveInterval": AUTOSAVE_SECONDS}
+    assert AUTOSAVE_SECONDS <= 15  # Run All, then closing the tab: saved by then, nothing asked
 
 
 def test_course_notebooks_saved_with_widget_state_are_repaired_and_nothing_else_is_touched(tmp_path):
