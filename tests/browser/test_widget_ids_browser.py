@@ -106,6 +106,14 @@ def test_each_comment_field_is_named_and_described_as_its_own_and_its_label_focu
     assert axe_findings_in_coursekit(page) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"own_ids_{width}.png"))
+    # The quiz's other states: the confirmation (unanswered questions), then the result.
+    quiz.button("coursekit-submit").click()
+    quiz.quiz.locator(".coursekit-confirm-panel").wait_for()
+    assert axe_findings_in_coursekit(page) == []
+    quiz.button("coursekit-confirm").click()
+    quiz.quiz.locator(".coursekit-result").wait_for()
+    assert axe_findings_in_coursekit(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"own_ids_result_{width}.png"))
 
 
 def test_a_comment_field_shown_twice_keeps_each_view_its_own_ids(learner):
