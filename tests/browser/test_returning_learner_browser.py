@@ -2,10 +2,11 @@
 
 JupyterLab saves the notebook after Run All (learner mode's autosave, every few
 seconds, and Ctrl+S); answering in the widgets never marks it unsaved, so
-closing the tab asks nothing. After the
-kernel is shut down and the notebook reopened, each widget's place shows the
-instruction to choose Run › Run All Cells again, nothing says "model not
-found", and the file on disk holds no widget state.
+closing the tab asks nothing. After the kernel is shut down and the notebook
+reopened, each widget's place shows the instruction to choose Run › Run All
+Cells again, nothing says "model not found", and the file on disk holds no
+widget state. A copy saved with widget views by an older set-up is repaired
+when the learner's server starts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 import pytest
 from conftest import (
     ARTIFACTS,
-    RELEASE,
     SECTION,
     LabServer,
     QuizPage,
@@ -28,27 +28,17 @@ from conftest import (
     wait_until,
 )
 from playwright.sync_api import expect
-from test_learner_door_browser import WIDTHS, narrow, saved_comment, scroll_to
+from test_learner_door_browser import WIDTHS, kernel_idle, narrow, saved_comment, scroll_to
 
-from coursekit.authoring.notebook import START_COMMENT, START_QUIZ
-from coursekit.learner import AUTOSAVE_SECONDS, copy_release
+from coursekit.authoring.notebook import COMMENT_CELL_TITLE, QUIZ_CELL_TITLE, START_COMMENT, START_QUIZ
+from coursekit.learner import AUTOSAVE_SECONDS
 from coursekit.learner_save import WIDGET_VIEW
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-QUIZ_CELL = "# The quiz (Run › Run All Cells shows it here)"
-COMMENT_CELL = "# The Comment field (Run › Run All Cells shows it here)"
-
-
-def add_learner_copy_to(root: Path, name: str) -> Path:
-    """Copy release/ into ``root/<name>/``; return the copy's section folder."""
-    copy_release(RELEASE, root / name)
-    return root / name / SECTION
-
-
 def damage_as_saved_before(notebook: Path) -> None:
-    """Give the quiz and Comment cells widget views, as JupyterLab saved them after Run All before learner mode
-    left widget state out."""
+    """Give the quiz and Comment cells widget views, as JupyterLab saved them after Run All without the pre-save
+    hook of learner mode."""
     document = json.loads(notebook.read_text(encoding="utf-8"))
     for number, cell in enumerate(document["cells"]):
         if {"quiz", "comment"} & set(cell["metadata"].get("tags", [])):
@@ -60,7 +50,7 @@ def damage_as_saved_before(notebook: Path) -> None:
 
 def assert_start_instructions_shown(quiz: QuizPage) -> None:
     """Each widget's place shows its start instruction, and nothing on the page is a widget error."""
-    for title, text, count in ((COMMENT_CELL, START_COMMENT, 4), (QUIZ_CELL, START_QUIZ, 1)):
+    for title, text, count in ((COMMENT_CELL_TITLE, START_COMMENT, 4), (QUIZ_CELL_TITLE, START_QUIZ, 1)):
         cells = quiz.panel.locator(".jp-CodeCell", has_text=title)
         assert cells.count() == count
         for cell in cells.all():
@@ -72,14 +62,15 @@ def assert_start_instructions_shown(quiz: QuizPage) -> None:
 
 
 @pytest.fixture(scope="module")
-def autosaving_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def returning_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A learner-mode JupyterLab of its own, started on a copy that an older JupyterLab saved with widget views.
 
     Its JupyterLab settings are the learner's own (a fresh folder), so the autosave interval is learner mode's.
     """
     workspace = tmp_path_factory.mktemp("returning")
     (workspace / "course").mkdir()
-    damage_as_saved_before(add_learner_copy_to(workspace / "course", "saved_before") / f"{SECTION}.ipynb")
+    not_started = LabServer(url="", token="", workspace=workspace)
+    damage_as_saved_before(add_learner_copy(not_started, "saved_before") / f"{SECTION}.ipynb")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("JUPYTERLAB_SETTINGS_DIR", str(workspace / "user-settings"))
         with running_lab(workspace) as server:
@@ -127,12 +118,14 @@ def record_unsaved_marks(page: Any) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(autosaving_lab, page, width):
-    folder = add_learner_copy(autosaving_lab, f"returning_{width}")
-    quiz = QuizPage(page, autosaving_lab, folder).open()
+def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(returning_lab, page, width):
+    folder = add_learner_copy(returning_lab, f"returning_{width}")
+    quiz = QuizPage(page, returning_lab, folder).open()
     narrow(page, width)
     released = quiz.notebook.stat().st_mtime_ns
     quiz.run_all()
+    wait_until(lambda: kernel_idle(quiz) and quiz.panel.locator(".jp-InputPrompt", has_text="*").count() == 0,
+               timeout=60, what="every cell run")
     saved_since(quiz, released, "autosave after Run All", timeout=3 * AUTOSAVE_SECONDS)
     assert_saved_without_widget_state(quiz.notebook)
 
@@ -162,8 +155,8 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(a
     dialog = page.locator(".jp-Dialog")
     wait_until(lambda: dialog.count() > 0 or page.locator(".jp-NotebookPanel").count() == 0, what="tab closed")
     assert dialog.count() == 0
-    shutdown_sessions(autosaving_lab)
-    assert autosaving_lab.api("GET", "/api/kernels") == []
+    shutdown_sessions(returning_lab)
+    assert returning_lab.api("GET", "/api/kernels") == []
 
     # Reopened with a new kernel: the instruction at each widget's place, no widget error anywhere.
     page.set_viewport_size({"width": 1280, "height": 900})  # the kernel indicator shows in a wide toolbar
@@ -179,13 +172,13 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(a
     assert quiz.question(first["id"]).get_by_role("radio", name=first["options"][1]["text"], exact=True).is_checked()
     expect(quiz.panel.locator(".coursekit-comment textarea").nth(1)).to_have_value(
         "We invite other providers to our audits.")
-    shutdown_sessions(autosaving_lab)
+    shutdown_sessions(returning_lab)
 
 
-def test_a_copy_saved_with_widget_views_before_shows_the_start_instruction_again(autosaving_lab, page):
-    quiz = QuizPage(page, autosaving_lab, autosaving_lab.root / "saved_before" / SECTION).open()
+def test_a_copy_saved_with_widget_views_before_shows_the_start_instruction_again(returning_lab, page):
+    quiz = QuizPage(page, returning_lab, returning_lab.root / "saved_before" / SECTION).open()
     assert_start_instructions_shown(quiz)
     assert_saved_without_widget_state(quiz.notebook)  # rewritten when the server started
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "returning_saved_before.png"))
-    shutdown_sessions(autosaving_lab)
+    shutdown_sessions(returning_lab)
