@@ -102,6 +102,12 @@ def test_each_comment_field_is_named_and_described_as_its_own_and_its_label_focu
                what="Reflection 3's comment saved")
     assert [saved_comment(comments, gid) for gid in grade_ids[:2] + grade_ids[3:]] == [None, None, None]
     assert fields.nth(2).input_value() == "Portfolios of finished projects." and fields.nth(0).input_value() == ""
+    # By keyboard: Tab from Reflection 2's field reaches Reflection 3's, whose description is its own question.
+    fields.nth(1).focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("""() => { const e = document.activeElement;
+        return document.getElementById(e.getAttribute('aria-describedby')).textContent; }""") == \
+        f"{expected[2][1]}: {expected[2][2]}"
 
     assert axe_findings_in_coursekit(page) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
