@@ -8,11 +8,14 @@ Jupyter config folder of the learner workspace only. nbgrader's validate
 handler is replaced by :mod:`coursekit.learner_validate`, which counts the
 Comment fields' saved texts as grading does, and its Assignment List by
 :mod:`coursekit.learner_assignments`, which offers the learner's own copies for
-Validate and Submit and speaks plainly before the trainer's release. An
-"Assignments" menu opens that list (fetch, validate, submit); it is a settings
-default (``overrides.json`` in the folder's own JupyterLab settings
-directory), so no extension has to be built. The trainer's own Jupyter set-up
-is not touched.
+Validate and Submit and speaks plainly before the trainer's release;
+:mod:`coursekit.learner_save` saves notebooks without widget state (the widget
+cells keep their start instruction). An "Assignments" menu opens that list
+(fetch, validate, submit); it is a settings default (``overrides.json`` in the
+folder's own JupyterLab settings directory), so no extension has to be built.
+Two more defaults there: JupyterLab's widget manager saves no widget state,
+and autosave runs every few seconds, so a notebook closed a few seconds after
+Run All asks nothing. The trainer's own Jupyter set-up is not touched.
 """
 
 from __future__ import annotations
@@ -37,13 +40,19 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.validate_assignment",  # replaced by coursekit's, which reads the Comment fields
     "nbgrader.server_extensions.assignment_list",  # replaced by coursekit's, which lists the learner's copies
 )
-LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate", "coursekit.learner_assignments")
+LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate", "coursekit.learner_assignments",
+                             "coursekit.learner_save")  # the last: notebooks saved without widget state
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
 ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignments", "rank": 90,
                     "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
 LAB_SETTINGS = "lab-settings"
+AUTOSAVE_SECONDS = 10
+# A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart. Run All
+# changes the outputs; saved soon after (the widget cells with their start instruction), closing the tab asks nothing.
+SAVING = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False},
+          "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": AUTOSAVE_SECONDS}}
 
 
 def copy_release(release: Path, dest: Path) -> list[Path]:
@@ -95,7 +104,7 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
     disabled = dict.fromkeys(INSTRUCTOR_LAB_EXTENSIONS, True) | QUIET_LAB
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1), encoding="utf-8")
-    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}}
+    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": [ASSIGNMENTS_MENU]}} | SAVING
     (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
     server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
                                        | dict.fromkeys(LEARNER_SERVER_EXTENSIONS, True)},

@@ -15,10 +15,12 @@ function shieldKeys(root) {
   root.addEventListener("mousedown", (event) => event.stopPropagation());
 }
 
-let instances = 0;
+// anywidget loads this module once per widget model: the model's own id_prefix (coursekit/widgets/element_ids.py)
+// tells the fields of a page apart, this count the views of one model (it may be shown twice).
+let views = 0;
 
 function render({ model, el: host }) {
-  const uid = `ckc${++instances}`;
+  const uid = `${model.get("id_prefix")}-${++views}`;
   const root = document.createElement("div");
   root.className = "coursekit-comment";
   shieldKeys(root);

@@ -13,16 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 
 from coursekit.widgets.comment_store import CommentStore
+from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.store import StoreError
 
 HERE = Path(__file__).parent
 
 
-class CommentWidget(anywidget.AnyWidget):
+class CommentWidget(OwnIdsWidget):
     """The browser side of a Comment field."""
 
     _esm = HERE / "comment.js"

@@ -6,7 +6,9 @@
 // Each question type draws itself: coursekit/widgets/views/<type>.js, inserted below when the widget is made,
 // registers {draw(ctx, view, q, legendId), refresh(ctx, box, q, value)} under its type name.
 const VIEWS = new Map();
-let instances = 0;
+// anywidget loads this module once per widget model: the model's own id_prefix (coursekit/widgets/element_ids.py)
+// tells the widgets of a page apart, this count the views of one model (it may be shown twice).
+let views = 0;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -129,7 +131,7 @@ function makeTimer(onTimeUp) {
 }
 
 function render({ model, el: host }) {
-  const uid = `ck${++instances}`;
+  const uid = `${model.get("id_prefix")}-${++views}`;
   const root = el("div", { class: "coursekit-quiz" });
   shieldKeys(root);
   const body = el("div", { class: "coursekit-body" });

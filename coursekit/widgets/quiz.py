@@ -28,7 +28,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 
 from coursekit.quiz.attempts import AttemptLimitError
@@ -36,6 +35,7 @@ from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
 from coursekit.quiz.types import REGISTRY, question_type
+from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
@@ -64,7 +64,7 @@ def assemble_esm() -> str:
     return core.replace(VIEWS_MARKER, views, 1)
 
 
-class QuizWidget(anywidget.AnyWidget):
+class QuizWidget(OwnIdsWidget):
     """The browser side of the quiz: draws ``view`` and sends the learner's actions as messages."""
 
     _css = HERE / "quiz.css"
