@@ -36,7 +36,7 @@ import pandas as pd
 
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import COMMENT_PREFIX
-from coursekit.grading.status import NOT_SUBMITTED, PENDING_REVIEW
+from coursekit.grading.status import NOT_GRADED, NOT_SUBMITTED, PENDING_REVIEW
 
 MOODLE_IDENTIFIERS = {"username": "Username", "email": "Email address", "idnumber": "ID number"}
 """``--moodle-id`` choice → the identifier column's header (as in Moodle's own exports)."""
@@ -75,7 +75,24 @@ def remarks_by_submission(remarks: pd.DataFrame, course: Course) -> dict[tuple[s
             for key, found in lines.items()}
 
 
+def _not_graded_reason(problems: object) -> str:
+    """The reason a submission was not graded, from the report's problems (``; ``-joined, the reason last).
+
+    The problem that starts with ``not graded: `` and everything after it (its reason may hold ``; ``);
+    all the problems when none starts so (a refused folder's reason).
+    """
+    text = str(problems or "")
+    marker = f"{NOT_GRADED}: "
+    if text.startswith(marker):
+        return text.removeprefix(marker)
+    found = text.find(f"; {marker}")
+    return text if found < 0 else text[found + 2 + len(marker):]
+
+
 def _quiz_feedback(row: dict) -> str:
+    if row["status"] == NOT_GRADED:
+        reason = _not_graded_reason(row["problems"])
+        return f"{NOT_GRADED}: {reason}" if reason else NOT_GRADED
     text = str(row["status"])
     if row["late"]:
         text += f"; submitted {row['late']} late"
@@ -85,7 +102,7 @@ def _quiz_feedback(row: dict) -> str:
 
 
 def _comments_feedback(row: dict, remarks: str) -> str:
-    if row["status"] == NOT_SUBMITTED:
+    if row["status"] in (NOT_SUBMITTED, NOT_GRADED):
         return ""
     if row["review"] == PENDING_REVIEW:
         left = int(row["comments_answered"]) - int(row["comments_reviewed"])

@@ -121,10 +121,12 @@ def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | Non
     table["comments_total"] = table["section"].map({s: len(by_section[s].comments) for s in by_section})
     table["comments_max"] = table["section"].map(
         {s: float(sum(c.points for c in by_section[s].comments)) for s in by_section})
-    submitted = table["submitted_at"].notna()
     # graded is False where coursekit's autograde could not finish a submission: whatever nbgrader had
-    # recorded of it before failing is no score (never a 0 / failed in an export).
+    # recorded of it before failing is no score (never a 0 / failed in an export). A submission that
+    # failed before nbgrader recorded anything has no submission time, yet it was handed in: not graded,
+    # never "not submitted".
     graded = ~table["graded"].isin([False, 0])
+    submitted = table["submitted_at"].notna() | ~graded
     # Rounded: the sum of float cell scores differs in the last bits between SQLite and PostgreSQL.
     table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float).round(6)
     for column in ("comments_answered", "comments_reviewed"):

@@ -245,6 +245,9 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
     try:
         with time_limit(setup.timeout):  # the per-submission time limit covers reading too
             snapshot = take_stable_snapshot(submitted, folder, task.section)
+            if not snapshot.has_work:
+                found = "; ".join(snapshot.problems) or "the folder is empty"
+                return f"nothing of the learner's work could be read ({found})"
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
             digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
                                                     folder, snapshot.digest)  # the quiz service's record, if any
