@@ -34,6 +34,15 @@ def _accepted(question: ShortAnswer, value: str) -> bool:
         return False
 
 
+def accepted_text(question: ShortAnswer) -> str:
+    """A short-answer question's accepted answers as the item analysis shows them, in the order tried.
+
+    Each as written, with its share of the points when below full credit (``Erasmus+, Erasmus (50 %)``),
+    whether the key lists plain texts or ``{text, fraction, feedback}`` entries.
+    """
+    return ", ".join(a.text if a.fraction == 100 else f"{a.text} ({a.fraction:g} %)" for a in question.accepted)
+
+
 def option_labels(question: object, picked: list[str]) -> list[tuple[str, str, bool]]:
     """``(option, text, is_key)`` for every option of ``question``, then for every other ``picked`` value.
 

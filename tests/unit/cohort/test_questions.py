@@ -5,7 +5,7 @@ from __future__ import annotations
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
-from coursekit.cohort.questions import option_labels, question_catalogue
+from coursekit.cohort.questions import accepted_text, option_labels, question_catalogue
 from coursekit.quiz.spec import Matching, ShortAnswer, SingleChoice, TrueFalse
 
 COURSE = load_course(REPO / "course")
@@ -49,3 +49,25 @@ def test_matching_pairs_and_short_answers_read_as_text():
     short = _first(ShortAnswer)
     given = {o: key for o, _, key in option_labels(short, [short.answer[0].upper(), "surely not this"])}
     assert given == {short.answer[0].upper(): True, "surely not this": False}
+
+
+def test_short_answer_keyed_with_fractions_and_feedback_reads_as_text():
+    """The key form an imported Moodle short answer with feedback takes: {text, fraction, feedback}."""
+    question = ShortAnswer.model_validate({
+        "id": "programme", "type": "short_answer", "text": "Which EU programme funds the mobility?",
+        "answer": [{"text": "Erasmus+", "fraction": 100, "feedback": "Right."},
+                   {"text": "Erasmus", "fraction": 50, "feedback": "Nearly: the current name has a plus."},
+                   "Erasmus plus"],
+    })
+    assert accepted_text(question) == "Erasmus+, Erasmus (50 %), Erasmus plus"
+    labels = {o: key for o, _, key in option_labels(question, ["erasmus+", "erasmus", "Comenius"])}
+    assert labels == {"erasmus+": True, "erasmus": False, "Comenius": False}  # half credit is not the key
+    assert accepted_text(_first(ShortAnswer)) == ", ".join(_first(ShortAnswer).answer)
+
+
+def test_the_item_analysis_dashboard_shows_accepted_answers_through_accepted_text():
+    import json
+
+    cells = json.loads((REPO / "notebooks" / "item_analysis.ipynb").read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(cell["source"]) for cell in cells)
+    assert "accepted_text(question)" in source and "join(question.answer)" not in source
