@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.grading.handin_clock import settle_timestamp
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
 from coursekit.grading.locks import gradebook_locks, section_lock_name
@@ -249,6 +250,8 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
                 found = "; ".join(snapshot.problems) or "the folder is empty"
                 return f"nothing of the learner's work could be read ({found})"
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
+            repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
+                                         task.section)  # the hand-in time by a clock the learner does not set
             digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
                                                     folder, snapshot.digest)  # the quiz service's record, if any
             return digest, snapshot.problems + repaired + recorded

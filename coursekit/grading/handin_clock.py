@@ -1,0 +1,196 @@
+"""When a submission was handed in, by a clock the learner does not control.
+
+nbgrader's ``timestamp.txt`` is written by the learner's own client (``nbgrader submit`` takes the
+learner's clock, and the learner can edit the file): ``2020-01-01`` would remove any late penalty,
+``2099-01-01`` make an honest learner decades late. coursekit takes the hand-in time from, in order:
+
+1. **the exchange**, as ``coursekit collect`` first saw the inbound entry: :func:`record_inbound`
+   stores, before nbgrader collects, each entry's first sighting in the gradebook (table
+   ``coursekit_handin``): the earlier of the entry's change time (``st_ctime``, which a learner can
+   only move to the present, never back) and the moment collect saw it. A re-collect keeps the first
+   sighting. The collected submission is matched to its entry by the ``timestamp.txt`` text nbgrader
+   copied with it;
+2. **the file system**, for a submission placed in ``grader/submitted/`` by hand: the latest
+   modification time of the files graded (the notebook, the saved answers), never later than the
+   moment it is graded.
+
+``timestamp.txt`` is only compared with that time: a difference of more than
+:data:`TOLERANCE_SECONDS`, or a file that is no date at all, is named among the submission's problems.
+:func:`settle_timestamp` writes the trusted time into the grading snapshot's ``timestamp.txt``, so
+nbgrader records it and every report (lateness, penalty) follows.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Column, MetaData, String, Table, Text, select
+from sqlalchemy.exc import IntegrityError
+
+from coursekit.grading.snapshot import MAX_TIMESTAMP_BYTES, TIMESTAMP
+
+TOLERANCE_SECONDS = 300.0
+"""How far ``timestamp.txt`` may be from the trusted hand-in time before the difference is named."""
+STAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+"""How nbgrader writes ``timestamp.txt``."""
+
+METADATA = MetaData()
+HANDIN = Table(
+    "coursekit_handin",
+    METADATA,
+    Column("learner", String(128), primary_key=True),
+    Column("section", String(128), primary_key=True),
+    Column("entry", String(400), primary_key=True),
+    Column("seen_at", String(40), nullable=False),
+    Column("stamp", Text, nullable=False, default=""),
+)
+
+
+def read_stamp(path: Path) -> str | None:
+    """The text of a ``timestamp.txt`` (stripped), or None when it is missing, not a regular file or too long."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        data = handle.read(MAX_TIMESTAMP_BYTES + 1)
+    if len(data) > MAX_TIMESTAMP_BYTES:
+        return None
+    return data.decode("utf-8", "replace").strip()
+
+
+def parse_stamp(text: str | None) -> datetime | None:
+    """A ``timestamp.txt`` text as an aware UTC datetime, or None when it is no date nbgrader reads."""
+    if not text:
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text).replace(tzinfo=UTC)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _inbound_entries(inbound: Path, sections: set[str]) -> list[tuple[str, str, str, float]]:
+    """(learner, section, entry name, first-sighting seconds) of every inbound entry of ``sections``."""
+    found = []
+    now = datetime.now(UTC).timestamp()
+    for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
+        parts = entry.name.split("+")
+        if len(parts) < 3 or parts[1] not in sections or not entry.is_dir(follow_symlinks=False):
+            continue
+        info = entry.stat(follow_symlinks=False)
+        found.append((parts[0], parts[1], entry.name, min(info.st_ctime, now)))
+    return found
+
+
+def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
+    """Record the first sighting of every inbound entry not seen before; return how many were new.
+
+    Call it before nbgrader's collect. An entry already recorded keeps its first sighting.
+    """
+    from coursekit.grading.state import ensure_tables, make_engine
+
+    if not inbound.is_dir():
+        return 0
+    ensure_tables(db_url, [HANDIN])
+    engine = make_engine(db_url)
+    new = 0
+    try:
+        with engine.connect() as conn:
+            known = {(r.learner, r.section, r.entry) for r in conn.execute(select(HANDIN))}
+        for learner, section, name, seen in _inbound_entries(inbound, set(sections)):
+            if (learner, section, name[:400]) in known:
+                continue
+            stamp = read_stamp(inbound / name / TIMESTAMP) or ""
+            try:
+                with engine.begin() as conn:
+                    conn.execute(HANDIN.insert().values(
+                        learner=learner[:128], section=section, entry=name[:400],
+                        seen_at=datetime.fromtimestamp(seen, UTC).isoformat(), stamp=stamp[:200]))
+                new += 1
+            except IntegrityError:  # another collect recorded it first: its sighting stands
+                continue
+    finally:
+        engine.dispose()
+    return new
+
+
+def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -> datetime | None:
+    """When the exchange entry collected as this submission was first seen (matched by its ``timestamp.txt``).
+
+    None when collect never recorded an entry with that ``timestamp.txt`` text for the learner and section.
+    """
+    from sqlalchemy import inspect
+
+    from coursekit.grading.state import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        if not inspect(engine).has_table(HANDIN.name):
+            return None
+        with engine.connect() as conn:
+            rows = conn.execute(select(HANDIN.c.seen_at, HANDIN.c.stamp).where(
+                (HANDIN.c.learner == learner) & (HANDIN.c.section == section))).all()
+    finally:
+        engine.dispose()
+    seen = [datetime.fromisoformat(r.seen_at) for r in rows if r.stamp == (stamp or "")[:200]]
+    return max(seen) if seen else None
+
+
+def files_time(folder: Path, names: list[str], now: datetime) -> datetime:
+    """The latest modification time of ``names`` in ``folder`` (symlinks not followed), at most ``now``."""
+    times = []
+    for name in names:
+        try:
+            times.append(os.lstat(folder / name).st_mtime)
+        except OSError:
+            continue
+    moment = datetime.fromtimestamp(max(times), UTC) if times else now
+    return min(moment, now)
+
+
+def _shown(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url: str, learner: str,
+                     section: str) -> list[str]:
+    """Write the trusted hand-in time into the snapshot's ``timestamp.txt``; return the problems found.
+
+    Parameters
+    ----------
+    snapshot
+        The grading snapshot of the submission (its ``timestamp.txt`` is the learner's, copied).
+    submitted
+        The submission folder in ``grader/submitted/`` (for the file-system fallback).
+    copied
+        The files of the snapshot, relative (:attr:`coursekit.grading.snapshot.Snapshot.copied`).
+    db_url
+        The gradebook, where ``coursekit collect`` recorded the exchange entries it saw.
+    learner, section
+        Whose submission it is.
+    """
+    now = datetime.now(UTC)
+    path = snapshot / TIMESTAMP
+    stamp = read_stamp(path) if TIMESTAMP in copied else None
+    trusted = collected_time(db_url, learner, section, stamp)
+    source = "the exchange received it at"
+    if trusted is None:
+        trusted = files_time(submitted, [name for name in copied if name != TIMESTAMP], now)
+        source = "its files were last changed at"
+    problems = []
+    claimed = parse_stamp(stamp)
+    if stamp and claimed is None:
+        problems.append(f"timestamp.txt is not a date ({stamp[:40]!r}); {source} {_shown(trusted)}: that time "
+                        "counts")
+    elif claimed is not None and abs((claimed - trusted).total_seconds()) > TOLERANCE_SECONDS:
+        problems.append(f"timestamp.txt says {_shown(claimed)}, but {source} {_shown(trusted)}: that time counts")
+    path.unlink(missing_ok=True)
+    path.write_text(trusted.strftime(STAMP_FORMAT), encoding="utf-8")
+    return problems
