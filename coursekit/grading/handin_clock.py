@@ -10,7 +10,9 @@ learner's clock, and the learner can edit the file): ``2020-01-01`` would remove
    only move to the present, never back) and the moment collect saw it. A re-collect keeps the first
    sighting. The collected submission is matched to its entry by the ``timestamp.txt`` text nbgrader
    copied with it;
-2. **the file system**, for a submission placed in ``grader/submitted/`` by hand: the latest
+2. **the quiz service**, when it recorded the learner's attempts in the section (and the folder was
+   not collected from the exchange): when its last submitted attempt was received, by the server's clock;
+3. **the file system**, for a submission placed in ``grader/submitted/`` by hand: the latest
    modification time of the files graded (the notebook, the saved answers), never later than the
    moment it is graded.
 
@@ -143,6 +145,21 @@ def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -
     return max(seen) if seen else None
 
 
+def service_time(db_url: str, learner: str, section: str) -> datetime | None:
+    """When the quiz service received the learner's last submitted attempt in ``section`` (None: no such record)."""
+    from coursekit.grading.lateness import as_utc
+    from coursekit.service.grading import open_book
+
+    book = open_book(db_url)
+    if book is None:
+        return None
+    try:
+        times = [a.submitted_at for a in book.attempts(learner, section) if a.submitted and a.submitted_at]
+    finally:
+        book.engine.dispose()
+    return as_utc(max(times)) if times else None
+
+
 def files_time(folder: Path, names: list[str], now: datetime) -> datetime:
     """The latest modification time of ``names`` in ``folder`` (symlinks not followed), at most ``now``."""
     times = []
@@ -181,6 +198,9 @@ def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url:
     stamp = read_stamp(path) if TIMESTAMP in copied else None
     trusted = collected_time(db_url, learner, section, stamp)
     source = "the exchange received it at"
+    if trusted is None:
+        trusted = service_time(db_url, learner, section)
+        source = "the quiz service received the last attempt at"
     if trusted is None:
         trusted = files_time(submitted, [name for name in copied if name != TIMESTAMP], now)
         source = "its files were last changed at"

@@ -115,3 +115,31 @@ def test_a_hand_placed_submission_counts_from_its_files_never_the_future(tmp_pat
         in grades.loc[("dee", SECTION), "problems"]
     eli = datetime.strptime(grades.loc[("eli", SECTION), "submitted_at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     assert eli <= datetime.now(UTC) and (datetime.now(UTC) - eli).total_seconds() < 3600
+
+
+def test_with_the_quiz_service_its_record_of_the_last_attempt_counts(tmp_path):
+    from service_support import Clock
+
+    from coursekit.grading.state import make_engine
+    from coursekit.service.book import AttemptBook
+    from coursekit.service.migrate import migrate
+
+    paths = make_project(tmp_path)
+    course = load_course(paths.course)
+    section = course.section(SECTION)
+    migrate(paths.gradebook_url)
+    clock = Clock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+    book = AttemptBook(make_engine(paths.gradebook_url), clock)
+    book.submit(section.quiz, "ada", SECTION, "ada-1", answers(section, set()))
+    clock.advance(90)
+    book.submit(section.quiz, "ada", SECTION, "ada-2", answers(section))
+    book.engine.dispose()
+    for learner in ("ada", "cy"):  # cy has no record: the files' time counts
+        write_submission(paths, course, section, learner, [attempt(1, answers(section))])
+    main(["--root", str(paths.root), "autograde", "--quiet", "--jobs", "1"])
+    grades = _grades(paths)
+    assert grades.loc[("ada", SECTION), "submitted_at"] == "2026-11-02 09:30:00"
+    assert ("timestamp.txt says 2026-10-01 09:10:00 UTC, but the quiz service received the last attempt at "
+            "2026-11-02 09:30:00 UTC: that time counts") in grades.loc[("ada", SECTION), "problems"]
+    assert grades.loc[("cy", SECTION), "submitted_at"] == "2026-10-01 09:10:00"
+    assert "timestamp.txt" not in grades.loc[("cy", SECTION), "problems"]
