@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import nbformat
 import pytest
@@ -24,6 +25,7 @@ from coursekit.grading.snapshot import MAX_CELLS
 
 pytestmark = pytest.mark.slow
 SECTION = "networks_consortia"
+OTHER = "cooperation_networking"
 REASONS = {
     "huge-responses": f"'responses/{SECTION}.json' is 3 MB, above the 1 MB limit",
     "huge-notebook": f"'{SECTION}.ipynb' is 104 MB, above the 20 MB limit",
@@ -49,7 +51,9 @@ def reported(tmp_path_factory):
     paths = make_project(tmp_path_factory.mktemp("not-graded"))
     course_yml = paths.course / "course.yml"
     data = yaml.safe_load(course_yml.read_text(encoding="utf-8"))
-    data["grading"] = {"not_submitted": "zero"}
+    now = datetime.now(UTC)
+    data["grading"] = {"not_submitted": "zero", "due": {SECTION: _iso(now - timedelta(days=1)),
+                                                        OTHER: _iso(now + timedelta(days=7))}}
     course_yml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     course = load_course(paths.course)
     section = course.section(SECTION)
@@ -74,13 +78,21 @@ def reported(tmp_path_factory):
         os.symlink(honest / name, target)
     (submit("bad-timestamp") / "timestamp.txt").write_text("next tuesday, after lunch", encoding="utf-8")
     root = ["--root", str(paths.root)]
-    assert main([*root, "roster", "import", str(_roster(paths, ["absent"]))]) == 0
+    assert main([*root, "roster", "import", str(_roster(paths, ["absent", "extended"]))]) == 0
+    assert main([*root, "extend", "--section", SECTION, "--learner", "extended", "--until",
+                 _iso(datetime.now(UTC) + timedelta(days=2)), "--by", "trainer-jo"]) == 0
     main([*root, "autograde", "--jobs", "2", "--quiet"])
     assert main([*root, "report"]) == 0
-    grades = {r["learner"]: r for r in _read(paths.reports / "grades.csv") if r["section"] == SECTION}
+    rows = _read(paths.reports / "grades.csv")
+    grades = {r["learner"]: r for r in rows if r["section"] == SECTION}
     moodle = {r["Username"]: r for r in _read(paths.reports / "moodle_grades.csv")}
     canvas = {r["SIS Login ID"]: r for r in _read(paths.reports / "canvas_grades.csv")}
-    return section, grades, moodle, canvas
+    later = {r["learner"]: r for r in rows if r["section"] == OTHER}
+    return section, grades, moodle, canvas, (course.section(OTHER), later)
+
+
+def _iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _roster(paths, learners):
@@ -92,7 +104,7 @@ def _roster(paths, learners):
 
 @pytest.mark.parametrize("learner", list(REASONS))
 def test_not_graded_with_its_reason_and_no_score_everywhere(reported, learner):
-    section, grades, moodle, canvas = reported
+    section, grades, moodle, canvas, _ = reported
     row = grades[learner]
     assert row["status"] == "not graded" and row["quiz_score"] == "" and row["comments_score"] == ""
     assert row["submitted_at"] == ""
@@ -106,7 +118,7 @@ def test_not_graded_with_its_reason_and_no_score_everywhere(reported, learner):
 
 
 def test_non_submitters_and_honest_submissions_keep_their_grades(reported):
-    section, grades, moodle, canvas = reported
+    section, grades, moodle, canvas, _ = reported
     title = section.quiz.title
     assert grades["absent"]["status"] == "not submitted" and canvas["absent"][title] == "0"
     assert moodle["absent"][title] == "0"
@@ -116,3 +128,17 @@ def test_non_submitters_and_honest_submissions_keep_their_grades(reported):
     assert grades["sparse-clutter"]["problems"] == ""  # the files grading does not read are not even named
     assert grades["bad-timestamp"]["problems"].startswith(
         "timestamp.txt is not a date ('next tuesday, after lunch'); its files were last changed at ")
+
+
+def test_nobody_is_not_submitted_before_their_due_date(reported):
+    section, grades, moodle, canvas, (later_section, later) = reported
+    assert grades["extended"]["status"] == "not due yet"  # the section's date passed, not the extension
+    assert grades["absent"]["status"] == "not submitted"
+    assert {row["status"] for row in later.values()} == {"not due yet"}  # nobody handed in, due next week
+    for learner in ("extended", "absent", "honest"):
+        assert later[learner]["quiz_score"] == "" and later[learner]["late"] == ""
+        assert moodle[learner][later_section.quiz.title] == "" and canvas[learner][later_section.quiz.title] == ""
+        assert moodle[learner][f"{later_section.quiz.title} (Feedback)"] == "not due yet"
+    title = section.quiz.title
+    assert moodle["extended"][title] == "" and canvas["extended"][title] == ""
+    assert moodle["absent"][title] == "0" and canvas["absent"][title] == "0"
