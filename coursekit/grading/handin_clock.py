@@ -14,7 +14,7 @@ learner's clock, and the learner can edit the file): ``2020-01-01`` would remove
    not collected from the exchange): when its last submitted attempt was received, by the server's clock;
 3. **the file system**, for a submission placed in ``grader/submitted/`` by hand: the latest
    modification time of the files graded (the notebook, the saved answers), never later than the
-   moment it is graded.
+   moment it is graded nor earlier than the quiz opens (``settings.open``, when the quiz has one).
 
 ``timestamp.txt`` is only compared with that time: a difference of more than
 :data:`TOLERANCE_SECONDS`, or a file that is no date at all, is named among the submission's problems.
@@ -160,16 +160,30 @@ def service_time(db_url: str, learner: str, section: str) -> datetime | None:
     return as_utc(max(times)) if times else None
 
 
-def files_time(folder: Path, names: list[str], now: datetime) -> datetime:
-    """The latest modification time of ``names`` in ``folder`` (symlinks not followed), at most ``now``."""
+def opens_at(source_root: Path, section: str) -> datetime | None:
+    """When the section's quiz opens (``settings.open`` of the trainer's ``source/<section>/quiz.json``), or None."""
+    import json
+
+    from coursekit.grading.lateness import as_utc
+    from coursekit.quiz.contract import PUBLIC_SPEC_NAME
+
+    try:
+        settings = json.loads((source_root / section / PUBLIC_SPEC_NAME).read_text(encoding="utf-8"))["settings"]
+        return None if not settings.get("open") else as_utc(datetime.fromisoformat(settings["open"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def files_time(folder: Path, names: list[str], now: datetime, earliest: datetime | None = None) -> datetime:
+    """The latest modification time of ``names`` in ``folder`` (symlinks not followed), within [earliest, now]."""
     times = []
     for name in names:
         try:
             times.append(os.lstat(folder / name).st_mtime)
         except OSError:
             continue
-    moment = datetime.fromtimestamp(max(times), UTC) if times else now
-    return min(moment, now)
+    moment = min(datetime.fromtimestamp(max(times), UTC) if times else now, now)
+    return moment if earliest is None or earliest > now else max(moment, earliest)
 
 
 def _shown(moment: datetime) -> str:
@@ -177,7 +191,7 @@ def _shown(moment: datetime) -> str:
 
 
 def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url: str, learner: str,
-                     section: str) -> list[str]:
+                     section: str, source_root: Path | None = None) -> list[str]:
     """Write the trusted hand-in time into the snapshot's ``timestamp.txt``; return the problems found.
 
     Parameters
@@ -192,6 +206,8 @@ def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url:
         The gradebook, where ``coursekit collect`` recorded the exchange entries it saw.
     learner, section
         Whose submission it is.
+    source_root
+        The trainer's ``source/`` folder: a quiz's opening time bounds the file-system fallback from below.
     """
     now = datetime.now(UTC)
     path = snapshot / TIMESTAMP
@@ -202,7 +218,8 @@ def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url:
         trusted = service_time(db_url, learner, section)
         source = "the quiz service received the last attempt at"
     if trusted is None:
-        trusted = files_time(submitted, [name for name in copied if name != TIMESTAMP], now)
+        earliest = None if source_root is None else opens_at(source_root, section)
+        trusted = files_time(submitted, [name for name in copied if name != TIMESTAMP], now, earliest)
         source = "its files were last changed at"
     problems = []
     claimed = parse_stamp(stamp)

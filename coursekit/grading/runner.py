@@ -251,7 +251,7 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
                 return f"nothing of the learner's work could be read ({found})"
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
             repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
-                                         task.section)  # the hand-in time by a clock the learner does not set
+                                         task.section, Path(setup.source_root))  # a clock the learner does not set
             digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
                                                     folder, snapshot.digest)  # the quiz service's record, if any
             return digest, snapshot.problems + repaired + recorded
