@@ -66,6 +66,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/cohort.py
 	$(BIN)/python benchmarks/quiz_submit.py
 	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/submission_limits.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \
