@@ -82,7 +82,9 @@ def _inbound_entries(inbound: Path, sections: set[str]) -> list[tuple[str, str, 
     """(learner, section, entry name, first-sighting seconds) of every inbound entry of ``sections``."""
     found = []
     now = datetime.now(UTC).timestamp()
-    for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
+    with os.scandir(inbound) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
         parts = entry.name.split("+")
         if len(parts) < 3 or parts[1] not in sections or not entry.is_dir(follow_symlinks=False):
             continue
