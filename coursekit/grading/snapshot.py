@@ -4,10 +4,11 @@
 directly: ``collect`` may replace it while grading runs, and the digest
 recorded for "unchanged, skip next time" must describe the files that were
 graded. :func:`take_snapshot` reads the files grading uses (the notebooks at
-the top of the folder, nbgrader's ``timestamp.txt``, the saved answers in
-``responses/``) once, copies them into the snapshot and hashes exactly the
-bytes it copied; everything else would be pruned before grading and is not
-read, copied or sent to a cluster worker at all. It never follows a symlink
+the top of the folder, nbgrader's ``timestamp.txt`` and
+``submission_secret.txt``, the saved answers in ``responses/``) once, copies
+them into the snapshot and hashes exactly the bytes it copied; everything
+else would be pruned before grading and is not read, copied or sent to a
+cluster worker at all. It never follows a symlink
 and never opens anything but a regular file (a FIFO in place of the notebook
 would block a reader for ever): such entries are left out and named as
 problems. Each file has a size limit measured on its byte length (a sparse
@@ -51,8 +52,10 @@ MAX_CELLS = 5_000
 """A submitted notebook with more cells than this is not graded. The released notebooks have about 30 cells,
 and grading rebuilds them from the release (added cells never run), so 5,000 is far above any real copy, while
 a million cells would take minutes and gigabytes to parse."""
+SECRET = "submission_secret.txt"
+"""nbgrader's secret of the submission: ``release_feedback`` needs it beside the feedback."""
 MAX_TIMESTAMP_BYTES = 4_096
-"""``timestamp.txt`` holds one date; anything longer is not read."""
+"""``timestamp.txt`` holds one date (``submission_secret.txt`` one token); anything longer is not read."""
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
@@ -110,9 +113,10 @@ def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEnt
     """The entries grading can use, as (relative posix path, entry), sorted, never following symlinks.
 
     Those are the notebooks at the top of the folder (under whatever name: a renamed copy is graded), nbgrader's
-    ``timestamp.txt`` and the section's :func:`learner_files` in ``responses/`` (every file there when
-    ``section`` is None). Anything else would be removed before grading anyway: it is not read, so no amount of
-    nesting, clutter or large files elsewhere slows grading, fills a disk or hides the learner's answers.
+    ``timestamp.txt`` and ``submission_secret.txt`` (feedback is released with it), and the section's
+    :func:`learner_files` in ``responses/`` (every file there when ``section`` is None). Anything else would be
+    removed before grading anyway: it is not read, so no amount of nesting, clutter or large files elsewhere
+    slows grading, fills a disk or hides the learner's answers.
     """
     top = _listing(str(folder), "")
     if len(top) > MAX_ENTRIES:
@@ -125,7 +129,7 @@ def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEnt
                 for inner in _listing(entry.path, f"{RESPONSES_DIR}/"):
                     if wanted is None or inner.name in wanted:
                         yield f"{RESPONSES_DIR}/{inner.name}", inner
-        elif (entry.name == TIMESTAMP or entry.name.endswith(".ipynb")) and (
+        elif (entry.name in (TIMESTAMP, SECRET) or entry.name.endswith(".ipynb")) and (
                 entry.is_symlink() or not entry.is_dir(follow_symlinks=False)):
             yield entry.name, entry
 
@@ -134,7 +138,7 @@ def byte_limit(rel: str) -> int:
     """The largest size a submitted file at ``rel`` may have to be read (its writer never saves more)."""
     if rel.startswith(f"{RESPONSES_DIR}/"):
         return MAX_COMMENTS_BYTES if rel.endswith(".comments.json") else MAX_RESPONSES_BYTES
-    return MAX_TIMESTAMP_BYTES if rel == TIMESTAMP else MAX_NOTEBOOK_BYTES
+    return MAX_TIMESTAMP_BYTES if rel in (TIMESTAMP, SECRET) else MAX_NOTEBOOK_BYTES
 
 
 def megabytes(size: int) -> str:
@@ -263,8 +267,8 @@ def _copy_entries(folder: Path, dest: Path | None, digest: Any, snapshot: Snapsh
         elif entry.is_dir(follow_symlinks=False):
             digest.update(f"D {rel}\n".encode("utf-8", "surrogateescape"))
         else:
-            needed = rel != TIMESTAMP and (section is None or rel == notebook or rel in learner_files(section)
-                                           or notebook not in present)
+            needed = rel not in (TIMESTAMP, SECRET) and (
+                section is None or rel == notebook or rel in learner_files(section) or notebook not in present)
             problem = _copy_regular(entry.path, rel, dest, digest, needed)
             if problem:
                 snapshot.problems.append(problem)

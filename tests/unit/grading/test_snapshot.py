@@ -150,3 +150,10 @@ def test_a_notebook_over_the_cell_cap_is_refused_before_nbformat_reads_it(tmp_pa
     monkeypatch.setattr(snap, "MAX_CELLS", 29)
     with pytest.raises(NotGradableError, match=r"^'s.ipynb' has 30 cells, above the 29 cell limit$"):
         repair_notebooks(handed, release)
+
+
+def test_nbgraders_submission_secret_is_kept_for_feedback(folder, tmp_path):
+    (folder / "submission_secret.txt").write_text("s3cret", encoding="utf-8")
+    copy = take_snapshot(folder, tmp_path / "copy", section="s")
+    assert (tmp_path / "copy" / "submission_secret.txt").read_text(encoding="utf-8") == "s3cret"
+    assert "submission_secret.txt" in copy.copied and copy.problems == []
