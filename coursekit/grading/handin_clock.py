@@ -128,7 +128,9 @@ def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
 def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -> datetime | None:
     """When the exchange entry collected as this submission was first seen (matched by its ``timestamp.txt``).
 
-    None when collect never recorded an entry with that ``timestamp.txt`` text for the learner and section.
+    When no recorded entry of the learner and section has that ``timestamp.txt`` text (it was changed, or could
+    not be read), the latest first sighting of their entries counts: the collected one was among them. None
+    when collect recorded no entry of the learner in the section.
     """
     from sqlalchemy import inspect
 
@@ -143,7 +145,8 @@ def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -
                 (HANDIN.c.learner == learner) & (HANDIN.c.section == section))).all()
     finally:
         engine.dispose()
-    seen = [datetime.fromisoformat(r.seen_at) for r in rows if r.stamp == (stamp or "")[:200]]
+    matching = [datetime.fromisoformat(r.seen_at) for r in rows if r.stamp == (stamp or "")[:200]]
+    seen = matching or [datetime.fromisoformat(r.seen_at) for r in rows]
     return max(seen) if seen else None
 
 

@@ -47,3 +47,25 @@ def test_the_quiz_opening_comes_from_the_trainers_source(tmp_path):
     assert opens_at(tmp_path, "s") == datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
     (tmp_path / "s" / "quiz.json").write_text(json.dumps({"settings": {}}))
     assert opens_at(tmp_path, "s") is None and opens_at(tmp_path, "missing") is None
+
+
+def test_collect_keeps_the_first_sighting_and_matches_the_collected_entry(tmp_path):
+    from coursekit.grading.handin_clock import collected_time, record_inbound
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    inbound = tmp_path / "inbound"
+    for name, stamp in (("ada+s+2020-01-01 00:00:00.000000 UTC+r1", "2020-01-01 00:00:00.000000 UTC"),
+                        ("ada+s+2026-12-07 09:00:00.000000 UTC+r2", "2026-12-07 09:00:00.000000 UTC")):
+        (inbound / name).mkdir(parents=True)
+        (inbound / name / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    (inbound / "ada+other+x+r3").mkdir()  # not a section of the course: not recorded
+    os.symlink(inbound, inbound / "eve+s+x+r4")  # a symlink is no entry
+    assert record_inbound(db_url, inbound, ["s"]) == 2
+    first = collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC")
+    assert first is not None and abs((datetime.now(UTC) - first).total_seconds()) < 60  # seen now, not in 2020
+    for entry in inbound.iterdir():
+        os.utime(entry, (0, 0), follow_symlinks=False)  # the learner moves the times back
+    assert record_inbound(db_url, inbound, ["s"]) == 0  # a re-collect keeps the first sighting
+    assert collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC") == first
+    assert collected_time(db_url, "ada", "s", "edited after collect") is not None  # the latest sighting counts
+    assert collected_time(db_url, "eve", "s", "x") is None and collected_time(db_url, "ada", "other", "x") is None
