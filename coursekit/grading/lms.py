@@ -94,7 +94,8 @@ def _not_graded_reason(problems: object) -> str:
 
 def _quiz_feedback(row: dict) -> str:
     if row["status"] == NOT_GRADED:
-        reason = _not_graded_reason(row["problems"])
+        # the reason may quote a learner's file name: no angle bracket reaches the LMS's HTML feedback
+        reason = _not_graded_reason(row["problems"]).replace("<", "‹").replace(">", "›")
         return f"{NOT_GRADED}: {reason}" if reason else NOT_GRADED
     text = str(row["status"])
     if row["late"]:
