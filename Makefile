@@ -68,6 +68,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/item_statistics.py
 	$(BIN)/python benchmarks/parsers.py
+	$(BIN)/python benchmarks/submission_limits.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import math
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -188,6 +189,15 @@ def simulate(course: Course, release_root: Path, submitted_root: Path, learners:
             responses_text = json.dumps(responses) if responses else "{not json"
             responses_file.write_text(responses_text, encoding="utf-8")
             submitted_at = attempts[-1]["submitted_at"] if attempts else begin.isoformat()
-            stamp = datetime.fromisoformat(submitted_at).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-            (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+            handed_in = datetime.fromisoformat(submitted_at)
+            (folder / "timestamp.txt").write_text(handed_in.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+            date_files(folder, handed_in)  # as a folder copied with its times: grading reads the hand-in time there
     return plan
+
+
+def date_files(folder: Path, moment: datetime) -> None:
+    """Set the modification time of every file in ``folder`` (symlinks not followed) to ``moment``."""
+    seconds = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (seconds, seconds))

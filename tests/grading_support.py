@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from coursekit.grading.runner import BatchResult, grade_workspace
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.spec import Question
 from coursekit.quiz.types import question_type
-from coursekit.simulate import responses_document
+from coursekit.simulate import date_files, responses_document
 
 
 def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectPaths:
@@ -90,16 +92,25 @@ def write_submission(paths: ProjectPaths, course: Course, section: Section, lear
     text = responses_text if responses_text is not None else json.dumps(
         responses_document(course, section, learner, attempts))
     (folder / "responses" / f"{section.id}.json").write_text(text, encoding="utf-8")
-    (folder / "timestamp.txt").write_text("2026-10-01 09:10:00.000000 UTC", encoding="utf-8")
+    hand_in_at(folder, "2026-10-01 09:10:00")
     return folder
 
 
+def hand_in_at(folder: Path, when: str) -> None:
+    """Date a hand-placed submission: its ``timestamp.txt`` and its files' modification times (UTC ``when``)."""
+    moment = datetime.fromisoformat(when).replace(tzinfo=UTC)
+    (folder / "timestamp.txt").write_text(moment.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+    date_files(folder, moment)
+
+
 def edit_notebook(folder: Path, section: str, edit) -> None:
-    """Apply ``edit(nb)`` to a submitted notebook."""
+    """Apply ``edit(nb)`` to a submitted notebook (its modification time, the hand-in time, kept)."""
     path = folder / f"{section}.ipynb"
+    times = path.stat()
     nb = nbformat.read(path, as_version=4)
     edit(nb)
     nbformat.write(nb, path)
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
 
 
 def grade_all(paths: ProjectPaths, jobs: int = 2, **kwargs: Any) -> BatchResult:

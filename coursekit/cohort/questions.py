@@ -24,6 +24,11 @@ def question_catalogue(quizzes: dict[str, QuizSpec]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
 
 
+def accepted_text(question: object) -> str:
+    """The answers a typed question accepts, as the item analysis shows them (its type's words)."""
+    return question_type(question).accepted_words(question)  # type: ignore[arg-type]
+
+
 def option_labels(question: object, picked: list[str]) -> list[OptionLabel]:
     """``(option, text, is_key)`` for every option of ``question`` its type lists, then for every other ``picked``.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-NOT_COUNTED = ("not submitted", "not graded")
+NOT_COUNTED = ("not submitted", "not graded", "not due yet")
 TREND_COLUMNS = ["section", "week", "submitted", "passed", "pass_rate", "mean_score"]
 COHORT_COLUMNS = ["section", "cohort", "learners", "submitted", "passed", "pass_rate", "mean_score"]
 

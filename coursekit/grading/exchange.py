@@ -87,11 +87,18 @@ def inbound_folder(course: Course, paths: ProjectPaths) -> Path:
 
 
 def collect(course: Course, paths: ProjectPaths, db_url: str) -> dict[str, int]:
-    """Collect the latest submission of every learner and section from the exchange into ``submitted/``."""
+    """Collect the latest submission of every learner and section from the exchange into ``submitted/``.
+
+    Each inbound entry's first sighting is recorded first (:func:`coursekit.grading.handin_clock.record_inbound`):
+    it, not the learner-written ``timestamp.txt``, is the hand-in time grading uses.
+    """
     inbound = inbound_folder(course, paths)
     if not inbound.is_dir():
         raise FileNotFoundError(f"{inbound}: no inbound folder in the exchange; release the course with "
                                 "`coursekit release --exchange`, or set COURSEKIT_EXCHANGE to the exchange in use")
+    from coursekit.grading.handin_clock import record_inbound
+
+    record_inbound(db_url, inbound, [s.id for s in course.sections])  # the hand-in times, before nbgrader copies
     api = _api(course, paths, db_url)
     counts = {}
     for section in course.sections:

@@ -22,7 +22,8 @@ then one column per item, ``Title (id)`` when course.yml gives the Canvas
 assignment id (``grading.canvas_ids``), and a ``Points Possible`` row. Canvas
 leaves a grade unchanged for an empty cell, so a non-submitter gets an explicit
 value per ``grading.not_submitted``: ``zero`` (0), ``excused`` (``EX``) or
-``blank``.
+``blank``. Before a learner's due date a non-submitter is ``not due yet`` and
+blank in both files (no 0 before the deadline).
 
 A comments score is left empty (no grade yet) while a review is pending, in
 both files, so an unreviewed comment is never exported as a zero.
@@ -36,7 +37,7 @@ import pandas as pd
 
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import COMMENT_PREFIX
-from coursekit.grading.status import NOT_SUBMITTED, PENDING_REVIEW
+from coursekit.grading.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, PENDING_REVIEW
 
 MOODLE_IDENTIFIERS = {"username": "Username", "email": "Email address", "idnumber": "ID number"}
 """``--moodle-id`` choice → the identifier column's header (as in Moodle's own exports)."""
@@ -52,6 +53,8 @@ def _points(value: object) -> str:
 def _item_value(row: dict, column: str, not_submitted: object, review_gate: bool) -> object:
     if row["status"] == NOT_SUBMITTED:
         return not_submitted
+    if row["status"] == NOT_DUE_YET:  # nothing to grade yet: the LMS keeps no grade, never a 0
+        return ""
     if review_gate and row["review"] == PENDING_REVIEW:
         return ""
     return _points(row[column])
@@ -75,7 +78,25 @@ def remarks_by_submission(remarks: pd.DataFrame, course: Course) -> dict[tuple[s
             for key, found in lines.items()}
 
 
+def _not_graded_reason(problems: object) -> str:
+    """The reason a submission was not graded, from the report's problems (``; ``-joined, the reason last).
+
+    The problem that starts with ``not graded: `` and everything after it (its reason may hold ``; ``);
+    all the problems when none starts so (a refused folder's reason).
+    """
+    text = str(problems or "")
+    marker = f"{NOT_GRADED}: "
+    if text.startswith(marker):
+        return text.removeprefix(marker)
+    found = text.find(f"; {marker}")
+    return text if found < 0 else text[found + 2 + len(marker):]
+
+
 def _quiz_feedback(row: dict) -> str:
+    if row["status"] == NOT_GRADED:
+        # the reason may quote a learner's file name: no angle bracket reaches the LMS's HTML feedback
+        reason = _not_graded_reason(row["problems"]).replace("<", "‹").replace(">", "›")
+        return f"{NOT_GRADED}: {reason}" if reason else NOT_GRADED
     text = str(row["status"])
     if row["late"]:
         text += f"; submitted {row['late']} late"
@@ -85,7 +106,7 @@ def _quiz_feedback(row: dict) -> str:
 
 
 def _comments_feedback(row: dict, remarks: str) -> str:
-    if row["status"] == NOT_SUBMITTED:
+    if row["status"] in (NOT_SUBMITTED, NOT_GRADED, NOT_DUE_YET):
         return ""
     if row["review"] == PENDING_REVIEW:
         left = int(row["comments_answered"]) - int(row["comments_reviewed"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ from coursekit.grading.copies import CopyGroup, find_copied_responses
 from coursekit.grading.extensions import Extension, load_extensions
 from coursekit.grading.lateness import effective_due, format_late, late_penalty, seconds_late
 from coursekit.grading.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
-from coursekit.grading.status import NOT_GRADED, comments_review, section_status
+from coursekit.grading.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, comments_review, section_status
 
 GRADES_COLUMNS = [
     "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
@@ -97,14 +98,27 @@ def _lateness(table: pd.DataFrame, course: Course, extensions: dict[tuple[str, s
     table["quiz_score"] = (table["quiz_score"] - table["late_penalty"]).round(6)
 
 
+def _not_due_yet(table: pd.DataFrame, course: Course, extensions: dict[tuple[str, str], Extension],
+                 now: datetime) -> list[bool]:
+    """Per row: whether the learner's due date (an extension's, else the section's) is still ahead of ``now``."""
+    ahead = []
+    for learner, section in zip(table["learner"], table["section"], strict=True):
+        extension = extensions.get((learner, section))
+        due = effective_due(course.grading.due.get(section), None if extension is None else extension.until)
+        ahead.append(due is not None and due > now)
+    return ahead
+
+
 def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | None = None,
-                 extensions: dict[tuple[str, str], Extension] | None = None) -> pd.DataFrame:
+                 extensions: dict[tuple[str, str], Extension] | None = None,
+                 now: datetime | None = None) -> pd.DataFrame:
     """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows.
 
     ``roster`` (from :func:`coursekit.grading.roster_file.load_roster`) adds the learners' names, emails,
     id numbers and groups; ``extensions`` (:func:`coursekit.grading.extensions.load_extensions`) move
     a learner's due date. ``quiz_score`` is after the late penalty (``late_penalty``, course.yml's
     ``grading.late_penalty_per_day``); ``comments_score`` is empty until every answered comment is reviewed.
+    A learner who handed nothing in is ``not due yet`` until their due date (``now``: the current time).
     """
     keys = ["learner", "section"]
     quiz = cells[cells["kind"] == "quiz"].groupby(keys, observed=True)["score"].sum().rename("quiz_score")
@@ -122,10 +136,12 @@ def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | Non
     table["comments_total"] = table["section"].map({s: len(by_section[s].comments) for s in by_section})
     table["comments_max"] = table["section"].map(
         {s: float(sum(c.points for c in by_section[s].comments)) for s in by_section})
-    submitted = table["submitted_at"].notna()
     # graded is False where coursekit's autograde could not finish a submission: whatever nbgrader had
-    # recorded of it before failing is no score (never a 0 / failed in an export).
+    # recorded of it before failing is no score (never a 0 / failed in an export). A submission that
+    # failed before nbgrader recorded anything has no submission time, yet it was handed in: not graded,
+    # never "not submitted".
     graded = ~table["graded"].isin([False, 0])
+    submitted = table["submitted_at"].notna() | ~graded
     # Rounded: the sum of float cell scores differs in the last bits between SQLite and PostgreSQL.
     table["quiz_score"] = table["quiz_score"].where(submitted & graded).astype(float).round(6)
     for column in ("comments_answered", "comments_reviewed"):
@@ -141,6 +157,9 @@ def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | Non
                                        table["comments_answered"], table["comments_total"], graded,
                                        table["comments_reviewed"], strict=True)
     ]
+    waiting = _not_due_yet(table, course, extensions or {}, now or datetime.now(UTC))
+    table["status"] = [NOT_DUE_YET if status == NOT_SUBMITTED and ahead else status
+                       for status, ahead in zip(table["status"], waiting, strict=True)]
     table["review"] = [
         comments_review(a, r) if s and g else "" for s, g, a, r in
         zip(submitted, graded, table["comments_answered"], table["comments_reviewed"], strict=True)

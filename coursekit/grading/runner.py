@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.grading.handin_clock import settle_timestamp
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
 from coursekit.grading.kept_reviews import restore_reviews, reviewed_grades
 from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
@@ -246,7 +247,12 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
     try:
         with time_limit(setup.timeout):  # the per-submission time limit covers reading too
             snapshot = take_stable_snapshot(submitted, folder, task.section)
+            if not snapshot.has_work:
+                found = "; ".join(snapshot.problems) or "the folder is empty"
+                return f"nothing of the learner's work could be read ({found})"
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
+            repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
+                                         task.section, Path(setup.source_root))  # a clock the learner does not set
             digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
                                                     folder, snapshot.digest)  # the quiz service's record, if any
             return digest, snapshot.problems + repaired + recorded

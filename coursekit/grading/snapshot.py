@@ -3,13 +3,20 @@
 ``coursekit autograde`` never grades the learner's folder in ``submitted/``
 directly: ``collect`` may replace it while grading runs, and the digest
 recorded for "unchanged, skip next time" must describe the files that were
-graded. :func:`take_snapshot` reads the files grading uses (the notebook at
-the top of the folder, the saved answers in ``responses/``) once, copies them into
-the snapshot and hashes exactly the bytes it copied; everything else would
-be pruned before grading and is not read at all. It never
-follows a symlink and never opens anything but a regular file (a FIFO in
-place of the notebook would block a reader for ever): such entries are left
-out and named as problems.
+graded. :func:`take_snapshot` reads the files grading uses (the notebooks at
+the top of the folder, nbgrader's ``timestamp.txt`` and
+``submission_secret.txt``, the saved answers in ``responses/``) once, copies
+them into the snapshot and hashes exactly the bytes it copied; everything
+else would be pruned before grading and is not read, copied or sent to a
+cluster worker at all. It never follows a symlink
+and never opens anything but a regular file (a FIFO in place of the notebook
+would block a reader for ever): such entries are left out and named as
+problems. Each file has a size limit measured on its byte length (a sparse
+file counts by what reading it gives, not the blocks it takes on disk): the
+section's notebook :data:`MAX_NOTEBOOK_BYTES`, the saved answers the most
+their writers ever save. A file grading needs above its limit, or a
+submission of which nothing could be read, makes the submission not
+gradable (:class:`NotGradableError`), with a named reason.
 
 :func:`repair_notebooks` then makes the snapshot gradable whatever the
 learner did to the notebook file: a missing notebook is replaced by the
@@ -32,15 +39,33 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.quiz.contract import RESPONSES_DIR, comments_name, responses_name
+from coursekit.quiz.responses import MAX_RESPONSES_BYTES
+from coursekit.widgets.comment_store import MAX_FILE_BYTES as MAX_COMMENTS_BYTES
 
-MAX_FILE_BYTES = 100 * 1024 * 1024
-"""A submitted file larger than this is not copied (and named as a problem)."""
+TIMESTAMP = "timestamp.txt"
+"""nbgrader's record of when the learner's client says it submitted (learner-written)."""
+MAX_NOTEBOOK_BYTES = 20_000_000
+"""A submitted notebook larger than this is not read. The released notebooks are about 30 kB and a learner's
+copy saved with every output shown stays under 1 MB; 20 MB leaves room for pasted images while keeping one
+parse of the notebook (by nbformat, then nbgrader) well under a gigabyte of memory."""
+MAX_CELLS = 5_000
+"""A submitted notebook with more cells than this is not graded. The released notebooks have about 30 cells,
+and grading rebuilds them from the release (added cells never run), so 5,000 is far above any real copy, while
+a million cells would take minutes and gigabytes to parse."""
+SECRET = "submission_secret.txt"
+"""nbgrader's secret of the submission: ``release_feedback`` needs it beside the feedback."""
+MAX_TIMESTAMP_BYTES = 4_096
+"""``timestamp.txt`` holds one date (``submission_secret.txt`` one token); anything longer is not read."""
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
 
 
 class SubmissionChangedError(OSError):
     """A file or folder of the submission vanished while it was copied (``collect`` is replacing it)."""
+
+
+class NotGradableError(OSError):
+    """The submission cannot be graded (a file grading needs is too large, nothing could be read); the reason."""
 
 
 @dataclass
@@ -50,6 +75,13 @@ class Snapshot:
     digest: str
     problems: list[str] = field(default_factory=list)
     files: int = 0
+    copied: list[str] = field(default_factory=list)
+    """The relative paths copied, in order."""
+
+    @property
+    def has_work(self) -> bool:
+        """Whether any of the learner's work was copied: a notebook or a saved-answers file."""
+        return any(rel.endswith(".ipynb") or rel.startswith(f"{RESPONSES_DIR}/") for rel in self.copied)
 
 
 MAX_ENTRIES = 10_000
@@ -80,10 +112,11 @@ def _listing(path: str, rel: str) -> list[os.DirEntry[str]]:
 def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """The entries grading can use, as (relative posix path, entry), sorted, never following symlinks.
 
-    Those are the files at the top of the folder (the notebook, under whatever name, and nbgrader's
-    ``timestamp.txt``) and the section's :func:`learner_files` in ``responses/`` (every file there when
-    ``section`` is None). Anything else would be removed before grading anyway: it is not read, so no amount of nesting
-    or clutter elsewhere slows grading or hides the learner's answers.
+    Those are the notebooks at the top of the folder (under whatever name: a renamed copy is graded), nbgrader's
+    ``timestamp.txt`` and ``submission_secret.txt`` (feedback is released with it), and the section's
+    :func:`learner_files` in ``responses/`` (every file there when ``section`` is None). Anything else would be
+    removed before grading anyway: it is not read, so no amount of nesting, clutter or large files elsewhere
+    slows grading, fills a disk or hides the learner's answers.
     """
     top = _listing(str(folder), "")
     if len(top) > MAX_ENTRIES:
@@ -96,8 +129,29 @@ def _entries(folder: Path, section: str | None) -> Iterator[tuple[str, os.DirEnt
                 for inner in _listing(entry.path, f"{RESPONSES_DIR}/"):
                     if wanted is None or inner.name in wanted:
                         yield f"{RESPONSES_DIR}/{inner.name}", inner
-        elif not entry.is_dir(follow_symlinks=False) or entry.is_symlink():
+        elif (entry.name in (TIMESTAMP, SECRET) or entry.name.endswith(".ipynb")) and (
+                entry.is_symlink() or not entry.is_dir(follow_symlinks=False)):
             yield entry.name, entry
+
+
+def byte_limit(rel: str) -> int:
+    """The largest size a submitted file at ``rel`` may have to be read (its writer never saves more)."""
+    if rel.startswith(f"{RESPONSES_DIR}/"):
+        return MAX_COMMENTS_BYTES if rel.endswith(".comments.json") else MAX_RESPONSES_BYTES
+    return MAX_TIMESTAMP_BYTES if rel in (TIMESTAMP, SECRET) else MAX_NOTEBOOK_BYTES
+
+
+def megabytes(size: int) -> str:
+    """A byte count as a trainer reads it: ``104 MB``, ``1 MB``, ``2.5 MB``, ``50 kB``."""
+    value = size / 1_000_000
+    if value < 1:
+        return f"{size / 1000:,.0f} kB"
+    return f"{value:,.0f} MB" if value >= 10 else f"{value:,.1f}".rstrip("0").rstrip(".") + " MB"
+
+
+def too_large(rel: str, size: int, limit: int) -> str:
+    """The reason a file grading needs is refused: ``'x.ipynb' is 104 MB, above the 20 MB limit``."""
+    return f"{_shown(rel)} is {megabytes(size)}, above the {megabytes(limit)} limit"
 
 
 def _shown(rel: str) -> str:
@@ -105,8 +159,12 @@ def _shown(rel: str) -> str:
     return repr(rel[:80])
 
 
-def _copy_regular(path: str, rel: str, dest: Path | None, digest: Any) -> str | None:
-    """Hash (and copy to ``dest``) one regular file; the problem when it is not one."""
+def _copy_regular(path: str, rel: str, dest: Path | None, digest: Any, needed: bool = False) -> str | None:
+    """Hash (and copy to ``dest``) one regular file; the problem when it is not one or is too large.
+
+    A ``needed`` file (one grading cannot do without) above its :func:`byte_limit` raises
+    :class:`NotGradableError`; at most the limit is ever read, whatever the file claims or grows to.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -120,17 +178,21 @@ def _copy_regular(path: str, rel: str, dest: Path | None, digest: Any) -> str | 
             kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
             digest.update(f"X {rel} {kind}\n".encode("utf-8", "surrogateescape"))
             return f"{_shown(rel)}: {kind}, not a regular file (refused)"
-        if info.st_size > MAX_FILE_BYTES:
-            digest.update(f"B {rel} {info.st_size}\n".encode("utf-8", "surrogateescape"))
-            return f"{_shown(rel)}: {info.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed (refused)"
+        limit = byte_limit(rel)
+        if info.st_size > limit:
+            return _oversize(rel, info.st_size, limit, digest, needed)
         digest.update(f"F {rel} {info.st_size}\n".encode("utf-8", "surrogateescape"))
         out = None
         if dest is not None:
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             out = target.open("wb")
+        read = 0
         try:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+            while block := handle.read(min(1 << 20, limit + 1 - read)):
+                read += len(block)
+                if read > limit:  # grew while it was read
+                    raise SubmissionChangedError(f"{_shown(rel)} grew while the submission was copied")
                 digest.update(block)
                 if out is not None:
                     out.write(block)
@@ -138,6 +200,13 @@ def _copy_regular(path: str, rel: str, dest: Path | None, digest: Any) -> str | 
             if out is not None:
                 out.close()
     return None
+
+
+def _oversize(rel: str, size: int, limit: int, digest: Any, needed: bool) -> str:
+    digest.update(f"B {rel} {size}\n".encode("utf-8", "surrogateescape"))
+    if needed:
+        raise NotGradableError(too_large(rel, size, limit))
+    return f"{too_large(rel, size, limit)} (not read)"
 
 
 def take_snapshot(folder: Path, dest: Path | None = None, section: str | None = None) -> Snapshot:
@@ -162,6 +231,8 @@ def take_snapshot(folder: Path, dest: Path | None = None, section: str | None = 
     ------
     SubmissionChangedError
         When an entry vanished while it was read (the caller may take the snapshot again).
+    NotGradableError
+        When the section's notebook or a saved-answers file is above its :func:`byte_limit`.
     """
     digest = hashlib.sha256()
     snapshot = Snapshot("")
@@ -177,7 +248,15 @@ def take_snapshot(folder: Path, dest: Path | None = None, section: str | None = 
 
 
 def _copy_entries(folder: Path, dest: Path | None, digest: Any, snapshot: Snapshot, section: str | None) -> None:
-    for rel, entry in _entries(folder, section):
+    entries = list(_entries(folder, section))
+    notebook = None if section is None else f"{section}.ipynb"
+    present = {rel for rel, entry in entries if rel == notebook and entry.is_file(follow_symlinks=False)}
+    for rel, entry in entries:
+        if notebook in present and rel.endswith(".ipynb") and rel != notebook and "/" not in rel:
+            # the section's notebook is there: another notebook is not graded, so it is not read
+            digest.update(f"N {rel}\n".encode("utf-8", "surrogateescape"))
+            snapshot.problems.append(f"extra notebook {_shown(rel)} not graded")
+            continue
         if entry.is_symlink():
             try:
                 target = os.readlink(entry.path)
@@ -188,18 +267,21 @@ def _copy_entries(folder: Path, dest: Path | None, digest: Any, snapshot: Snapsh
         elif entry.is_dir(follow_symlinks=False):
             digest.update(f"D {rel}\n".encode("utf-8", "surrogateescape"))
         else:
-            problem = _copy_regular(entry.path, rel, dest, digest)
+            needed = rel not in (TIMESTAMP, SECRET) and (
+                section is None or rel == notebook or rel in learner_files(section) or notebook not in present)
+            problem = _copy_regular(entry.path, rel, dest, digest, needed)
             if problem:
                 snapshot.problems.append(problem)
             else:
                 snapshot.files += 1
+                snapshot.copied.append(rel)
 
 
 def submission_digest(folder: Path, section: str | None = None) -> str:
     """The digest :func:`take_snapshot` would record for ``folder`` (nothing copied; "" when it is changing)."""
     try:
         return take_snapshot(folder, section=section).digest
-    except SubmissionChangedError:
+    except OSError:  # changing, or not gradable: graded (and refused with its reason) every time
         return ""
 
 
@@ -216,6 +298,30 @@ def take_stable_snapshot(folder: Path, dest: Path, section: str | None = None, t
     raise AssertionError("unreachable")
 
 
+def count_cells(path: Path) -> int | None:
+    """The number of cells of a notebook file, read as plain JSON (None when it is not a notebook's JSON)."""
+    import json
+
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, RecursionError):
+        return None
+    cells = document.get("cells") if isinstance(document, dict) else None
+    return len(cells) if isinstance(cells, list) else None
+
+
+def check_cells(path: Path, limit: int | None = None) -> None:
+    """Raise :class:`NotGradableError` when the notebook at ``path`` has more than ``limit`` cells.
+
+    Counted on the plain JSON before nbformat or nbgrader parse it: a notebook of a million cells would
+    take minutes and gigabytes there.
+    """
+    limit = MAX_CELLS if limit is None else limit
+    cells = count_cells(path)
+    if cells is not None and cells > limit:
+        raise NotGradableError(f"{_shown(path.name)} has {cells:,} cells, above the {limit:,} cell limit")
+
+
 def _unreadable(path: Path) -> str | None:
     import nbformat
 
@@ -227,10 +333,18 @@ def _unreadable(path: Path) -> str | None:
 
 
 def repair_notebooks(snapshot_dir: Path, release_dir: Path) -> list[str]:
-    """Make the snapshot hold exactly the release's notebooks; return what was wrong, one line each."""
+    """Make the snapshot hold exactly the release's notebooks; return what was wrong, one line each.
+
+    Raises
+    ------
+    NotGradableError
+        When a handed-in notebook has more than :data:`MAX_CELLS` cells.
+    """
     problems = []
     expected = sorted(p.name for p in release_dir.glob("*.ipynb"))
     handed_in = sorted(p.name for p in snapshot_dir.glob("*.ipynb") if p.is_file())
+    for name in handed_in:
+        check_cells(snapshot_dir / name)
     others = [name for name in handed_in if name not in expected]
     for name in expected:
         notebook = snapshot_dir / name

@@ -7,7 +7,8 @@ passed                     quiz at or above the pass rate, every comment answere
 passed, review pending     as *passed*, but a trainer has not yet reviewed every answered comment
 incomplete                 quiz passed, but a comment is blank (left as given, or too short)
 failed                     quiz below the pass rate
-not submitted              on the roster, nothing handed in
+not submitted              on the roster, nothing handed in, and the due date has passed (or there is none)
+not due yet                on the roster, nothing handed in, before the learner's due date
 not graded                 handed in, but grading could not finish (the reason is in the report)
 =========================  ===================================================================
 """
@@ -18,8 +19,9 @@ import math
 
 PASSED, FAILED, INCOMPLETE, NOT_SUBMITTED = "passed", "failed", "incomplete", "not submitted"
 NOT_GRADED = "not graded"
+NOT_DUE_YET = "not due yet"
 PASSED_REVIEW_PENDING = "passed, review pending"
-STATUSES = (PASSED, PASSED_REVIEW_PENDING, INCOMPLETE, FAILED, NOT_SUBMITTED, NOT_GRADED)
+STATUSES = (PASSED, PASSED_REVIEW_PENDING, INCOMPLETE, FAILED, NOT_SUBMITTED, NOT_GRADED, NOT_DUE_YET)
 PENDING_REVIEW, REVIEWED, NO_COMMENTS = "pending review", "reviewed", "no comments"
 
 

@@ -12,7 +12,7 @@ import csv
 
 import pytest
 import yaml
-from grading_support import answers, attempt, make_project, write_submission
+from grading_support import answers, attempt, hand_in_at, make_project, write_submission
 from postgres_support import create_database, running_postgres
 
 from coursekit.authoring.course import load_course
@@ -77,7 +77,7 @@ def _scenario(root, db_url=None):
     write_submission(paths, course, section, "bob", [attempt(1, answers(section))], comment="")
     for learner in ("dan", "eve"):
         folder = write_submission(paths, course, section, learner, [attempt(1, answers(section))])
-        (folder / "timestamp.txt").write_text("2026-10-03 13:00:00.000000 UTC", encoding="utf-8")
+        hand_in_at(folder, "2026-10-03 13:00:00")
     result = grade_workspace(course, paths, db_url, jobs=2, quiet=True)
     assert not result.problems, result.problems
     assert main(["--root", str(paths.root), "extend", "--section", SECTION, "--learner", "eve",

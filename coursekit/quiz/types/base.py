@@ -316,6 +316,10 @@ class QuestionType:
         """The key in words (shown only when the settings allow it)."""
         raise NotImplementedError
 
+    def accepted_words(self, question: Any) -> str:
+        """Every answer that earns points, in words, with its share when below full credit (item analysis)."""
+        return self.key_text(question)
+
     def answer_feedback(self, question: Any, answer: Any) -> list[str]:
         """The feedback written for the answer(s) given (per-answer feedback); ``[]`` when none."""
         return []

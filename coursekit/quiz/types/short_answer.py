@@ -138,6 +138,10 @@ class ShortAnswerType(QuestionType):
         """The full-credit answers."""
         return " / ".join(a.text for a in question.accepted if a.fraction == 100)
 
+    def accepted_words(self, question: ShortAnswer) -> str:
+        """The accepted answers in the order tried, each with its share of the points below full credit."""
+        return ", ".join(a.text if a.fraction == 100 else f"{a.text} ({a.fraction:g} %)" for a in question.accepted)
+
     def answer_feedback(self, question: ShortAnswer, answer: str) -> list[str]:
         """The feedback of the accepted answer matched."""
         hit = self.matched(question, answer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
-from coursekit.cohort.questions import option_labels, question_catalogue
+from coursekit.cohort.questions import accepted_text, option_labels, question_catalogue
 from coursekit.quiz.spec import Matching, ShortAnswer, SingleChoice, TrueFalse
 from coursekit.quiz.types import question_type
 from coursekit.quiz.types.numerical import Numerical
@@ -60,3 +60,18 @@ def test_a_right_numerical_answer_is_the_key_in_every_form_it_is_accepted():
     given = {o: (t, key) for o, t, key in option_labels(question, ["4", "5", "4 days", "4.0", "four", "4", "9"])}
     assert given == {"4": ("4", True), "5": ("5", False), "4 days": ("4 days", True), "4.0": ("4.0", True),
                      "four": ("four", False), "9": ("9", False)}
+
+
+def test_short_answer_keyed_with_fractions_and_feedback_reads_as_text():
+    """The key form an imported Moodle short answer with feedback takes: {text, fraction, feedback}."""
+    question = ShortAnswer.model_validate({
+        "id": "programme", "type": "short_answer", "text": "Which EU programme funds the mobility?",
+        "answer": [{"text": "Erasmus+", "fraction": 100, "feedback": "Right."},
+                   {"text": "Erasmus", "fraction": 50, "feedback": "Nearly: the current name has a plus."},
+                   "Erasmus plus"],
+    })
+    assert accepted_text(question) == "Erasmus+, Erasmus (50 %), Erasmus plus"
+    labels = {o: key for o, _, key in option_labels(question, ["erasmus+", "erasmus", "Comenius"])}
+    assert labels == {"erasmus+": True, "erasmus": False, "Comenius": False}  # half credit is not the key
+    assert accepted_text(_first(ShortAnswer)) == ", ".join(_first(ShortAnswer).answer)
+

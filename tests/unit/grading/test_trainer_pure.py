@@ -167,3 +167,16 @@ def test_review_page_escapes_learner_text_and_shows_the_passage():
     assert " ".join(question.source.split())[:40].replace("'", "&#x27;").replace('"', "&quot;") in page
     assert "not reviewed yet" in page and "blank (left as given or too short): 0 points" in page
     assert "2 submissions · 1 answered · 0 reviewed · 1 blank" in page
+
+
+def test_moodle_feedback_of_a_submission_not_graded_names_the_reason_without_markup():
+    from coursekit.grading.lms import _quiz_feedback
+
+    row = {"status": "not graded", "late": "", "late_penalty": 0.0,
+           "problems": "'x.ipynb': a symlink (refused); not graded: nothing of the learner's work could be read "
+                       "('<img src=x onerror=alert(1)>.ipynb': a symlink (refused))"}
+    assert _quiz_feedback(row) == ("not graded: nothing of the learner's work could be read "
+                                   "('‹img src=x onerror=alert(1)›.ipynb': a symlink (refused))")
+    assert _quiz_feedback({**row, "problems": "learner id 'a b' has white space: not graded"}) == (
+        "not graded: learner id 'a b' has white space: not graded")
+    assert _quiz_feedback({**row, "problems": ""}) == "not graded"

@@ -1,0 +1,71 @@
+"""The hand-in clock's pieces: timestamp.txt read and parsed safely, file times kept within plausible bounds."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+
+from coursekit.grading.handin_clock import files_time, opens_at, parse_stamp, read_stamp
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+def _dated(path, moment):
+    path.write_text("x", encoding="utf-8")
+    os.utime(path, (moment.timestamp(), moment.timestamp()))
+
+
+def test_timestamp_text_is_read_only_from_a_small_regular_file(tmp_path):
+    (tmp_path / "timestamp.txt").write_text(" 2026-10-01 09:10:00.000000 UTC\n", encoding="utf-8")
+    assert read_stamp(tmp_path / "timestamp.txt") == "2026-10-01 09:10:00.000000 UTC"
+    os.symlink(tmp_path / "timestamp.txt", tmp_path / "link.txt")
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "long.txt").write_text("9" * 5000, encoding="utf-8")
+    assert [read_stamp(tmp_path / n) for n in ("link.txt", "fifo.txt", "long.txt", "none.txt")] == [None] * 4
+
+
+def test_only_a_date_nbgrader_reads_is_a_date():
+    assert parse_stamp("2026-10-01 09:10:00.000000 UTC") == datetime(2026, 10, 1, 9, 10, tzinfo=UTC)
+    assert [parse_stamp(t) for t in ("", None, "next tuesday", "99999-99-99")] == [None] * 4
+
+
+def test_file_times_are_never_later_than_now_nor_earlier_than_the_quiz_opens(tmp_path):
+    _dated(tmp_path / "a.ipynb", datetime(2026, 10, 1, 9, 10, tzinfo=UTC))
+    _dated(tmp_path / "b.json", datetime(2026, 10, 2, 9, 10, tzinfo=UTC))
+    assert files_time(tmp_path, ["a.ipynb", "b.json", "gone"], NOW) == datetime(2026, 10, 2, 9, 10, tzinfo=UTC)
+    _dated(tmp_path / "future.json", datetime(2099, 1, 1, tzinfo=UTC))
+    assert files_time(tmp_path, ["future.json"], NOW) == NOW
+    opened = datetime(2026, 11, 1, tzinfo=UTC)
+    assert files_time(tmp_path, ["a.ipynb"], NOW, opened) == opened
+    assert files_time(tmp_path, [], NOW) == NOW
+
+
+def test_the_quiz_opening_comes_from_the_trainers_source(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "quiz.json").write_text(json.dumps({"settings": {"open": "2026-11-01T08:00:00"}}))
+    assert opens_at(tmp_path, "s") == datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    (tmp_path / "s" / "quiz.json").write_text(json.dumps({"settings": {}}))
+    assert opens_at(tmp_path, "s") is None and opens_at(tmp_path, "missing") is None
+
+
+def test_collect_keeps_the_first_sighting_and_matches_the_collected_entry(tmp_path):
+    from coursekit.grading.handin_clock import collected_time, record_inbound
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    inbound = tmp_path / "inbound"
+    for name, stamp in (("ada+s+2020-01-01 00:00:00.000000 UTC+r1", "2020-01-01 00:00:00.000000 UTC"),
+                        ("ada+s+2026-12-07 09:00:00.000000 UTC+r2", "2026-12-07 09:00:00.000000 UTC")):
+        (inbound / name).mkdir(parents=True)
+        (inbound / name / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    (inbound / "ada+other+x+r3").mkdir()  # not a section of the course: not recorded
+    os.symlink(inbound, inbound / "eve+s+x+r4")  # a symlink is no entry
+    assert record_inbound(db_url, inbound, ["s"]) == 2
+    first = collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC")
+    assert first is not None and abs((datetime.now(UTC) - first).total_seconds()) < 60  # seen now, not in 2020
+    for entry in inbound.iterdir():
+        os.utime(entry, (0, 0), follow_symlinks=False)  # the learner moves the times back
+    assert record_inbound(db_url, inbound, ["s"]) == 0  # a re-collect keeps the first sighting
+    assert collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC") == first
+    assert collected_time(db_url, "ada", "s", "edited after collect") is not None  # the latest sighting counts
+    assert collected_time(db_url, "eve", "s", "x") is None and collected_time(db_url, "ada", "other", "x") is None
