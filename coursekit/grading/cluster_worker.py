@@ -38,7 +38,7 @@ def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
     db_url = f"sqlite:///{grader / 'gradebook.db'}"
     ensure_sections(db_url, load_course(site / "course"), site / "source", grader)
     setup = GradingSetup(course_id, str(grader), str(site / "source"), str(site / "release"), db_url, executor,
-                         timeout)
+                         timeout, handin_settled=True)
     init_worker(setup, child=False)
     return setup
 

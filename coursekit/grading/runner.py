@@ -137,6 +137,9 @@ class GradingSetup:
     timeout: float = 60.0
     course_root: str = ""
     """The authored ``course/`` folder (sent to cluster workers; default: beside ``source_root``)."""
+    handin_settled: bool = False
+    """Whether ``timestamp.txt`` already holds the trusted hand-in time (a cluster worker: the trainer's machine
+    settled it from the exchange's record before sending the files, whose times the transfer does not keep)."""
 
 
 def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None,
@@ -251,8 +254,9 @@ def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) ->
                 found = "; ".join(snapshot.problems) or "the folder is empty"
                 return f"nothing of the learner's work could be read ({found})"
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
-            repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
-                                         task.section, Path(setup.source_root))  # a clock the learner does not set
+            if not setup.handin_settled:  # a clock the learner does not set
+                repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
+                                             task.section, Path(setup.source_root))
             digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
                                                     folder, snapshot.digest)  # the quiz service's record, if any
             return digest, snapshot.problems + repaired + recorded

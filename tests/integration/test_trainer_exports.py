@@ -44,6 +44,7 @@ def _review(db_url, learner, cell, score=None, remark=None):
         if score is not None:
             grade = gb.find_grade(cell, SECTION, SECTION, learner)
             grade.manual_score = score
+            grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None  # as GradeHandler.put
         if remark is not None:
             comment = gb.find_comment(cell, SECTION, SECTION, learner)
             comment.manual_comment = remark

@@ -15,7 +15,7 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from grading_support import grades_csv
+from grading_support import edit_notebook, grades_csv
 from trainer_support import (
     ADA_COMMENT,
     REMARK,
@@ -223,12 +223,12 @@ def test_reviewed_comments_stay_reviewed_through_autograde_force_until_the_answe
     assert (paths.grader / "feedback" / "ada" / SECTION / f"{SECTION}.html").exists()
 
     # ada hands in again with another answer: the trainer reviews it again, and every view says so
-    notebook = paths.grader / "submitted" / "ada" / SECTION / f"{SECTION}.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = "We now meet the partner schools every month, with the apprentices."
-    nbformat.write(nb, notebook)
+    def answer_again(nb):
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = "We now meet the partner schools every month, with the apprentices."
+
+    edit_notebook(paths.grader / "submitted" / "ada" / SECTION, SECTION, answer_again)
     assert main(["--root", str(paths.root), "autograde", "--jobs", "1", "--quiet"]) == 0
     assert _comment_flags(paths, "ada", section) == {q.id: (1.0, True) for q in section.comments}
     grades = grades_csv(paths).loc[("ada", SECTION)]
