@@ -60,7 +60,7 @@ CLUSTER_CLIENT = """
 import json, sys, time
 from pathlib import Path
 from coursekit.authoring.course import load_course
-from coursekit.grading.runner import grade_workspace
+from coursekit.autograde.runner import grade_workspace
 from coursekit.paths import ProjectPaths
 root, workspace, address, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 paths = ProjectPaths(Path(root), Path(workspace))
@@ -84,7 +84,7 @@ def scores(db_url: str) -> dict[tuple[str, str, str], float | None]:
 
 def prepare(scratch: Path, learners: int) -> tuple[Path, Path, list[str], str]:
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections, register_learners
+    from coursekit.gradebook.roster import ensure_sections, register_learners
     from coursekit.simulate import simulate
 
     for name in ("course", "source", "release"):

@@ -125,7 +125,7 @@ def prepare_workspace(course: Course, paths: ProjectPaths, db_url: str) -> list[
 
     Returns the sections with their due dates.
     """
-    from coursekit.grading.roster import ensure_sections
+    from coursekit.gradebook.roster import ensure_sections
 
     paths.grader.mkdir(parents=True, exist_ok=True)
     config = paths.grader / "nbgrader_config.py"

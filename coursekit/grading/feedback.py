@@ -220,7 +220,7 @@ ORDER BY s.id, a.name, bc.name
 
 def pending_reviews(db_url: str) -> dict[tuple[str, str], list[str]]:
     """Every submission with grade cells waiting for a trainer's review: (learner, section) -> cell names."""
-    from coursekit.grading.state import fetch_all
+    from coursekit.gradebook.state import fetch_all
 
     rows = fetch_all(db_url, PENDING_SQL)
     pending: dict[tuple[str, str], list[str]] = {}

@@ -49,7 +49,7 @@ class ServerRecord:
 
 def open_book(db_url: str) -> AttemptBook | None:
     """The attempt book of the gradebook at ``db_url``, or None when it has no quiz service tables."""
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
     from coursekit.service.migrate import service_tables_exist
 
     engine = make_engine(db_url)

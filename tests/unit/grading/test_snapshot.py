@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from coursekit.grading import snapshot as snap
-from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_snapshot
+from coursekit.autograde import snapshot as snap
+from coursekit.autograde.snapshot import repair_notebooks, submission_digest, take_snapshot
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ submission that was graded (so a re-run skips unchanged submissions), the
 problems found, and when. Rows are written only after nbgrader has finished a
 submission, so a batch killed mid-way re-grades exactly the submissions
 without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL). The submission digest is
-:func:`coursekit.grading.snapshot.submission_digest`.
+:func:`coursekit.autograde.snapshot.submission_digest`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def make_engine(db_url: str) -> Engine:
 def ensure_table(engine: Engine) -> None:
     """Create ``coursekit_autograde`` if it does not exist yet.
 
-    Call it under the gradebook's schema lock (:func:`coursekit.grading.roster.ensure_gradebook` does):
+    Call it under the gradebook's schema lock (:func:`coursekit.gradebook.roster.ensure_gradebook` does):
     two processes creating it at once race on PostgreSQL.
     """
     METADATA.create_all(engine, tables=[AUTOGRADE])
@@ -97,7 +97,7 @@ def ensure_tables(db_url: str, tables: list[Table]) -> None:
 
     Creating a table from two processes at once fails on PostgreSQL (``pg_type_typname_nsp_index``).
     """
-    from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
+    from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
         engine = make_engine(db_url)

@@ -28,11 +28,11 @@ import pandas as pd
 
 from coursekit.authoring.course import Course
 from coursekit.csv_export import write_csv
-from coursekit.grading.copies import CopyGroup, find_copied_responses
-from coursekit.grading.extensions import Extension, load_extensions
-from coursekit.grading.lateness import effective_due, format_late, late_penalty, seconds_late
-from coursekit.grading.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
-from coursekit.grading.status import NOT_GRADED, comments_review, section_status
+from coursekit.gradebook.extensions import Extension, load_extensions
+from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
+from coursekit.results.copies import CopyGroup, find_copied_responses
+from coursekit.results.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
+from coursekit.results.status import NOT_GRADED, comments_review, section_status
 
 GRADES_COLUMNS = [
     "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
@@ -101,8 +101,8 @@ def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | Non
                  extensions: dict[tuple[str, str], Extension] | None = None) -> pd.DataFrame:
     """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows.
 
-    ``roster`` (from :func:`coursekit.grading.roster_file.load_roster`) adds the learners' names, emails,
-    id numbers and groups; ``extensions`` (:func:`coursekit.grading.extensions.load_extensions`) move
+    ``roster`` (from :func:`coursekit.gradebook.roster_file.load_roster`) adds the learners' names, emails,
+    id numbers and groups; ``extensions`` (:func:`coursekit.gradebook.extensions.load_extensions`) move
     a learner's due date. ``quiz_score`` is after the late penalty (``late_penalty``, course.yml's
     ``grading.late_penalty_per_day``); ``comments_score`` is empty until every answered comment is reviewed.
     """
@@ -195,7 +195,7 @@ WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
 
 def load_remarks(db_url: str) -> pd.DataFrame:
     """The trainer's remarks written in formgrader on the comment cells: learner, section, cell, remark."""
-    from coursekit.grading.state import fetch_all
+    from coursekit.gradebook.state import fetch_all
 
     return pd.DataFrame(fetch_all(db_url, REMARKS), columns=["learner", "section", "cell", "remark"])
 
@@ -207,7 +207,7 @@ def check_gradebook(db_url: str) -> None:
     """
     from sqlalchemy import create_engine, inspect
 
-    from coursekit.grading.locks import sqlite_file
+    from coursekit.gradebook.locks import sqlite_file
 
     database = sqlite_file(db_url)
     hint = "run `coursekit autograde` (or `coursekit roster import`) first"
@@ -257,10 +257,10 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     NoGradebookError
         Before the first autograde (no gradebook, or no tables in it).
     """
+    from coursekit.autograde.runner import find_tasks
     from coursekit.cohort.gradebook import item_scores, load_cells
     from coursekit.cohort.metrics import item_stats, section_stats
-    from coursekit.grading.roster_file import load_roster
-    from coursekit.grading.runner import find_tasks
+    from coursekit.gradebook.roster_file import load_roster
 
     if moodle_id not in MOODLE_IDENTIFIERS:
         raise ValueError(f"moodle_id must be one of {', '.join(MOODLE_IDENTIFIERS)}, not {moodle_id!r}")

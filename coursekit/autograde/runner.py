@@ -42,12 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.autograde.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
+from coursekit.gradebook.kept_reviews import restore_reviews, reviewed_grades
+from coursekit.gradebook.learner_ids import describe_id, learner_id_problem, shown_id
+from coursekit.gradebook.locks import gradebook_locks, section_lock_name
+from coursekit.gradebook.state import GradedState, load_states, make_engine, save_state
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
-from coursekit.grading.kept_reviews import restore_reviews, reviewed_grades
-from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
-from coursekit.grading.locks import gradebook_locks, section_lock_name
-from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
-from coursekit.grading.state import GradedState, load_states, make_engine, save_state
 from coursekit.paths import ProjectPaths
 from coursekit.service.grading import snapshot_from_record, tasks_with_record_digests
 
@@ -202,7 +202,7 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
 
     # nbgrader's create-student path triggers SQLAlchemy autoflush warnings that say nothing to a trainer.
     warnings.filterwarnings("ignore", category=SAWarning)
-    from coursekit.grading.converter import configure
+    from coursekit.autograde.converter import configure
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
     config = nbgrader_config(setup.course_id, Path(setup.grader_root), Path(setup.source_root),
@@ -241,7 +241,7 @@ def _snapshot_root(setup: GradingSetup) -> Path:
 
 def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) -> tuple[str, list[str]] | str:
     """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be."""
-    from coursekit.grading.inprocess import CellTimeoutError, time_limit
+    from coursekit.autograde.inprocess import CellTimeoutError, time_limit
 
     try:
         with time_limit(setup.timeout):  # the per-submission time limit covers reading too
@@ -260,7 +260,7 @@ def _nbgrader_autograde(api: Any, task: Task, submitted_step: str) -> tuple[dict
     """Nbgrader's autograde of one submission read from ``submitted_step``: its result and coursekit's problems."""
     from nbgrader.utils import capture_log, temp_attrs
 
-    from coursekit.grading.converter import CoursekitAutograde
+    from coursekit.autograde.converter import CoursekitAutograde
 
     for attempt in range(LOCKED_RETRIES):
         with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner,
@@ -345,7 +345,7 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
 
     Raises
     ------
-    coursekit.grading.cluster.ClusterError
+    coursekit.autograde.cluster.ClusterError
         When ``cluster`` is given and cannot be used (nothing is graded then).
     """
     started = time.perf_counter()
@@ -428,7 +428,7 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | No
     if not todo:
         return
     if cluster:
-        from coursekit.grading.cluster import run_on_cluster
+        from coursekit.autograde.cluster import run_on_cluster
 
         course_root = Path(setup.course_root) if setup.course_root else Path(setup.source_root).parent / "course"
         with worker_in_this_process(setup) as api:  # the client records every result: the single writer
@@ -452,7 +452,7 @@ def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: 
     The gradebook gets its tables, missing sections and the learners of the submissions first (each safe
     when another run does the same at once), then :func:`autograde` grades.
     """
-    from coursekit.grading.roster import ensure_sections, register_learners
+    from coursekit.gradebook.roster import ensure_sections, register_learners
 
     ensure_sections(db_url, course, paths.source, paths.grader)
     every = [s.id for s in course.sections]

@@ -5,7 +5,7 @@ a learner who never submits must still be on the roster to show up as ``not
 submitted``. Everything here may run in several processes at once on one
 gradebook (two trainers, a scheduled job): tables, the course row and the
 sections are created under the gradebook's schema lock
-(:mod:`coursekit.grading.locks`), and learners are inserted in one
+(:mod:`coursekit.gradebook.locks`), and learners are inserted in one
 idempotent statement (``ON CONFLICT DO NOTHING``), never select-then-insert.
 """
 
@@ -19,12 +19,12 @@ from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursekit.authoring.course import Course
-from coursekit.grading.learner_ids import check_learner_ids
-from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
+from coursekit.gradebook.learner_ids import check_learner_ids
+from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
 
 
 def _ensure_gradebook_unlocked(db_url: str, course_id: str) -> None:
-    from coursekit.grading.state import ensure_table, make_engine
+    from coursekit.gradebook.state import ensure_table, make_engine
     from coursekit.nbgrader_glue import ensure_venv_on_path
 
     ensure_venv_on_path()
@@ -64,7 +64,7 @@ def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root:
     Safe to call from several processes at once: the second waits for the first and then finds nothing missing.
     """
     from coursekit.authoring.release import generate
-    from coursekit.grading.extensions import apply_due_dates
+    from coursekit.gradebook.extensions import apply_due_dates
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
         _ensure_gradebook_unlocked(db_url, course.id)

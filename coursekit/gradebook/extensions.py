@@ -17,7 +17,7 @@ from sqlalchemy import Column, MetaData, String, Table, inspect, select
 from sqlalchemy.engine import Connection
 
 from coursekit.authoring.course import Course
-from coursekit.grading.lateness import as_utc
+from coursekit.gradebook.lateness import as_utc
 
 METADATA = MetaData()
 EXTENSIONS = Table(
@@ -78,7 +78,7 @@ def check_on_roster(conn: Connection, learner: str, where: str) -> None:
     UnknownLearnerError
         Naming ``where`` (the gradebook) and the learner.
     """
-    from coursekit.grading.roster_file import ROSTER
+    from coursekit.gradebook.roster_file import ROSTER
 
     if not inspect(conn).has_table(ROSTER.name):
         return
@@ -105,7 +105,7 @@ def apply_due_dates(db_url: str, course: Course) -> None:
 
     A section without one in course.yml keeps what nbgrader has (a trainer may have set it in formgrader).
     """
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -121,7 +121,7 @@ def apply_due_dates(db_url: str, course: Course) -> None:
 
 
 def _ensure_table(db_url: str) -> None:
-    from coursekit.grading.state import ensure_tables
+    from coursekit.gradebook.state import ensure_tables
 
     ensure_tables(db_url, [EXTENSIONS])
 
@@ -140,8 +140,8 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
     NoGradebookError
         When there is no gradebook yet.
     """
-    from coursekit.grading.report import check_gradebook
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
+    from coursekit.results.report import check_gradebook
 
     course.section(section)
     check_gradebook(db_url)
@@ -184,7 +184,7 @@ def _mirror_to_nbgrader(db_url: str, extension: Extension) -> None:
 
 def load_extensions(db_url: str) -> dict[tuple[str, str], Extension]:
     """Every extension, by (learner, section); empty when none was ever granted."""
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
 
     engine = make_engine(db_url)
     try:

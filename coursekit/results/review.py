@@ -19,8 +19,8 @@ import nbformat
 
 from coursekit.authoring.course import CommentQuestion, Course, CourseError
 from coursekit.cell_ids import comment_cell_id
+from coursekit.gradebook.state import fetch_all
 from coursekit.grading.escape import plain_text_block
-from coursekit.grading.state import fetch_all
 
 ANSWERS = """
 SELECT sa.student_id AS learner, sn.id AS notebook_id, g.auto_score AS auto_score, g.manual_score AS manual_score,
@@ -148,8 +148,8 @@ def render_review_page(course: Course, section: str, question: str, answers: lis
 def write_review_page(db_url: str, course: Course, section: str, question: str, grader_root: Path,
                       out: Path | None = None, formgrader_url: str = "") -> tuple[Path, list[Answer]]:
     """Write the review page (default ``reports/review_<section>_<question>.html``); return it and the answers."""
-    from coursekit.grading.report import check_gradebook
-    from coursekit.grading.roster_file import load_roster
+    from coursekit.gradebook.roster_file import load_roster
+    from coursekit.results.report import check_gradebook
 
     reflection_question(course, section, question)
     check_gradebook(db_url)
