@@ -24,7 +24,7 @@ scheduler's address:
   where the per-cell limit cannot interrupt it) is reported as not graded and
   its grading process is replaced.
 
-Dask is imported only here, and this module only when a cluster is asked for.
+Dask is imported only here, and only when a cluster is asked for.
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.autograde.runner import SNAPSHOTS, GradingSetup, Outcome, Task, cap_problems
+from coursekit.autograde.job import SNAPSHOTS, GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.transfer import read_files
+from coursekit.gradebook.submissions import Task
 
 SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
 """Environment variable naming the Dask scheduler (``tcp://host:8786``) when ``--cluster`` is not given."""
@@ -292,13 +293,12 @@ def _connect(address: str) -> Any:
 
 def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
     """The request for one submission (its snapshot's files) with the snapshot's digest and problems."""
-    from coursekit.autograde.runner import _snapshot
-
     started = time.perf_counter()
     folder = scratch / "snapshot"
     shutil.rmtree(folder, ignore_errors=True)
     try:
-        copied = _snapshot(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section, folder)
+        copied = snapshot_submission(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section,
+                                     folder)
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)

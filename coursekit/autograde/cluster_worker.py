@@ -29,7 +29,8 @@ from coursekit.autograde.transfer import read_files, read_frame, write_files, wr
 def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
     """Build this process's workspace and gradebook under ``site``; return its grading setup."""
     from coursekit.authoring.course import load_course
-    from coursekit.autograde.runner import GradingSetup, init_worker
+    from coursekit.autograde.job import GradingSetup
+    from coursekit.autograde.runner import init_worker
     from coursekit.gradebook.roster import ensure_sections
 
     grader = site / f"grader-{os.getpid()}"
@@ -45,8 +46,10 @@ def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
 
 def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
     """Grade one submission sent as bytes; return the outcome and, when graded, the graded folder and cells."""
+    from coursekit.autograde.job import Outcome
     from coursekit.autograde.record import graded_cells
-    from coursekit.autograde.runner import Outcome, Task, grade_task
+    from coursekit.autograde.runner import grade_task
+    from coursekit.gradebook.submissions import Task
 
     learner, section = request["learner"], request["section"]
     grader = Path(setup.grader_root)

@@ -19,12 +19,13 @@ from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursekit.authoring.course import Course
+from coursekit.gradebook.extensions import apply_due_dates
 from coursekit.gradebook.learner_ids import check_learner_ids
 from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
+from coursekit.gradebook.state import ensure_table, make_engine
 
 
 def _ensure_gradebook_unlocked(db_url: str, course_id: str) -> None:
-    from coursekit.gradebook.state import ensure_table, make_engine
     from coursekit.nbgrader_glue import ensure_venv_on_path
 
     ensure_venv_on_path()
@@ -64,7 +65,6 @@ def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root:
     Safe to call from several processes at once: the second waits for the first and then finds nothing missing.
     """
     from coursekit.authoring.release import generate
-    from coursekit.gradebook.extensions import apply_due_dates
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
         _ensure_gradebook_unlocked(db_url, course.id)

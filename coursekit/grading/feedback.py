@@ -41,6 +41,7 @@ from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX, comment_cell_id, qui
 from coursekit.grading import feedback_page as page
 from coursekit.grading.feedback_page import correct_answer_text, verdict  # noqa: F401 (part of this module's API)
 from coursekit.grading.hidden import grade_quiz, submitter
+from coursekit.nbgrader_glue import ensure_exchange
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
 from coursekit.quiz.spec import answer_key
@@ -293,8 +294,6 @@ def make_feedback(course: Course, paths: ProjectPaths, db_url: str, provisional:
     run.written = sorted(p for learner, section in done
                          for p in (paths.grader / "feedback" / learner / section).glob("*.html"))
     if release and done:
-        from coursekit.trainer import ensure_exchange
-
         ensure_exchange(Path(api.config.Exchange.root))
         for learner, section in done:
             result = api.release_feedback(section, learner)

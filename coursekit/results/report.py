@@ -30,6 +30,9 @@ from coursekit.authoring.course import Course
 from coursekit.csv_export import write_csv
 from coursekit.gradebook.extensions import Extension, load_extensions
 from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
+from coursekit.gradebook.nbgrader_tables import check_gradebook
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.gradebook.submissions import find_submissions
 from coursekit.results.copies import CopyGroup, find_copied_responses
 from coursekit.results.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
 from coursekit.results.status import NOT_GRADED, comments_review, section_status
@@ -41,10 +44,6 @@ GRADES_COLUMNS = [
     "problems",
 ]
 ROSTER_COLUMNS = ["name", "email", "idnumber", "group", "lms_user_id"]
-
-
-class NoGradebookError(FileNotFoundError):
-    """The gradebook does not exist yet or holds no grades; the message says what to run first."""
 
 
 def _problems_text(value: object) -> str:
@@ -200,29 +199,6 @@ def load_remarks(db_url: str) -> pd.DataFrame:
     return pd.DataFrame(fetch_all(db_url, REMARKS), columns=["learner", "section", "cell", "remark"])
 
 
-def check_gradebook(db_url: str) -> None:
-    """Raise :class:`NoGradebookError` when the gradebook is missing or has no tables yet (before autograde).
-
-    A missing SQLite file is not created.
-    """
-    from sqlalchemy import create_engine, inspect
-
-    from coursekit.gradebook.locks import sqlite_file
-
-    database = sqlite_file(db_url)
-    hint = "run `coursekit autograde` (or `coursekit roster import`) first"
-    if database is not None and not database.is_file():
-        raise NoGradebookError(f"{database}: no gradebook yet; {hint}")
-    engine = create_engine(db_url)
-    try:
-        tables = set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-    if not {"student", "assignment", "grade"} <= tables:
-        where = database if database is not None else engine.url.render_as_string()
-        raise NoGradebookError(f"{where}: the gradebook has no grades yet; {hint}")
-
-
 COPIES_COLUMNS = ["section", "fingerprint", "learners"]
 
 
@@ -257,10 +233,8 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     NoGradebookError
         Before the first autograde (no gradebook, or no tables in it).
     """
-    from coursekit.autograde.runner import find_tasks
     from coursekit.cohort.gradebook import item_scores, load_cells
     from coursekit.cohort.metrics import item_stats, section_stats
-    from coursekit.gradebook.roster_file import load_roster
 
     if moodle_id not in MOODLE_IDENTIFIERS:
         raise ValueError(f"moodle_id must be one of {', '.join(MOODLE_IDENTIFIERS)}, not {moodle_id!r}")
@@ -269,7 +243,7 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     grades = grades_table(cells, course, load_roster(db_url), load_extensions(db_url))
     if submitted_root is not None:
         every = [s.id for s in course.sections]
-        refused = find_tasks(submitted_root, every, all_sections=every, digests=False)[1]
+        refused = find_submissions(submitted_root, every, all_sections=every)[1]
         extra = refused_rows([(r.learner, r.section, r.reason) for r in refused if r.section in every], course)
         if len(extra):
             grades = pd.concat([grades, extra], ignore_index=True)

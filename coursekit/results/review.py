@@ -19,6 +19,8 @@ import nbformat
 
 from coursekit.authoring.course import CommentQuestion, Course, CourseError
 from coursekit.cell_ids import comment_cell_id
+from coursekit.gradebook.nbgrader_tables import check_gradebook
+from coursekit.gradebook.roster_file import load_roster
 from coursekit.gradebook.state import fetch_all
 from coursekit.grading.escape import plain_text_block
 
@@ -148,9 +150,6 @@ def render_review_page(course: Course, section: str, question: str, answers: lis
 def write_review_page(db_url: str, course: Course, section: str, question: str, grader_root: Path,
                       out: Path | None = None, formgrader_url: str = "") -> tuple[Path, list[Answer]]:
     """Write the review page (default ``reports/review_<section>_<question>.html``); return it and the answers."""
-    from coursekit.gradebook.roster_file import load_roster
-    from coursekit.results.report import check_gradebook
-
     reflection_question(course, section, question)
     check_gradebook(db_url)
     answers = load_answers(db_url, course, section, question, grader_root / "autograded")

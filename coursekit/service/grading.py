@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit.json_store import invalid_text
+from coursekit.json_store import invalid_text, write_atomically
 from coursekit.quiz.attempts import attempt_scores, total
 from coursekit.quiz.contract import responses_path
 from coursekit.quiz.responses import (
@@ -143,8 +143,6 @@ def without_invalid_text(record: ServerRecord) -> tuple[ServerRecord, list[str]]
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
                       spec_hash: str) -> list[str]:
     """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems."""
-    from coursekit.json_store import write_atomically
-
     record, unreadable = without_invalid_text(record or ServerRecord(learner, section, ()))
     responses = as_responses(record, spec_hash)
     path = responses_path(snapshot, section)
