@@ -35,7 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+
+from coursekit.gradebook.engine import make_engine
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -75,7 +77,7 @@ print(json.dumps(times[1:]))
 
 
 def scores(db_url: str) -> dict[tuple[str, str, str], float | None]:
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(text(SCORES)).all()
     engine.dispose()

@@ -13,10 +13,11 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, select
 
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
+from coursekit.gradebook.engine import make_engine
 from coursekit.simulate import difficulty, p_right
 
 
@@ -31,7 +32,7 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
     Returns the number of grade rows written.
     """
     rng = random.Random(seed)
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     meta = MetaData()
     meta.reflect(engine, only=["assignment", "notebook", "base_cell", "grade_cells", "student",
                                "submitted_assignment", "submitted_notebook", "grade", "comment"])

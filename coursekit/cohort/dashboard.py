@@ -45,9 +45,12 @@ class DashboardError(ValueError):
 
 def gradebook_learners(db_url: str) -> set[str]:
     """Every learner id in the gradebook's ``student`` table (empty when it has none)."""
-    from sqlalchemy import create_engine, inspect, text
+    # SQLAlchemy loads on first use, not when the dashboards module is imported
+    from sqlalchemy import inspect, text
 
-    engine = create_engine(db_url)
+    from coursekit.gradebook.engine import make_engine
+
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("student"):

@@ -10,9 +10,10 @@ recorded (problems, attempts) when that table exists.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX
+from coursekit.gradebook.engine import make_engine
 
 # Three kinds of rows in one statement: every grade of every submitted section; every section a
 # learner on the roster did not submit; what coursekit's autograde recorded per submission.
@@ -47,7 +48,7 @@ def gradebook_query(with_autograde_table: bool) -> str:
 
 
 def _read(db_url: str) -> pd.DataFrame:
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             query = gradebook_query(inspect(conn).has_table("coursekit_autograde"))

@@ -7,8 +7,9 @@ and extensions need them.
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
+from coursekit.gradebook.engine import make_engine
 from coursekit.gradebook.locks import sqlite_file
 
 
@@ -25,7 +26,7 @@ def check_gradebook(db_url: str) -> None:
     hint = "run `coursekit autograde` (or `coursekit roster import`) first"
     if database is not None and not database.is_file():
         raise NoGradebookError(f"{database}: no gradebook yet; {hint}")
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         tables = set(inspect(engine).get_table_names())
     finally:

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, create_engine, select
+from sqlalchemy import MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursekit.authoring.course import Course
@@ -47,7 +47,7 @@ def ensure_gradebook(db_url: str, course_id: str = "default_course") -> None:
 
 def missing_sections(db_url: str, course: Course) -> list[str]:
     """Sections of ``course`` that the gradebook does not know yet."""
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             assignment = Table("assignment", MetaData(), autoload_with=conn)
@@ -89,7 +89,7 @@ def register_learners(db_url: str, learners: Iterable[str]) -> int:
     ensure_gradebook(db_url)
     if not learners:
         return 0
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
             student = Table("student", MetaData(), autoload_with=conn)
