@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, select
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.gradebook.engine import make_engine
+from coursekit.gradebook.nbgrader_tables import GRADED_TABLES
 from coursekit.simulate import difficulty, p_right
 
 
@@ -34,8 +35,7 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
     rng = random.Random(seed)
     engine = make_engine(db_url)
     meta = MetaData()
-    meta.reflect(engine, only=["assignment", "notebook", "base_cell", "grade_cells", "student",
-                               "submitted_assignment", "submitted_notebook", "grade", "comment"])
+    meta.reflect(engine, only=list(GRADED_TABLES))
     t = meta.tables
     with engine.begin() as conn:
         assignments = {name: aid for aid, name in conn.execute(select(t["assignment"].c.id, t["assignment"].c.name))}

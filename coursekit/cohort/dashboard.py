@@ -49,13 +49,14 @@ def gradebook_learners(db_url: str) -> set[str]:
     from sqlalchemy import inspect, text
 
     from coursekit.gradebook.engine import make_engine
+    from coursekit.gradebook.nbgrader_tables import LEARNER_IDS
 
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("student"):
                 return set()
-            return {row[0] for row in conn.execute(text("SELECT id FROM student"))}
+            return {row[0] for row in conn.execute(text(LEARNER_IDS))}
     finally:
         engine.dispose()
 

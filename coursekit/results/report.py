@@ -30,7 +30,7 @@ from coursekit.authoring.course import Course
 from coursekit.csv_export import write_csv
 from coursekit.gradebook.extensions import Extension, load_extensions
 from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
-from coursekit.gradebook.nbgrader_tables import check_gradebook
+from coursekit.gradebook.nbgrader_tables import REMARKS, check_gradebook
 from coursekit.gradebook.roster_file import load_roster
 from coursekit.gradebook.submissions import find_submissions
 from coursekit.results.copies import CopyGroup, find_copied_responses
@@ -179,17 +179,6 @@ def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.Data
         **dict.fromkeys(ROSTER_COLUMNS, ""),
     } for learner, section, reason in refused]
     return pd.DataFrame(rows, columns=[*GRADES_COLUMNS, "lms_user_id"])
-
-
-REMARKS = """
-SELECT sa.student_id AS learner, a.name AS section, bc.name AS cell, c.manual_comment AS remark
-FROM comment c
-JOIN submitted_notebook sn ON sn.id = c.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-JOIN base_cell bc ON bc.id = c.cell_id
-WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
-"""
 
 
 def load_remarks(db_url: str) -> pd.DataFrame:
