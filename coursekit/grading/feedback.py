@@ -39,10 +39,11 @@ from coursekit.authoring.course import Course, load_course
 from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX, comment_cell_id, quiz_cell_id
 from coursekit.gradebook.nbgrader_tables import PENDING_REVIEWS
+from coursekit.gradebook.state import fetch_all
 from coursekit.grading import feedback_page as page
 from coursekit.grading.feedback_page import correct_answer_text, verdict  # noqa: F401 (part of this module's API)
 from coursekit.grading.hidden import grade_quiz, submitter
-from coursekit.nbgrader_glue import ensure_exchange
+from coursekit.nbgrader_glue import ensure_exchange, nbgrader_api, nbgrader_config
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
 from coursekit.quiz.spec import answer_key
@@ -211,8 +212,6 @@ def pending_in_submission(db_url: str, section: str, notebook: str, learner: str
 
 def pending_reviews(db_url: str) -> dict[tuple[str, str], list[str]]:
     """Every submission with grade cells waiting for a trainer's review: (learner, section) -> cell names."""
-    from coursekit.gradebook.state import fetch_all
-
     rows = fetch_all(db_url, PENDING_REVIEWS)
     pending: dict[tuple[str, str], list[str]] = {}
     for row in rows:
@@ -244,8 +243,6 @@ class FeedbackRun:
 
 
 def _feedback_api(course: Course, paths: ProjectPaths, db_url: str, provisional: bool) -> Any:
-    from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
-
     config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, db_url)
     configure_feedback(config, paths.course, "provisional" if provisional else "refuse")
     return nbgrader_api(config)

@@ -27,11 +27,14 @@ import numpy as np
 import pandas as pd
 
 from coursekit.authoring.course import Course
+from coursekit.cohort.gradebook import item_scores, load_cells
+from coursekit.cohort.metrics import item_stats, section_stats
 from coursekit.csv_export import write_csv
 from coursekit.gradebook.extensions import Extension, load_extensions
 from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
 from coursekit.gradebook.nbgrader_tables import REMARKS, check_gradebook
 from coursekit.gradebook.roster_file import load_roster
+from coursekit.gradebook.state import fetch_all
 from coursekit.gradebook.submissions import find_submissions
 from coursekit.results.copies import CopyGroup, find_copied_responses
 from coursekit.results.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
@@ -183,8 +186,6 @@ def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.Data
 
 def load_remarks(db_url: str) -> pd.DataFrame:
     """The trainer's remarks written in formgrader on the comment cells: learner, section, cell, remark."""
-    from coursekit.gradebook.state import fetch_all
-
     return pd.DataFrame(fetch_all(db_url, REMARKS), columns=["learner", "section", "cell", "remark"])
 
 
@@ -222,9 +223,6 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     NoGradebookError
         Before the first autograde (no gradebook, or no tables in it).
     """
-    from coursekit.cohort.gradebook import item_scores, load_cells
-    from coursekit.cohort.metrics import item_stats, section_stats
-
     if moodle_id not in MOODLE_IDENTIFIERS:
         raise ValueError(f"moodle_id must be one of {', '.join(MOODLE_IDENTIFIERS)}, not {moodle_id!r}")
     check_gradebook(db_url)
