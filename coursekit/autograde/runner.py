@@ -3,7 +3,7 @@
 Each of N long-lived worker processes imports nbgrader once and grades
 submissions through :class:`~.converter.CoursekitAutograde` in-process. The
 parent hands out submissions, shows a progress bar with an ETA, and records
-each finished submission in the gradebook (:mod:`.state`), so that
+each finished submission in the gradebook (:mod:`coursekit.gradebook.state`), so that
 
 * a re-run skips submissions already graded and unchanged;
 * after ``kill -9`` a re-run grades exactly what had not finished (nbgrader
@@ -14,7 +14,7 @@ each finished submission in the gradebook (:mod:`.state`), so that
   digest is the one recorded, so a submission replaced while it is graded is
   graded again next time;
 * runs that overlap on one gradebook never grade the same section at once:
-  each run holds the section's lock (:mod:`.locks`) while it grades, and the
+  each run holds the section's lock (:mod:`coursekit.gradebook.locks`) while it grades, and the
   later run waits, then skips what the first one graded;
 * every folder under ``submitted/`` is graded or named with the reason it was
   refused (a learner id nbgrader cannot use literally, a symlink).
