@@ -23,11 +23,10 @@ from coursekit.gradebook.extensions import apply_due_dates
 from coursekit.gradebook.learner_ids import check_learner_ids
 from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
 from coursekit.gradebook.state import ensure_table, make_engine
+from coursekit.nbgrader_glue import ensure_venv_on_path
 
 
 def _ensure_gradebook_unlocked(db_url: str, course_id: str) -> None:
-    from coursekit.nbgrader_glue import ensure_venv_on_path
-
     ensure_venv_on_path()
     from nbgrader.api import Gradebook
 
@@ -64,6 +63,7 @@ def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root:
 
     Safe to call from several processes at once: the second waits for the first and then finds nothing missing.
     """
+    # the release machinery (nbformat, nbgrader) loads only where sections are recorded
     from coursekit.authoring.release import generate
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
