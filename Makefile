@@ -28,8 +28,9 @@ check: venv  ## fail when source/ or release/ drift from course/, release/ leaks
 	$(BIN)/coursekit build --check
 	$(BIN)/coursekit release --check
 
-lint: venv
+lint: venv  ## ruff, and the import contracts of pyproject.toml (docs/architecture.md)
 	$(BIN)/ruff check coursekit tests benchmarks deploy
+	$(BIN)/lint-imports
 
 AXE := .browser/node_modules/axe-core/axe.min.js
 

@@ -35,7 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+
+from coursekit.gradebook.engine import make_engine
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -60,7 +62,7 @@ CLUSTER_CLIENT = """
 import json, sys, time
 from pathlib import Path
 from coursekit.authoring.course import load_course
-from coursekit.grading.runner import grade_workspace
+from coursekit.autograde.runner import grade_workspace
 from coursekit.paths import ProjectPaths
 root, workspace, address, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 paths = ProjectPaths(Path(root), Path(workspace))
@@ -75,7 +77,7 @@ print(json.dumps(times[1:]))
 
 
 def scores(db_url: str) -> dict[tuple[str, str, str], float | None]:
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(text(SCORES)).all()
     engine.dispose()
@@ -84,7 +86,7 @@ def scores(db_url: str) -> dict[tuple[str, str, str], float | None]:
 
 def prepare(scratch: Path, learners: int) -> tuple[Path, Path, list[str], str]:
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections, register_learners
+    from coursekit.gradebook.roster import ensure_sections, register_learners
     from coursekit.simulate import simulate
 
     for name in ("course", "source", "release"):

@@ -5,7 +5,7 @@ gradebooks (bulk inserts, no kernel), then times, each in a fresh Python
 process (so imports and peak memory are the measurement's own):
 
 * nbgrader's CSV export plugin (what ``nbgrader export`` runs), at 5,000;
-* ``coursekit.grading.report.write_report`` (grades, LMS exports, item
+* ``coursekit.results.report.write_report`` (grades, LMS exports, item
   statistics: one SQL query), at 5,000 and 10,000.
 
 Prints medians, the export/report ratio (target >= 100x at 5,000), the
@@ -41,7 +41,7 @@ if kind == "export":
         CsvExportPlugin(to=str(root / "nbgrader_export.csv")).export(gb)
 else:
     from coursekit.authoring.course import load_course
-    from coursekit.grading.report import write_report
+    from coursekit.results.report import write_report
     write_report(db_url, load_course(root / "course"), root / "reports")
 seconds = time.perf_counter() - started
 # VmHWM: this process's own peak (ru_maxrss would include the parent's, kept across exec on Linux).

@@ -4,7 +4,7 @@
   (0 bytes on disk). Prints the bytes the learner's folder claims, the bytes the grading snapshot
   copies (what a local run writes and a cluster run sends) and the ratio.
 * **Cell cap**: a notebook of 1,000,000 cells (refused by its size before any parse) and one just
-  under the size limit with far more cells than :data:`~coursekit.grading.snapshot.MAX_CELLS`
+  under the size limit with far more cells than :data:`~coursekit.autograde.snapshot.MAX_CELLS`
   (refused by the cell count on the plain JSON); for the latter, nbformat reading that same notebook
   (as grading did before) too: peak memory (max RSS) and time of each, and the ratios.
 * **Real notebooks**: the size and cell count of the released notebooks, beside the limits.
@@ -34,7 +34,7 @@ def _notebook(cells: int) -> str:
 
 def _case(kind: str, path: str) -> None:
     """Run one case in this (fresh) process and print its seconds and peak memory as JSON."""
-    from coursekit.grading.snapshot import NotGradableError, check_cells, take_snapshot
+    from coursekit.autograde.snapshot import NotGradableError, check_cells, take_snapshot
 
     started = time.perf_counter()
     outcome = ""
@@ -68,7 +68,7 @@ def _tree_bytes(folder: Path) -> int:
 
 def main() -> None:
     """Measure and print every case."""
-    from coursekit.grading.snapshot import MAX_CELLS, MAX_NOTEBOOK_BYTES
+    from coursekit.autograde.snapshot import MAX_CELLS, MAX_NOTEBOOK_BYTES
 
     release = REPO / "release" / "networks_consortia" / "networks_consortia.ipynb"
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(REPO))
 def make_gradebook(root: Path, learners: int) -> str:
     """Copy course/, source/ and release/ into ``root`` and write ``learners`` learners' grades; the gradebook URL."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections
+    from coursekit.gradebook.roster import ensure_sections
     from coursekit.simulate_gradebook import write_gradebook_cohort
 
     for name in ("course", "source", "release"):

@@ -118,7 +118,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     status = _report_sync(result, args.check, "release/", "coursekit release")
     if args.exchange and not args.check and status == EXIT_OK:
-        from coursekit.grading.exchange import release_to_exchange
+        from coursekit.autograde.exchange import release_to_exchange
 
         for section in release_to_exchange(course, paths, _db_url(args, paths)):
             print(f"released {section} to the exchange")
@@ -128,8 +128,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     """Collect learners' submissions from the nbgrader exchange into grader/submitted/."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.exchange import collect, inbound_folder, refused_learners
-    from coursekit.grading.learner_ids import describe_id
+    from coursekit.autograde.exchange import collect, inbound_folder, refused_learners
+    from coursekit.gradebook.learner_ids import describe_id
 
     paths = _paths(args)
     course = load_course(paths.course)
@@ -144,7 +144,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Write a synthetic cohort into grader/submitted/ and put it on the gradebook's roster."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import register_learners
+    from coursekit.gradebook.roster import register_learners
     from coursekit.simulate import simulate
 
     paths = _paths(args)
@@ -159,7 +159,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_autograde(args: argparse.Namespace) -> int:
     """Autograde submissions in parallel; exit 1 if any submission had a problem."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.runner import format_summary, grade_workspace
+    from coursekit.autograde.runner import format_summary, grade_workspace
 
     paths = _paths(args)
     course = load_course(paths.course)
@@ -171,7 +171,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     if args.learner and not (submitted / args.learner).is_dir():
         print(f"error: {submitted}: no submissions of learner {args.learner!r}", file=sys.stderr)
         return EXIT_PROBLEM
-    from coursekit.grading.cluster import ClusterError, cluster_address
+    from coursekit.autograde.cluster import ClusterError, cluster_address
 
     try:
         cluster = cluster_address(args.cluster, paths.grader)
@@ -190,7 +190,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write grades, statuses, LMS exports and item statistics to grader/reports/."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.report import write_report
+    from coursekit.results.report import write_report
 
     paths = _paths(args)
     report = write_report(_db_url(args, paths), load_course(paths.course), paths.reports,
@@ -211,7 +211,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_roster(args: argparse.Namespace) -> int:
     """Import the roster CSV (login, name, email, idnumber, group, lms_user_id) into the gradebook."""
-    from coursekit.grading.roster_file import RosterError, import_roster, read_roster
+    from coursekit.gradebook.roster_file import RosterError, import_roster, read_roster
 
     paths = _paths(args)
     try:
@@ -227,7 +227,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     """Write one page with every learner's answer to one reflection question."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.review import write_review_page
+    from coursekit.results.review import write_review_page
 
     paths = _paths(args)
     out, answers = write_review_page(_db_url(args, paths), load_course(paths.course), args.section, args.question,
@@ -244,7 +244,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
     from coursekit.authoring.course import load_course
     from coursekit.authoring.grading_settings import parse_datetime
-    from coursekit.grading.extensions import UnknownLearnerError, extension_until, grant_extension
+    from coursekit.gradebook.extensions import UnknownLearnerError, extension_until, grant_extension
 
     paths = _paths(args)
     course = load_course(paths.course)
@@ -462,7 +462,7 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 def _missing_gradebook(db_url: str) -> Path | None:
     """The SQLite gradebook file of ``db_url`` when it does not exist (connecting would fail or create it)."""
-    from coursekit.grading.locks import sqlite_file
+    from coursekit.gradebook.locks import sqlite_file
 
     database = sqlite_file(db_url)
     return database if database is not None and not database.is_file() else None
@@ -513,7 +513,7 @@ def cmd_attempts(args: argparse.Namespace) -> int:
 
 def _show_in_force(args: argparse.Namespace) -> int:
     """``override --show``: every override and extension in force, per learner and section, with who and when."""
-    from coursekit.grading.extensions import load_extensions
+    from coursekit.gradebook.extensions import load_extensions
     from coursekit.quiz.overrides import in_force_lines
     from coursekit.service.grading import open_book
 
@@ -548,7 +548,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
     from coursekit.authoring.course import load_course
     from coursekit.authoring.grading_settings import parse_datetime
-    from coursekit.grading.extensions import UnknownLearnerError, check_on_roster
+    from coursekit.gradebook.extensions import UnknownLearnerError, check_on_roster
     from coursekit.quiz.overrides import attempts_problem, time_limit_problem
 
     if args.show:

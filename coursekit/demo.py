@@ -23,10 +23,10 @@ def run_demo(paths: ProjectPaths, learners: int = 60, seed: int = 7, jobs: int |
              dashboards: bool = True) -> int:
     """Run the demo; return 0 when every step worked (tampered submissions are expected problems)."""
     from coursekit.authoring.course import load_course
+    from coursekit.autograde.runner import format_summary, grade_workspace
+    from coursekit.gradebook.roster import register_learners
     from coursekit.grading.feedback import generate_feedback
-    from coursekit.grading.report import write_report
-    from coursekit.grading.roster import register_learners
-    from coursekit.grading.runner import format_summary, grade_workspace
+    from coursekit.results.report import write_report
     from coursekit.simulate import simulate
 
     demo = ProjectPaths(paths.root, paths.root / "grader" / "demo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from coursekit.authoring.course import CourseError
 from coursekit.authoring.release import ReleaseError
 from coursekit.deployment import DeploymentError
-from coursekit.grading.learner_ids import LearnerIdError
+from coursekit.gradebook.learner_ids import LearnerIdError
 from coursekit.quiz.spec import QuizSpecError
 
 USER_ERRORS: tuple[type[Exception], ...] = (

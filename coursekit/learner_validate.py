@@ -2,7 +2,7 @@
 
 A reflection is typed into its Comment field, which saves the text in
 ``responses/<section>.comments.json``; the notebook's answer cell keeps its
-placeholder until grading fills it in (:mod:`coursekit.grading.rebuild`).
+placeholder until grading fills it in (:mod:`coursekit.autograde.rebuild`).
 nbgrader's own Validate would therefore call every reflection unanswered. This
 Jupyter server extension replaces nbgrader's ``/assignments/validate`` route
 (``nbgrader.server_extensions.validate_assignment`` is switched off in learner
@@ -26,7 +26,7 @@ from nbgrader.validator import Validator
 from tornado import web
 from traitlets import List
 
-from coursekit.grading.rebuild import comment_words
+from coursekit.autograde.rebuild import comment_words
 from coursekit.widgets.comment_store import CommentsError, read_comments
 
 SHORT = "coursekit_short_comment"

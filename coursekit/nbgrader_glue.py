@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ The learner answers in the Comment field; a first-time learner who opens the
 
 NBGRADER_STUB = "YOUR ANSWER HERE"
 """nbgrader's own placeholder, which learner copies released before coursekit set its own still hold."""
+EXCHANGE_MODE = 0o777 | stat.S_ISVTX  # nbgrader's shared exchange: everyone writes, only owners delete
 
 
 def ensure_venv_on_path() -> None:
@@ -24,6 +26,24 @@ def ensure_venv_on_path() -> None:
     bin_dir = str(Path(sys.executable).parent)
     if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def ensure_exchange(root: Path) -> Path:
+    """Create the nbgrader exchange folder when missing and make it writable as nbgrader requires.
+
+    Raises
+    ------
+    PermissionError
+        Naming the folder, when it exists, belongs to someone else and is not writable.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise PermissionError(f"{root}: the exchange folder is not writable; ask its owner to run "
+                              f"`chmod 1777 {root}`")
+    if root.stat().st_uid == os.getuid() and stat.S_IMODE(root.stat().st_mode) != EXCHANGE_MODE:
+        root.chmod(EXCHANGE_MODE)
+    return root
 
 
 def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root: Path, db_url: str,

@@ -13,10 +13,12 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, select
 
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
+from coursekit.gradebook.engine import make_engine
+from coursekit.gradebook.nbgrader_tables import GRADED_TABLES
 from coursekit.simulate import difficulty, p_right
 
 
@@ -31,10 +33,9 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
     Returns the number of grade rows written.
     """
     rng = random.Random(seed)
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     meta = MetaData()
-    meta.reflect(engine, only=["assignment", "notebook", "base_cell", "grade_cells", "student",
-                               "submitted_assignment", "submitted_notebook", "grade", "comment"])
+    meta.reflect(engine, only=list(GRADED_TABLES))
     t = meta.tables
     with engine.begin() as conn:
         assignments = {name: aid for aid, name in conn.execute(select(t["assignment"].c.id, t["assignment"].c.name))}

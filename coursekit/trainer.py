@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from coursekit.authoring.course import Course
+from coursekit.gradebook.roster import ensure_sections
+from coursekit.nbgrader_glue import ensure_exchange
 from coursekit.paths import ProjectPaths
 
 NBGRADER_SERVER_EXTENSIONS = (
@@ -31,7 +32,6 @@ NBGRADER_SERVER_EXTENSIONS = (
 FORMGRADER_GUARD = "coursekit.grading.formgrader_guard"
 """Escapes names and ids in formgrader's pages and lets only its own script run (a server extension)."""
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
-EXCHANGE_MODE = 0o777 | stat.S_ISVTX  # nbgrader's shared exchange: everyone writes, only owners delete
 
 
 @dataclass(frozen=True)
@@ -40,24 +40,6 @@ class SectionDue:
 
     section: str
     duedate: datetime | None
-
-
-def ensure_exchange(root: Path) -> Path:
-    """Create the nbgrader exchange folder when missing and make it writable as nbgrader requires.
-
-    Raises
-    ------
-    PermissionError
-        Naming the folder, when it exists, belongs to someone else and is not writable.
-    """
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    if not os.access(root, os.W_OK | os.X_OK):
-        raise PermissionError(f"{root}: the exchange folder is not writable; ask its owner to run "
-                              f"`chmod 1777 {root}`")
-    if root.stat().st_uid == os.getuid() and stat.S_IMODE(root.stat().st_mode) != EXCHANGE_MODE:
-        root.chmod(EXCHANGE_MODE)
-    return root
 
 
 def exchange_root(workspace: Path) -> Path:
@@ -125,8 +107,6 @@ def prepare_workspace(course: Course, paths: ProjectPaths, db_url: str) -> list[
 
     Returns the sections with their due dates.
     """
-    from coursekit.grading.roster import ensure_sections
-
     paths.grader.mkdir(parents=True, exist_ok=True)
     config = paths.grader / "nbgrader_config.py"
     if not config.is_file():

@@ -14,13 +14,13 @@ import nbformat
 from project_support import REPO
 
 from coursekit.authoring.course import Course, Section, load_course
+from coursekit.autograde.runner import BatchResult, grade_workspace
 from coursekit.cli import main
-from coursekit.grading.report import write_report
-from coursekit.grading.roster import register_learners
-from coursekit.grading.runner import BatchResult, grade_workspace
+from coursekit.gradebook.roster import register_learners
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.spec import Question
 from coursekit.quiz.types import question_type
+from coursekit.results.report import write_report
 from coursekit.simulate import date_files, responses_document
 
 

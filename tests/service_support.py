@@ -15,8 +15,8 @@ from typing import Any
 
 from project_support import REPO
 
+from coursekit.gradebook.state import make_engine
 from coursekit.grading.hidden import key_from_notebook
-from coursekit.grading.state import make_engine
 from coursekit.service.app import Identity, make_app
 from coursekit.service.book import AttemptBook
 from coursekit.service.migrate import migrate

@@ -15,7 +15,7 @@ The notebook reads top to bottom as the learner meets it:
 4. one heading, collapsed for the learner ("For your trainer"), over the
    grading cells: the Comment answer cells (nbgrader manually graded cells,
    read-only for the learner; grading writes the saved comment into them, see
-   :mod:`coursekit.grading.rebuild`) and one hidden-test grade cell per quiz
+   :mod:`coursekit.autograde.rebuild`) and one hidden-test grade cell per quiz
    question, worth that question's points, which scores the learner's saved
    responses and prints, for the trainer, the question, the learner's answer
    and the points. Each grade cell holds only its own question's key, inside

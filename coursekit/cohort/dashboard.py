@@ -45,14 +45,18 @@ class DashboardError(ValueError):
 
 def gradebook_learners(db_url: str) -> set[str]:
     """Every learner id in the gradebook's ``student`` table (empty when it has none)."""
-    from sqlalchemy import create_engine, inspect, text
+    # SQLAlchemy loads on first use, not when the dashboards module is imported
+    from sqlalchemy import inspect, text
 
-    engine = create_engine(db_url)
+    from coursekit.gradebook.engine import make_engine
+    from coursekit.gradebook.nbgrader_tables import LEARNER_IDS
+
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("student"):
                 return set()
-            return {row[0] for row in conn.execute(text("SELECT id FROM student"))}
+            return {row[0] for row in conn.execute(text(LEARNER_IDS))}
     finally:
         engine.dispose()
 

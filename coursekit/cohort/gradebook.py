@@ -10,44 +10,15 @@ recorded (problems, attempts) when that table exists.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX
-
-# Three kinds of rows in one statement: every grade of every submitted section; every section a
-# learner on the roster did not submit; what coursekit's autograde recorded per submission.
-# Driving from ``grade`` keeps every join a primary-key lookup (no automatic index per query).
-_GRADES = """
-SELECT 'grade' AS row_kind, sa.student_id AS learner, a.name AS section, sa.timestamp AS submitted_at,
-       bc.name AS cell, gc.max_score AS max_score, g.auto_score AS auto_score, g.manual_score AS manual_score,
-       COALESCE(g.manual_score, g.auto_score) + COALESCE(g.extra_credit, 0) AS score,
-       g.needs_manual_grade AS needs_manual_grade, CAST(NULL AS TEXT) AS problems,
-       CAST(NULL AS INTEGER) AS attempts, CAST(NULL AS BOOLEAN) AS graded
-FROM grade g
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-JOIN base_cell bc ON bc.id = g.cell_id
-JOIN grade_cells gc ON gc.id = g.cell_id
-UNION ALL
-SELECT 'absent', s.id, a.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM student s CROSS JOIN assignment a
-WHERE NOT EXISTS (SELECT 1 FROM submitted_assignment sa WHERE sa.student_id = s.id AND sa.assignment_id = a.id)
-"""
-_AUTOGRADE = """
-UNION ALL
-SELECT 'autograde', k.learner, k.section, NULL, NULL, NULL, NULL, NULL, NULL, NULL, k.problems, k.attempts, k.graded
-FROM coursekit_autograde k
-"""
-
-
-def gradebook_query(with_autograde_table: bool) -> str:
-    """The SQL of :func:`load_cells` (with or without coursekit's autograde table)."""
-    return _GRADES + (_AUTOGRADE if with_autograde_table else "")
+from coursekit.gradebook.engine import make_engine
+from coursekit.gradebook.nbgrader_tables import gradebook_query
 
 
 def _read(db_url: str) -> pd.DataFrame:
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             query = gradebook_query(inspect(conn).has_table("coursekit_autograde"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from coursekit.grading.hidden import read_untrusted
 from coursekit.quiz.contract import normalise_short_answer, responses_glob
 from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
 
@@ -31,8 +32,6 @@ def _options(answer: object) -> list[str]:
 
 def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True) -> pd.DataFrame:
     """Every option picked in the cohort's responses files (the last counted attempt by default)."""
-    from coursekit.grading.hidden import read_untrusted
-
     rows = []
     for section in sections:
         for path in sorted(autograded.glob(responses_glob(section))):

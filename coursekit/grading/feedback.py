@@ -38,9 +38,12 @@ from traitlets import Enum, Unicode
 from coursekit.authoring.course import Course, load_course
 from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cell_ids import COMMENT_PREFIX, QUIZ_PREFIX, comment_cell_id, quiz_cell_id
+from coursekit.gradebook.nbgrader_tables import PENDING_REVIEWS
+from coursekit.gradebook.state import fetch_all
 from coursekit.grading import feedback_page as page
 from coursekit.grading.feedback_page import correct_answer_text, verdict  # noqa: F401 (part of this module's API)
 from coursekit.grading.hidden import grade_quiz, submitter
+from coursekit.nbgrader_glue import ensure_exchange, nbgrader_api, nbgrader_config
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
 from coursekit.quiz.spec import answer_key
@@ -207,22 +210,9 @@ def pending_in_submission(db_url: str, section: str, notebook: str, learner: str
         return sorted(g.name for g in submission.grades if g.needs_manual_grade)
 
 
-PENDING_SQL = """
-SELECT s.id AS learner, a.name AS section, bc.name AS cell
-FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
-JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-JOIN student s ON sa.student_id = s.id JOIN assignment a ON sa.assignment_id = a.id
-JOIN base_cell bc ON g.cell_id = bc.id
-WHERE g.needs_manual_grade
-ORDER BY s.id, a.name, bc.name
-"""
-
-
 def pending_reviews(db_url: str) -> dict[tuple[str, str], list[str]]:
     """Every submission with grade cells waiting for a trainer's review: (learner, section) -> cell names."""
-    from coursekit.grading.state import fetch_all
-
-    rows = fetch_all(db_url, PENDING_SQL)
+    rows = fetch_all(db_url, PENDING_REVIEWS)
     pending: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         pending.setdefault((row.learner, row.section), []).append(row.cell)
@@ -253,8 +243,6 @@ class FeedbackRun:
 
 
 def _feedback_api(course: Course, paths: ProjectPaths, db_url: str, provisional: bool) -> Any:
-    from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
-
     config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, db_url)
     configure_feedback(config, paths.course, "provisional" if provisional else "refuse")
     return nbgrader_api(config)
@@ -293,8 +281,6 @@ def make_feedback(course: Course, paths: ProjectPaths, db_url: str, provisional:
     run.written = sorted(p for learner, section in done
                          for p in (paths.grader / "feedback" / learner / section).glob("*.html"))
     if release and done:
-        from coursekit.trainer import ensure_exchange
-
         ensure_exchange(Path(api.config.Exchange.root))
         for learner, section in done:
             result = api.release_feedback(section, learner)

@@ -37,7 +37,7 @@ from typing import Any
 
 from tornado import web
 
-from coursekit.grading.learner_ids import describe_id, learner_id_problem
+from coursekit.gradebook.learner_ids import describe_id, learner_id_problem
 from coursekit.json_store import UntrustedJSONError, loads
 from coursekit.quiz.review import reviewed_attempt
 from coursekit.quiz.timing import AttemptRefused, attempts_over, review_column

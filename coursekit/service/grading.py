@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit.json_store import invalid_text
+from coursekit.gradebook.engine import make_engine
+from coursekit.json_store import invalid_text, write_atomically
 from coursekit.quiz.attempts import attempt_scores, total
 from coursekit.quiz.contract import responses_path
 from coursekit.quiz.responses import (
@@ -33,6 +34,7 @@ from coursekit.quiz.responses import (
     parse_responses,
 )
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
+from coursekit.service.migrate import service_tables_exist
 from coursekit.service.trusted import TrustedQuizzes, UnknownSectionError
 
 RECORD_NOTE = "graded from the quiz server's record"
@@ -49,9 +51,6 @@ class ServerRecord:
 
 def open_book(db_url: str) -> AttemptBook | None:
     """The attempt book of the gradebook at ``db_url``, or None when it has no quiz service tables."""
-    from coursekit.grading.state import make_engine
-    from coursekit.service.migrate import service_tables_exist
-
     engine = make_engine(db_url)
     if not service_tables_exist(engine):
         engine.dispose()
@@ -143,8 +142,6 @@ def without_invalid_text(record: ServerRecord) -> tuple[ServerRecord, list[str]]
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
                       spec_hash: str) -> list[str]:
     """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems."""
-    from coursekit.json_store import write_atomically
-
     record, unreadable = without_invalid_text(record or ServerRecord(learner, section, ()))
     responses = as_responses(record, spec_hash)
     path = responses_path(snapshot, section)

@@ -1,7 +1,7 @@
 """Versioned migrations of the quiz service's tables, applied under the gradebook's schema lock.
 
 ``coursekit service migrate`` (and the service when it starts) calls
-:func:`migrate`: it takes :data:`~coursekit.grading.locks.SCHEMA_LOCK` (a
+:func:`migrate`: it takes :data:`~coursekit.gradebook.locks.SCHEMA_LOCK` (a
 PostgreSQL advisory lock, or a file lock beside a SQLite gradebook), reads the
 version in ``coursekit_quiz_schema`` and applies each later step in its own
 transaction. Two processes migrating at once: the second waits, then finds
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
-from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
-from coursekit.grading.state import make_engine
+from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
+from coursekit.gradebook.state import make_engine
 from coursekit.service.tables import ATTEMPT, OVERRIDE, SCHEMA
 
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from coursekit.grading.state import make_engine
+from coursekit.gradebook.state import make_engine
 from coursekit.service.app import MAX_BODY_BYTES, HubIdentity, Identify, make_app
 from coursekit.service.book import AttemptBook
 from coursekit.service.migrate import migrate

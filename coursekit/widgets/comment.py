@@ -5,7 +5,7 @@ The field is an anywidget (``comment.js``): a multi-line text area labelled
 and sends the text as it is typed. This side saves it with
 :class:`~coursekit.widgets.comment_store.CommentStore`; grading writes the
 saved text into nbgrader's manually graded Comment cell
-(:func:`coursekit.grading.rebuild.rebuild_submission`).
+(:func:`coursekit.autograde.rebuild.rebuild_submission`).
 """
 
 from __future__ import annotations

@@ -323,7 +323,7 @@ def test_fifty_learners_submit_at_once(centre):
     folders = [write_submission(home, course, section, name, [attempt(1, answers(section, None))],
                                 release_root=centre["project"] / "release") for name in names]
     script = ("import sys; from pathlib import Path; from coursekit.authoring.course import load_course;"
-              "from coursekit.grading.exchange import submit_as; from coursekit.paths import ProjectPaths;"
+              "from coursekit.autograde.exchange import submit_as; from coursekit.paths import ProjectPaths;"
               "root = Path(sys.argv[1]); course = load_course(root / 'course');"
               "submit_as(course, ProjectPaths(root), sys.argv[2], Path(sys.argv[3]), sys.argv[4])")
     env = {**os.environ, "COURSEKIT_EXCHANGE": str(centre["exchange"])}

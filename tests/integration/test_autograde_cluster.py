@@ -18,8 +18,8 @@ from cluster_support import local_cluster, system_account
 from grading_support import make_project, scores_at
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.roster import register_learners
-from coursekit.grading.runner import grade_workspace
+from coursekit.autograde.runner import grade_workspace
+from coursekit.gradebook.roster import register_learners
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

@@ -14,8 +14,8 @@ import pytest
 from grading_support import make_project, scores_at
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.roster import ensure_sections, register_learners
-from coursekit.grading.runner import grade_workspace
+from coursekit.autograde.runner import grade_workspace
+from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

@@ -15,9 +15,10 @@ import pytest
 from grading_support import answers, attempt, edit_notebook, grades_csv, make_project, write_submission
 
 from coursekit.authoring.course import load_course
+from coursekit.autograde.job import MAX_PROBLEMS
+from coursekit.autograde.runner import format_summary, grade_workspace
 from coursekit.cli import main
-from coursekit.grading.runner import MAX_PROBLEMS, format_summary, grade_workspace
-from coursekit.grading.state import GradedState, make_engine, save_state
+from coursekit.gradebook.state import GradedState, make_engine, save_state
 
 pytestmark = pytest.mark.slow
 SECTION = "networks_consortia"

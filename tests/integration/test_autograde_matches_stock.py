@@ -8,7 +8,7 @@ import pytest
 from grading_support import answers, attempt, grade_all, make_project, scores_at, write_submission
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.roster import ensure_sections, register_learners
+from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
 pytestmark = pytest.mark.slow

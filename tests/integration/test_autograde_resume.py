@@ -14,7 +14,7 @@ import pytest
 from grading_support import make_project, scores_at
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.roster import register_learners
+from coursekit.gradebook.roster import register_learners
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

@@ -18,10 +18,10 @@ from project_support import REPO
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
+from coursekit.gradebook.roster import register_learners
+from coursekit.gradebook.roster_file import RosterEntry, import_roster
 from coursekit.grading.feedback import generate_feedback
-from coursekit.grading.report import write_report
-from coursekit.grading.roster import register_learners
-from coursekit.grading.roster_file import RosterEntry, import_roster
+from coursekit.results.report import write_report
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

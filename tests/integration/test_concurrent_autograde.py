@@ -19,9 +19,9 @@ from grading_support import answers, attempt, grades_csv, make_project, scores_a
 from postgres_support import create_database, running_postgres
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.runner import grade_workspace
-from coursekit.grading.snapshot import submission_digest
-from coursekit.grading.state import load_states, make_engine
+from coursekit.autograde.runner import grade_workspace
+from coursekit.autograde.snapshot import submission_digest
+from coursekit.gradebook.state import load_states, make_engine
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from grading_support import answers, attempt, grade_all, grades_csv, make_projec
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.notebook import kernel_language_info
+from coursekit.autograde.exchange import submit_as
 from coursekit.cli import main
-from coursekit.grading.exchange import submit_as
 from coursekit.paths import ProjectPaths
 
 pytestmark = pytest.mark.slow

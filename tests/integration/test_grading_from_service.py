@@ -11,7 +11,7 @@ from service_support import Clock
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
-from coursekit.grading.state import make_engine
+from coursekit.gradebook.state import make_engine
 from coursekit.service.book import AttemptBook
 from coursekit.service.migrate import migrate
 

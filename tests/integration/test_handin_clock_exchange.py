@@ -15,11 +15,11 @@ from grading_support import answers, attempt, hand_in_at, make_project, write_su
 from nbgrader.exchange.default import ExchangeSubmit
 
 from coursekit.authoring.course import load_course
+from coursekit.autograde.exchange import inbound_folder, submit_as
+from coursekit.autograde.handin_clock import TOLERANCE_SECONDS
 from coursekit.cli import main
-from coursekit.grading.exchange import inbound_folder, submit_as
-from coursekit.grading.handin_clock import TOLERANCE_SECONDS
-from coursekit.grading.report import write_report
 from coursekit.paths import ProjectPaths
+from coursekit.results.report import write_report
 
 pytestmark = pytest.mark.slow
 SECTION = "cooperation_networking"
@@ -120,7 +120,7 @@ def test_a_hand_placed_submission_counts_from_its_files_never_the_future(tmp_pat
 def test_with_the_quiz_service_its_record_of_the_last_attempt_counts(tmp_path):
     from service_support import Clock
 
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
     from coursekit.service.book import AttemptBook
     from coursekit.service.migrate import migrate
 

@@ -14,10 +14,10 @@ from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
+from coursekit.autograde.runner import grade_workspace
 from coursekit.cli import main
-from coursekit.grading.report import write_report
-from coursekit.grading.roster import register_learners
-from coursekit.grading.runner import grade_workspace
+from coursekit.gradebook.roster import register_learners
+from coursekit.results.report import write_report
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

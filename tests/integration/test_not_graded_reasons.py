@@ -20,8 +20,8 @@ import yaml
 from grading_support import answers, attempt, make_project, write_submission
 
 from coursekit.authoring.course import load_course
+from coursekit.autograde.snapshot import MAX_CELLS
 from coursekit.cli import main
-from coursekit.grading.snapshot import MAX_CELLS
 
 pytestmark = pytest.mark.slow
 SECTION = "networks_consortia"

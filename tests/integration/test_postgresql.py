@@ -11,7 +11,7 @@ from postgres_support import create_database, running_postgres
 
 from coursekit.authoring.course import load_course
 from coursekit.cohort.gradebook import load_cells
-from coursekit.grading.roster import ensure_sections, register_learners
+from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow

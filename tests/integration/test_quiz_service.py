@@ -13,7 +13,7 @@ from postgres_support import create_database, running_postgres
 from service_support import SECTION, Clock, quiz_source, right_answers, running_service
 from sqlalchemy import create_engine, func, select
 
-from coursekit.grading.state import make_engine
+from coursekit.gradebook.state import make_engine
 from coursekit.quiz.overrides import Override
 from coursekit.service.book import AttemptBook
 from coursekit.service.client import QuizServiceClient, ServiceRefused, ServiceUnavailable

@@ -12,7 +12,7 @@ import pytest
 from postgres_support import create_database, running_postgres
 from service_support import SECTION, Clock, quiz_source, right_answers, running_service
 
-from coursekit.grading.state import make_engine
+from coursekit.gradebook.state import make_engine
 from coursekit.quiz.describe import describe_answer
 from coursekit.quiz.overrides import Override
 from coursekit.quiz.types import question_type

@@ -75,7 +75,7 @@ def test_roster_logins_and_names_that_are_no_plain_text_name_file_and_line_and_k
     assert "U+2028 (line separator), a line break" in lines[0] and "(it reads as 'ana'" in lines[1]
     assert "fullwidth latin small letter a" in lines[2] and "mixes Cyrillic and Latin" in lines[3]
     assert "U+202E (right-to-left override), a bidi control" in lines[4] and "contains '<'" in lines[5]
-    from coursekit.grading.roster_file import load_roster
+    from coursekit.gradebook.roster_file import load_roster
 
     roster = load_roster(fresh.gradebook_url)
     assert roster[["learner", "name"]].values.tolist() == [["ana", "Ana Lee"]]  # what was saved stays

@@ -16,10 +16,10 @@ from grading_support import answers, attempt, hand_in_at, make_project, write_su
 from postgres_support import create_database, running_postgres
 
 from coursekit.authoring.course import load_course
+from coursekit.autograde.runner import grade_workspace
 from coursekit.cell_ids import comment_cell_id
 from coursekit.cli import main
-from coursekit.grading.report import write_report
-from coursekit.grading.runner import grade_workspace
+from coursekit.results.report import write_report
 
 pytestmark = pytest.mark.slow
 
@@ -236,7 +236,7 @@ def test_canvas_non_submitters_excused_by_setting(trainer):
     _, course, _, after = trainer
     import dataclasses
 
-    from coursekit.grading.lms import canvas_grades
+    from coursekit.results.lms import canvas_grades
 
     excused = dataclasses.replace(course, grading=course.grading.model_copy(update={"not_submitted": "excused"}))
     table = canvas_grades(after.reset_index().assign(lms_user_id=""), excused)

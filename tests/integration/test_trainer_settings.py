@@ -7,8 +7,8 @@ import yaml
 from grading_support import make_project
 
 from coursekit.cli import main
-from coursekit.grading.extensions import load_extensions
-from coursekit.grading.roster import register_learners
+from coursekit.gradebook.extensions import load_extensions
+from coursekit.gradebook.roster import register_learners
 from coursekit.quiz.overrides import effective_rules
 from coursekit.service.grading import open_book
 

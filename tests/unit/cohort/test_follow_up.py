@@ -1,11 +1,11 @@
-"""The follow-up list (coursekit.cohort.follow_up): who is on it, in which order, with readable cells."""
+"""The follow-up list (coursekit.results.follow_up): who is on it, in which order, with readable cells."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from coursekit.cohort.follow_up import FOLLOW_UP_COLUMNS, follow_up_table
+from coursekit.results.follow_up import FOLLOW_UP_COLUMNS, follow_up_table
 
 TITLES = {"second": "Second section", "first": "First section"}  # course order: second, then first
 

@@ -9,9 +9,9 @@ import tarfile
 
 import pytest
 
-from coursekit.grading.cluster import ADDRESS, SCHEDULER_ENV, cluster_address, pack_material
-from coursekit.grading.runner import GradingSetup
-from coursekit.grading.transfer import read_files, read_frame, safe_relative, write_files, write_frame
+from coursekit.autograde.cluster import ADDRESS, SCHEDULER_ENV, cluster_address, pack_material
+from coursekit.autograde.runner import GradingSetup
+from coursekit.autograde.transfer import read_files, read_frame, safe_relative, write_files, write_frame
 
 
 def _config(folder, line: str) -> None:
@@ -38,7 +38,7 @@ def test_no_address_anywhere_means_the_local_pool(tmp_path, monkeypatch):
 
 def test_a_local_run_never_imports_dask(tmp_path):
     script = ("import sys\nfrom pathlib import Path\nimport coursekit.cli\n"
-              "import coursekit.grading.runner, coursekit.grading.cluster as c\n"
+              "import coursekit.autograde.runner, coursekit.autograde.cluster as c\n"
               f"assert c.cluster_address(None, Path({str(tmp_path)!r})) is None\n"
               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
     env = {"PATH": "/usr/bin:/bin"}
@@ -118,7 +118,7 @@ def _grade(auto, manual=None, needs=False):
     (_grade(2.0, manual=1.0, needs=True), "code", 2.0, True),  # not reviewed yet: stays open
 ])
 def test_scores_are_saved_by_nbgraders_rule_with_reviewed_quiz_overrides_kept(grade, cell_type, score, needs):
-    from coursekit.grading.record import GRADE, CellResult, _save_score
+    from coursekit.autograde.record import GRADE, CellResult, _save_score
 
     _save_score(grade, CellResult(GRADE, "q1", cell_type, auto_score=score))
     assert grade.auto_score == score and grade.needs_manual_grade is needs

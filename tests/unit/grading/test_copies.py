@@ -9,8 +9,8 @@ from grading_support import answers, attempt
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.copies import CopyGroup, attempts_fingerprint, copied_groups, find_copied_responses
 from coursekit.quiz.responses import parse_responses
+from coursekit.results.copies import CopyGroup, attempts_fingerprint, copied_groups, find_copied_responses
 from coursekit.simulate import responses_document
 
 SECTION = "cooperation_networking"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coursekit.grading.extensions import extension_until
+from coursekit.gradebook.extensions import extension_until
 
 DUE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 

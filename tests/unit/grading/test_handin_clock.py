@@ -6,7 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 
-from coursekit.grading.handin_clock import files_time, opens_at, parse_stamp, read_stamp
+from coursekit.autograde.handin_clock import files_time, opens_at, parse_stamp, read_stamp
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -50,7 +50,7 @@ def test_the_quiz_opening_comes_from_the_trainers_source(tmp_path):
 
 
 def test_collect_keeps_the_first_sighting_and_matches_the_collected_entry(tmp_path):
-    from coursekit.grading.handin_clock import collected_time, record_inbound
+    from coursekit.autograde.handin_clock import collected_time, record_inbound
 
     db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     inbound = tmp_path / "inbound"

@@ -10,7 +10,7 @@ import pytest
 
 from coursekit.authoring.course import DEFAULT_MIN_WORDS
 from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
-from coursekit.grading.rebuild import rebuild_submission
+from coursekit.autograde.rebuild import rebuild_submission
 
 REPO = Path(__file__).resolve().parents[3]
 SECTION = "networks_consortia"

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from coursekit.grading import snapshot as snap
-from coursekit.grading.snapshot import (
+from coursekit.autograde import snapshot as snap
+from coursekit.autograde.snapshot import (
     MAX_NOTEBOOK_BYTES,
     NotGradableError,
     repair_notebooks,

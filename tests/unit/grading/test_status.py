@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from coursekit.grading.status import comments_review, section_status
+from coursekit.results.status import comments_review, section_status
 
 
 @pytest.mark.parametrize(("submitted", "percent", "answered", "expected"), [

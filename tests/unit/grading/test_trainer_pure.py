@@ -10,11 +10,11 @@ from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.grading_settings import GradingSettings, parse_datetime
-from coursekit.grading.lateness import effective_due, format_late, late_days, late_penalty, seconds_late
-from coursekit.grading.lms import sortable_name
-from coursekit.grading.review import Answer, render_review_page
-from coursekit.grading.roster_file import RosterEntry, RosterError, parse_roster
-from coursekit.grading.status import section_status
+from coursekit.gradebook.lateness import effective_due, format_late, late_days, late_penalty, seconds_late
+from coursekit.gradebook.roster_file import RosterEntry, RosterError, parse_roster
+from coursekit.results.lms import sortable_name
+from coursekit.results.review import Answer, render_review_page
+from coursekit.results.status import section_status
 
 DUE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -128,7 +128,7 @@ def test_four_spellings_of_one_login_are_one_learner_never_four():
 
 
 def test_a_hostile_name_is_kept_as_text_and_ids_follow_the_shared_login_rule():
-    from coursekit.grading.learner_ids import learner_id_problem, login_key, text_problem
+    from coursekit.gradebook.learner_ids import learner_id_problem, login_key, text_problem
 
     entries = parse_roster("login,name\nana,<img src=x onerror=alert(1)> Ana\n", "r.csv")
     assert entries[0].name == "<img src=x onerror=alert(1)> Ana"  # formgrader's templates show it escaped
@@ -170,7 +170,7 @@ def test_review_page_escapes_learner_text_and_shows_the_passage():
 
 
 def test_moodle_feedback_of_a_submission_not_graded_names_the_reason_without_markup():
-    from coursekit.grading.lms import _quiz_feedback
+    from coursekit.results.lms import _quiz_feedback
 
     row = {"status": "not graded", "late": "", "late_penalty": 0.0,
            "problems": "'x.ipynb': a symlink (refused); not graded: nothing of the learner's work could be read "

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from coursekit.autograde.snapshot import learner_files
 from coursekit.cohort.responses import load_choices
 from coursekit.grading.hidden import responses_path as graded_responses_path
-from coursekit.grading.snapshot import learner_files
 from coursekit.quiz import contract
 from coursekit.quiz.responses import AttemptRecord, empty_responses
 from coursekit.quiz.scoring import score_question

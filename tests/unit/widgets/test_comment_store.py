@@ -133,7 +133,7 @@ def test_a_file_of_brackets_is_a_named_problem_for_every_reader(tmp_path, monkey
     import nbformat
     from project_support import REPO
 
-    from coursekit.grading.preprocessors import RebuildFromRelease
+    from coursekit.autograde.preprocessors import RebuildFromRelease
     from coursekit.learner_validate import FillCommentAnswers
 
     folder = tmp_path / SECTION

@@ -17,7 +17,10 @@ from sqlalchemy import Column, MetaData, String, Table, inspect, select
 from sqlalchemy.engine import Connection
 
 from coursekit.authoring.course import Course
-from coursekit.grading.lateness import as_utc
+from coursekit.gradebook.lateness import as_utc
+from coursekit.gradebook.nbgrader_tables import check_gradebook
+from coursekit.gradebook.roster_table import ROSTER
+from coursekit.gradebook.state import ensure_tables, make_engine
 
 METADATA = MetaData()
 EXTENSIONS = Table(
@@ -78,8 +81,6 @@ def check_on_roster(conn: Connection, learner: str, where: str) -> None:
     UnknownLearnerError
         Naming ``where`` (the gradebook) and the learner.
     """
-    from coursekit.grading.roster_file import ROSTER
-
     if not inspect(conn).has_table(ROSTER.name):
         return
     if conn.execute(select(ROSTER.c.learner).limit(1)).first() is None:
@@ -105,8 +106,6 @@ def apply_due_dates(db_url: str, course: Course) -> None:
 
     A section without one in course.yml keeps what nbgrader has (a trainer may have set it in formgrader).
     """
-    from coursekit.grading.state import make_engine
-
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
@@ -121,8 +120,6 @@ def apply_due_dates(db_url: str, course: Course) -> None:
 
 
 def _ensure_table(db_url: str) -> None:
-    from coursekit.grading.state import ensure_tables
-
     ensure_tables(db_url, [EXTENSIONS])
 
 
@@ -140,9 +137,6 @@ def grant_extension(db_url: str, course: Course, section: str, learner: str, unt
     NoGradebookError
         When there is no gradebook yet.
     """
-    from coursekit.grading.report import check_gradebook
-    from coursekit.grading.state import make_engine
-
     course.section(section)
     check_gradebook(db_url)
     _ensure_table(db_url)
@@ -184,8 +178,6 @@ def _mirror_to_nbgrader(db_url: str, extension: Extension) -> None:
 
 def load_extensions(db_url: str) -> dict[tuple[str, str], Extension]:
     """Every extension, by (learner, section); empty when none was ever granted."""
-    from coursekit.grading.state import make_engine
-
     engine = make_engine(db_url)
     try:
         if not inspect(engine).has_table(EXTENSIONS.name):

@@ -5,7 +5,7 @@ a learner who never submits must still be on the roster to show up as ``not
 submitted``. Everything here may run in several processes at once on one
 gradebook (two trainers, a scheduled job): tables, the course row and the
 sections are created under the gradebook's schema lock
-(:mod:`coursekit.grading.locks`), and learners are inserted in one
+(:mod:`coursekit.gradebook.locks`), and learners are inserted in one
 idempotent statement (``ON CONFLICT DO NOTHING``), never select-then-insert.
 """
 
@@ -15,18 +15,18 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, create_engine, select
+from sqlalchemy import MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursekit.authoring.course import Course
-from coursekit.grading.learner_ids import check_learner_ids
-from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
+from coursekit.gradebook.extensions import apply_due_dates
+from coursekit.gradebook.learner_ids import check_learner_ids
+from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
+from coursekit.gradebook.state import ensure_table, make_engine
+from coursekit.nbgrader_glue import ensure_venv_on_path
 
 
 def _ensure_gradebook_unlocked(db_url: str, course_id: str) -> None:
-    from coursekit.grading.state import ensure_table, make_engine
-    from coursekit.nbgrader_glue import ensure_venv_on_path
-
     ensure_venv_on_path()
     from nbgrader.api import Gradebook
 
@@ -46,7 +46,7 @@ def ensure_gradebook(db_url: str, course_id: str = "default_course") -> None:
 
 def missing_sections(db_url: str, course: Course) -> list[str]:
     """Sections of ``course`` that the gradebook does not know yet."""
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             assignment = Table("assignment", MetaData(), autoload_with=conn)
@@ -63,8 +63,8 @@ def ensure_sections(db_url: str, course: Course, source_root: Path, grader_root:
 
     Safe to call from several processes at once: the second waits for the first and then finds nothing missing.
     """
+    # the release machinery (nbformat, nbgrader) loads only where sections are recorded
     from coursekit.authoring.release import generate
-    from coursekit.grading.extensions import apply_due_dates
 
     with gradebook_lock(db_url, SCHEMA_LOCK):
         _ensure_gradebook_unlocked(db_url, course.id)
@@ -89,7 +89,7 @@ def register_learners(db_url: str, learners: Iterable[str]) -> int:
     ensure_gradebook(db_url)
     if not learners:
         return 0
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
             student = Table("student", MetaData(), autoload_with=conn)

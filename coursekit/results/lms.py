@@ -37,7 +37,7 @@ import pandas as pd
 
 from coursekit.authoring.course import Course
 from coursekit.cell_ids import COMMENT_PREFIX
-from coursekit.grading.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, PENDING_REVIEW
+from coursekit.results.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, PENDING_REVIEW
 
 MOODLE_IDENTIFIERS = {"username": "Username", "email": "Email address", "idnumber": "ID number"}
 """``--moodle-id`` choice → the identifier column's header (as in Moodle's own exports)."""

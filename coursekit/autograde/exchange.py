@@ -26,7 +26,7 @@ def _api(course: Course, paths: ProjectPaths, db_url: str) -> Any:
 
 def release_to_exchange(course: Course, paths: ProjectPaths, db_url: str) -> list[str]:
     """Put every section's release into the exchange (nbgrader release_assignment); return the sections."""
-    from coursekit.grading.roster import ensure_sections
+    from coursekit.gradebook.roster import ensure_sections
 
     ensure_sections(db_url, course, paths.source, paths.grader)  # the sections and their due dates
     api = _api(course, paths, db_url)
@@ -65,7 +65,7 @@ def refused_learners(submitted_root: Path, inbound: Path | None = None) -> list[
     (``<learner>+<section>+<time>+<random>``): nbgrader's collect reads an id as a glob pattern, so a
     submission under such an id may not be collected at all.
     """
-    from coursekit.grading.learner_ids import learner_id_problem
+    from coursekit.gradebook.learner_ids import learner_id_problem
 
     ids = [p.name for p in submitted_root.iterdir()] if submitted_root.is_dir() else []
     if inbound is not None and inbound.is_dir():
@@ -89,14 +89,14 @@ def inbound_folder(course: Course, paths: ProjectPaths) -> Path:
 def collect(course: Course, paths: ProjectPaths, db_url: str) -> dict[str, int]:
     """Collect the latest submission of every learner and section from the exchange into ``submitted/``.
 
-    Each inbound entry's first sighting is recorded first (:func:`coursekit.grading.handin_clock.record_inbound`):
+    Each inbound entry's first sighting is recorded first (:func:`coursekit.autograde.handin_clock.record_inbound`):
     it, not the learner-written ``timestamp.txt``, is the hand-in time grading uses.
     """
     inbound = inbound_folder(course, paths)
     if not inbound.is_dir():
         raise FileNotFoundError(f"{inbound}: no inbound folder in the exchange; release the course with "
                                 "`coursekit release --exchange`, or set COURSEKIT_EXCHANGE to the exchange in use")
-    from coursekit.grading.handin_clock import record_inbound
+    from coursekit.autograde.handin_clock import record_inbound
 
     record_inbound(db_url, inbound, [s.id for s in course.sections])  # the hand-in times, before nbgrader copies
     api = _api(course, paths, db_url)

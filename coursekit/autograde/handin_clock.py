@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import Column, MetaData, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 
-from coursekit.grading.snapshot import MAX_TIMESTAMP_BYTES, TIMESTAMP
+from coursekit.autograde.snapshot import MAX_TIMESTAMP_BYTES, TIMESTAMP
 
 TOLERANCE_SECONDS = 300.0
 """How far ``timestamp.txt`` may be from the trusted hand-in time before the difference is named."""
@@ -98,7 +98,7 @@ def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
 
     Call it before nbgrader's collect. An entry already recorded keeps its first sighting.
     """
-    from coursekit.grading.state import ensure_tables, make_engine
+    from coursekit.gradebook.state import ensure_tables, make_engine
 
     if not inbound.is_dir():
         return 0
@@ -134,7 +134,7 @@ def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -
     """
     from sqlalchemy import inspect
 
-    from coursekit.grading.state import make_engine
+    from coursekit.gradebook.state import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -152,7 +152,7 @@ def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -
 
 def service_time(db_url: str, learner: str, section: str) -> datetime | None:
     """When the quiz service received the learner's last submitted attempt in ``section`` (None: no such record)."""
-    from coursekit.grading.lateness import as_utc
+    from coursekit.gradebook.lateness import as_utc
     from coursekit.service.grading import open_book
 
     book = open_book(db_url)
@@ -169,7 +169,7 @@ def opens_at(source_root: Path, section: str) -> datetime | None:
     """When the section's quiz opens (``settings.open`` of the trainer's ``source/<section>/quiz.json``), or None."""
     import json
 
-    from coursekit.grading.lateness import as_utc
+    from coursekit.gradebook.lateness import as_utc
     from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 
     try:
@@ -206,7 +206,7 @@ def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url:
     submitted
         The submission folder in ``grader/submitted/`` (for the file-system fallback).
     copied
-        The files of the snapshot, relative (:attr:`coursekit.grading.snapshot.Snapshot.copied`).
+        The files of the snapshot, relative (:attr:`coursekit.autograde.snapshot.Snapshot.copied`).
     db_url
         The gradebook, where ``coursekit collect`` recorded the exchange entries it saw.
     learner, section

@@ -1,17 +1,17 @@
-"""The grading process a Dask worker keeps beside itself (``python -m coursekit.grading.cluster_worker``).
+"""The grading process a Dask worker keeps beside itself (``python -m coursekit.autograde.cluster_worker``).
 
 It imports nbgrader once, builds a private workspace and gradebook from the
 course material it was given (``course/``, ``source/``, ``release/`` unpacked
 in ``SITE``), then grades one submission per request, exactly as a process of
-the local pool does (:func:`coursekit.grading.runner.grade_task`, in its main
+the local pool does (:func:`coursekit.autograde.runner.grade_task`, in its main
 thread, so the per-cell time limits apply). Requests and answers are framed
-pickles on stdin and stdout (see :func:`coursekit.grading.transfer.read_frame`); nothing else is written
+pickles on stdin and stdout (see :func:`coursekit.autograde.transfer.read_frame`); nothing else is written
 to stdout. It ends when stdin closes (its worker stopped or was killed).
 
 A request is ``{"learner", "section", "files"}`` (relative path -> bytes of the
 snapshot taken on the trainer's machine); the answer is ``(outcome, graded)``,
 ``graded`` being None or ``{"files", "cells"}``: the graded folder's files and
-what nbgrader saved of each notebook (:func:`coursekit.grading.record.graded_cells`).
+what nbgrader saved of each notebook (:func:`coursekit.autograde.record.graded_cells`).
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.transfer import read_files, read_frame, write_files, write_frame
+from coursekit.autograde.transfer import read_files, read_frame, write_files, write_frame
 
 
 def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
     """Build this process's workspace and gradebook under ``site``; return its grading setup."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.roster import ensure_sections
-    from coursekit.grading.runner import GradingSetup, init_worker
+    from coursekit.autograde.job import GradingSetup
+    from coursekit.autograde.runner import init_worker
+    from coursekit.gradebook.roster import ensure_sections
 
     grader = site / f"grader-{os.getpid()}"
     shutil.rmtree(grader, ignore_errors=True)
@@ -45,8 +46,10 @@ def prepare(site: Path, course_id: str, executor: str, timeout: float) -> Any:
 
 def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
     """Grade one submission sent as bytes; return the outcome and, when graded, the graded folder and cells."""
-    from coursekit.grading.record import graded_cells
-    from coursekit.grading.runner import Outcome, Task, grade_task
+    from coursekit.autograde.job import Outcome
+    from coursekit.autograde.record import graded_cells
+    from coursekit.autograde.runner import grade_task
+    from coursekit.gradebook.submissions import Task
 
     learner, section = request["learner"], request["section"]
     grader = Path(setup.grader_root)
@@ -81,7 +84,7 @@ def serve(site: Path, course_id: str, executor: str, timeout: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m coursekit.grading.cluster_worker SITE SETTINGS_JSON``."""
+    """``python -m coursekit.autograde.cluster_worker SITE SETTINGS_JSON``."""
     site, settings = (argv if argv is not None else sys.argv[1:])[:2]
     options = json.loads(settings)
     return serve(Path(site), options["course_id"], options["executor"], float(options["timeout"]))

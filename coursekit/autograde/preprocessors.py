@@ -11,8 +11,8 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
-from coursekit.grading.inprocess import execute_notebook
-from coursekit.grading.rebuild import rebuild_submission
+from coursekit.autograde.inprocess import execute_notebook
+from coursekit.autograde.rebuild import rebuild_submission
 from coursekit.widgets.comment_store import CommentsError, read_comments
 
 

@@ -17,23 +17,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, inspect, select
+from sqlalchemy import MetaData, Table, inspect, select
 
-from coursekit.grading.learner_ids import check_learner_ids, describe_id, learner_id_problem, login_key, text_problem
+from coursekit.gradebook.learner_ids import check_learner_ids, describe_id, learner_id_problem, login_key, text_problem
+from coursekit.gradebook.roster import ensure_gradebook, register_learners
+from coursekit.gradebook.roster_table import MAX_FIELD, ROSTER
+from coursekit.gradebook.state import ensure_tables, make_engine
 
 COLUMNS = ("login", "name", "email", "idnumber", "group", "lms_user_id")
-MAX_FIELD = 255
 MAX_FILE = 10 * 1024 * 1024
-
-METADATA = MetaData()
-ROSTER = Table(
-    "coursekit_roster",
-    METADATA,
-    Column("learner", String(128), primary_key=True),
-    Column("name", String(MAX_FIELD), nullable=False, default=""),
-    Column("idnumber", String(MAX_FIELD), nullable=False, default=""),
-    Column("group_name", String(MAX_FIELD), nullable=False, default=""),
-)
 
 
 class RosterError(ValueError):
@@ -68,7 +60,7 @@ def parse_roster(text: str, origin: str) -> list[RosterEntry]:
     RosterError
         Naming ``origin`` and the line of each problem: no ``login`` column, an unknown column, a missing
         or invalid login (not a plain login name: upper case, non-ASCII, look-alike letters, markup; see
-        :mod:`coursekit.grading.learner_ids`), a login given twice, a field too long or holding a line
+        :mod:`coursekit.gradebook.learner_ids`), a login given twice, a field too long or holding a line
         break, a bidi control or another control or format character.
     """
     rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
@@ -146,9 +138,6 @@ def import_roster(db_url: str, entries: list[RosterEntry]) -> tuple[int, int]:
 
     Learners already known keep their grades; their names, email and ids are replaced by the roster's.
     """
-    from coursekit.grading.roster import ensure_gradebook, register_learners
-    from coursekit.grading.state import ensure_tables, make_engine
-
     check_learner_ids(e.login for e in entries)
     ensure_gradebook(db_url)
     ensure_tables(db_url, [ROSTER])
@@ -180,8 +169,6 @@ def load_roster(db_url: str):
     last name when set).
     """
     import pandas as pd
-
-    from coursekit.grading.state import make_engine
 
     engine = make_engine(db_url)
     try:

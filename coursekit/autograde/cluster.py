@@ -16,7 +16,7 @@ scheduler's address:
   and the outcome; the client alone writes the gradebook (:mod:`.record`: one
   transaction per submission, nbgrader's saving rules, late penalties and kept
   overrides included), under the section locks that
-  :func:`coursekit.grading.runner.autograde` holds, once per submission;
+  :func:`coursekit.autograde.runner.autograde` holds, once per submission;
 * a worker lost mid-batch: the scheduler runs its submissions on another
   worker; the client still receives one result per submission and records it
   once (nbgrader's update-or-create, coursekit's row by learner and section);
@@ -24,7 +24,7 @@ scheduler's address:
   where the per-cell limit cannot interrupt it) is reported as not graded and
   its grading process is replaced.
 
-Dask is imported only here, and this module only when a cluster is asked for.
+Dask is imported only here, and only when a cluster is asked for.
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.runner import SNAPSHOTS, GradingSetup, Outcome, Task, cap_problems
-from coursekit.grading.transfer import read_files
+from coursekit.autograde.job import SNAPSHOTS, GradingSetup, Outcome, cap_problems, snapshot_submission
+from coursekit.autograde.transfer import read_files
+from coursekit.gradebook.submissions import Task
 
 SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
 """Environment variable naming the Dask scheduler (``tcp://host:8786``) when ``--cluster`` is not given."""
@@ -137,7 +138,7 @@ class _GradingProcess:
         settings = json.dumps({"course_id": material.course_id, "executor": material.executor,
                                "timeout": material.timeout})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "coursekit.grading.cluster_worker", str(site), settings],
+            [sys.executable, "-m", "coursekit.autograde.cluster_worker", str(site), settings],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=site)
         try:
             ready = self._read(time.monotonic() + START_LIMIT)
@@ -170,7 +171,7 @@ class _GradingProcess:
 
     def grade(self, request: dict[str, Any], limit: float) -> tuple[Outcome, dict[str, Any] | None]:
         """Send one request; its answer, ``TimeoutError`` past ``limit`` s, ``EOFError`` if the process died."""
-        from coursekit.grading.transfer import write_frame
+        from coursekit.autograde.transfer import write_frame
 
         try:
             write_frame(self.process.stdin, request)
@@ -292,13 +293,12 @@ def _connect(address: str) -> Any:
 
 def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
     """The request for one submission (its snapshot's files) with the snapshot's digest and problems."""
-    from coursekit.grading.runner import _snapshot
-
     started = time.perf_counter()
     folder = scratch / "snapshot"
     shutil.rmtree(folder, ignore_errors=True)
     try:
-        copied = _snapshot(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section, folder)
+        copied = snapshot_submission(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section,
+                                     folder)
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
@@ -316,7 +316,7 @@ def _record(recorder: Any, api: Any, task: Task, problems: list[str], outcome: O
     from nbgrader.api import InvalidEntry, MissingEntry
     from sqlalchemy.exc import SQLAlchemyError
 
-    from coursekit.grading.record import write_graded_folder
+    from coursekit.autograde.record import write_graded_folder
 
     merged = replace(outcome, digest=task.digest, problems=cap_problems([*problems, *outcome.problems]))
     if not outcome.ok or graded is None:
@@ -365,7 +365,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
         return
     from distributed import as_completed
 
-    from coursekit.grading.record import GradebookRecorder
+    from coursekit.autograde.record import GradebookRecorder
 
     client = _connect(address)
     scratch = Path(setup.grader_root) / SNAPSHOTS / f"cluster-{os.getpid()}"

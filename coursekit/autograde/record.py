@@ -71,7 +71,7 @@ def graded_cells(folder: Path) -> dict[str, list[CellResult]]:
 
 def write_graded_folder(folder: Path, files: dict[str, bytes], read_only: bool = True) -> None:
     """Replace ``folder`` by ``files`` (relative posix path -> bytes), files read-only as nbgrader leaves them."""
-    from coursekit.grading.transfer import write_files
+    from coursekit.autograde.transfer import write_files
 
     if folder.exists():
         for path in folder.rglob("*"):

@@ -1,6 +1,6 @@
 """Execute a rebuilt notebook's code cells in this process instead of a new kernel.
 
-After :mod:`coursekit.grading.rebuild` every code cell left in a submission is
+After :mod:`coursekit.autograde.rebuild` every code cell left in a submission is
 the course's own (restored from the release and the gradebook): the quiz cell
 and the hidden tests. Running them does not need the isolation of a fresh
 kernel, and starting one per learner is most of stock nbgrader's cost. This

@@ -40,8 +40,8 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Enum, List, Unicode
 
-from coursekit.grading.preprocessors import InProcessExecute, RebuildFromRelease
-from coursekit.grading.snapshot import learner_files
+from coursekit.autograde.preprocessors import InProcessExecute, RebuildFromRelease
+from coursekit.autograde.snapshot import learner_files
 
 
 def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:

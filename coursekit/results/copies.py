@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursekit.grading.hidden import read_untrusted, responses_path
 from coursekit.quiz.responses import Responses, ResponsesError, graded_attempts, parse_responses
 
 FINGERPRINT_CHARS = 16
@@ -58,8 +59,6 @@ def copied_groups(section: str, fingerprints: Mapping[str, str | None]) -> list[
 
 def find_copied_responses(submitted_root: Path, sections: Sequence[str]) -> list[CopyGroup]:
     """Copy groups among the responses files ``<submitted_root>/<learner>/<section>/responses/<section>.json``."""
-    from coursekit.grading.hidden import read_untrusted, responses_path
-
     groups: list[CopyGroup] = []
     if not submitted_root.is_dir():
         return groups

@@ -16,7 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from coursekit.authoring.course import Course
-from coursekit.grading.status import FAILED, INCOMPLETE, NOT_GRADED, NOT_SUBMITTED, PASSED_REVIEW_PENDING
+from coursekit.cohort.gradebook import load_cells
+from coursekit.gradebook.extensions import load_extensions
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.gradebook.submissions import find_submissions
+from coursekit.results.report import grades_table, refused_rows
+from coursekit.results.status import FAILED, INCOMPLETE, NOT_GRADED, NOT_SUBMITTED, PASSED_REVIEW_PENDING
 
 LEARNER_TO_DO = (FAILED, NOT_SUBMITTED, INCOMPLETE, NOT_GRADED)
 """Statuses whose next step is the learner's (a retry, a hand-in, a comment, a readable file)."""
@@ -38,17 +43,10 @@ FOLLOW_UP_COLUMNS = ["Section", "Learner", "Name", "Status", "Why", "Next step b
 
 def cohort_grades(db_url: str, course: Course, submitted_dir: Path | None = None) -> pd.DataFrame:
     """The rows of ``grades.csv`` (roster, extensions and refused folders included) read from the gradebook."""
-    from coursekit.cohort.gradebook import load_cells
-    from coursekit.grading.extensions import load_extensions
-    from coursekit.grading.report import grades_table, refused_rows
-    from coursekit.grading.roster_file import load_roster
-
     grades = grades_table(load_cells(db_url), course, load_roster(db_url), load_extensions(db_url))
     if submitted_dir is not None and Path(submitted_dir).is_dir():
-        from coursekit.grading.runner import find_tasks
-
         every = [s.id for s in course.sections]
-        refused = find_tasks(Path(submitted_dir), every, all_sections=every, digests=False)[1]
+        refused = find_submissions(Path(submitted_dir), every, all_sections=every)[1]
         extra = refused_rows([(r.learner, r.section, r.reason) for r in refused if r.section in every], course)
         if len(extra):
             grades = pd.concat([grades, extra], ignore_index=True)

@@ -28,12 +28,18 @@ import numpy as np
 import pandas as pd
 
 from coursekit.authoring.course import Course
+from coursekit.cohort.gradebook import item_scores, load_cells
+from coursekit.cohort.metrics import item_stats, section_stats
 from coursekit.csv_export import write_csv
-from coursekit.grading.copies import CopyGroup, find_copied_responses
-from coursekit.grading.extensions import Extension, load_extensions
-from coursekit.grading.lateness import effective_due, format_late, late_penalty, seconds_late
-from coursekit.grading.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
-from coursekit.grading.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, comments_review, section_status
+from coursekit.gradebook.extensions import Extension, load_extensions
+from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
+from coursekit.gradebook.nbgrader_tables import REMARKS, check_gradebook
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.gradebook.state import fetch_all
+from coursekit.gradebook.submissions import find_submissions
+from coursekit.results.copies import CopyGroup, find_copied_responses
+from coursekit.results.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
+from coursekit.results.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, comments_review, section_status
 
 GRADES_COLUMNS = [
     "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
@@ -42,10 +48,6 @@ GRADES_COLUMNS = [
     "problems",
 ]
 ROSTER_COLUMNS = ["name", "email", "idnumber", "group", "lms_user_id"]
-
-
-class NoGradebookError(FileNotFoundError):
-    """The gradebook does not exist yet or holds no grades; the message says what to run first."""
 
 
 def _problems_text(value: object) -> str:
@@ -114,8 +116,8 @@ def grades_table(cells: pd.DataFrame, course: Course, roster: pd.DataFrame | Non
                  now: datetime | None = None) -> pd.DataFrame:
     """One row per learner × section from :func:`coursekit.cohort.gradebook.load_cells` rows.
 
-    ``roster`` (from :func:`coursekit.grading.roster_file.load_roster`) adds the learners' names, emails,
-    id numbers and groups; ``extensions`` (:func:`coursekit.grading.extensions.load_extensions`) move
+    ``roster`` (from :func:`coursekit.gradebook.roster_file.load_roster`) adds the learners' names, emails,
+    id numbers and groups; ``extensions`` (:func:`coursekit.gradebook.extensions.load_extensions`) move
     a learner's due date. ``quiz_score`` is after the late penalty (``late_penalty``, course.yml's
     ``grading.late_penalty_per_day``); ``comments_score`` is empty until every answered comment is reviewed.
     A learner who handed nothing in is ``not due yet`` until their due date (``now``: the current time).
@@ -201,45 +203,9 @@ def refused_rows(refused: list[tuple[str, str, str]], course: Course) -> pd.Data
     return pd.DataFrame(rows, columns=[*GRADES_COLUMNS, "lms_user_id"])
 
 
-REMARKS = """
-SELECT sa.student_id AS learner, a.name AS section, bc.name AS cell, c.manual_comment AS remark
-FROM comment c
-JOIN submitted_notebook sn ON sn.id = c.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-JOIN base_cell bc ON bc.id = c.cell_id
-WHERE c.manual_comment IS NOT NULL AND c.manual_comment <> ''
-"""
-
-
 def load_remarks(db_url: str) -> pd.DataFrame:
     """The trainer's remarks written in formgrader on the comment cells: learner, section, cell, remark."""
-    from coursekit.grading.state import fetch_all
-
     return pd.DataFrame(fetch_all(db_url, REMARKS), columns=["learner", "section", "cell", "remark"])
-
-
-def check_gradebook(db_url: str) -> None:
-    """Raise :class:`NoGradebookError` when the gradebook is missing or has no tables yet (before autograde).
-
-    A missing SQLite file is not created.
-    """
-    from sqlalchemy import create_engine, inspect
-
-    from coursekit.grading.locks import sqlite_file
-
-    database = sqlite_file(db_url)
-    hint = "run `coursekit autograde` (or `coursekit roster import`) first"
-    if database is not None and not database.is_file():
-        raise NoGradebookError(f"{database}: no gradebook yet; {hint}")
-    engine = create_engine(db_url)
-    try:
-        tables = set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-    if not {"student", "assignment", "grade"} <= tables:
-        where = database if database is not None else engine.url.render_as_string()
-        raise NoGradebookError(f"{where}: the gradebook has no grades yet; {hint}")
 
 
 COPIES_COLUMNS = ["section", "fingerprint", "learners"]
@@ -276,11 +242,6 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     NoGradebookError
         Before the first autograde (no gradebook, or no tables in it).
     """
-    from coursekit.cohort.gradebook import item_scores, load_cells
-    from coursekit.cohort.metrics import item_stats, section_stats
-    from coursekit.grading.roster_file import load_roster
-    from coursekit.grading.runner import find_tasks
-
     if moodle_id not in MOODLE_IDENTIFIERS:
         raise ValueError(f"moodle_id must be one of {', '.join(MOODLE_IDENTIFIERS)}, not {moodle_id!r}")
     check_gradebook(db_url)
@@ -288,7 +249,7 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     grades = grades_table(cells, course, load_roster(db_url), load_extensions(db_url))
     if submitted_root is not None:
         every = [s.id for s in course.sections]
-        refused = find_tasks(submitted_root, every, all_sections=every, digests=False)[1]
+        refused = find_submissions(submitted_root, every, all_sections=every)[1]
         extra = refused_rows([(r.learner, r.section, r.reason) for r in refused if r.section in every], course)
         if len(extra):
             grades = pd.concat([grades, extra], ignore_index=True)

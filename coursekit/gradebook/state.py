@@ -5,7 +5,7 @@ submission that was graded (so a re-run skips unchanged submissions), the
 problems found, and when. Rows are written only after nbgrader has finished a
 submission, so a batch killed mid-way re-grades exactly the submissions
 without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL). The submission digest is
-:func:`coursekit.grading.snapshot.submission_digest`.
+:func:`coursekit.autograde.snapshot.submission_digest`.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     inspect,
     select,
     text,
 )
 from sqlalchemy.engine import Engine
+
+from coursekit.gradebook.engine import make_engine
+from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
 
 METADATA = MetaData()
 AUTOGRADE = Table(
@@ -60,23 +61,10 @@ class GradedState:
     graded: bool = True
 
 
-def make_engine(db_url: str) -> Engine:
-    """An engine that waits for locks (SQLite: WAL journal and a 60 s busy timeout)."""
-    if db_url.startswith("sqlite"):
-        engine = create_engine(db_url, connect_args={"timeout": 60})
-
-        @event.listens_for(engine, "connect")
-        def _wal(dbapi_connection, _record) -> None:
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
-
-        return engine
-    return create_engine(db_url, pool_pre_ping=True)
-
-
 def ensure_table(engine: Engine) -> None:
     """Create ``coursekit_autograde`` if it does not exist yet.
 
-    Call it under the gradebook's schema lock (:func:`coursekit.grading.roster.ensure_gradebook` does):
+    Call it under the gradebook's schema lock (:func:`coursekit.gradebook.roster.ensure_gradebook` does):
     two processes creating it at once race on PostgreSQL.
     """
     METADATA.create_all(engine, tables=[AUTOGRADE])
@@ -84,7 +72,7 @@ def ensure_table(engine: Engine) -> None:
 
 def fetch_all(db_url: str, sql: str, **params: Any) -> list[Any]:
     """Every row of one read-only SQL statement on the gradebook (rows allow access by column name)."""
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             return list(conn.execute(text(sql), params).all())
@@ -97,8 +85,6 @@ def ensure_tables(db_url: str, tables: list[Table]) -> None:
 
     Creating a table from two processes at once fails on PostgreSQL (``pg_type_typname_nsp_index``).
     """
-    from coursekit.grading.locks import SCHEMA_LOCK, gradebook_lock
-
     with gradebook_lock(db_url, SCHEMA_LOCK):
         engine = make_engine(db_url)
         try:

@@ -3,7 +3,7 @@
 Each of N long-lived worker processes imports nbgrader once and grades
 submissions through :class:`~.converter.CoursekitAutograde` in-process. The
 parent hands out submissions, shows a progress bar with an ETA, and records
-each finished submission in the gradebook (:mod:`.state`), so that
+each finished submission in the gradebook (:mod:`coursekit.gradebook.state`), so that
 
 * a re-run skips submissions already graded and unchanged;
 * after ``kill -9`` a re-run grades exactly what had not finished (nbgrader
@@ -14,7 +14,7 @@ each finished submission in the gradebook (:mod:`.state`), so that
   digest is the one recorded, so a submission replaced while it is graded is
   graded again next time;
 * runs that overlap on one gradebook never grade the same section at once:
-  each run holds the section's lock (:mod:`.locks`) while it grades, and the
+  each run holds the section's lock (:mod:`coursekit.gradebook.locks`) while it grades, and the
   later run waits, then skips what the first one graded;
 * every folder under ``submitted/`` is graded or named with the reason it was
   refused (a learner id nbgrader cannot use literally, a symlink).
@@ -42,64 +42,24 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
-from coursekit.grading.handin_clock import settle_timestamp
+from coursekit.autograde.cluster import run_on_cluster
+from coursekit.autograde.job import SNAPSHOTS, GradingSetup, Outcome, cap_problems, snapshot_submission
+from coursekit.autograde.snapshot import submission_digest
+from coursekit.gradebook.kept_reviews import restore_reviews, reviewed_grades
+from coursekit.gradebook.learner_ids import shown_id
+from coursekit.gradebook.locks import gradebook_locks, section_lock_name
+from coursekit.gradebook.roster import ensure_sections, register_learners
+from coursekit.gradebook.state import GradedState, load_states, make_engine, save_state
+from coursekit.gradebook.submissions import Refused, Task, find_submissions
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
-from coursekit.grading.kept_reviews import restore_reviews, reviewed_grades
-from coursekit.grading.learner_ids import describe_id, learner_id_problem, shown_id
-from coursekit.grading.locks import gradebook_locks, section_lock_name
-from coursekit.grading.snapshot import repair_notebooks, submission_digest, take_stable_snapshot
-from coursekit.grading.state import GradedState, load_states, make_engine, save_state
 from coursekit.paths import ProjectPaths
-from coursekit.service.grading import snapshot_from_record, tasks_with_record_digests
+from coursekit.service.grading import tasks_with_record_digests
 
 LOCKED_RETRIES = 5
-MAX_PROBLEMS = 20
-"""Problems kept per submission; the rest are counted in one line."""
-SNAPSHOTS = ".coursekit-snapshots"
-"""Folder of the grading snapshots, under the trainer workspace (one sub-folder per worker process)."""
 
 
 class GradebookWriteError(RuntimeError):
     """The gradebook refused a write (disk full, database gone); the batch stops, what was recorded stays."""
-
-
-def cap_problems(problems: Sequence[str], limit: int = MAX_PROBLEMS) -> list[str]:
-    """Distinct problems, each at most 300 characters, at most ``limit`` lines (the last counts the rest)."""
-    unique = list(dict.fromkeys(p[:300] for p in problems))
-    if len(unique) <= limit:
-        return unique
-    return [*unique[: limit - 1], f"… and {len(unique) - limit + 1:,} more"]
-
-
-@dataclass(frozen=True)
-class Task:
-    """One submission to grade."""
-
-    learner: str
-    section: str
-    digest: str
-
-
-@dataclass
-class Outcome:
-    """What grading one submission gave."""
-
-    learner: str
-    section: str
-    digest: str
-    ok: bool
-    problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    attempts: int | None = None
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A folder under ``submitted/`` that is not graded, and why."""
-
-    learner: str
-    section: str
-    reason: str
 
 
 @dataclass
@@ -122,61 +82,6 @@ class BatchResult:
     def failed(self) -> list[Outcome]:
         """Submissions nbgrader could not grade at all."""
         return [o for o in self.graded if not o.ok]
-
-
-@dataclass(frozen=True)
-class GradingSetup:
-    """Everything a worker needs to build its nbgrader API (picklable)."""
-
-    course_id: str
-    grader_root: str
-    source_root: str
-    release_root: str
-    db_url: str
-    executor: str = "inprocess"
-    timeout: float = 60.0
-    course_root: str = ""
-    """The authored ``course/`` folder (sent to cluster workers; default: beside ``source_root``)."""
-    handin_settled: bool = False
-    """Whether ``timestamp.txt`` already holds the trusted hand-in time (a cluster worker: the trainer's machine
-    settled it from the exchange's record before sending the files, whose times the transfer does not keep)."""
-
-
-def find_tasks(submitted_root: Path, sections: Sequence[str], learners: Sequence[str] | None = None,
-               all_sections: Sequence[str] | None = None, digests: bool = True) -> tuple[list[Task], list[Refused]]:
-    """Every submission folder ``submitted/<learner>/<section>/`` of the given sections, and the refused ones.
-
-    A learner folder whose name nbgrader cannot use literally, a symlinked folder, or (when
-    ``all_sections`` is given) a folder of a section the course does not have is refused with its reason.
-    With ``digests=False`` the tasks carry no digest (listing only).
-    """
-    tasks: list[Task] = []
-    refused: list[Refused] = []
-    if not submitted_root.is_dir():
-        return tasks, refused
-    wanted = set(learners) if learners else None
-    for learner_dir in sorted(submitted_root.iterdir()):
-        name = learner_dir.name
-        if wanted is not None and name not in wanted:
-            continue
-        if learner_dir.is_symlink() or not learner_dir.is_dir():
-            refused.append(Refused(name, "", "not a folder (a symlink or a file; refused)"))
-            continue
-        problem = learner_id_problem(name)
-        for section in sections:
-            folder = learner_dir / section
-            if folder.is_symlink():
-                refused.append(Refused(name, section, "the section folder is a symlink (refused)"))
-            elif folder.exists() and not folder.is_dir():
-                refused.append(Refused(name, section, "not a folder (refused)"))
-            elif folder.is_dir() and problem:
-                refused.append(Refused(name, section, f"learner id {describe_id(name)} {problem}: not graded"))
-            elif folder.is_dir():
-                tasks.append(Task(name, section, submission_digest(folder, section) if digests else ""))
-        if all_sections is not None:
-            refused.extend(Refused(name, p.name, "not a section of this course")
-                           for p in sorted(learner_dir.iterdir()) if p.name not in all_sections)
-    return tasks, refused
 
 
 # --- worker side -----------------------------------------------------------------------------------
@@ -206,7 +111,7 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
 
     # nbgrader's create-student path triggers SQLAlchemy autoflush warnings that say nothing to a trainer.
     warnings.filterwarnings("ignore", category=SAWarning)
-    from coursekit.grading.converter import configure
+    from coursekit.autograde.converter import configure
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
 
     config = nbgrader_config(setup.course_id, Path(setup.grader_root), Path(setup.source_root),
@@ -243,34 +148,11 @@ def _snapshot_root(setup: GradingSetup) -> Path:
     return Path(setup.grader_root) / SNAPSHOTS / str(os.getpid())
 
 
-def _snapshot(task: Task, setup: GradingSetup, submitted: Path, folder: Path) -> tuple[str, list[str]] | str:
-    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be."""
-    from coursekit.grading.inprocess import CellTimeoutError, time_limit
-
-    try:
-        with time_limit(setup.timeout):  # the per-submission time limit covers reading too
-            snapshot = take_stable_snapshot(submitted, folder, task.section)
-            if not snapshot.has_work:
-                found = "; ".join(snapshot.problems) or "the folder is empty"
-                return f"nothing of the learner's work could be read ({found})"
-            repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
-            if not setup.handin_settled:  # a clock the learner does not set
-                repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
-                                             task.section, Path(setup.source_root))
-            digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
-                                                    folder, snapshot.digest)  # the quiz service's record, if any
-            return digest, snapshot.problems + repaired + recorded
-    except (CellTimeoutError, OSError) as exc:
-        return str(exc)
-    except Exception as exc:  # a learner's folder must never end the batch
-        return f"the submission could not be copied ({type(exc).__name__}: {str(exc)[:120]})"
-
-
 def _nbgrader_autograde(api: Any, task: Task, submitted_step: str) -> tuple[dict[str, Any], list[str]]:
     """Nbgrader's autograde of one submission read from ``submitted_step``: its result and coursekit's problems."""
     from nbgrader.utils import capture_log, temp_attrs
 
-    from coursekit.grading.converter import CoursekitAutograde
+    from coursekit.autograde.converter import CoursekitAutograde
 
     for attempt in range(LOCKED_RETRIES):
         with temp_attrs(api.coursedir, assignment_id=task.section, student_id=task.learner,
@@ -296,7 +178,7 @@ def grade_task(task: Task) -> Outcome:
     snapshot_root = _snapshot_root(setup)
     shutil.rmtree(snapshot_root, ignore_errors=True)
     try:
-        copied = _snapshot(task, setup, submitted, snapshot_root / task.learner / task.section)
+        copied = snapshot_submission(task, setup, submitted, snapshot_root / task.learner / task.section)
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
@@ -337,7 +219,7 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
     setup
         Course directories, gradebook URL, executor and per-cell timeout.
     tasks
-        Submissions from :func:`find_tasks`.
+        Submissions from :func:`~coursekit.gradebook.submissions.find_submissions`.
     jobs
         Worker processes (default: the number of CPUs). ``1`` grades in this process.
     force
@@ -355,7 +237,7 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
 
     Raises
     ------
-    coursekit.grading.cluster.ClusterError
+    coursekit.autograde.cluster.ClusterError
         When ``cluster`` is given and cannot be used (nothing is graded then).
     """
     started = time.perf_counter()
@@ -438,8 +320,6 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | No
     if not todo:
         return
     if cluster:
-        from coursekit.grading.cluster import run_on_cluster
-
         course_root = Path(setup.course_root) if setup.course_root else Path(setup.source_root).parent / "course"
         with worker_in_this_process(setup) as api:  # the client records every result: the single writer
             yield from run_on_cluster(setup, todo, cluster, course_root, api)
@@ -462,12 +342,10 @@ def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: 
     The gradebook gets its tables, missing sections and the learners of the submissions first (each safe
     when another run does the same at once), then :func:`autograde` grades.
     """
-    from coursekit.grading.roster import ensure_sections, register_learners
-
     ensure_sections(db_url, course, paths.source, paths.grader)
     every = [s.id for s in course.sections]
-    tasks, refused = find_tasks(paths.grader / "submitted", sections or every, learners,
-                                all_sections=None if sections else every)
+    tasks, refused = find_submissions(paths.grader / "submitted", sections or every, learners,
+                                      all_sections=None if sections else every, digest=submission_digest)
     tasks = tasks_with_record_digests(db_url, tasks)  # sections the quiz service recorded: its record counts
     register_learners(db_url, [t.learner for t in tasks])
     setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,

@@ -20,19 +20,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-_REVIEWED = """
-SELECT g.id AS grade_id, sa.student_id AS learner, a.name AS section, g.auto_score AS auto_score
-FROM grade g
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-WHERE g.manual_score IS NOT NULL AND g.needs_manual_grade = :flagged
-"""
+from coursekit.gradebook.nbgrader_tables import RESTORE_MANUAL, RESTORE_SCORED, REVIEWED_GRADES
 
-_RESTORE_MANUAL = text("UPDATE grade SET needs_manual_grade = :flagged "
-                       "WHERE id = :grade_id AND manual_score IS NOT NULL AND auto_score IS NULL")
-_RESTORE_SCORED = text("UPDATE grade SET needs_manual_grade = :flagged WHERE id = :grade_id "
-                       "AND manual_score IS NOT NULL AND ABS(auto_score - :auto_score) < 0.000001")
+_RESTORE_MANUAL = text(RESTORE_MANUAL)
+_RESTORE_SCORED = text(RESTORE_SCORED)
 
 
 @dataclass(frozen=True)
@@ -51,7 +42,7 @@ def reviewed_grades(engine: Engine) -> dict[tuple[str, str], list[ReviewedGrade]
         return {}
     found: dict[tuple[str, str], list[ReviewedGrade]] = defaultdict(list)
     with engine.connect() as conn:
-        for row in conn.execute(text(_REVIEWED), {"flagged": False}).mappings():
+        for row in conn.execute(text(REVIEWED_GRADES), {"flagged": False}).mappings():
             auto = None if row["auto_score"] is None else float(row["auto_score"])
             found[(row["learner"], row["section"])].append(ReviewedGrade(str(row["grade_id"]), auto))
     return dict(found)

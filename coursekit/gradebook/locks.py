@@ -25,9 +25,11 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+from coursekit.gradebook.engine import make_engine
 
 SCHEMA_LOCK = "schema"
 
@@ -53,7 +55,7 @@ def sqlite_file(db_url: str) -> Path | None:
 
 @contextlib.contextmanager
 def _postgres_lock(db_url: str, name: str, on_wait: Callable[[], None] | None) -> Iterator[None]:
-    engine = create_engine(db_url, poolclass=NullPool)
+    engine = make_engine(db_url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             key = _advisory_key(str(make_url(db_url).database), name)

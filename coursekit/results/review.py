@@ -19,22 +19,10 @@ import nbformat
 
 from coursekit.authoring.course import CommentQuestion, Course, CourseError
 from coursekit.cell_ids import comment_cell_id
+from coursekit.gradebook.nbgrader_tables import REVIEW_ANSWERS, check_gradebook
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.gradebook.state import fetch_all
 from coursekit.grading.escape import plain_text_block
-from coursekit.grading.state import fetch_all
-
-ANSWERS = """
-SELECT sa.student_id AS learner, sn.id AS notebook_id, g.auto_score AS auto_score, g.manual_score AS manual_score,
-       gc.max_score AS max_score, c.manual_comment AS remark
-FROM grade g
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-JOIN base_cell bc ON bc.id = g.cell_id
-JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN comment c ON c.notebook_id = sn.id AND c.cell_id = bc.id
-WHERE a.name = :section AND bc.name = :cell
-ORDER BY sa.student_id
-"""
 
 
 @dataclass(frozen=True)
@@ -84,7 +72,7 @@ def load_answers(db_url: str, course: Course, section: str, question: str, autog
     reflection_question(course, section, question)
     cell = comment_cell_id(question)
     answers = []
-    for row in (r._mapping for r in fetch_all(db_url, ANSWERS, section=section, cell=cell)):
+    for row in (r._mapping for r in fetch_all(db_url, REVIEW_ANSWERS, section=section, cell=cell)):
         blank = row["auto_score"] is not None  # nbgrader scores an untouched answer cell 0 by itself
         notebook = autograded / row["learner"] / section / f"{section}.ipynb"
         answers.append(Answer(
@@ -148,9 +136,6 @@ def render_review_page(course: Course, section: str, question: str, answers: lis
 def write_review_page(db_url: str, course: Course, section: str, question: str, grader_root: Path,
                       out: Path | None = None, formgrader_url: str = "") -> tuple[Path, list[Answer]]:
     """Write the review page (default ``reports/review_<section>_<question>.html``); return it and the answers."""
-    from coursekit.grading.report import check_gradebook
-    from coursekit.grading.roster_file import load_roster
-
     reflection_question(course, section, question)
     check_gradebook(db_url)
     answers = load_answers(db_url, course, section, question, grader_root / "autograded")
