@@ -151,6 +151,22 @@ def _own_lab_dirs(user: str) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces")}
 
 
+def _trainer_root(user: str) -> tuple[str, str]:
+    """A trainer's server root and, relative to it, the folder their file browser opens (their home).
+
+    The root is the common folder of the home and the project, so that nbgrader's formgrader in the trainer's
+    lab (Nbgrader > Formgrader) finds the course directory under it also when the project is shared outside
+    the homes (e.g. /srv/courses/<course> and /home/<trainer>: the root is /). The account's own permissions
+    decide what the file browser can open, as in its terminal.
+    """
+    home = Path(pwd.getpwnam(user).pw_dir)
+    if not GRADER_DIR:
+        return str(home), ""
+    root = Path(os.path.commonpath([home, Path(GRADER_DIR).resolve().parent]))
+    preferred = home.relative_to(root).as_posix()
+    return str(root), "" if preferred == "." else preferred
+
+
 def _pre_spawn(spawner) -> None:
     group = "trainers" if spawner.user.name in TRAINERS else "learners"
     spawner.environment.pop("COURSEKIT_DB_URL", None)
@@ -159,6 +175,10 @@ def _pre_spawn(spawner) -> None:
     spawner.environment["JUPYTER_CONFIG_DIR"] = str(CONFIG_DIRS[group])
     if group == "learners":
         spawner.environment["COURSEKIT_LEARNER"] = spawner.user.name
+    else:
+        root, preferred = _trainer_root(spawner.user.name)
+        spawner.notebook_dir = root
+        spawner.args = [f"--ContentsManager.preferred_dir={preferred}"] if preferred else []
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
