@@ -39,6 +39,7 @@ from pathlib import Path
 
 import yaml
 
+from coursekit.deployment import trainer_server_root
 from coursekit.learner import QUIET_LAB, write_learner_config, write_nbgrader_client_config
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
@@ -151,22 +152,6 @@ def _own_lab_dirs(user: str) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces")}
 
 
-def _trainer_root(user: str) -> tuple[str, str]:
-    """A trainer's server root and, relative to it, the folder their file browser opens (their home).
-
-    The root is the common folder of the home and the project, so that nbgrader's formgrader in the trainer's
-    lab (Nbgrader > Formgrader) finds the course directory under it also when the project is shared outside
-    the homes (e.g. /srv/courses/<course> and /home/<trainer>: the root is /). The account's own permissions
-    decide what the file browser can open, as in its terminal.
-    """
-    home = Path(pwd.getpwnam(user).pw_dir)
-    if not GRADER_DIR:
-        return str(home), ""
-    root = Path(os.path.commonpath([home, Path(GRADER_DIR).resolve().parent]))
-    preferred = home.relative_to(root).as_posix()
-    return str(root), "" if preferred == "." else preferred
-
-
 def _pre_spawn(spawner) -> None:
     group = "trainers" if spawner.user.name in TRAINERS else "learners"
     spawner.environment.pop("COURSEKIT_DB_URL", None)
@@ -176,8 +161,9 @@ def _pre_spawn(spawner) -> None:
     if group == "learners":
         spawner.environment["COURSEKIT_LEARNER"] = spawner.user.name
     else:
-        root, preferred = _trainer_root(spawner.user.name)
-        spawner.notebook_dir = root
+        # the formgrader in the trainer's lab needs the project under the server root; the file browser opens home
+        root, preferred = trainer_server_root(Path(pwd.getpwnam(spawner.user.name).pw_dir), GRADER_DIR)
+        spawner.notebook_dir = str(root)
         spawner.args = [f"--ContentsManager.preferred_dir={preferred}"] if preferred else []
 
 

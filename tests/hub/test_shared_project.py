@@ -7,6 +7,8 @@ trainer collects (replacing the first trainer's copy) and autogrades
 everything again with ``--force``: no permission error anywhere. A folder left
 without group write, and an exchange inbound the group cannot read, are
 refused with one line naming the folder, its owner and group and the fix.
+Nbgrader's formgrader, in a server started where the hub starts a trainer's,
+finds the shared project (and, started in the home, cannot).
 Run by ``make test-hub`` (root: it creates and removes system accounts).
 """
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import secrets
 import shutil
 import stat
 import subprocess
@@ -22,10 +26,11 @@ from pathlib import Path
 
 import pytest
 from grading_support import answers, attempt, write_submission
-from process_support import traversable
+from process_support import serving, traversable
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
+from coursekit.deployment import trainer_server_root
 from coursekit.grading.runner import SNAPSHOTS
 from coursekit.paths import ProjectPaths
 
@@ -41,6 +46,7 @@ SUBMIT = """
 import sys
 from pathlib import Path
 from coursekit.authoring.course import load_course
+from coursekit.deployment import trainer_server_root
 from coursekit.grading.exchange import submit_as
 from coursekit.paths import ProjectPaths
 paths = ProjectPaths(Path(sys.argv[1]))
@@ -171,8 +177,6 @@ def test_two_trainers_collect_and_autograde_one_shared_project(centre):
 
 
 def _uid(user: str) -> int:
-    import pwd
-
     return pwd.getpwnam(user).pw_uid
 
 
@@ -184,13 +188,18 @@ def _grades_json(project: Path) -> str:
     return json.dumps(dict(zip(rows["learner"], rows["quiz_score"], strict=True)))
 
 
-def test_a_folder_the_group_cannot_write_is_refused_in_one_line(centre):
-    grader = centre["project"] / "grader"
-    if not (grader / "autograded").is_dir():
+def _graded_once(centre) -> None:
+    """The first trainer has released, collected and autograded (when the first test did not run)."""
+    if not (centre["project"] / "grader" / "autograded").is_dir():
         assert _coursekit(centre, TRAINERS[0], "release", "--exchange").returncode == 0
         _submit(centre, LEARNERS[0], None)
         assert _coursekit(centre, TRAINERS[0], "collect").returncode == 0
         assert _coursekit(centre, TRAINERS[0], "autograde", "--quiet").returncode == 0
+
+
+def test_a_folder_the_group_cannot_write_is_refused_in_one_line(centre):
+    grader = centre["project"] / "grader"
+    _graded_once(centre)
     # an earlier set-up (umask 022) left a folder without group write
     stale = grader / "autograded" / LEARNERS[0]
     stale.chmod(0o755)
@@ -220,3 +229,57 @@ def test_a_folder_the_group_cannot_write_is_refused_in_one_line(centre):
         assert fix in lines[0], lines[0]
     finally:
         inbound.chmod(0o2773)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _formgrader_assignments(centre, user: str, root: Path, config: Path, log: Path) -> tuple[int, str]:
+    """Start a Jupyter server as ``user`` at ``root`` (nbgrader's extensions on); formgrader's assignments API."""
+    import urllib.error
+    import urllib.request
+
+    port, token = _free_port(), secrets.token_hex(16)
+    url = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "jupyter-server"), f"--ServerApp.root_dir={root}", f"--port={port}",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+    env = {**_env(centre, user), "JUPYTER_CONFIG_DIR": str(config)}
+    account = pwd.getpwnam(user)
+
+    def get(path: str) -> tuple[int, str]:
+        request = urllib.request.Request(f"{url}{path}", headers={"Authorization": f"token {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    with serving(command, Path(account.pw_dir), env, log, lambda: get("/api/status"), f"the server of {user}",
+                 user=account.pw_uid, group=account.pw_gid, extra_groups=[GROUP]):
+        return get("/formgrader/api/assignments")
+
+
+def test_formgrader_finds_the_shared_project_from_a_trainers_server_root(centre, tmp_path):
+    user, grader = TRAINERS[1], centre["project"] / "grader"
+    _graded_once(centre)
+    home = Path(pwd.getpwnam(user).pw_dir)
+    config = home / "jupyter-trainers"  # what the hub's trainers' config folder holds for nbgrader
+    config.mkdir(exist_ok=True)
+    (config / "nbgrader_config.py").write_text(
+        f"load_subconfig('nbgrader_config.py', path={str(grader)!r})  # noqa: F821\n"
+        f"c.Exchange.root = {str(centre['exchange'])!r}  # noqa: F821\n", encoding="utf-8")
+    subprocess.run(["chown", "-R", f"{user}:{user}", str(config)], check=True)
+    root, preferred = trainer_server_root(home, grader)
+    assert root == centre["base"] and preferred == f"home/{user}"
+
+    status, body = _formgrader_assignments(centre, user, root, config, tmp_path / "root.log")
+    assert status == 200, body
+    assert SECTION in [row["name"] for row in json.loads(body)], body
+    # started in the home, as JupyterHub does by default, the formgrader cannot reach the project: its error page
+    status, body = _formgrader_assignments(centre, user, home, config, tmp_path / "home.log")
+    assert 'id="error-500"' in body and SECTION not in body, (status, body[-500:])
