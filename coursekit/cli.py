@@ -698,7 +698,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
     except PermissionError as exc:  # a folder of the project or the exchange the user may not use
-        print(f"error: {permission_problem(Path(exc.filename or paths.grader), paths.grader)}", file=sys.stderr)
+        print(f"error: {permission_problem(Path(exc.filename or paths.grader), paths.grader, 'usable')}",
+              file=sys.stderr)
         return EXIT_PROBLEM
 
 
