@@ -81,17 +81,21 @@ def _fix_command(folder: Path, group: str) -> str:
             f"find {quoted} -type d -exec chmod g+s {{}} +")
 
 
-def permission_problem(path: Path, grader: Path, need: str = "writable") -> str:
-    """One line: ``path`` is not ``need`` for the current user, whose it is and the command that fixes it."""
+def _owner_group(path: Path) -> tuple[str, str]:
+    """The names of ``path``'s owner and group ("?" when it cannot be looked at)."""
     try:
         info = path.stat()
-        owner, group = _user_name(info.st_uid), _group_name(info.st_gid)
     except OSError:
-        owner = group = "?"
-    project_group = _group_name(grader.stat().st_gid) if grader.exists() else group
-    me = getpass.getuser()
-    return (f"{path} (owner {owner}, group {group}) is not {need} by {me}: as {owner} or root run "
-            f"`{_fix_command(grader, project_group)}`")
+        return "?", "?"
+    return _user_name(info.st_uid), _group_name(info.st_gid)
+
+
+def permission_problem(path: Path, grader: Path, need: str = "writable") -> str:
+    """One line: ``path`` is not ``need`` for the current user, whose it is and the command that fixes it."""
+    owner, group = _owner_group(path)
+    project_group = _owner_group(grader)[1]
+    return (f"{path} (owner {owner}, group {group}) is not {need} by {getpass.getuser()}: as {owner} or root run "
+            f"`{_fix_command(grader, group if project_group == '?' else project_group)}`")
 
 
 def check_member(project: SharedProject) -> None:
@@ -135,12 +139,9 @@ def check_exchange(course_folder: Path, grader: Path, which: str) -> None:
     need, mode = ("readable", os.R_OK | os.X_OK) if which == "inbound" else ("writable", os.W_OK | os.X_OK)
     if os.access(folder, mode):
         return
-    try:
-        info = folder.stat()
-        owner, group = _user_name(info.st_uid), _group_name(info.st_gid)
-    except OSError:
-        owner = group = "?"
-    trainers = _group_name(grader.stat().st_gid) if grader.exists() else group
+    owner, group = _owner_group(folder)
+    trainers = _owner_group(grader)[1]
+    trainers = group if trainers == "?" else trainers
     folders = " ".join(shlex.quote(str(course_folder / sub)) for sub in ("", "outbound", "inbound"))
     raise SharedProjectError(f"{folder} (owner {owner}, group {group}) is not {need} by {getpass.getuser()}: "
                              f"as {owner} or root run `chgrp {shlex.quote(trainers)} {folders} && "
