@@ -91,11 +91,18 @@ def _owner_group(path: Path) -> tuple[str, str]:
 
 
 def permission_problem(path: Path, grader: Path, need: str = "writable") -> str:
-    """One line: ``path`` is not ``need`` for the current user, whose it is and the command that fixes it."""
+    """One line: ``path`` is not ``need`` for the current user, whose it is and the command that fixes it.
+
+    A path not made yet is named by the folder it was to be made in; the fix covers ``grader/``, or the whole
+    project when the path lies outside ``grader/``.
+    """
+    while not os.path.lexists(path) and path.parent != path:
+        path = path.parent
     owner, group = _owner_group(path)
     project_group = _owner_group(grader)[1]
+    target = grader if path == grader or grader in path.parents else grader.parent
     return (f"{path} (owner {owner}, group {group}) is not {need} by {getpass.getuser()}: as {owner} or root run "
-            f"`{_fix_command(grader, group if project_group == '?' else project_group)}`")
+            f"`{_fix_command(target, group if project_group == '?' else project_group)}`")
 
 
 def check_member(project: SharedProject) -> None:

@@ -215,6 +215,17 @@ def test_a_folder_the_group_cannot_write_is_refused_in_one_line(centre):
     finally:
         stale.chmod(0o2775)
 
+    # outside grader/: course/ as copied in without umask 002 (no group write)
+    course = centre["project"] / "course"
+    assert not course.stat().st_mode & stat.S_IWGRP
+    done = _coursekit(centre, TRAINERS[1], "export", "--format", "gift", "--output", str(course / "bank.txt"))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0].startswith(f"error: {course} (owner {TRAINERS[0]}, group {GROUP}) is not usable by "
+                               f"{TRAINERS[1]}"), lines[0]
+    assert f"chgrp -R {GROUP} {centre['project']} && chmod -R g+rwX {centre['project']}" in lines[0], lines[0]
+
     inbound = centre["exchange"] / "vet-quality" / "inbound"
     inbound.chmod(0o2733)  # nbgrader's mode for one trainer: the group may not list submissions
     try:

@@ -60,9 +60,13 @@ def test_share_tree_leaves_symlinks_alone(tmp_path):
 
 def test_the_refusal_names_the_folder_its_owner_group_and_the_fix(tmp_path):
     grader = _grader(tmp_path, 0o2770)
+    group = shared_project(grader).group
     line = permission_problem(grader / "autograded", grader)
-    assert line.startswith(f"{grader / 'autograded'} (owner ?, group ?) is not writable by ")
-    assert f"chgrp -R {shared_project(grader).group} {grader} && chmod -R g+rwX {grader}" in line
+    assert line.startswith(f"{grader} (owner ") and "owner ?" not in line and "\n" not in line  # not made yet
+    assert line.endswith(f"`chgrp -R {group} {grader} && chmod -R g+rwX {grader} && "
+                         f"find {grader} -type d -exec chmod g+s {{}} +`")
     (grader / "autograded").mkdir()
-    line = permission_problem(grader / "autograded", grader)
-    assert "owner ?" not in line and "\n" not in line
+    assert permission_problem(grader / "autograded", grader).startswith(f"{grader / 'autograded'} (owner ")
+    line = permission_problem(tmp_path / "course" / ".bank.gift.tmp", grader, "usable")
+    assert line.startswith(f"{tmp_path} (owner ") and " is not usable by " in line
+    assert f"chgrp -R {group} {tmp_path} && chmod -R g+rwX {tmp_path}" in line  # outside grader/: the project
