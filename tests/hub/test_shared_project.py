@@ -215,7 +215,7 @@ def test_a_folder_the_group_cannot_write_is_refused_in_one_line(centre):
     finally:
         stale.chmod(0o2775)
 
-    # outside grader/: course/ as copied in without umask 002 (no group write)
+    # outside grader/: course/ as copied in without the chmod docs/deploy.md gives (no group write)
     course = centre["project"] / "course"
     assert not course.stat().st_mode & stat.S_IWGRP
     done = _coursekit(centre, TRAINERS[1], "export", "--format", "gift", "--output", str(course / "bank.txt"))
