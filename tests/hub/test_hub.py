@@ -124,6 +124,8 @@ def centre(reachable):
                    check=True)
     shutil.copy(REPO / "grader" / "nbgrader_config.py", project / "grader")  # what the formgrader reads
     subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINERS_GROUP}", str(project)], check=True)
+    subprocess.run(["chmod", "-R", "g+rwX", str(project)], check=True)
+    subprocess.run(["find", str(project), "-type", "d", "-exec", "chmod", "g+s", "{}", "+"], check=True)
 
     with running_postgres(password=secrets.token_hex(8)) as server:
         trainer_password = secrets.token_hex(8)
