@@ -118,10 +118,17 @@ def cmd_release(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     status = _report_sync(result, args.check, "release/", "coursekit release")
     if args.exchange and not args.check and status == EXIT_OK:
-        from coursekit.autograde.exchange import release_to_exchange
+        from coursekit.autograde.exchange import exchange_folder, release_to_exchange
+        from coursekit.shared import check_exchange, share_exchange, shared_project
 
-        for section in release_to_exchange(course, paths, _db_url(args, paths)):
-            print(f"released {section} to the exchange")
+        course_folder = exchange_folder(course, paths, "outbound").parent
+        check_exchange(course_folder, paths.grader, "outbound")
+        try:
+            for section in release_to_exchange(course, paths, _db_url(args, paths)):
+                print(f"released {section} to the exchange")
+        finally:
+            if (project := shared_project(paths.grader)) is not None:
+                share_exchange(course_folder, project)  # the other trainers collect and release there too
     return status
 
 
@@ -130,9 +137,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from coursekit.authoring.course import load_course
     from coursekit.autograde.exchange import collect, inbound_folder, refused_learners
     from coursekit.gradebook.learner_ids import describe_id
+    from coursekit.shared import check_exchange
 
     paths = _paths(args)
     course = load_course(paths.course)
+    check_exchange(inbound_folder(course, paths).parent, paths.grader, "inbound")
     for section, count in collect(course, paths, _db_url(args, paths)).items():
         print(f"{section}: {count} submissions in {paths.grader / 'submitted'}")
     refused = refused_learners(paths.grader / "submitted", inbound_folder(course, paths))
@@ -650,6 +659,11 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
 }
 
 
+WRITES_GRADER = frozenset({"release", "collect", "simulate", "autograde", "report", "review", "feedback", "grade",
+                           "dashboard"})
+"""Commands that write into grader/: in a shared project they first check that every folder there is writable."""
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -671,11 +685,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a ``coursekit`` command; return its exit code."""
     args = make_parser().parse_args(argv)
     from coursekit.errors import USER_ERRORS
+    from coursekit.shared import enter_project, leave_project, permission_problem
 
+    paths = _paths(args)
     try:
-        return args.func(args)
+        project = enter_project(paths.grader, check=args.command in WRITES_GRADER)
+        try:
+            return args.func(args)
+        finally:
+            leave_project(project)
     except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except PermissionError as exc:  # a folder of the project or the exchange the user may not use
+        print(f"error: {permission_problem(Path(exc.filename or paths.grader), paths.grader, 'usable')}",
+              file=sys.stderr)
         return EXIT_PROBLEM
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 EXCHANGE, DB_URL, COURSE_ID = "COURSEKIT_EXCHANGE", "COURSEKIT_DB_URL", "COURSEKIT_COURSE_ID"
 
@@ -53,3 +54,19 @@ def check_course_id(course_id: str, environ: Mapping[str, str] | None = None) ->
     if expected and expected != course_id:
         raise DeploymentError(f"course/course.yml: course id {course_id!r} differs from the deployment's "
                               f"{COURSE_ID}={expected!r}; learners would not see what you release")
+
+
+def trainer_server_root(home: Path, grader_dir: str | Path | None) -> tuple[Path, str]:
+    """A trainer's JupyterLab server root and, relative to it, the folder the file browser opens ("" for the root).
+
+    The root is the common folder of the trainer's home and the project (the parent of ``grader_dir``), so that
+    nbgrader's formgrader in the trainer's lab (Nbgrader > Formgrader) finds the course directory under it also
+    when several trainers share a project outside their homes (``/home/omar`` and ``/srv/courses/vet-quality``:
+    the root is ``/``); the file browser still opens in the home. Without a project the root is the home.
+    """
+    home = Path(home)
+    if not grader_dir:
+        return home, ""
+    root = Path(os.path.commonpath([home, Path(grader_dir).resolve().parent]))
+    preferred = home.relative_to(root).as_posix()
+    return root, "" if preferred == "." else preferred

@@ -7,7 +7,8 @@ from coursekit.authoring.release import ReleaseError
 from coursekit.deployment import DeploymentError
 from coursekit.gradebook.learner_ids import LearnerIdError
 from coursekit.quiz.spec import QuizSpecError
+from coursekit.shared import SharedProjectError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    CourseError, QuizSpecError, ReleaseError, LearnerIdError, DeploymentError, FileNotFoundError,
+    CourseError, QuizSpecError, ReleaseError, LearnerIdError, DeploymentError, FileNotFoundError, SharedProjectError,
 )

@@ -56,6 +56,7 @@ def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root:
     from traitlets.config import Config
 
     from coursekit.deployment import check_course_id, deployment_exchange
+    from coursekit.shared import shared_project
 
     check_course_id(course_id)
     config = Config()
@@ -67,6 +68,8 @@ def nbgrader_config(course_id: str, root: Path, source_root: Path, release_root:
     # The exchange (learners fetch and submit there): the deployment's, else one in the workspace.
     config.Exchange.root = deployment_exchange(str(Path(root).resolve() / "exchange"))
     config.ClearSolutions.text_stub = ANSWER_PLACEHOLDER
+    # a project several trainers share (grader/ group-writable or setgid): nbgrader's copies are the group's too
+    config.CourseDirectory.groupshared = shared_project(Path(root).resolve()) is not None
     for name, value in extra.items():
         section, option = name.split("__", 1)
         setattr(getattr(config, section), option, value)

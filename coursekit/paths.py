@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+SNAPSHOTS = ".coursekit-snapshots"
+"""Folder of the grading snapshots, under the trainer workspace (one sub-folder per grading process)."""
+
 
 @dataclass(frozen=True)
 class ProjectPaths:

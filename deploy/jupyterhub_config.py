@@ -39,6 +39,7 @@ from pathlib import Path
 
 import yaml
 
+from coursekit.deployment import trainer_server_root
 from coursekit.learner import QUIET_LAB, write_learner_config, write_nbgrader_client_config
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
@@ -159,6 +160,11 @@ def _pre_spawn(spawner) -> None:
     spawner.environment["JUPYTER_CONFIG_DIR"] = str(CONFIG_DIRS[group])
     if group == "learners":
         spawner.environment["COURSEKIT_LEARNER"] = spawner.user.name
+    else:
+        # the formgrader in the trainer's lab needs the project under the server root; the file browser opens home
+        root, preferred = trainer_server_root(Path(pwd.getpwnam(spawner.user.name).pw_dir), GRADER_DIR)
+        spawner.notebook_dir = str(root)
+        spawner.args = [f"--ContentsManager.preferred_dir={preferred}"] if preferred else []
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn

@@ -20,6 +20,8 @@ c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.source_directory = str(HERE.parent / "source")
 c.CourseDirectory.release_directory = str(HERE.parent / "release")
 c.CourseDirectory.db_url = os.environ.get("COURSEKIT_DB_URL", f"sqlite:///{HERE / 'gradebook.db'}")
+# Several trainers sharing this folder through a group (group-writable or setgid): what nbgrader makes is theirs.
+c.CourseDirectory.groupshared = bool(HERE.stat().st_mode & 0o2020)
 # The sections (course/course.yml) become nbgrader assignments when `coursekit release` runs.
 
 # The exchange (where learners fetch and submit); a trainer can move it.

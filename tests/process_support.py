@@ -14,11 +14,14 @@ START_TIMEOUT = 120.0
 
 @contextlib.contextmanager
 def serving(command: list[str], cwd: Path, env: dict[str, str], log: Path, probe: Callable[[], Any], what: str,
-            timeout: float = START_TIMEOUT) -> Iterator[subprocess.Popen]:
-    """Run ``command`` (output to ``log``) until ``probe()`` stops raising ``OSError``; terminate it on exit."""
+            timeout: float = START_TIMEOUT, **popen: Any) -> Iterator[subprocess.Popen]:
+    """Run ``command`` (output to ``log``) until ``probe()`` stops raising ``OSError``; terminate it on exit.
+
+    ``popen`` passes further arguments to ``subprocess.Popen`` (e.g. ``user``, ``group``, ``extra_groups``).
+    """
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, **popen)
     try:
         deadline = time.monotonic() + timeout
         while True:

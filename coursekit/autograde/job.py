@@ -19,8 +19,6 @@ from coursekit.service.grading import snapshot_from_record
 
 MAX_PROBLEMS = 20
 """Problems kept per submission; the rest are counted in one line."""
-SNAPSHOTS = ".coursekit-snapshots"
-"""Folder of the grading snapshots, under the trainer workspace (one sub-folder per worker process)."""
 
 
 def cap_problems(problems: Sequence[str], limit: int = MAX_PROBLEMS) -> list[str]:

@@ -9,8 +9,11 @@ fail. Then the same day in Chromium, through the hub's login page: a fourth
 learner fetches, answers and submits from JupyterLab's Assignments menu; the
 trainer opens the formgrader from the hub's Services menu and from the lab's
 Nbgrader menu, and collects and autogrades in the lab's own terminal with the
-documented commands, no flags. Run by ``make test-hub`` (root: it creates and
-removes system users).
+documented commands, no flags. The project sits outside the homes in a folder
+of the trainers' group (docs/deploy.md, step 5): a second trainer account
+collects a newer submission over the first trainer's copy, autogrades it again
+and opens the formgrader from the Nbgrader menu of their own lab. Run by
+``make test-hub`` (root: it creates and removes system users).
 """
 
 from __future__ import annotations
@@ -42,13 +45,19 @@ from coursekit.quiz.spec import spec_hash
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 TRAINER = "ck-trainer"
+TRAINER2 = "ck-trainer2"  # a second account of the trainers' group, on the same project
+TRAINERS_GROUP = "ck-trainers"
 LEARNERS = ("ck-learner1", "ck-learner2", "ck-learner3")
 BROWSER_LEARNER = "ck-learner4"  # walks the learner's day in Chromium
-ACCOUNTS = (TRAINER, *LEARNERS, BROWSER_LEARNER)
+ACCOUNTS = (TRAINER, TRAINER2, *LEARNERS, BROWSER_LEARNER)
 PROFILE_SCRIPT = Path("/etc/profile.d/coursekit-hub-test.sh")
 SECTION = "cooperation_networking"
 PROXY = REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
+SUBMIT_SCRIPT = ("import sys; from pathlib import Path; from coursekit.authoring.course import load_course;"
+                 "from coursekit.autograde.exchange import submit_as; from coursekit.paths import ProjectPaths;"
+                 "root = Path(sys.argv[1]); course = load_course(root / 'course');"
+                 "submit_as(course, ProjectPaths(root), sys.argv[2], Path(sys.argv[3]), sys.argv[4])")
 
 
 RUNUSER = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
@@ -95,18 +104,28 @@ def centre(reachable):
     (base / "home").chmod(0o755)
     for user in ACCOUNTS:
         subprocess.run(["userdel", "-r", user], capture_output=True)
-        subprocess.run(["useradd", "-m", "-d", str(base / "home" / user), "-s", "/bin/bash", user], check=True)
+    subprocess.run(["groupdel", TRAINERS_GROUP], capture_output=True)
+    subprocess.run(["groupadd", TRAINERS_GROUP], check=True)
+    for user in ACCOUNTS:
+        groups = ["-G", TRAINERS_GROUP] if user in (TRAINER, TRAINER2) else []
+        subprocess.run(["useradd", "-m", "-d", str(base / "home" / user), "-s", "/bin/bash", *groups, user],
+                       check=True)
         (base / "home" / user).chmod(0o700)
     exchange = base / "exchange"
     exchange.mkdir()
     exchange.chmod(0o1777)
     trainer_home = base / "home" / TRAINER
-    project = trainer_home / "course-project"
+    # docs/deploy.md, step 5: the project in a folder of the trainers' group, outside the homes
+    project = base / "projects" / "vet-quality"
+    subprocess.run(["install", "-d", "-m", "2770", "-o", TRAINER, "-g", TRAINERS_GROUP, str(project)], check=True)
     for name in ("course", "source", "release"):
         shutil.copytree(REPO / name, project / name)
-    (project / "grader").mkdir()
+    subprocess.run(["install", "-d", "-m", "2770", "-o", TRAINER, "-g", TRAINERS_GROUP, str(project / "grader")],
+                   check=True)
     shutil.copy(REPO / "grader" / "nbgrader_config.py", project / "grader")  # what the formgrader reads
-    subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINER}", str(project)], check=True)
+    subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINERS_GROUP}", str(project)], check=True)
+    subprocess.run(["chmod", "-R", "g+rwX", str(project)], check=True)
+    subprocess.run(["find", str(project), "-type", "d", "-exec", "chmod", "g+s", "{}", "+"], check=True)
 
     with running_postgres(password=secrets.token_hex(8)) as server:
         trainer_password = secrets.token_hex(8)
@@ -127,7 +146,7 @@ def centre(reachable):
         state.mkdir()
         hub_env = {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", "COURSEKIT_HUB_URL": f"http://127.0.0.1:{hub_port}",
                    "COURSEKIT_HUB_STATE": str(state), "COURSEKIT_LEARNERS": ",".join((*LEARNERS, BROWSER_LEARNER)),
-                   "COURSEKIT_TRAINERS": TRAINER, "COURSEKIT_PASSWORD": password,
+                   "COURSEKIT_TRAINERS": f"{TRAINER},{TRAINER2}", "COURSEKIT_PASSWORD": password,
                    "COURSEKIT_PROFILE_SCRIPT": str(PROFILE_SCRIPT),
                    "COURSEKIT_EXCHANGE": str(exchange), "COURSEKIT_PROXY": str(PROXY),
                    "COURSEKIT_FORMGRADER_PORT": str(_free_port()), "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
@@ -158,6 +177,7 @@ def centre(reachable):
             time.sleep(1)
             for user in ACCOUNTS:
                 subprocess.run(["userdel", "-r", user], capture_output=True)
+            subprocess.run(["groupdel", TRAINERS_GROUP], capture_output=True)
             shutil.rmtree(base, ignore_errors=True)
             PROFILE_SCRIPT.unlink(missing_ok=True)
 
@@ -322,10 +342,7 @@ def test_fifty_learners_submit_at_once(centre):
     names = [f"load{n:02d}" for n in range(50)]
     folders = [write_submission(home, course, section, name, [attempt(1, answers(section, None))],
                                 release_root=centre["project"] / "release") for name in names]
-    script = ("import sys; from pathlib import Path; from coursekit.authoring.course import load_course;"
-              "from coursekit.autograde.exchange import submit_as; from coursekit.paths import ProjectPaths;"
-              "root = Path(sys.argv[1]); course = load_course(root / 'course');"
-              "submit_as(course, ProjectPaths(root), sys.argv[2], Path(sys.argv[3]), sys.argv[4])")
+    script = SUBMIT_SCRIPT
     env = {**os.environ, "COURSEKIT_EXCHANGE": str(centre["exchange"])}
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=50) as pool:
@@ -489,8 +506,8 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
 
         # the lab's own terminal, a login shell: the documented commands, no flags
         terminal = session.terminal()
-        session.run_in_terminal(terminal, "cd ~/course-project && coursekit collect", "submissions in",
-                               timeout=120)
+        session.run_in_terminal(terminal, f"cd {centre['project']} && coursekit collect", "submissions in",
+                                timeout=120)
         text = session.run_in_terminal(terminal, "coursekit autograde", "graded:", timeout=600)
         assert "command not found" not in text and "Traceback" not in text, text
         session.shot("trainer-05-terminal")
@@ -507,6 +524,48 @@ def test_trainer_grades_in_the_browser_with_the_documented_commands(centre, rele
         score = wait_for_score(learner_row)
         session.shot("trainer-06-grades")
         assert float(score.split("/")[0]) == section.quiz.max_points, score
+        assert not session.errors, session.errors
+    finally:
+        session.close()
+
+
+def test_second_trainer_collects_autogrades_and_opens_the_formgrader_in_the_lab(centre, released, chromium):
+    """Another account of the trainers' group, on the same project: no permission error, the formgrader shows."""
+    from hub_browser import HubSession
+
+    project = centre["project"]
+    course = load_course(project / "course")
+    learner_folder = Path(pwd.getpwnam(BROWSER_LEARNER).pw_dir) / course.id
+    submitted = project / "grader" / "submitted" / BROWSER_LEARNER / SECTION
+    assert submitted.stat().st_uid == pwd.getpwnam(TRAINER).pw_uid  # the first trainer collected it
+    resubmit = subprocess.run([sys.executable, "-c", SUBMIT_SCRIPT, str(project), BROWSER_LEARNER,
+                               str(learner_folder), SECTION], capture_output=True, text=True,
+                              env={**os.environ, "COURSEKIT_EXCHANGE": str(centre["exchange"])})
+    assert resubmit.returncode == 0, resubmit.stderr  # a newer submission: collect replaces the first copy
+    session = HubSession(chromium, centre["url"], TRAINER2)
+    page = session.page
+    try:
+        session.log_in(centre["password"])
+        session.dismiss_toasts()
+        terminal = session.terminal()
+        text = session.run_in_terminal(terminal, f"cd {project} && coursekit collect", "submissions in",
+                                       timeout=120)
+        assert "Traceback" not in text and "ermission" not in text, text
+        assert submitted.stat().st_uid == pwd.getpwnam(TRAINER2).pw_uid, "the newer submission was not collected"
+        text = session.run_in_terminal(terminal, f"coursekit autograde --force --learner {BROWSER_LEARNER}",
+                                       "graded:", timeout=600)
+        assert "Traceback" not in text and "ermission" not in text and "not graded: 0" in text, text
+        session.shot("trainer2-01-terminal")
+
+        # the lab's Nbgrader menu: the formgrader of the shared project, in a frame of the second trainer's lab
+        session.menu("Nbgrader", "Formgrader")
+        frame = page.frame_locator("#formgrader iframe")
+        frame.locator("tr", has_text=SECTION).first.locator(".status", has_text="released").wait_for()
+        frame.get_by_role("link", name="Manage Students").click()
+        score = wait_for_score(frame.locator("tr", has_text=BROWSER_LEARNER))
+        session.shot("trainer2-02-formgrader-in-lab")
+        assert float(score.split("/")[0]) == course.section(SECTION).quiz.max_points, score
+        assert "encountered an error" not in frame.locator("body").inner_text()
         assert not session.errors, session.errors
     finally:
         session.close()

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from coursekit.cli import _db_url, main
-from coursekit.deployment import DeploymentError, check_course_id, deployment_db_url, deployment_exchange
+from coursekit.deployment import (
+    DeploymentError,
+    check_course_id,
+    deployment_db_url,
+    deployment_exchange,
+    trainer_server_root,
+)
 from coursekit.nbgrader_glue import nbgrader_config
 from coursekit.paths import ProjectPaths
 
@@ -58,3 +64,11 @@ def test_course_id_must_match_the_deployment(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSEKIT_COURSE_ID", "other")
     with pytest.raises(DeploymentError, match="differs from the deployment's COURSEKIT_COURSE_ID='other'"):
         nbgrader_config("vet-quality", Path(tmp_path), tmp_path, tmp_path, "sqlite://")
+
+
+def test_a_trainers_server_root_holds_home_and_project():
+    assert trainer_server_root(Path("/home/omar"), "/srv/courses/vet-quality/grader") == (Path("/"), "home/omar")
+    assert trainer_server_root(Path("/srv/hub/home/omar"), "/srv/hub/projects/vet/grader") == (
+        Path("/srv/hub"), "home/omar")
+    assert trainer_server_root(Path("/home/tina"), "/home/tina/course-project/grader") == (Path("/home/tina"), "")
+    assert trainer_server_root(Path("/home/tina"), "") == (Path("/home/tina"), "")
