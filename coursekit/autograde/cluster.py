@@ -54,9 +54,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.autograde.job import SNAPSHOTS, GradingSetup, Outcome, cap_problems, snapshot_submission
+from coursekit.autograde.job import GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.transfer import read_files
 from coursekit.gradebook.submissions import Task
+from coursekit.paths import SNAPSHOTS
 
 SCHEDULER_ENV = "COURSEKIT_DASK_SCHEDULER"
 """Environment variable naming the Dask scheduler (``tcp://host:8786``) when ``--cluster`` is not given."""

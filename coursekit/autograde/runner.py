@@ -43,7 +43,7 @@ from typing import Any
 
 from coursekit.authoring.course import Course
 from coursekit.autograde.cluster import run_on_cluster
-from coursekit.autograde.job import SNAPSHOTS, GradingSetup, Outcome, cap_problems, snapshot_submission
+from coursekit.autograde.job import GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.snapshot import submission_digest
 from coursekit.gradebook.kept_reviews import restore_reviews, reviewed_grades
 from coursekit.gradebook.learner_ids import shown_id
@@ -52,7 +52,7 @@ from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.gradebook.state import GradedState, load_states, make_engine, save_state
 from coursekit.gradebook.submissions import Refused, Task, find_submissions
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter
-from coursekit.paths import ProjectPaths
+from coursekit.paths import SNAPSHOTS, ProjectPaths
 from coursekit.service.grading import tasks_with_record_digests
 
 LOCKED_RETRIES = 5

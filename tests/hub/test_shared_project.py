@@ -30,9 +30,8 @@ from process_support import serving, traversable
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
-from coursekit.autograde.runner import SNAPSHOTS
 from coursekit.deployment import trainer_server_root
-from coursekit.paths import ProjectPaths
+from coursekit.paths import SNAPSHOTS, ProjectPaths
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
