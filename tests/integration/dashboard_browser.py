@@ -12,8 +12,13 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
   first chart with toggles, reached with Tab from the top of the page: the focused button, its focus outline,
   the traces' visibility and aria-pressed after Space (hidden), after Enter (shown again), and after a mouse
   click on the legend entry (the button follows);
-* ``sort`` / ``filter``: the first sortable table's column values after clicking its header button, twice,
-  and the rows still shown after typing into its filter field;
+* ``sort`` / ``filter``: the first sortable table's column values (every page of it, read by pressing its
+  "Next page" button) after clicking its header button, twice, and the rows still shown after typing into its
+  filter field;
+* ``nav``: the links of the nav at the top (text, href, aria-current); ``nodes``: the page's DOM elements;
+* ``learner_link``: on a page whose first sortable table links learners, the learner on its second page
+  whose link was followed (with Enter, from the keyboard), and what the learner page then showed: its heading,
+  its results per section and its score per question, and its chart's accessible name;
 * ``axe``: axe-core's violations (every impact) over the whole page;
 * ``layout``: at 1280 and 768 px, the page's horizontal overflow and overlaps inside charts (legend against
   axis labels and plot area, x tick labels against each other);
@@ -75,10 +80,65 @@ AXE_RUN = """async () => {
 }"""
 
 
-def column(page, table, index: int) -> list[str]:
-    """The text of column ``index`` in the visible rows of ``table``."""
+def shown(table, index: int) -> list[str]:
+    """The text of column ``index`` in the rows ``table`` shows now (one page)."""
     return table.evaluate("(t, i) => [...t.tBodies[0].rows].filter(r => !r.hidden).map(r => r.cells[i]"
                           ".textContent.trim())", index)
+
+
+def pager(table):
+    """The page buttons of a paged table: (previous, next)."""
+    group = table.locator("xpath=following-sibling::div[contains(@class, 'table-pages')][1]")
+    return group.get_by_role("button", name="Previous page"), group.get_by_role("button", name="Next page")
+
+
+def column(page, table, index: int) -> list[str]:
+    """The text of column ``index`` in every row of ``table`` that passes its filter, page after page."""
+    previous, following = pager(table)
+    values = shown(table, index)
+    turned = 0
+    while following.count() and following.is_visible() and following.is_enabled():
+        following.click()
+        values += shown(table, index)
+        turned += 1
+    for _ in range(turned):
+        previous.click()
+    return values
+
+
+LEARNER_PAGE = """() => {
+  const rows = selector => [...document.querySelectorAll(selector)].map(r => [...r.cells].map(c => c.textContent));
+  return {
+    heading: document.getElementById('learner-heading').textContent,
+    sections: rows('#learner-sections tbody tr'),
+    questions: rows('#learner-questions tbody tr'),
+    chart: document.querySelector('figure.coursekit-chart [role=img]').getAttribute('aria-label'),
+    status: document.getElementById('learner-status').textContent,
+  };
+}"""
+
+
+def learner_link(page, url: str) -> dict:
+    """Follow, with the keyboard, the link of the first learner on the second page of the first linked table."""
+    tables = page.locator("table.sortable:has(tbody a)")
+    if not tables.count():
+        return {}
+    table = tables.first
+    _, following = pager(table)
+    if following.is_visible():
+        following.click()
+    link = table.locator("tbody a").first
+    who = link.inner_text().strip()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/learner_progress.html#*")
+    page.wait_for_timeout(300)
+    seen = {"learner": who, "url": page.url, **page.evaluate(LEARNER_PAGE)}
+    page.go_back()  # the page the link was on, as it was
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    seen["back"] = page.url == url
+    return seen
 
 
 def hover(page) -> str:
@@ -239,8 +299,11 @@ def main(shots: Path, axe: Path, urls: list[str]) -> dict:
             page.wait_for_load_state("load")
             page.wait_for_timeout(500)
             found = {"title": page.title(), "charts": page.evaluate(CHARTS), "hover": hover(page),
+                     "nodes": page.evaluate("() => document.getElementsByTagName('*').length"),
+                     "nav": page.evaluate("() => [...document.querySelectorAll('nav.pages a')].map(a => "
+                                          "[a.textContent, a.getAttribute('href'), a.getAttribute('aria-current')])"),
                      "legend_toggle": legend_toggle(page), "series_toggles": series_toggles(page),
-                     "tables": sort_and_filter(page)}
+                     "tables": sort_and_filter(page), "learner_link": learner_link(page, url)}
             page.add_script_tag(path=str(axe))
             found["axe"] = page.evaluate(AXE_RUN)
             found["layout"] = {}

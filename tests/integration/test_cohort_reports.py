@@ -18,6 +18,7 @@ from project_support import REPO
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
+from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.grading.feedback import generate_feedback
 from coursekit.grading.report import write_report
 from coursekit.grading.roster import register_learners
@@ -153,10 +154,15 @@ def test_dashboards_render_with_figures(cohort):
     assert charts == {"cohort_overview": 7, "item_analysis": 1 + 20, "learner_progress": 1, "learner_index": 0}
     html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
     assert "Status per section" in html and html.count("Plotly.newPlot(") == 7
-    assert html.count("plotly.js v") == 1  # the library, inlined once
     assert "load_cells(" not in html  # code cells are not exported
     assert "Pass rate per cohort (roster group)" in html and "group morning" in html and "group evening" in html
-    assert "plotly.js v" not in (paths.reports / "learners.html").read_text(encoding="utf-8")
+    # plotly.js and the pages' scripts and styles: once, in the shared bundle beside the pages, never in a page
+    assert "plotly.js v" in (paths.reports / "assets" / "plotly.min.js").read_text(encoding="utf-8")
+    for page in DASHBOARDS.values():
+        text = (paths.reports / page).read_text(encoding="utf-8")
+        assert "plotly.js v" not in text and len(text) < 1_000_000, page
+        assert ('src="assets/plotly.min.js"' in text) == (page != "learners.html"), page
+        assert 'src="assets/tables.js"' in text and 'href="assets/notebook.css"' in text
 
 
 def test_follow_up_names_exactly_the_learners_to_follow_up(cohort, tmp_path):
@@ -249,9 +255,10 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert AXE.exists(), f"{AXE} is missing: run `npm install --prefix .browser axe-core@4` (make test does)"
     for html in DASHBOARDS.values():
         text = (paths.reports / html).read_text(encoding="utf-8")
-        # no script, style or font from elsewhere (plotly.js itself mentions MathJax and CDNs: the browser below
-        # checks that nothing is fetched)
-        assert re.findall(r"<(?:script|link)[^>]*\s(?:src|href)=", text) == [], html
+        # no script, style or font from elsewhere: only the shared bundle beside the pages, by relative path
+        # (plotly.js itself mentions MathJax and CDNs: the browser below checks that nothing is fetched)
+        used = re.findall(r"<(?:script|link)[^>]*\s(?:src|href)=\"([^\"]*)\"", text)
+        assert used and all(u.startswith("assets/") and (paths.reports / u).is_file() for u in used), (html, used)
     shots = REPO / "artifacts" / "dashboards"
     for old in shots.glob("*.png"):
         old.unlink()
@@ -293,12 +300,46 @@ def test_dashboards_work_offline_in_chromium(cohort):
     typed = table["filter"]
     assert typed["shown"] == [typed["typed"]] and typed["count"] == f"1 of {typed['rows']} rows"
     assert typed["cleared"] == typed["rows"]
+    _check_links(paths, seen, urls)
     items = seen[(paths.reports / "item_analysis.html").as_uri()]
     assert len(items["charts"]) == 21 and "facility" in items["hover"]
     learners = seen[(paths.reports / "learners.html").as_uri()]["tables"]
     assert len(learners["columns"]["Learner"][0]) == 120
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{h.removesuffix('.html')}-{w}.png" for h in DASHBOARDS.values() for w in (1280, 768))
+
+
+def _check_links(paths, seen: dict, urls: dict) -> None:
+    """The nav links the four pages from each; a learner's link lands on that learner's results."""
+    pages = [("Cohort overview", "cohort_dashboard.html"), ("Learners", "learners.html"),
+             ("Learner progress", "learner_progress.html"), ("Item analysis", "item_analysis.html")]
+    for url, found in seen.items():
+        assert found["nav"] == [[label, href, "page" if href == urls[url] else None] for label, href in pages]
+    with open(paths.reports / "grades.csv", encoding="utf-8") as handle:
+        grades = {(r["learner"], r["section"]): r for r in csv.DictReader(handle)}
+    course = load_course(paths.course)
+    cells = load_cells(paths.gradebook_url)
+    scores = item_scores(cells).set_index(["learner", "section", "item"])["score"]
+    followed = 0
+    for url, found in seen.items():
+        landed = found["learner_link"]
+        if urls[url] not in ("learners.html", "cohort_dashboard.html"):
+            continue
+        who = landed["learner"]
+        assert landed["url"].endswith(f"/learner_progress.html#{who}") and landed["back"], landed
+        assert landed["heading"] == f"Learner: {who}" and landed["status"] == ""
+        assert landed["chart"].startswith(f"{who}: ")
+        assert [row[0] for row in landed["sections"]] == [s.quiz.title for s in course.sections]
+        for row, section in zip(landed["sections"], course.sections, strict=True):
+            expected = grades[who, section.id]
+            assert row[5] == expected["status"], (who, row)
+            assert row[3] == (f"{float(expected['quiz_percent']):.1f}" if expected["quiz_percent"] else "")
+            assert (row[6] == "") == (expected["status"] == "passed")  # why it is not passed, when it is not
+        wanted = [f"{scores[who, s.id, q.id]:.2f}" if (who, s.id, q.id) in scores.index else ""
+                  for s in course.sections for q in s.quiz.questions]
+        assert [row[3] for row in landed["questions"]] == wanted and any(wanted)
+        followed += 1
+    assert followed == 2  # from the learners page and from a follow-up table
 
 
 def _check_series_toggles(seen: dict, urls: dict) -> None:
