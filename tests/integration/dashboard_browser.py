@@ -20,8 +20,9 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
   whose link was followed (with Enter, from the keyboard), and what the learner page then showed: its heading,
   its results per section and its score per question, and its chart's accessible name;
 * ``axe``: axe-core's violations (every impact) over the whole page;
-* ``layout``: at 1280 and 768 px, the page's horizontal overflow and overlaps inside charts (legend against
-  axis labels and plot area, x tick labels against each other);
+* ``layout``: at 1280 and 768 px, the page's horizontal overflow, overlaps inside charts (legend against
+  axis labels and plot area, x tick labels against each other) and the column headers out of sight until
+  their table is scrolled sideways (``scrolled_headers``);
 * screenshots ``<page>-<width>.png`` in SHOTS.
 """
 
@@ -70,7 +71,13 @@ LAYOUT = """() => {
         });
         if (box.right > document.documentElement.clientWidth + 1) overlaps.push([index, 'figure wider than page']);
     });
-    return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps};
+    // column headers that need the table's horizontal scroll to be seen (their box ends past the scroll box's)
+    const hidden = [...document.querySelectorAll('table th')].filter(th => {
+        const box = th.closest('.jp-OutputArea-output') || document.documentElement;
+        return th.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+    }).map(th => th.textContent.trim());
+    return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps,
+            scrolled_headers: hidden};
 }"""
 
 AXE_RUN = """async () => {
