@@ -234,6 +234,34 @@ def test_item_analysis_shows_every_question_with_its_options(cohort):
     assert "Few strong learners chose the key “" in said and ": check the key or the wording." in said
     assert "Point-biserial" in html and "Alpha if deleted" in html and "Effective weight (%)" in html
     assert "share_top" not in html and "discrimination_index" not in html
+    _check_summary(paths, html, shown, planted)
+
+
+def _check_summary(paths, html: str, shown: str, planted) -> None:
+    """The summary at the top names the planted key to rewrite; the key's share of learners agrees with the
+    facility (one attempt rule: the attempt the grade reflects) for every single-choice question."""
+    assert shown.index("What to change next") < shown.index("Per section")
+    assert "counts one attempt per learner, the one the grade reflects" in shown
+    table = re.search(r'<table class="[^"]*summary[^"]*">.*?</table><script type="application/json" '
+                      r'class="table-rows">(.*?)</script>', html, re.DOTALL)
+    rows = json.loads(table.group(1))["rows"]
+    assert len(rows) == 22 and {row[0] for row in rows} <= {"rewrite", "drop", "keep"}
+    row = next(r for r in rows if r[3] == planted.text)
+    assert row[0] == "rewrite" and "weaker learners did better on it than stronger ones" in row[4], row
+    assert re.search(r"\d+ questions to rewrite, \d+ to drop, \d+ to keep", shown)
+    with open(paths.reports / "item_analysis.csv", encoding="utf-8") as handle:
+        facility = {(r["section"], r["item"]): float(r["facility"]) for r in csv.DictReader(handle)}
+    course = load_course(paths.course)
+    blocks = re.findall(r'<section class="question">.*?</section>', html, re.DOTALL)
+    questions = [(s.id, q) for s in course.sections for q in s.quiz.questions]
+    compared = 0
+    for block, (sid, question) in zip(blocks, questions, strict=True):
+        if question.type != "single_choice":
+            continue
+        key = re.search(r"<td>key</td><td class=\"num\">(\d+)</td>", block)
+        assert abs(float(key.group(1)) - facility[sid, question.id]) <= 1.0, (sid, question.id)
+        compared += 1
+    assert compared >= 5
 
 
 TITLES = {"cohort_dashboard.html": "Cohort overview", "item_analysis.html": "Item analysis",
@@ -369,6 +397,44 @@ def _check_series_toggles(seen: dict, urls: dict) -> None:
     clicked, again = toggles["legend_click"], toggles["legend_click_again"]
     assert clicked["visible"][name] == "legendonly" and clicked["pressed"][name] == "false"
     assert again["visible"] == start["visible"] and again["pressed"] == start["pressed"]
+
+
+def test_dashboard_kernels_are_asked_to_shut_down_not_interrupted():
+    """jupyter_client sends a finished kernel SIGINT before asking it to shut down; landing while the kernel
+    still handles a message, it prints "KeyboardInterrupt caught in kernel." The dashboards' kernels are only
+    asked (a real kernel each time; the signals sent to it are recorded)."""
+    import asyncio
+    import signal
+
+    from jupyter_client import AsyncKernelManager
+
+    from coursekit.cohort.dashboard import quiet_kernel_manager
+
+    def signals_sent(base: type) -> list[int]:
+        sent: list[int] = []
+
+        class Recording(base):  # type: ignore[misc, valid-type]
+            async def _async_signal_kernel(self, signum: int) -> None:
+                sent.append(signum)
+                await super()._async_signal_kernel(signum)
+
+        async def run() -> None:
+            manager = Recording(kernel_name="python3")
+            await manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive("1 + 1", timeout=60)
+            assert reply["content"]["status"] == "ok"
+            client.stop_channels()
+            await manager.shutdown_kernel()
+            assert not await manager.is_alive()
+
+        asyncio.run(run())
+        return sent
+
+    assert signal.SIGINT in signals_sent(AsyncKernelManager)  # what papermill's default does
+    assert signal.SIGINT not in signals_sent(quiet_kernel_manager())
 
 
 def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
