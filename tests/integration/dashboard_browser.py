@@ -18,7 +18,8 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
 * ``nav``: the links of the nav at the top (text, href, aria-current); ``nodes``: the page's DOM elements;
 * ``learner_link``: on a page whose first sortable table links learners, the learner on its second page
   whose link was followed (with Enter, from the keyboard), and what the learner page then showed: its heading,
-  its results per section and its score per question, and its chart's accessible name;
+  its results per section and its score per question, and its chart's accessible name; then (``unknown``)
+  the same after the address named a learner the report does not hold;
 * ``axe``: axe-core's violations (every impact) over the whole page;
 * ``layout``: at 1280 and 768 px, the page's horizontal overflow, overlaps inside charts (legend against
   axis labels and plot area, x tick labels against each other) and the column headers out of sight until
@@ -141,6 +142,9 @@ def learner_link(page, url: str) -> dict:
     page.wait_for_url("**/learner_progress.html#*")
     page.wait_for_timeout(300)
     seen = {"learner": who, "url": page.url, **page.evaluate(LEARNER_PAGE)}
+    page.evaluate("() => { window.location.hash = '#nobody%20such'; }")  # an id the report does not hold
+    page.wait_for_timeout(300)
+    seen["unknown"] = page.evaluate(LEARNER_PAGE)
     page.go_back()  # the page the link was on, as it was
     page.wait_for_load_state("load")
     page.wait_for_timeout(300)
@@ -254,7 +258,7 @@ def sort_and_filter(page) -> dict:
     table = tables.first
     headers = table.locator("thead th")
     names = [headers.nth(i).inner_text().strip() for i in range(headers.count())]
-    result = {"headers": names, "aria": [], "columns": {}}
+    result = {"headers": names, "aria": [], "columns": {}, "page_rows": table.locator("tbody tr").count()}
     for name in names:
         if name not in ("Learner", "Quiz score (%)"):
             continue

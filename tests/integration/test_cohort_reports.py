@@ -302,7 +302,7 @@ def test_dashboards_work_offline_in_chromium(cohort):
         assert found["title"] == TITLES[html]
         assert found["axe"] == [], (html, json.dumps(found["axe"], indent=1))
         for width, layout in found["layout"].items():
-            assert layout == {"overflow": 0, "overlaps": []}, (html, width, layout)
+            assert layout["overflow"] == 0 and layout["overlaps"] == [], (html, width, layout)
         for chart in found["charts"]:  # drawn: plotly's SVG layers with bars, points or lines in them
             assert chart["svg"] >= 2 and chart["marks"] >= 1 and chart["traces"] >= 1, (html, chart)
             assert chart["label"].strip() and chart["caption"].startswith("Finding: "), (html, chart)
@@ -332,7 +332,11 @@ def test_dashboards_work_offline_in_chromium(cohort):
     items = seen[(paths.reports / "item_analysis.html").as_uri()]
     assert len(items["charts"]) == 21 and "facility" in items["hover"]
     learners = seen[(paths.reports / "learners.html").as_uri()]["tables"]
-    assert len(learners["columns"]["Learner"][0]) == 120
+    assert len(learners["columns"]["Learner"][0]) == 120 and learners["page_rows"] == 50  # one page in the DOM
+    assert table["page_rows"] <= 50
+    for width, hidden in (("1280", ["Alpha if deleted", "Flags"]), ("768", ["Cronbach's alpha"])):
+        scrolled = items["layout"][width]["scrolled_headers"]
+        assert not set(hidden) & set(scrolled), (width, scrolled)
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{h.removesuffix('.html')}-{w}.png" for h in DASHBOARDS.values() for w in (1280, 768))
 
@@ -366,6 +370,9 @@ def _check_links(paths, seen: dict, urls: dict) -> None:
         wanted = [f"{scores[who, s.id, q.id]:.2f}" if (who, s.id, q.id) in scores.index else ""
                   for s in course.sections for q in s.quiz.questions]
         assert [row[3] for row in landed["questions"]] == wanted and any(wanted)
+        unknown = landed["unknown"]
+        assert unknown["status"] == "No learner “nobody such” in this report."
+        assert unknown["heading"] == landed["heading"] and unknown["sections"] == landed["sections"]
         followed += 1
     assert followed == 2  # from the learners page and from a follow-up table
 
