@@ -4,7 +4,10 @@ Each notebook in ``notebooks/`` takes papermill parameters (``db_url``,
 ``course_dir``, ``autograded_dir``, ``submitted_dir``, ``reports_dir``, ``section``,
 ``learner``). The executed copies go to ``<workspace>/reports/notebooks/`` and the
 HTML (outputs only, no code cells) to ``<workspace>/reports/``, with the CSV files
-the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up).
+the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up)
+and the pages' shared offline bundle in ``<workspace>/reports/assets/`` (plotly.js,
+scripts, styles): copy the folder as a whole. ``learner_progress.html#<learner>``
+shows any learner; every learner id on the other pages links there.
 """
 
 from __future__ import annotations
