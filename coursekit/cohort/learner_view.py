@@ -78,9 +78,11 @@ def learner_data(grades: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataF
     Returns
     -------
     dict
-        ``learners`` (ids, sorted), ``sections`` (id → rows of :data:`SECTION_COLUMNS`), ``questions`` (rows
-        of :data:`QUESTION_COLUMNS` with an empty score), ``scores`` (id → one score text per question, in
-        ``questions``' order, empty when not graded).
+        ``learners`` (ids, sorted), ``titles`` (the sections' titles), ``sections`` (id → rows of
+        :data:`SECTION_COLUMNS` whose first cell is the section's index in ``titles``, to keep the page small),
+        ``questions`` (rows of :data:`QUESTION_COLUMNS` with an empty score), ``scores`` (id → one score per
+        question, in ``questions``' order, ``None`` when not graded). :func:`learner_rows` makes them the rows
+        the page shows.
     """
     catalogue = catalogue[catalogue["section"].isin(titles)].reset_index(drop=True)
     scores = scores[scores["section"].isin(titles)]
@@ -92,21 +94,36 @@ def learner_data(grades: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataF
                  for (sid, item), number, text in zip(keys, catalogue["number"], catalogue["text"], strict=True)]
     position = {key: i for i, key in enumerate(keys)}
     learners = sorted(str(learner) for learner in grades["learner"].unique())
-    table = {learner: [""] * len(keys) for learner in learners}
+    table: dict[str, list[float | None]] = {learner: [None] * len(keys) for learner in learners}
     for learner, sid, item, score in zip(scores["learner"], scores["section"], scores["item"], scores["score"],
                                          strict=True):
         at = position.get((sid, item))
         if at is not None and str(learner) in table:
-            table[str(learner)][at] = _fixed(score, 2)
+            table[str(learner)][at] = _number(score)
     records: dict[str, list[dict]] = {}
     for row in grades.to_dict("records"):
         records.setdefault(str(row["learner"]), []).append(row)
-    sections = {learner: _rows(rows, titles) for learner, rows in records.items()}
-    return {"learners": learners, "sections": sections, "questions": questions, "scores": table}
+    index = {title: i for i, title in enumerate(titles.values())}
+    sections = {learner: [[index[row[0]], *row[1:]] for row in _rows(rows, titles)]
+                for learner, rows in records.items()}
+    return {"learners": learners, "titles": list(titles.values()), "sections": sections, "questions": questions,
+            "scores": table}
+
+
+def learner_rows(data: Mapping[str, object], learner: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The rows one learner's page shows: results per section and score per question (``learner.js`` too).
+
+    ``data`` is :func:`learner_data`'s; an unknown learner has no section rows and empty scores.
+    """
+    titles: list[str] = data["titles"]  # type: ignore[assignment]
+    sections = [[titles[row[0]], *row[1:]] for row in data["sections"].get(learner, [])]  # type: ignore[attr-defined]
+    questions: list[list[str]] = data["questions"]  # type: ignore[assignment]
+    scores = data["scores"].get(learner, [None] * len(questions))  # type: ignore[attr-defined]
+    return sections, [[*row[:3], _fixed(score, 2), *row[4:]] for row, score in zip(questions, scores, strict=True)]
 
 
 def chart_finding(learner: str, rows: list[list[str]]) -> str:
-    """The finding of the learner's chart from :func:`section_rows`' rows (``learner.js`` says the same)."""
+    """The finding of the learner's chart from the section rows :func:`learner_rows` makes (``learner.js`` too)."""
     parts = []
     for row in rows:
         title, percent, rate, status = row[0], row[3], row[4], row[5]

@@ -242,8 +242,8 @@ def _check_summary(paths, html: str, shown: str, planted) -> None:
     facility (one attempt rule: the attempt the grade reflects) for every single-choice question."""
     assert shown.index("What to change next") < shown.index("Per section")
     assert "counts one attempt per learner, the one the grade reflects" in shown
-    table = re.search(r'<table class="[^"]*summary[^"]*">.*?</table><script type="application/json" '
-                      r'class="table-rows">(.*?)</script>', html, re.DOTALL)
+    table = re.search(r'<table class="[^"]*summary[^"]*">.*?</table><script[^>]*class="table-rows"[^>]*>(.*?)'
+                      r"</script>", html, re.DOTALL)
     rows = json.loads(table.group(1))["rows"]
     assert len(rows) == 22 and {row[0] for row in rows} <= {"rewrite", "drop", "keep"}
     row = next(r for r in rows if r[3] == planted.text)

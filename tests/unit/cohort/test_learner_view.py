@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from coursekit.cohort.follow_up import status_reason
-from coursekit.cohort.learner_view import SECTION_COLUMNS, chart_finding, learner_data
+from coursekit.cohort.learner_view import SECTION_COLUMNS, chart_finding, learner_data, learner_rows
 
 TITLES = {"s1": "Section one", "s2": "Section two"}
 
@@ -41,12 +41,13 @@ def _data() -> dict:
 def test_every_learner_has_their_sections_in_course_order_with_the_reason():
     data = _data()
     assert data["learners"] == ["a", "b"]
-    first, second = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in data["sections"]["b"])
+    assert data["titles"] == ["Section one", "Section two"] and data["sections"]["b"][0][0] == 0
+    first, second = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in learner_rows(data, "b")[0])
     assert first["Section"] == "Section one" and first["Score (%)"] == "50.0" and first["Attempts"] == "3"
     assert first["Why not passed"] == "quiz below the pass rate"
     assert second["Status"] == "not graded" and second["Score (%)"] == ""
     assert second["Why not passed"] == "grading could not finish: s2.ipynb is not a notebook (damaged file)"
-    passed, absent = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in data["sections"]["a"])
+    passed, absent = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in learner_rows(data, "a")[0])
     assert passed["Why not passed"] == "" and absent["Why not passed"] == "nothing handed in"
     assert "nan" not in str(data).lower()
 
@@ -56,12 +57,15 @@ def test_scores_follow_the_questions_with_the_cohort_mean():
     assert data["questions"] == [["Section one", "1", "One?", "", "1", "0.50"], ["Section one", "2", "Two?", "", "1",
                                                                                  "0.50"],
                                  ["Section two", "1", "Three?", "", "", ""]]
-    assert data["scores"] == {"a": ["1.00", "0.50", ""], "b": ["0.00", "", ""]}
+    assert data["scores"] == {"a": [1.0, 0.5, None], "b": [0.0, None, None]}
+    assert [row[3] for row in learner_rows(data, "a")[1]] == ["1.00", "0.50", ""]
+    assert [row[3] for row in learner_rows(data, "b")[1]] == ["0.00", "", ""]
+    assert learner_rows(data, "nobody") == ([], [[*row[:3], "", *row[4:]] for row in data["questions"]])
 
 
 def test_the_chart_finding_names_scores_and_statuses():
     data = _data()
-    assert chart_finding("b", data["sections"]["b"]) == ("b: Section one: 50 % (pass rate 75 %), failed; "
+    assert chart_finding("b", learner_rows(data, "b")[0]) == ("b: Section one: 50 % (pass rate 75 %), failed; "
                                                          "Section two: not graded")
 
 

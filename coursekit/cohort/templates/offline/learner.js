@@ -63,11 +63,14 @@
     }
     status.textContent = "";
     heading.textContent = "Learner: " + who;
-    var rows = data.sections[who];
+    // as coursekit.cohort.learner_view.learner_rows makes them: the section's title, a score with 2 decimals
+    var rows = data.sections[who].map(function (row) { return [data.titles[row[0]]].concat(row.slice(1)); });
     fillSections(rows);
     var scores = data.scores[who] || [];
     window.coursekitTables.setRows(questions, data.questions.map(function (question, index) {
-      return [question[0], question[1], question[2], scores[index] || "", question[4], question[5]];
+      var score = scores[index];
+      return [question[0], question[1], question[2], score === null || score === undefined ? "" : score.toFixed(2),
+              question[4], question[5]];
     }));
     fillChart(who, rows);
     field.value = who;
