@@ -145,9 +145,13 @@ def learner_link(page, url: str) -> dict:
     page.evaluate("() => { window.location.hash = '#nobody%20such'; }")  # an id the report does not hold
     page.wait_for_timeout(300)
     seen["unknown"] = page.evaluate(LEARNER_PAGE)
-    page.go_back()  # the page the link was on, as it was
+    for _ in range(2):  # Back: the learner named before, then the page the link was on
+        page.go_back()
+        page.wait_for_timeout(300)
+        if page.url == url:
+            break
+        seen["back_to_learner"] = page.evaluate(LEARNER_PAGE)["heading"]
     page.wait_for_load_state("load")
-    page.wait_for_timeout(300)
     seen["back"] = page.url == url
     return seen
 

@@ -373,6 +373,7 @@ def _check_links(paths, seen: dict, urls: dict) -> None:
         unknown = landed["unknown"]
         assert unknown["status"] == "No learner “nobody such” in this report."
         assert unknown["heading"] == landed["heading"] and unknown["sections"] == landed["sections"]
+        assert landed["back_to_learner"] == f"Learner: {who}"  # Back goes through the learners shown
         followed += 1
     assert followed == 2  # from the learners page and from a follow-up table
 
