@@ -142,10 +142,18 @@ def quiet_kernel_manager() -> type:
     to the terminal, which reads as a failure though nothing failed. Every cell has finished when papermill
     shuts the kernel down, so there is nothing to interrupt; a kernel that does not stop is still killed after
     the grace period. Interrupting a cell that runs too long (``execution_timeout``) is unchanged.
+
+    The kernel talks to papermill over local IPC sockets (files in Jupyter's runtime folder) rather than TCP
+    ports: nothing listens on the network, and ipykernel has no unencrypted TCP to warn about.
     """
     from jupyter_client import AsyncKernelManager
+    from traitlets import default
 
     class FinishedKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:
                 return

@@ -443,6 +443,7 @@ def test_dashboard_kernels_are_asked_to_shut_down_not_interrupted():
 
     assert signal.SIGINT in signals_sent(AsyncKernelManager)  # what papermill's default does
     assert signal.SIGINT not in signals_sent(quiet_kernel_manager())
+    assert quiet_kernel_manager()(kernel_name="python3").transport == "ipc"  # no TCP port, no warning about it
 
 
 def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
