@@ -4,14 +4,21 @@
 at 10,000 learners that takes a while. This module writes what grading would
 have stored: students, submitted sections and notebooks, one grade per graded
 cell and one comment row per answer cell, with scores from the same ability ×
-difficulty model. Rows are inserted with one executemany per table.
+difficulty model. Rows are inserted with one executemany per table. Given a
+folder for them, it also writes each learner's responses file (one attempt,
+the answers the grades were scored from), as autograde leaves it in
+``autograded/<learner>/<section>/responses/``: the item analysis then has
+options to count.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData, select
 
@@ -19,16 +26,33 @@ from coursekit.authoring.course import Course
 from coursekit.cell_ids import comment_cell_id, quiz_cell_id
 from coursekit.gradebook.engine import make_engine
 from coursekit.gradebook.nbgrader_tables import GRADED_TABLES
-from coursekit.simulate import difficulty, p_right
+from coursekit.quiz.attempts import attempt_scores
+from coursekit.quiz.contract import responses_path
+from coursekit.simulate import difficulty, p_right, responses_document, simulated_answer
 
 
 def _id() -> str:
     return uuid.uuid4().hex
 
 
+def _write_responses(folder: Path, template: dict[str, Any], learner: str, answers: dict[str, Any],
+                     when: datetime) -> None:
+    """One learner's responses file with a single submitted attempt holding ``answers``."""
+    moment = when.isoformat(timespec="seconds")
+    document = {**template, "learner": learner,
+                "attempts": [{"number": 1, "started_at": moment, "submitted_at": moment, "answers": answers}],
+                "in_progress": {"answers": {}, "updated_at": moment}}
+    path = responses_path(folder / learner / template["section"], template["section"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
 def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int = 1,
-                           absent_rate: float = 0.08) -> int:
+                           absent_rate: float = 0.08, responses_dir: Path | None = None) -> int:
     """Insert ``learners`` graded learners into a gradebook whose sections already exist.
+
+    With ``responses_dir`` (a workspace's ``autograded/`` folder), every submission also gets its responses
+    file, and each question's grade is the score of the answer in it.
 
     Returns the number of grade rows written.
     """
@@ -46,6 +70,7 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
     for cell_id, name, notebook_id in cells:
         cells_by_notebook.setdefault(notebook_id, {})[name] = cell_id
 
+    templates = {section.id: responses_document(course, section, "", []) for section in course.sections}
     rows: dict[str, list[dict]] = {name: [] for name in ("student", "submitted_assignment", "submitted_notebook",
                                                           "grade", "comment")}
     start = datetime(2026, 9, 1, 8, 0)
@@ -65,10 +90,17 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
             rows["submitted_notebook"].append({"id": nb_id, "assignment_id": sub_id, "notebook_id": notebook_id,
                                                "flagged": False})
             by_name = cells_by_notebook[notebook_id]
+            if responses_dir is not None:
+                answers = {q.id: simulated_answer(q, p_right(ability, difficulty(section.id, q.id)), rng)
+                           for q in section.quiz.questions}
+                _write_responses(responses_dir, templates[section.id], learner, answers, when)
+                points = attempt_scores(section.quiz, answers)
+            else:
+                points = {q.id: q.points if rng.random() < p_right(ability, difficulty(section.id, q.id)) else 0.0
+                          for q in section.quiz.questions}
             for q in section.quiz.questions:
-                right = rng.random() < p_right(ability, difficulty(section.id, q.id))
                 rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": by_name[quiz_cell_id(q.id)],
-                                      "auto_score": q.points if right else 0.0, "manual_score": None,
+                                      "auto_score": points[q.id], "manual_score": None,
                                       "extra_credit": None, "needs_manual_grade": False})
             for c in section.comments:
                 blank = rng.random() < 0.05

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 WEIGHT_RATIO_LOW = 0.5
 WEIGHT_RATIO_HIGH = 2.0
+STRONG_DISTRACTOR = 0.2
+"""A wrong option chosen by this share of the top third (or more) is worth a look, whatever the bottom third did."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ def _from_options(options: list[OptionFigures], choice: bool) -> list[str]:
         elif not option.is_key and top > bottom and biserial > 0:
             said.append(f"Strong learners were drawn to the wrong option {_quote(option.text)}: it may be right "
                         "too, or ambiguous.")
+        elif not option.is_key and top >= STRONG_DISTRACTOR:
+            said.append(f"{100 * top:.0f} % of the strong learners (top third) chose the wrong option "
+                        f"{_quote(option.text)}: check that it is clearly wrong and the key clearly best.")
         elif choice and not option.is_key and option.share_all == 0:
             said.append(f"Nobody chose {_quote(option.text)}: it distracts no one; replace it with a likelier "
                         "mistake.")

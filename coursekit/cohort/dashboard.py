@@ -4,7 +4,10 @@ Each notebook in ``notebooks/`` takes papermill parameters (``db_url``,
 ``course_dir``, ``autograded_dir``, ``submitted_dir``, ``reports_dir``, ``section``,
 ``learner``). The executed copies go to ``<workspace>/reports/notebooks/`` and the
 HTML (outputs only, no code cells) to ``<workspace>/reports/``, with the CSV files
-the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up).
+the notebooks write beside it (``follow_up.csv``: who needs a trainer's follow-up)
+and the pages' shared offline bundle in ``<workspace>/reports/assets/`` (plotly.js,
+scripts, styles): copy the folder as a whole. ``learner_progress.html#<learner>``
+shows any learner; every learner id on the other pages links there.
 """
 
 from __future__ import annotations
@@ -95,31 +98,71 @@ def _has_output_containing(notebook: Any, marker: str) -> bool:
     return False
 
 
+PAGES = [("cohort_dashboard.html", "Cohort overview"), ("learners.html", "Learners"),
+         ("learner_progress.html", "Learner progress"), ("item_analysis.html", "Item analysis")]
+"""The analyst pages in the order of the nav at the top of each: file name and label."""
+
+
 def export_html(executed: Path, target: Path) -> Path:
     """Write ``executed`` as a page that works offline: outputs and text only, no script from the network.
 
-    The page is titled after the notebook's first heading. When the notebook drew interactive charts
-    (:func:`coursekit.cohort.charts.show_chart`), plotly.js from the installed plotly package is inlined once
-    in the page's head; tables made sortable (:func:`coursekit.cohort.tables.html_table`) get the inlined
-    sort and filter script.
+    The page is titled after the notebook's first heading and starts with a nav linking the analyst pages
+    (:data:`PAGES`). Styles and scripts are not copied into the page: they are the report folder's shared
+    bundle (:func:`coursekit.cohort.assets.write_assets`, written here), referred to by relative path. A page
+    that drew interactive charts (:func:`coursekit.cohort.charts.show_chart`) loads plotly.js from it; tables
+    made sortable (:func:`coursekit.cohort.tables.html_table`) get the sort, filter and paging script.
     """
     import nbformat
     from nbconvert import HTMLExporter
 
+    from coursekit.cohort.assets import ASSETS, LEARNER_DATA_ID, write_assets
     from coursekit.cohort.charts import CHART_CLASS
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             extra_template_basedirs=[str(TEMPLATES)], template_name="offline")
+    environment = exporter.environment
+    notebook_css = "".join(environment.loader.get_source(environment, f"static/{name}")[0]
+                           for name in ("index.css", "theme-light.css"))
+    write_assets(target.parent, notebook_css)
     notebook = nbformat.read(executed, as_version=4)
     title = page_title(notebook, executed.stem.replace("_", " ").capitalize())
-    resources: dict[str, Any] = {"metadata": {"name": title}}
-    if _has_output_containing(notebook, f'class="{CHART_CLASS}"'):
-        from plotly.offline import get_plotlyjs
-
-        resources["coursekit_plotly_js"] = get_plotlyjs()
+    resources: dict[str, Any] = {
+        "metadata": {"name": title}, "coursekit_assets": ASSETS,
+        "coursekit_charts": _has_output_containing(notebook, f'class="{CHART_CLASS}"'),
+        "coursekit_learner": _has_output_containing(notebook, f'id="{LEARNER_DATA_ID}"'),
+        "coursekit_nav": [(name, label, name == target.name) for name, label in PAGES],
+    }
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def quiet_kernel_manager() -> type:
+    """A kernel manager that ends a finished notebook's kernel by asking it to shut down, without a SIGINT first.
+
+    jupyter_client interrupts a kernel before asking it to shut down; when the signal lands while the kernel
+    still handles a message (the end of the last cell), ipykernel logs "KeyboardInterrupt caught in kernel."
+    to the terminal, which reads as a failure though nothing failed. Every cell has finished when papermill
+    shuts the kernel down, so there is nothing to interrupt; a kernel that does not stop is still killed after
+    the grace period. Interrupting a cell that runs too long (``execution_timeout``) is unchanged.
+
+    The kernel talks to papermill over local IPC sockets (files in Jupyter's runtime folder) rather than TCP
+    ports: nothing listens on the network, and ipykernel has no unencrypted TCP to warn about.
+    """
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class FinishedKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return FinishedKernelManager
 
 
 def build_dashboards(paths: ProjectPaths, db_url: str, section: str | None = None,
@@ -152,6 +195,7 @@ def build_dashboards(paths: ProjectPaths, db_url: str, section: str | None = Non
         papermill.execute_notebook(
             str(notebooks / f"{name}.ipynb"), str(executed), parameters=parameters, kernel_name="python3",
             cwd=str(notebooks), progress_bar=False, execution_timeout=timeout,
+            kernel_manager_class=quiet_kernel_manager(),
         )
         written.append(export_html(executed, out / html_name))
     return written

@@ -8,13 +8,17 @@ Files that cannot be trusted are skipped the way grading skips them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from coursekit.grading.hidden import read_untrusted
+from coursekit.quiz.attempts import Attempt
 from coursekit.quiz.contract import normalise_short_answer, responses_glob
+from coursekit.quiz.describe import shown_attempt
 from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
+from coursekit.quiz.spec import QuizSpec
 
 COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
 
@@ -30,8 +34,16 @@ def _options(answer: object) -> list[str]:
     return [text[:80]] if text else []
 
 
-def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True) -> pd.DataFrame:
-    """Every option picked in the cohort's responses files (the last counted attempt by default)."""
+def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True,
+                 quizzes: Mapping[str, QuizSpec] | None = None) -> pd.DataFrame:
+    """Every option picked in the cohort's responses files: one attempt per learner and section by default.
+
+    With ``quizzes`` (the full quizzes, keys included) that attempt is the one each learner's grade reflects,
+    as grading picks it (:func:`coursekit.quiz.describe.shown_attempt`: the best one under ``highest``, the
+    first or last under ``first`` or ``last``, the last under ``average``): the attempt the item statistics
+    count, so the share of learners who picked a key and the facility tell the same story. Without them, the
+    last attempt; ``last_attempt_only=False`` keeps every attempt.
+    """
     rows = []
     for section in sections:
         for path in sorted(autograded.glob(responses_glob(section))):
@@ -43,7 +55,11 @@ def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool 
             if responses.section != section:
                 continue
             attempts = graded_attempts(responses)
-            if last_attempt_only:
+            spec = (quizzes or {}).get(section)
+            if last_attempt_only and spec is not None:
+                shown = shown_attempt(spec, [Attempt(number, answers, when) for number, answers, when in attempts])
+                attempts = [a for a in attempts if shown is not None and a[0] == shown.number]
+            elif last_attempt_only:
                 attempts = attempts[-1:]
             for number, answers, when in attempts:
                 for item, answer in answers.items():

@@ -37,8 +37,23 @@ REASONS = {
     NOT_GRADED: "grading could not finish",
     PASSED_REVIEW_PENDING: "comments wait for a trainer's review",
 }
+LEARNER_LINK = "learner_progress.html#{}"
+"""Where a learner's id links to on the analyst pages: that learner's question-by-question results."""
 FOLLOW_UP_COLUMNS = ["Section", "Learner", "Name", "Status", "Why", "Next step by", "Quiz score (%)", "Attempts",
                      "Last activity", "Grading problem"]
+
+
+def status_reason(status: str, problem: str = "") -> str:
+    """Why a learner's section has ``status``, in words (empty for a passed section or a status without one).
+
+    ``problem`` is what grading recorded (the ``problems`` column of ``grades.csv``): for ``not graded`` it is
+    the reason, e.g. a damaged file, and is said after the status's own reason.
+    """
+    reason = REASONS.get(status, "")
+    problem = " ".join(str(problem or "").split())
+    if status == NOT_GRADED and problem:
+        return f"{reason}: {problem}"
+    return reason
 
 
 def cohort_grades(db_url: str, course: Course, submitted_dir: Path | None = None) -> pd.DataFrame:
@@ -82,7 +97,9 @@ def follow_up_table(grades: pd.DataFrame, titles: dict[str, str]) -> pd.DataFram
         "Learner": rows["learner"].astype(str),
         "Name": rows["name"].fillna("").astype(str) if "name" in rows else "",
         "Status": rows["status"],
-        "Why": rows["status"].map(REASONS),
+        "Why": [status_reason(status, problem) if status != PASSED_REVIEW_PENDING else REASONS[status]
+                for status, problem in zip(rows["status"], rows["problems"] if "problems" in rows
+                                           else [""] * len(rows), strict=True)],
         "Next step by": [TRAINER if status in TRAINER_TO_DO else LEARNER for status in rows["status"]],
         "Quiz score (%)": [f"{p:.1f}" if pd.notna(p) else "" for p in percent],
         "Attempts": [str(int(a)) if pd.notna(a) else "" for a in attempts],

@@ -12,11 +12,18 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
   first chart with toggles, reached with Tab from the top of the page: the focused button, its focus outline,
   the traces' visibility and aria-pressed after Space (hidden), after Enter (shown again), and after a mouse
   click on the legend entry (the button follows);
-* ``sort`` / ``filter``: the first sortable table's column values after clicking its header button, twice,
-  and the rows still shown after typing into its filter field;
+* ``sort`` / ``filter``: the first sortable table's column values (every page of it, read by pressing its
+  "Next page" button) after clicking its header button, twice, and the rows still shown after typing into its
+  filter field;
+* ``nav``: the links of the nav at the top (text, href, aria-current); ``nodes``: the page's DOM elements;
+* ``learner_link``: on a page whose first sortable table links learners, the learner on its second page
+  whose link was followed (with Enter, from the keyboard), and what the learner page then showed: its heading,
+  its results per section and its score per question, and its chart's accessible name; then (``unknown``)
+  the same after the address named a learner the report does not hold;
 * ``axe``: axe-core's violations (every impact) over the whole page;
-* ``layout``: at 1280 and 768 px, the page's horizontal overflow and overlaps inside charts (legend against
-  axis labels and plot area, x tick labels against each other);
+* ``layout``: at 1280 and 768 px, the page's horizontal overflow, overlaps inside charts (legend against
+  axis labels and plot area, x tick labels against each other) and the column headers out of sight until
+  their table is scrolled sideways (``scrolled_headers``);
 * screenshots ``<page>-<width>.png`` in SHOTS.
 """
 
@@ -65,7 +72,13 @@ LAYOUT = """() => {
         });
         if (box.right > document.documentElement.clientWidth + 1) overlaps.push([index, 'figure wider than page']);
     });
-    return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps};
+    // column headers that need the table's horizontal scroll to be seen (their box ends past the scroll box's)
+    const hidden = [...document.querySelectorAll('table th')].filter(th => {
+        const box = th.closest('.jp-OutputArea-output') || document.documentElement;
+        return th.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+    }).map(th => th.textContent.trim());
+    return {overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, overlaps,
+            scrolled_headers: hidden};
 }"""
 
 AXE_RUN = """async () => {
@@ -75,10 +88,72 @@ AXE_RUN = """async () => {
 }"""
 
 
-def column(page, table, index: int) -> list[str]:
-    """The text of column ``index`` in the visible rows of ``table``."""
+def shown(table, index: int) -> list[str]:
+    """The text of column ``index`` in the rows ``table`` shows now (one page)."""
     return table.evaluate("(t, i) => [...t.tBodies[0].rows].filter(r => !r.hidden).map(r => r.cells[i]"
                           ".textContent.trim())", index)
+
+
+def pager(table):
+    """The page buttons of a paged table: (previous, next)."""
+    group = table.locator("xpath=following-sibling::div[contains(@class, 'table-pages')][1]")
+    return group.get_by_role("button", name="Previous page"), group.get_by_role("button", name="Next page")
+
+
+def column(page, table, index: int) -> list[str]:
+    """The text of column ``index`` in every row of ``table`` that passes its filter, page after page."""
+    previous, following = pager(table)
+    values = shown(table, index)
+    turned = 0
+    while following.count() and following.is_visible() and following.is_enabled():
+        following.click()
+        values += shown(table, index)
+        turned += 1
+    for _ in range(turned):
+        previous.click()
+    return values
+
+
+LEARNER_PAGE = """() => {
+  const rows = selector => [...document.querySelectorAll(selector)].map(r => [...r.cells].map(c => c.textContent));
+  return {
+    heading: document.getElementById('learner-heading').textContent,
+    sections: rows('#learner-sections tbody tr'),
+    questions: rows('#learner-questions tbody tr'),
+    chart: document.querySelector('figure.coursekit-chart [role=img]').getAttribute('aria-label'),
+    status: document.getElementById('learner-status').textContent,
+  };
+}"""
+
+
+def learner_link(page, url: str) -> dict:
+    """Follow, with the keyboard, the link of the first learner on the second page of the first linked table."""
+    tables = page.locator("table.sortable:has(tbody a)")
+    if not tables.count():
+        return {}
+    table = tables.first
+    _, following = pager(table)
+    if following.is_visible():
+        following.click()
+    link = table.locator("tbody a").first
+    who = link.inner_text().strip()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/learner_progress.html#*")
+    page.wait_for_timeout(300)
+    seen = {"learner": who, "url": page.url, **page.evaluate(LEARNER_PAGE)}
+    page.evaluate("() => { window.location.hash = '#nobody%20such'; }")  # an id the report does not hold
+    page.wait_for_timeout(300)
+    seen["unknown"] = page.evaluate(LEARNER_PAGE)
+    for _ in range(2):  # Back: the learner named before, then the page the link was on
+        page.go_back()
+        page.wait_for_timeout(300)
+        if page.url == url:
+            break
+        seen["back_to_learner"] = page.evaluate(LEARNER_PAGE)["heading"]
+    page.wait_for_load_state("load")
+    seen["back"] = page.url == url
+    return seen
 
 
 def hover(page) -> str:
@@ -187,7 +262,7 @@ def sort_and_filter(page) -> dict:
     table = tables.first
     headers = table.locator("thead th")
     names = [headers.nth(i).inner_text().strip() for i in range(headers.count())]
-    result = {"headers": names, "aria": [], "columns": {}}
+    result = {"headers": names, "aria": [], "columns": {}, "page_rows": table.locator("tbody tr").count()}
     for name in names:
         if name not in ("Learner", "Quiz score (%)"):
             continue
@@ -239,8 +314,11 @@ def main(shots: Path, axe: Path, urls: list[str]) -> dict:
             page.wait_for_load_state("load")
             page.wait_for_timeout(500)
             found = {"title": page.title(), "charts": page.evaluate(CHARTS), "hover": hover(page),
+                     "nodes": page.evaluate("() => document.getElementsByTagName('*').length"),
+                     "nav": page.evaluate("() => [...document.querySelectorAll('nav.pages a')].map(a => "
+                                          "[a.textContent, a.getAttribute('href'), a.getAttribute('aria-current')])"),
                      "legend_toggle": legend_toggle(page), "series_toggles": series_toggles(page),
-                     "tables": sort_and_filter(page)}
+                     "tables": sort_and_filter(page), "learner_link": learner_link(page, url)}
             page.add_script_tag(path=str(axe))
             found["axe"] = page.evaluate(AXE_RUN)
             found["layout"] = {}

@@ -18,6 +18,7 @@ from project_support import REPO
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
+from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.gradebook.roster import register_learners
 from coursekit.gradebook.roster_file import RosterEntry, import_roster
 from coursekit.grading.feedback import generate_feedback
@@ -153,10 +154,15 @@ def test_dashboards_render_with_figures(cohort):
     assert charts == {"cohort_overview": 7, "item_analysis": 1 + 20, "learner_progress": 1, "learner_index": 0}
     html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
     assert "Status per section" in html and html.count("Plotly.newPlot(") == 7
-    assert html.count("plotly.js v") == 1  # the library, inlined once
     assert "load_cells(" not in html  # code cells are not exported
     assert "Pass rate per cohort (roster group)" in html and "group morning" in html and "group evening" in html
-    assert "plotly.js v" not in (paths.reports / "learners.html").read_text(encoding="utf-8")
+    # plotly.js and the pages' scripts and styles: once, in the shared bundle beside the pages, never in a page
+    assert "plotly.js v" in (paths.reports / "assets" / "plotly.min.js").read_text(encoding="utf-8")
+    for page in DASHBOARDS.values():
+        text = (paths.reports / page).read_text(encoding="utf-8")
+        assert "plotly.js v" not in text and len(text) < 1_000_000, page
+        assert ('src="assets/plotly.min.js"' in text) == (page != "learners.html"), page
+        assert 'src="assets/tables.js"' in text and 'href="assets/notebook.css"' in text
 
 
 def test_follow_up_names_exactly_the_learners_to_follow_up(cohort, tmp_path):
@@ -228,6 +234,34 @@ def test_item_analysis_shows_every_question_with_its_options(cohort):
     assert "Few strong learners chose the key “" in said and ": check the key or the wording." in said
     assert "Point-biserial" in html and "Alpha if deleted" in html and "Effective weight (%)" in html
     assert "share_top" not in html and "discrimination_index" not in html
+    _check_summary(paths, html, shown, planted)
+
+
+def _check_summary(paths, html: str, shown: str, planted) -> None:
+    """The summary at the top names the planted key to rewrite; the key's share of learners agrees with the
+    facility (one attempt rule: the attempt the grade reflects) for every single-choice question."""
+    assert shown.index("What to change next") < shown.index("Per section")
+    assert "counts one attempt per learner, the one the grade reflects" in shown
+    table = re.search(r'<table class="[^"]*summary[^"]*">.*?</table><script[^>]*class="table-rows"[^>]*>(.*?)'
+                      r"</script>", html, re.DOTALL)
+    rows = json.loads(table.group(1))["rows"]
+    assert len(rows) == 22 and {row[0] for row in rows} <= {"rewrite", "drop", "keep"}
+    row = next(r for r in rows if r[3] == planted.text)
+    assert row[0] == "rewrite" and "weaker learners did better on it than stronger ones" in row[4], row
+    assert re.search(r"\d+ questions to rewrite, \d+ to drop, \d+ to keep", shown)
+    with open(paths.reports / "item_analysis.csv", encoding="utf-8") as handle:
+        facility = {(r["section"], r["item"]): float(r["facility"]) for r in csv.DictReader(handle)}
+    course = load_course(paths.course)
+    blocks = re.findall(r'<section class="question">.*?</section>', html, re.DOTALL)
+    questions = [(s.id, q) for s in course.sections for q in s.quiz.questions]
+    compared = 0
+    for block, (sid, question) in zip(blocks, questions, strict=True):
+        if question.type != "single_choice":
+            continue
+        key = re.search(r"<td>key</td><td class=\"num\">(\d+)</td>", block)
+        assert abs(float(key.group(1)) - facility[sid, question.id]) <= 1.0, (sid, question.id)
+        compared += 1
+    assert compared >= 5
 
 
 TITLES = {"cohort_dashboard.html": "Cohort overview", "item_analysis.html": "Item analysis",
@@ -249,9 +283,10 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert AXE.exists(), f"{AXE} is missing: run `npm install --prefix .browser axe-core@4` (make test does)"
     for html in DASHBOARDS.values():
         text = (paths.reports / html).read_text(encoding="utf-8")
-        # no script, style or font from elsewhere (plotly.js itself mentions MathJax and CDNs: the browser below
-        # checks that nothing is fetched)
-        assert re.findall(r"<(?:script|link)[^>]*\s(?:src|href)=", text) == [], html
+        # no script, style or font from elsewhere: only the shared bundle beside the pages, by relative path
+        # (plotly.js itself mentions MathJax and CDNs: the browser below checks that nothing is fetched)
+        used = re.findall(r"<(?:script|link)[^>]*\s(?:src|href)=\"([^\"]*)\"", text)
+        assert used and all(u.startswith("assets/") and (paths.reports / u).is_file() for u in used), (html, used)
     shots = REPO / "artifacts" / "dashboards"
     for old in shots.glob("*.png"):
         old.unlink()
@@ -267,7 +302,7 @@ def test_dashboards_work_offline_in_chromium(cohort):
         assert found["title"] == TITLES[html]
         assert found["axe"] == [], (html, json.dumps(found["axe"], indent=1))
         for width, layout in found["layout"].items():
-            assert layout == {"overflow": 0, "overlaps": []}, (html, width, layout)
+            assert layout["overflow"] == 0 and layout["overlaps"] == [], (html, width, layout)
         for chart in found["charts"]:  # drawn: plotly's SVG layers with bars, points or lines in them
             assert chart["svg"] >= 2 and chart["marks"] >= 1 and chart["traces"] >= 1, (html, chart)
             assert chart["label"].strip() and chart["caption"].startswith("Finding: "), (html, chart)
@@ -293,12 +328,54 @@ def test_dashboards_work_offline_in_chromium(cohort):
     typed = table["filter"]
     assert typed["shown"] == [typed["typed"]] and typed["count"] == f"1 of {typed['rows']} rows"
     assert typed["cleared"] == typed["rows"]
+    _check_links(paths, seen, urls)
     items = seen[(paths.reports / "item_analysis.html").as_uri()]
     assert len(items["charts"]) == 21 and "facility" in items["hover"]
     learners = seen[(paths.reports / "learners.html").as_uri()]["tables"]
-    assert len(learners["columns"]["Learner"][0]) == 120
+    assert len(learners["columns"]["Learner"][0]) == 120 and learners["page_rows"] == 50  # one page in the DOM
+    assert table["page_rows"] <= 50
+    for width, hidden in (("1280", ["Alpha if deleted", "Flags"]), ("768", ["Cronbach's alpha"])):
+        scrolled = items["layout"][width]["scrolled_headers"]
+        assert not set(hidden) & set(scrolled), (width, scrolled)
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{h.removesuffix('.html')}-{w}.png" for h in DASHBOARDS.values() for w in (1280, 768))
+
+
+def _check_links(paths, seen: dict, urls: dict) -> None:
+    """The nav links the four pages from each; a learner's link lands on that learner's results."""
+    pages = [("Cohort overview", "cohort_dashboard.html"), ("Learners", "learners.html"),
+             ("Learner progress", "learner_progress.html"), ("Item analysis", "item_analysis.html")]
+    for url, found in seen.items():
+        assert found["nav"] == [[label, href, "page" if href == urls[url] else None] for label, href in pages]
+    with open(paths.reports / "grades.csv", encoding="utf-8") as handle:
+        grades = {(r["learner"], r["section"]): r for r in csv.DictReader(handle)}
+    course = load_course(paths.course)
+    cells = load_cells(paths.gradebook_url)
+    scores = item_scores(cells).set_index(["learner", "section", "item"])["score"]
+    followed = 0
+    for url, found in seen.items():
+        landed = found["learner_link"]
+        if urls[url] not in ("learners.html", "cohort_dashboard.html"):
+            continue
+        who = landed["learner"]
+        assert landed["url"].endswith(f"/learner_progress.html#{who}") and landed["back"], landed
+        assert landed["heading"] == f"Learner: {who}" and landed["status"] == ""
+        assert landed["chart"].startswith(f"{who}: ")
+        assert [row[0] for row in landed["sections"]] == [s.quiz.title for s in course.sections]
+        for row, section in zip(landed["sections"], course.sections, strict=True):
+            expected = grades[who, section.id]
+            assert row[5] == expected["status"], (who, row)
+            assert row[3] == (f"{float(expected['quiz_percent']):.1f}" if expected["quiz_percent"] else "")
+            assert (row[6] == "") == (expected["status"] == "passed")  # why it is not passed, when it is not
+        wanted = [f"{scores[who, s.id, q.id]:.2f}" if (who, s.id, q.id) in scores.index else ""
+                  for s in course.sections for q in s.quiz.questions]
+        assert [row[3] for row in landed["questions"]] == wanted and any(wanted)
+        unknown = landed["unknown"]
+        assert unknown["status"] == "No learner “nobody such” in this report."
+        assert unknown["heading"] == landed["heading"] and unknown["sections"] == landed["sections"]
+        assert landed["back_to_learner"] == f"Learner: {who}"  # Back goes through the learners shown
+        followed += 1
+    assert followed == 2  # from the learners page and from a follow-up table
 
 
 def _check_series_toggles(seen: dict, urls: dict) -> None:
@@ -328,6 +405,45 @@ def _check_series_toggles(seen: dict, urls: dict) -> None:
     clicked, again = toggles["legend_click"], toggles["legend_click_again"]
     assert clicked["visible"][name] == "legendonly" and clicked["pressed"][name] == "false"
     assert again["visible"] == start["visible"] and again["pressed"] == start["pressed"]
+
+
+def test_dashboard_kernels_are_asked_to_shut_down_not_interrupted():
+    """jupyter_client sends a finished kernel SIGINT before asking it to shut down; landing while the kernel
+    still handles a message, it prints "KeyboardInterrupt caught in kernel." The dashboards' kernels are only
+    asked (a real kernel each time; the signals sent to it are recorded)."""
+    import asyncio
+    import signal
+
+    from jupyter_client import AsyncKernelManager
+
+    from coursekit.cohort.dashboard import quiet_kernel_manager
+
+    def signals_sent(base: type) -> list[int]:
+        sent: list[int] = []
+
+        class Recording(base):  # type: ignore[misc, valid-type]
+            async def _async_signal_kernel(self, signum: int) -> None:
+                sent.append(signum)
+                await super()._async_signal_kernel(signum)
+
+        async def run() -> None:
+            manager = Recording(kernel_name="python3")
+            await manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive("1 + 1", timeout=60)
+            assert reply["content"]["status"] == "ok"
+            client.stop_channels()
+            await manager.shutdown_kernel()
+            assert not await manager.is_alive()
+
+        asyncio.run(run())
+        return sent
+
+    assert signal.SIGINT in signals_sent(AsyncKernelManager)  # what papermill's default does
+    assert signal.SIGINT not in signals_sent(quiet_kernel_manager())
+    assert quiet_kernel_manager()(kernel_name="python3").transport == "ipc"  # no TCP port, no warning about it
 
 
 def test_dashboard_makes_any_learners_progress_report(cohort, capsys):
