@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from coursekit.grading.roster import ensure_sections
 
 from coursekit.authoring.course import load_course
 from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.cohort.responses import load_choices
+from coursekit.gradebook.roster import ensure_sections
 from coursekit.quiz.attempts import attempt_scores
 from coursekit.quiz.responses import graded_attempts, parse_responses
 from coursekit.simulate_gradebook import write_gradebook_cohort

@@ -1,5 +1,5 @@
 /* The learner page shows any learner from the data it embeds (script#learner-data, see
-   coursekit.cohort.learner_view): the learner named after "#" in the address (learner_progress.html#learner0042,
+   coursekit.results.learner_view): the learner named after "#" in the address (learner_progress.html#learner0042,
    as the links of the other pages write it), or the one typed into the "Learner id" field. It fills the
    heading, the results per section, the score per question (through window.coursekitTables) and the chart with
    its finding, and says in a status line when the id is unknown. */
@@ -15,7 +15,7 @@
   var form = document.querySelector("form.learner-pick");
   var field = document.getElementById("learner-id");
   var chart = document.querySelector("figure.coursekit-chart .plotly-graph-div");
-  function finding(who, rows) {  // as coursekit.cohort.learner_view.chart_finding says it
+  function finding(who, rows) {  // as coursekit.results.learner_view.chart_finding says it
     return who + ": " + rows.map(function (row) {
       return row[3] === "" ? row[0] + ": " + row[5]
         : row[0] + ": " + Number(row[3]).toFixed(0) + " % (pass rate " + row[4] + " %), " + row[5];
@@ -63,7 +63,7 @@
     }
     status.textContent = "";
     heading.textContent = "Learner: " + who;
-    // as coursekit.cohort.learner_view.learner_rows makes them: the section's title, a score with 2 decimals
+    // as coursekit.results.learner_view.learner_rows makes them: the section's title, a score with 2 decimals
     var rows = data.sections[who].map(function (row) { return [data.titles[row[0]]].concat(row.slice(1)); });
     fillSections(rows);
     var scores = data.scores[who] || [];
