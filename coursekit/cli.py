@@ -282,7 +282,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     """Key-free feedback for every autograded submission; refuse those not yet reviewed; optionally release."""
     from coursekit.authoring.course import load_course
-    from coursekit.grading.feedback import describe_pending, make_feedback
+    from coursekit.results.feedback import describe_pending, make_feedback
 
     paths = _paths(args)
     run = make_feedback(load_course(paths.course), paths, _db_url(args, paths), provisional=args.provisional,

@@ -25,7 +25,7 @@ def run_demo(paths: ProjectPaths, learners: int = 60, seed: int = 7, jobs: int |
     from coursekit.authoring.course import load_course
     from coursekit.autograde.runner import format_summary, grade_workspace
     from coursekit.gradebook.roster import register_learners
-    from coursekit.grading.feedback import generate_feedback
+    from coursekit.results.feedback import generate_feedback
     from coursekit.results.report import write_report
     from coursekit.simulate import simulate
 

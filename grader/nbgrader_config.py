@@ -45,6 +45,6 @@ c.HTMLExporter.sanitize_html = True
 # the learner's answers, verdicts and the trainer's remarks, never a hidden test or the key. Submissions with
 # answers not yet reviewed get no feedback ("provisional" gives it, marked as such). The course is read from
 # ../course.
-from coursekit.grading.feedback import configure_feedback  # noqa: E402
+from coursekit.results.feedback import configure_feedback  # noqa: E402
 
 configure_feedback(c, HERE.parent / "course", pending="refuse")

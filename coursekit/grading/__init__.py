@@ -4,9 +4,9 @@
   graded notebook (``source/``) and stored with them in existing gradebooks;
 * :class:`coursekit.grading.escape.EscapeLearnerAnswers`: formgrader's HTML
   preprocessor (``grader/nbgrader_config.py``, ``deploy/jupyterhub_config.py``);
-* :func:`coursekit.grading.feedback.configure_feedback` and
-  :class:`~coursekit.grading.feedback.QuizFeedback`: the learner's feedback
-  page (``grader/nbgrader_config.py``, which trainers copy);
+* :mod:`coursekit.grading.feedback_page`: the learner's feedback page as HTML
+  blocks (pure), which :mod:`coursekit.results.feedback` fills from the grade
+  record;
 * :mod:`coursekit.grading.formgrader_guard`: the Jupyter server extension that
   makes formgrader show learner names and ids as text (trainer mode,
   ``deploy/jupyterhub_config.py``).

@@ -1,7 +1,7 @@
 """The learner's feedback page, as HTML blocks: answers, verdicts, pass or not, the trainer's remarks.
 
 Pure functions from graded data to escaped HTML (no nbgrader, no Jupyter).
-:class:`~coursekit.grading.feedback.QuizFeedback` gathers the data from the
+:class:`~coursekit.results.feedback.QuizFeedback` gathers the data from the
 gradebook and the submission; the page shows per question the learner's own
 answer, the verdict and the points, the quiz against its pass rate and the
 comment points apart from it, and the trainer's remarks. Every text a learner
@@ -101,6 +101,12 @@ class Summary:
     comment_score: float
     comment_max: float
     pending: int
+    outcome: str = ""
+    """The learner's quiz in words from the grade record (``grades.csv``): the status, how late, the penalty."""
+    due: str = ""
+    """The learner's due date (an extension's, else the section's), as the record gives it; '' when none."""
+    late_penalty: float = 0.0
+    """Points the late penalty took off ``quiz_score`` (already taken off)."""
 
     @property
     def quiz_percent(self) -> float:
@@ -123,6 +129,13 @@ def header_html(summary: Summary) -> str:
         f"<p>Quiz: {round(summary.quiz_score, 2):g} of {points_text(summary.quiz_max)} "
         f"({summary.quiz_percent:.0f} %), {outcome} (pass rate {summary.pass_rate:g} %).</p>",
     ]
+    if summary.late_penalty:
+        lines.append(f"<p>Late penalty: {round(summary.late_penalty, 2):g} points, already taken off the quiz "
+                     "score above.</p>")
+    if summary.outcome:
+        lines.append(f"<p>Status: {_e(summary.outcome)}.</p>")
+    if summary.due:
+        lines.append(f"<p>Due: {_e(summary.due)}.</p>")
     if summary.comment_max:
         reviewed = "" if not summary.pending else f", {summary.pending} not yet reviewed"
         lines.append(f"<p>Comments: {round(summary.comment_score, 2):g} of {points_text(summary.comment_max)}"

@@ -31,7 +31,9 @@ both files, so an unreviewed comment is never exported as a zero.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -92,7 +94,11 @@ def _not_graded_reason(problems: object) -> str:
     return text if found < 0 else text[found + 2 + len(marker):]
 
 
-def _quiz_feedback(row: dict) -> str:
+def quiz_outcome(row: Mapping[str, Any]) -> str:
+    """A learner's quiz in a section in words, from their row of ``grades.csv``: the status, how late and the penalty.
+
+    The Moodle export's quiz feedback and the learner's feedback page say the same sentence.
+    """
     if row["status"] == NOT_GRADED:
         # the reason may quote a learner's file name: no angle bracket reaches the LMS's HTML feedback
         reason = _not_graded_reason(row["problems"]).replace("<", "‹").replace(">", "›")
@@ -151,7 +157,7 @@ def moodle_grades(grades: pd.DataFrame, course: Course, remarks: pd.DataFrame | 
                 continue
             quiz, comments = names[section.id]
             row[quiz] = _item_value(grade, "quiz_score", not_submitted, review_gate=False)
-            row[f"{quiz} (Feedback)"] = _quiz_feedback(grade)
+            row[f"{quiz} (Feedback)"] = quiz_outcome(grade)
             row[comments] = _item_value(grade, "comments_score", not_submitted, review_gate=True)
             row[f"{comments} (Feedback)"] = _comments_feedback(grade, notes.get((learner, section.id), ""))
         rows.append(row)

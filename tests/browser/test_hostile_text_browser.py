@@ -25,7 +25,7 @@ from process_support import START_TIMEOUT, serving
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
-from coursekit.grading.feedback import generate_feedback
+from coursekit.results.feedback import generate_feedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -21,7 +21,7 @@ from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
 from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.gradebook.roster import register_learners
 from coursekit.gradebook.roster_file import RosterEntry, import_roster
-from coursekit.grading.feedback import generate_feedback
+from coursekit.results.feedback import generate_feedback
 from coursekit.results.report import write_report
 from coursekit.simulate import simulate
 

@@ -13,7 +13,7 @@ from grading_support import answers, attempt, expected_score, grade_all, grades_
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
-from coursekit.grading.feedback import generate_feedback
+from coursekit.results.feedback import generate_feedback
 
 pytestmark = pytest.mark.slow
 

@@ -233,3 +233,31 @@ def test_reviewed_comments_stay_reviewed_through_autograde_force_until_the_answe
     assert _comment_flags(paths, "ada", section) == {q.id: (1.0, True) for q in section.comments}
     grades = grades_csv(paths).loc[("ada", SECTION)]
     assert grades["comments_reviewed"] == 0
+
+
+def test_the_feedback_page_tells_a_late_learner_what_grades_csv_and_moodle_say(tmp_path, capsys):
+    """One grade record: the score after the late penalty, the status and the lateness agree in every view."""
+    import csv
+
+    paths = graded_workspace(tmp_path)
+    section = load_course(paths.course).section(SECTION)
+    review(paths.gradebook_url, "ada", section, 1.0)
+    review(paths.gradebook_url, "ben", section, 1.0)
+    with open(paths.course / "course.yml", "a", encoding="utf-8") as handle:  # due the evening before hand-in
+        handle.write(f"grading:\n  due:\n    {SECTION}: \"2026-09-30T19:00:00+00:00\"\n"
+                     "  late_penalty_per_day: 10\n")
+    assert main(["--root", str(paths.root), "report"]) == 0
+    assert main(["--root", str(paths.root), "feedback"]) == 0
+    grades = {(r["learner"], r["section"]): r for r in csv.DictReader(
+        (paths.reports / "grades.csv").read_text(encoding="utf-8").splitlines())}
+    moodle = {r["Username"]: r for r in csv.DictReader(
+        (paths.reports / "moodle_grades.csv").read_text(encoding="utf-8").splitlines())}
+    for learner in ("ada", "ben"):
+        row = grades[(learner, SECTION)]
+        assert float(row["late_penalty"]) == 1.5 and row["late"]  # 10 % of 15 points, one started day
+        page = (paths.grader / "feedback" / learner / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+        text = " ".join(BeautifulSoup(page, "html.parser").get_text().split())
+        assert f"Quiz: {round(float(row['quiz_score']), 2):g} of 15 points" in text, text[:400]
+        assert "Late penalty: 1.5 points" in text and f"Due: {row['due']}" in text
+        said = moodle[learner][f"{section.quiz.title} (Feedback)"]
+        assert said.startswith(f"{row['status']}; submitted {row['late']} late") and f"Status: {said}." in text

@@ -170,13 +170,13 @@ def test_review_page_escapes_learner_text_and_shows_the_passage():
 
 
 def test_moodle_feedback_of_a_submission_not_graded_names_the_reason_without_markup():
-    from coursekit.results.lms import _quiz_feedback
+    from coursekit.results.lms import quiz_outcome
 
     row = {"status": "not graded", "late": "", "late_penalty": 0.0,
            "problems": "'x.ipynb': a symlink (refused); not graded: nothing of the learner's work could be read "
                        "('<img src=x onerror=alert(1)>.ipynb': a symlink (refused))"}
-    assert _quiz_feedback(row) == ("not graded: nothing of the learner's work could be read "
+    assert quiz_outcome(row) == ("not graded: nothing of the learner's work could be read "
                                    "('‹img src=x onerror=alert(1)›.ipynb': a symlink (refused))")
-    assert _quiz_feedback({**row, "problems": "learner id 'a b' has white space: not graded"}) == (
+    assert quiz_outcome({**row, "problems": "learner id 'a b' has white space: not graded"}) == (
         "not graded: learner id 'a b' has white space: not graded")
-    assert _quiz_feedback({**row, "problems": ""}) == "not graded"
+    assert quiz_outcome({**row, "problems": ""}) == "not graded"

@@ -24,12 +24,13 @@ A submission with answers not yet reviewed in formgrader is refused
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -47,6 +48,8 @@ from coursekit.nbgrader_glue import ensure_exchange, nbgrader_api, nbgrader_conf
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
 from coursekit.quiz.spec import answer_key
+from coursekit.results.follow_up import cohort_grades
+from coursekit.results.lms import quiz_outcome
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "coursekit_feedback"
@@ -91,7 +94,7 @@ def configure_feedback(config: Any, course_folder: str | Path | None = None, pen
     if pending not in PENDING_POLICIES:
         raise ValueError(f"pending must be one of {', '.join(PENDING_POLICIES)}, not {pending!r}")
     config.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades", "coursekit.grading.feedback.QuizFeedback"]
+        "nbgrader.preprocessors.GetGrades", "coursekit.results.feedback.QuizFeedback"]
     # Only the feedback converter's exporter uses coursekit's page; formgrader's own views are unchanged.
     config.GenerateFeedback.HTMLExporter.template_name = TEMPLATE_NAME
     config.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
@@ -179,12 +182,19 @@ class QuizFeedback(NbGraderPreprocessor):
                               page.feedback_texts(question, shown.answers.get(question.id) if shown else None,
                                                   score(quiz_cell_id(question.id)), review))
                 for number, question in enumerate(section.quiz.questions, 1)]
+        record = learner_record(info["db_url"], course, learner, section.id)
+        quiz_score = sum(q.score or 0.0 for q in quiz)
+        if record is not None and pd.notna(record["quiz_score"]):
+            quiz_score = float(record["quiz_score"])  # after the late penalty: the score every export gives
         summary = page.Summary(
             title=f"{course.title}: {section.quiz.title}", learner=learner,
-            quiz_score=sum(q.score or 0.0 for q in quiz), quiz_max=section.quiz.max_points,
+            quiz_score=quiz_score, quiz_max=section.quiz.max_points,
             pass_rate=section.quiz.settings.pass_rate,
             comment_score=sum(c.score or 0.0 for c in comments if not c.pending),
-            comment_max=float(sum(c.points for c in section.comments)), pending=len(pending))
+            comment_max=float(sum(c.points for c in section.comments)), pending=len(pending),
+            outcome=quiz_outcome(record) if record is not None else "",
+            due=str(record["due"]) if record is not None else "",
+            late_penalty=float(record["late_penalty"] or 0.0) if record is not None else 0.0)
         cells = [_html_cell(page.header_html(summary))]
         if comments:
             cells.append(_html_cell(page.heading_html("Your answers to the questions")))
@@ -196,6 +206,33 @@ class QuizFeedback(NbGraderPreprocessor):
         nb.metadata["coursekit_feedback"] = {"title": summary.title, "learner": learner,
                                              "provisional": bool(pending)}
         return nb, resources
+
+
+_RECORDS: dict[str, pd.DataFrame] = {}
+"""Grade records read once for a whole ``coursekit feedback`` run (:func:`records_read_once`), by gradebook."""
+
+
+@contextlib.contextmanager
+def records_read_once(db_url: str, course: Course) -> Iterator[None]:
+    """While inside, every feedback page of ``db_url`` reads the grade records of one read of the gradebook."""
+    _RECORDS[db_url] = cohort_grades(db_url, course)
+    try:
+        yield
+    finally:
+        _RECORDS.pop(db_url, None)
+
+
+def learner_record(db_url: str, course: Course, learner: str, section: str) -> dict[str, Any] | None:
+    """The learner's row of ``grades.csv`` in ``section``, or None when the gradebook has none.
+
+    It is the one record (:func:`coursekit.results.report.grades_table`) the report, the exports and the
+    dashboards read, so the feedback page says the same score, status, lateness and penalty.
+    """
+    table = _RECORDS.get(db_url)
+    if table is None:
+        table = cohort_grades(db_url, course)
+    rows = table[(table["learner"] == learner) & (table["section"] == section)]
+    return None if rows.empty else rows.iloc[0].to_dict()
 
 
 def pending_in_submission(db_url: str, section: str, notebook: str, learner: str) -> list[str]:
@@ -267,17 +304,18 @@ def make_feedback(course: Course, paths: ProjectPaths, db_url: str, provisional:
     run = FeedbackRun()
     pending = pending_reviews(db_url)
     done = []
-    for learner, section in graded_submissions(paths, course):
-        if (learner, section) in pending and not provisional:
-            run.refused[(learner, section)] = pending[(learner, section)]
-            continue
-        result = api.generate_feedback(section, learner, force=True)
-        if not result.get("success"):
-            raise RuntimeError(f"nbgrader generate_feedback failed for {learner} / {section}: "
-                               f"{(result.get('error') or result.get('log') or '').strip()[-500:]}")
-        done.append((learner, section))
-        if (learner, section) in pending:
-            run.provisional.append((learner, section))
+    with records_read_once(db_url, course):  # one read of the gradebook for every page, not one per learner
+        for learner, section in graded_submissions(paths, course):
+            if (learner, section) in pending and not provisional:
+                run.refused[(learner, section)] = pending[(learner, section)]
+                continue
+            result = api.generate_feedback(section, learner, force=True)
+            if not result.get("success"):
+                raise RuntimeError(f"nbgrader generate_feedback failed for {learner} / {section}: "
+                                   f"{(result.get('error') or result.get('log') or '').strip()[-500:]}")
+            done.append((learner, section))
+            if (learner, section) in pending:
+                run.provisional.append((learner, section))
     run.written = sorted(p for learner, section in done
                          for p in (paths.grader / "feedback" / learner / section).glob("*.html"))
     if release and done:
