@@ -175,7 +175,7 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str,
         Whether the learner can make no further attempt (:func:`coursekit.quiz.timing.attempts_over`).
     """
     from coursekit.quiz.attempts import attempt_scores
-    from coursekit.quiz.describe import describe_answer
+    from coursekit.quiz.types import question_type
 
     settings, review = spec.settings, spec.settings.review
     scores = attempt_scores(spec, answers)
@@ -191,8 +191,7 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str,
         "pass_rate": _number(settings.pass_rate),
         "verdicts": ([{"number": n, "right": scores[q.id] >= q.points - 1e-9}
                       for n, q in enumerate(spec.questions, 1)] if review.shows(column, "correctness") else None),
-        "right_answers": ([{"number": n, "answer": describe_answer(
-                               q, q.answer[0] if q.type == "short_answer" else q.answer)}
+        "right_answers": ([{"number": n, "answer": question_type(q).key_text(q)}
                            for n, q in enumerate(spec.questions, 1)]
                           if shows_key_row(review, column, "right_answer", attempts_over) else None),
     }

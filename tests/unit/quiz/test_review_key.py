@@ -28,3 +28,14 @@ def test_key_rows_wait_for_the_attempts_to_be_over_and_the_other_rows_do_not():
         late = reviewed_attempt(SPEC, {"a": False}, column, attempts_over=True)
         assert late["right_answers"] == [{"number": 1, "answer": "True"}]
     assert reviewed_attempt(SPEC, {"a": False}, "closed")["right_answers"] == [{"number": 1, "answer": "True"}]
+
+
+def test_right_answers_of_typed_questions_read_as_their_type_words_them():
+    spec = parse_quiz({"title": "T", "settings": {"attempts": 1}, "questions": [
+        {"id": "programme", "type": "short_answer", "text": "Which programme?",
+         "answer": [{"text": "Erasmus+", "fraction": 100, "feedback": "Right."}, {"text": "Erasmus", "fraction": 50}]},
+        {"id": "days", "type": "numerical", "text": "How many days?", "answer": [{"value": 4, "tolerance": 0.5}],
+         "units": [{"unit": "days"}]},
+    ]}, require_source=False)
+    shown = reviewed_attempt(spec, {}, "closed", attempts_over=True)["right_answers"]
+    assert shown == [{"number": 1, "answer": "Erasmus+"}, {"number": 2, "answer": "4 ± 0.5 days"}]
