@@ -294,10 +294,12 @@ def escape_tags(text: str) -> str:
 def sanitise_text(text: str, text_format: str) -> Sanitised:
     """An imported text of any Moodle format made safe to render as notebook Markdown, with what changed.
 
-    ``html``: :func:`sanitise_html`. ``markdown`` and ``moodle_auto_format``: raw HTML in them through
-    :func:`sanitise_html` (text without tags stays as written, ``3 < 5`` included), then every Markdown
-    link target checked with :func:`is_safe_url`. ``plain_text`` (and any other format): tags escaped by
-    :func:`escape_tags`, Markdown links checked the same way.
+    ``html``: :func:`sanitise_html`, then every Markdown link target in the result checked with
+    :func:`is_safe_url` (a notebook renders the text as Markdown, so a Markdown link in HTML is live).
+    ``markdown`` and ``moodle_auto_format``: raw HTML in them through :func:`sanitise_html` (text without tags
+    stays as written, ``3 < 5`` included), then every Markdown link target checked with :func:`is_safe_url`.
+    ``plain_text`` (and any other format): tags escaped by :func:`escape_tags`, Markdown links checked the same
+    way.
 
     Raises
     ------
@@ -306,11 +308,14 @@ def sanitise_text(text: str, text_format: str) -> Sanitised:
     """
     if not text:
         return Sanitised(text)
-    if text_format == "html":
-        return sanitise_html(text)
     notes: list[str] = []
-    text, removed = _safe_markdown_links(text)  # before the HTML parser takes <javascript:...> for a tag
-    if text_format in _HTML_FORMATS:
+    checked, removed = _safe_markdown_links(text)  # before the HTML parser takes <javascript:...> for a tag
+    if text_format != "html":  # (in HTML such a "tag" is dropped by the sanitiser: said all the same)
+        text = checked
+    if text_format == "html":  # rendered in a Markdown cell: Markdown links in it are live too (checked below)
+        result = sanitise_html(text)
+        text, notes = result.text, list(result.notes)
+    elif text_format in _HTML_FORMATS:
         if _MARKUP.search(text):
             result = sanitise_html(text)
             text, notes = result.text, list(result.notes)

@@ -111,11 +111,12 @@ def test_web_links_and_relative_links_are_safe(url: str) -> None:
     assert is_safe_url(url)
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "moodle_auto_format", "plain_text"])
+@pytest.mark.parametrize("fmt", ["html", "markdown", "moodle_auto_format", "plain_text"])
 @pytest.mark.parametrize("link", [
     "[x](javascript&colon;alert(1))", "[x](java&#115;cript:alert(1))", "[x]( JaVa\tScript:alert(1) )",
     "[x](<javascript:alert(1)>)", "[x](javascript:alert(1) \"title\")", "<javascript:alert(1)>",
     "<java&#115;cript:alert(1)>", "[x][1]\n\n[1]: javascript:alert(1)", "[x][r]\n\n  [r]: <java&#115;cript:x>",
+    "![i](javascript:alert(1))", "See [the guide](javascript&amp;colon;alert(document.domain))",
 ])
 def test_markdown_links_with_obfuscated_schemes_are_removed_in_every_format(fmt: str, link: str) -> None:
     result = sanitise_text(f"See {link} now.", fmt)
