@@ -6,10 +6,11 @@ learner's clock, and the learner can edit the file): ``2020-01-01`` would remove
 
 1. **the exchange**, as ``coursekit collect`` first saw the inbound entry: :func:`record_inbound`
    stores, before nbgrader collects, each entry's first sighting in the gradebook (table
-   ``coursekit_handin``): the earlier of the entry's change time (``st_ctime``, which a learner can
-   only move to the present, never back) and the moment collect saw it. A re-collect keeps the first
-   sighting. The collected submission is matched to its entry by the ``timestamp.txt`` text nbgrader
-   copied with it;
+   ``coursekit_handin``): the latest change time (``st_ctime``, which a learner can only move to the
+   present, never back) of the entry folder and of every file in it (:func:`changed_at`), at most the
+   moment collect saw it. A re-collect keeps that time unless the entry changed since (then its content
+   is that late). The collected submission is matched to its entry by the ``timestamp.txt`` text
+   nbgrader copied with it;
 2. **the quiz service**, when it recorded the learner's attempts in the section (and the folder was
    not collected from the exchange): when its last submitted attempt was received, by the server's clock;
 3. **the file system**, for a submission placed in ``grader/submitted/`` by hand: the latest
@@ -24,6 +25,7 @@ nbgrader records it and every report (lateness, penalty) follows.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from datetime import UTC, datetime
@@ -78,8 +80,30 @@ def parse_stamp(text: str | None) -> datetime | None:
         return None
 
 
+MAX_ENTRY_FILES = 10_000
+"""Files and folders of one inbound entry whose change times are read; an entry with more counts as changed now."""
+
+
+def changed_at(entry: Path, now: float) -> float:
+    """The latest change (ctime, which no user can set back) of ``entry`` and everything in it, at most ``now``.
+
+    A learner owns their inbound entry: a file rewritten in place inside it after the due date changes that
+    file's ctime, not the folder's, so the folder's own time alone would let the learner hand in late unseen.
+    Symlinks are not followed. An entry of more than :data:`MAX_ENTRY_FILES` files counts as changed ``now``.
+    """
+    latest, seen = entry.lstat().st_ctime, 1
+    for folder, names, files in os.walk(entry, followlinks=False):
+        for name in (*names, *files):
+            seen += 1
+            if seen > MAX_ENTRY_FILES:
+                return now
+            with contextlib.suppress(OSError):  # gone meanwhile: nothing to date
+                latest = max(latest, os.lstat(os.path.join(folder, name)).st_ctime)
+    return min(latest, now)
+
+
 def _inbound_entries(inbound: Path, sections: set[str]) -> list[tuple[str, str, str, float]]:
-    """(learner, section, entry name, first-sighting seconds) of every inbound entry of ``sections``."""
+    """(learner, section, entry name, last-change seconds) of every inbound entry of ``sections``."""
     found = []
     now = datetime.now(UTC).timestamp()
     with os.scandir(inbound) as scan:
@@ -88,8 +112,7 @@ def _inbound_entries(inbound: Path, sections: set[str]) -> list[tuple[str, str, 
         parts = entry.name.split("+")
         if len(parts) < 3 or parts[1] not in sections or not entry.is_dir(follow_symlinks=False):
             continue
-        info = entry.stat(follow_symlinks=False)
-        found.append((parts[0], parts[1], entry.name, min(info.st_ctime, now)))
+        found.append((parts[0], parts[1], entry.name, changed_at(Path(entry.path), now)))
     return found
 
 
@@ -107,9 +130,16 @@ def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
     new = 0
     try:
         with engine.connect() as conn:
-            known = {(r.learner, r.section, r.entry) for r in conn.execute(select(HANDIN))}
+            known = {(r.learner, r.section, r.entry): r.seen_at for r in conn.execute(select(HANDIN))}
         for learner, section, name, seen in _inbound_entries(inbound, set(sections)):
-            if (learner, section, name[:400]) in known:
+            key = (learner, section, name[:400])
+            if key in known:
+                moment = datetime.fromtimestamp(seen, UTC)
+                if moment > datetime.fromisoformat(known[key]):  # changed since: its content is that late
+                    with engine.begin() as conn:
+                        conn.execute(HANDIN.update().where(
+                            (HANDIN.c.learner == key[0]) & (HANDIN.c.section == key[1]) & (HANDIN.c.entry == key[2])
+                        ).values(seen_at=moment.isoformat()))
                 continue
             stamp = read_stamp(inbound / name / TIMESTAMP) or ""
             try:

@@ -65,7 +65,34 @@ def test_collect_keeps_the_first_sighting_and_matches_the_collected_entry(tmp_pa
     assert first is not None and abs((datetime.now(UTC) - first).total_seconds()) < 60  # seen now, not in 2020
     for entry in inbound.iterdir():
         os.utime(entry, (0, 0), follow_symlinks=False)  # the learner moves the times back
-    assert record_inbound(db_url, inbound, ["s"]) == 0  # a re-collect keeps the first sighting
-    assert collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC") == first
+    assert record_inbound(db_url, inbound, ["s"]) == 0  # a re-collect records nothing new
+    assert collected_time(db_url, "ada", "s", "2020-01-01 00:00:00.000000 UTC") >= first  # never moved back
     assert collected_time(db_url, "ada", "s", "edited after collect") is not None  # the latest sighting counts
     assert collected_time(db_url, "eve", "s", "x") is None and collected_time(db_url, "ada", "other", "x") is None
+
+
+def test_a_file_rewritten_in_place_inside_an_entry_dates_the_entry(tmp_path):
+    """The learner owns the entry: rewriting its notebook after the due date leaves the folder's time alone."""
+    import time
+
+    from coursekit.autograde.handin_clock import changed_at, collected_time, record_inbound
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    entry = tmp_path / "inbound" / "ada+s+2026-12-07 09:00:00.000000 UTC+r1"
+    entry.mkdir(parents=True)
+    (entry / "timestamp.txt").write_text("2026-12-07 09:00:00.000000 UTC", encoding="utf-8")
+    (entry / "s.ipynb").write_text("{}", encoding="utf-8")
+    folder_time = entry.lstat().st_ctime
+    time.sleep(1.1)
+    with open(entry / "s.ipynb", "r+", encoding="utf-8") as handle:  # in place: the folder's ctime stays
+        handle.write("[]")
+    assert entry.lstat().st_ctime == folder_time
+    now = datetime.now(UTC).timestamp()
+    assert changed_at(entry, now) == (entry / "s.ipynb").lstat().st_ctime > folder_time
+    record_inbound(db_url, entry.parent, ["s"])
+    seen = collected_time(db_url, "ada", "s", "2026-12-07 09:00:00.000000 UTC")
+    assert seen is not None and seen.timestamp() >= (entry / "s.ipynb").lstat().st_ctime - 1e-3
+    time.sleep(1.1)
+    (entry / "s.ipynb").write_text("[1]", encoding="utf-8")  # changed again after the first collect
+    record_inbound(db_url, entry.parent, ["s"])
+    assert collected_time(db_url, "ada", "s", "2026-12-07 09:00:00.000000 UTC") > seen
