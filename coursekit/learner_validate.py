@@ -46,6 +46,10 @@ def reflection_titles(nb: NotebookNode) -> dict[str, str]:
     return titles
 
 
+class CommentsUnreadable(ValueError):
+    """The Comment fields' file cannot be read: the learner is told so instead of "no response"."""
+
+
 class FillCommentAnswers(NbGraderPreprocessor):
     """Put each saved Comment text into its answer cell, as grading will.
 
@@ -58,8 +62,9 @@ class FillCommentAnswers(NbGraderPreprocessor):
         folder = Path(os.getcwd())
         try:
             comments = read_comments(folder, folder.name)
-        except CommentsError:
-            comments = {}
+        except CommentsError as exc:  # said to the learner, never read as "no answers"
+            raise CommentsUnreadable(f"your saved Comment texts could not be read ({exc}); type each reflection "
+                                     "again in its Comment field") from None
         titles = reflection_titles(nb)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -104,6 +109,8 @@ class CommentAwareValidateHandler(ValidateAssignmentHandler):
             raise web.HTTPError(403, "Access denied: path outside allowed directory")
         try:
             result = CommentAwareValidator(config=self.load_config()).validate(str(target))
+        except CommentsUnreadable as exc:
+            return {"success": False, "value": f"{target.name}: {exc}"}
         except Exception as exc:  # shown to the learner in the panel: one readable line
             self.log.exception("validating %s failed", target)
             return {"success": False, "value": f"{target.name} could not be validated: {exc}"}

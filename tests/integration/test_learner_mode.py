@@ -111,3 +111,18 @@ def test_validate_counts_the_comment_fields_as_grading_does(tmp_path, repo):
                       f"Reflection 3 {field} You did not provide a response.",
                       f"Reflection 4 {field} You did not provide a response."], errors
     assert not any("own cooperation" in cell["source"].lower() for cell in result["failed"])
+
+
+def test_validate_says_when_the_comment_texts_cannot_be_read(tmp_path, repo):
+    """A damaged comments file (200 kB of '[') is named, never read as four blank reflections."""
+    from coursekit.learner_validate import CommentsUnreadable
+    from coursekit.quiz.contract import comments_path
+
+    section = "cooperation_networking"
+    copy_release(repo.release, tmp_path)
+    folder = tmp_path / section
+    path = comments_path(folder, section)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("[" * 200_000, encoding="utf-8")
+    with pytest.raises(CommentsUnreadable, match=r"could not be read .*nested too deep.*type each reflection"):
+        CommentAwareValidator().validate(str(folder / f"{section}.ipynb"))
