@@ -21,7 +21,6 @@ learner coming back to such a copy finds the instruction too.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import nbformat
 
 from coursekit.authoring.notebook import add_start_outputs
+from coursekit.json_store import UntrustedJSONError, loads, read_regular
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 """The output type of a displayed widget: a reference to a model that lives only as long as its kernel."""
@@ -64,19 +64,24 @@ def drop_widget_state(model: dict[str, Any], **_: Any) -> None:
         model["content"] = strip_widget_state(model["content"])
 
 
+MAX_NOTEBOOK_BYTES = 20_000_000
+"""A course notebook is about 30 kB; a larger file under the learner's root is not one to repair."""
+
+
 def saved_with_widget_state(path: Path) -> dict[str, Any] | None:
     """The course notebook at ``path`` when it holds widget state or a widget view, else None.
 
     A notebook counts as the course's when its metadata names a coursekit
     section; a file that cannot be read as a notebook is the learner's own.
     """
-    if path.is_symlink():
-        return None
     try:
-        text = path.read_text(encoding="utf-8")
-        notebook = json.loads(text)
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_NOTEBOOK_BYTES)  # no symlink followed, no file read beyond the limit
+        if data is None:
+            return None
+        notebook = loads(data, path.name, MAX_NOTEBOOK_BYTES)  # nesting bounded: no RecursionError
+    except UntrustedJSONError:
         return None
+    text = data.decode("utf-8")
     metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
     if not isinstance(metadata, dict) or not isinstance(metadata.get("coursekit"), dict):
         return None
