@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 
 from coursekit.bank.category import join_category, split_category
 from coursekit.bank.extras import apply_extras, dump_extras, extras
-from coursekit.bank.limits import check_question_count
+from coursekit.bank.limits import MAX_OPTIONS, BankLimitError, check_question_count
 from coursekit.bank.record import BankAnswer, BankFormatError, BankQuestion, BankSubquestion, quoted
 
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",
@@ -121,6 +121,13 @@ def _choices(answer_text: str, separator: str) -> list[str]:
     if parts and not parts[0].strip():
         parts = parts[1:]
     return [part.strip() for part in parts]
+
+
+def _check_options(block: _Block, name: str, count: int, what: str) -> None:
+    """Refuse a question with more than :data:`MAX_OPTIONS` answers before reading any of them."""
+    if count > MAX_OPTIONS:
+        raise BankLimitError(block.path, block.first_line, f"question {name[:80]!r} has {count:,} {what}; "
+                                                           f"coursekit takes at most {MAX_OPTIONS} per question")
 
 
 def _run_end(comment: str, start: int, stops: re.Pattern[str]) -> int:
@@ -246,6 +253,7 @@ def _parse_answers(block: _Block, q: BankQuestion, answer_text: str, index: int)
         q.qtype = "multichoice"
         q.single = "=" in answer_text
         choices = _choices(answer_text.replace("=", "~="), "~")
+        _check_options(block, q.name, len(choices), "answers")
         if len(choices) < 2:
             raise block.error("expected at least two choices (~wrong =right) in a multiple choice question", index)
         for choice in choices:
@@ -258,6 +266,7 @@ def _parse_answers(block: _Block, q: BankQuestion, answer_text: str, index: int)
     elif "=" in answer_text and "->" in answer_text:
         q.qtype = "matching"
         pairs = _choices(answer_text, "=")
+        _check_options(block, q.name, len(pairs), "pairs")
         if len(pairs) < 2:
             raise block.error("expected at least two pairs (=question -> answer) in a matching question", index)
         for number, pair in enumerate(pairs, start=1):
@@ -353,6 +362,7 @@ def _read_block(block: _Block, category: list[str]) -> BankQuestion | list[str]:
     else:
         if general.strip():
             q.general_feedback, q.general_feedback_format = _with_format(general, q.text_format)
+        q.name = name if name else _default_name(q.text)  # named before the answers: a refusal names it
         _parse_answers(block, q, answer_text, start + opening)
     q.name = name if name else _default_name(q.text)
     _apply_comments(block, q)
