@@ -106,7 +106,7 @@ def test_course_notebooks_saved_with_widget_state_are_repaired_and_nothing_else_
     checkpoint.write_text(json.dumps(after_run_all()), encoding="utf-8")
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{not json", encoding="utf-8")
-    (tmp_path / "a_deep.ipynb").write_text("[" * 200_000, encoding="utf-8")  # nested too deep: skipped, no RecursionError
+    (tmp_path / "a_deep.ipynb").write_text("[" * 200_000, encoding="utf-8")  # too deep: skipped, no RecursionError
     (tmp_path / "a_link.ipynb").symlink_to(damaged)  # never followed
     clean_stamp = clean.stat().st_mtime_ns
 
