@@ -95,6 +95,7 @@ def attempt_result(settings: Settings, questions: Sequence[Question], attempt: A
     return {
         "number": attempt.number,
         "submitted_at": readable_time(attempt.submitted_at),
+        "submitted_iso": attempt.submitted_at,
         "answered": answered,
         "total": len(questions),
         "marks": _number(marks.marks) if marks else None,

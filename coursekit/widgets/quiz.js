@@ -60,6 +60,26 @@ function timeLeftText(seconds) {
   return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
 }
 
+/** "10:42": a time in the learner's own time zone (the browser's), 24-hour clock. */
+function localTime(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
+/** "Monday, 7 December 2026, 10:42": a date and time in the learner's own time zone. */
+function localDateTime(iso) {
+  const date = new Date(iso).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return `${date}, ${localTime(iso)}`;
+}
+
+/** "Time limit: 20 minutes. The quiz closes on Monday, 7 December 2026, 10:42." (null: nothing to state). */
+function timingText(timing) {
+  if (!timing) return null;
+  const parts = [];
+  if (timing.limit) parts.push(`Time limit: ${timing.limit}.`);
+  if (timing.close) parts.push(`The quiz closes on ${localDateTime(timing.close)}.`);
+  return parts.join(" ");
+}
+
 /** "5 minutes left" / "40 seconds left", as countdown.py's spoken_time_left. */
 function spokenTimeLeft(seconds) {
   const whole = Math.max(0, Math.ceil(seconds));
@@ -288,6 +308,7 @@ function render({ model, el: host }) {
       facts.push(["Marks", `${r.marks} out of ${r.max_marks} (${r.percent} %)`]);
       facts.push(["Result", r.passed ? `Passed (pass rate ${r.pass_rate} %)` : `Not yet passed (pass rate ${r.pass_rate} %)`]);
     }
+    if (r.submitted_iso) facts[0][1] = localDateTime(r.submitted_iso);
     parts.push(el("dl", { class: "coursekit-facts" }, facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
     if (r.verdicts) {
       parts.push(el("ul", { class: "coursekit-verdicts", "aria-label": "Per question" },
@@ -295,6 +316,24 @@ function render({ model, el: host }) {
     }
     if (r.note) parts.push(el("p", { class: "coursekit-note", text: r.note }));
     return el("section", { class: "coursekit-result", "aria-labelledby": `${uid}-result-title` }, parts);
+  }
+
+  function timeUpPanel(view) {
+    const t = view.time_up;
+    return el("section", { class: "coursekit-timeup", "aria-labelledby": `${uid}-timeup` },
+      el("h3", { id: `${uid}-timeup`, tabindex: "-1", "data-key": "timeup",
+        text: `Time is up: your attempt was submitted at ${localTime(t.at)}` }),
+      el("p", { text: "It holds the answers given until then." }),
+      t.note ? el("p", { class: "coursekit-timeup-note", text: t.note }) : null);
+  }
+
+  function startPanel(view) {
+    return el("section", { class: "coursekit-start-panel", "aria-labelledby": `${uid}-start` },
+      el("h3", { id: `${uid}-start`, tabindex: "-1", "data-key": "start", text: `Attempt ${view.attempt}` }),
+      el("p", { text: "The time starts when you press Start attempt. When it is up, your attempt is submitted " +
+        "with the answers given until then." }),
+      el("div", { class: "coursekit-actions" },
+        button("Start attempt", "coursekit-start coursekit-primary", () => send({ action: "start" }))));
   }
 
   function attemptsList(view) {
@@ -314,7 +353,8 @@ function render({ model, el: host }) {
 
   function structureOf(view) {
     return canonical([view.phase, view.index, view.attempt, view.finished, view.layout, view.history,
-      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header]);
+      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header,
+      view.timing, view.time_up]);
   }
 
   /** Bring the map and the shown controls up to date without rebuilding them (the focus stays put). */
@@ -359,7 +399,12 @@ function render({ model, el: host }) {
     const focused = keyOf(document.activeElement);
     const nodes = [el("div", { class: "coursekit-headrow" },
       el("p", { class: "coursekit-header", text: view.header }), timer.box)];
-    if (view.phase === "result") {
+    const timing = timingText(view.timing);
+    if (timing) nodes.push(el("p", { class: "coursekit-timing", text: timing }));
+    if (view.phase === "start") {
+      nodes.push(startPanel(view));
+    } else if (view.phase === "result") {
+      if (view.time_up) nodes.push(timeUpPanel(view));
       nodes.push(resultPanel(view));
       if (!view.finished) {
         nodes.push(el("div", { class: "coursekit-actions" },
@@ -406,7 +451,8 @@ function render({ model, el: host }) {
   function announce(view) {
     if (view.message && view.message_seq !== lastMessage) {
       lastMessage = view.message_seq;
-      live.textContent = view.message;
+      live.textContent = view.message_time ? view.message.replaceAll("{time}", localTime(view.message_time))
+        : view.message;
       live.classList.toggle("coursekit-warn", !!view.warn);
     }
   }

@@ -34,6 +34,7 @@ from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
+from coursekit.quiz.timed_attempt import late_note, timing_statement, waits_for_start
 from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
@@ -97,11 +98,17 @@ class QuizView:
             if outcome.message:
                 self._message, self._warn = outcome.message, outcome.warn
         self._message_seq = 1
+        self._message_time: str | None = None
         self._focus = ""
         self._focus_seq = 0
+        self._time_up: dict[str, Any] | None = None
         self.root = QuizWidget()
         self.root.on_msg(self._on_message)
-        self._render()
+        timer = self._timer()
+        if (timer is not None and timer["seconds"] <= 0) or self._finished_by_service():
+            self.time_up()  # the attempt's time ran out while the quiz was closed: submitted at its deadline
+        else:
+            self._render()
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -110,9 +117,32 @@ class QuizView:
         if self.link is not None:
             view = service_view(view, self.session, self.link.state, self.show_result)
         view["timer"] = self._timer()
+        view["timing"] = self._timing()
+        if view["phase"] == "question" and waits_for_start(self._timed(), self._started(), view["finished"]):
+            view["phase"] = "start"
+        view["time_up"] = self._time_up if view["phase"] == "result" else None
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
-                    focus=self._focus, focus_seq=self._focus_seq)
+                    message_time=self._message_time, focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
+
+    def _rules(self) -> tuple[float | None, str | None]:
+        """The time limit (minutes) and close date this learner works under: the service's, else the quiz's."""
+        state = self.link.state if self.link is not None else None
+        if state:
+            return state.get("time_limit_minutes"), state.get("close")
+        return self.session.settings.time_limit, self.session.settings.close
+
+    def _timed(self) -> bool:
+        return bool(self._rules()[0])
+
+    def _timing(self) -> dict[str, Any] | None:
+        return timing_statement(*self._rules())
+
+    def _started(self) -> bool:
+        """Whether an attempt is running: open on the service, or (without it) started in the file."""
+        if self.link is not None and self.link.state:
+            return self.link.has_open_attempt()
+        return bool(self.session.responses.in_progress.started_at)
 
     def _timer(self) -> dict[str, Any] | None:
         """The attempt's countdown: from the service's time and deadline, else from the quiz's ``time_limit``."""
@@ -120,8 +150,9 @@ class QuizView:
             return service_timer(self.link.state, self.link.state_age)
         return local_timer(self.session)
 
-    def _say(self, text: str, warn: bool = False) -> None:
-        self._message, self._warn = text, warn
+    def _say(self, text: str, warn: bool = False, at: str | None = None) -> None:
+        """Announce ``text``; a ``{time}`` in it is written by the browser as ``at`` in the learner's local time."""
+        self._message, self._warn, self._message_time = text, warn, at
         self._message_seq += 1
 
     def _move_focus(self, target: str) -> None:
@@ -154,14 +185,56 @@ class QuizView:
             self._render()
         elif action == "time_up":
             self.time_up()
+        elif action == "start":
+            self.start()
         elif action == "again":
-            self.phase, self.show_result = "question", False
+            self.phase, self.show_result, self._time_up = "question", False, None
+            if self._timed():
+                self.start()
+                return
             self._focus_question()
             self._render()
 
+    def start(self) -> None:
+        """Start the attempt (Start attempt): its clock runs from now; answers kept from before are sent with it."""
+        if self.link is not None:
+            outcome = self.link.start()
+            if outcome.warn:
+                self._say(outcome.message, warn=True)
+                self._render()
+                return
+        try:
+            saved = self.store.update(self.session.responses, self.session.with_start)
+        except (AttemptLimitError, StoreError) as exc:
+            self._say(f"Not started: {exc}", warn=True)
+            self._render()
+            return
+        self.session.adopt(saved)
+        self.phase, self.show_result, self._time_up = "question", False, None
+        limit = self._timing() or {}
+        said = f"Attempt {self.session.attempt_number} started."
+        if limit.get("limit"):
+            said += f" Time limit: {limit['limit']}."
+        if self.session.answers:
+            said += " Your answers given after the last attempt's time ran out are filled in."
+            if self.link is not None:
+                outcome = self.link.save(self.session.answers)
+                if outcome.message:
+                    said = outcome.message
+        self._say(said)
+        self._focus_question()
+        self._render()
+
     def answer(self, question_id: str, answer: Any) -> None:
-        """Save an answer to the attempt in progress (through the store's lock) and show what the file holds."""
+        """Save an answer to the attempt in progress (through the store's lock) and show what the file holds.
+
+        In a timed quiz no answer is taken before Start attempt.
+        """
         if question_id not in {q.id for q in self.session.questions}:
+            return
+        if waits_for_start(self._timed(), self._started(), self.session.finished):
+            self._say("Press Start attempt first: the time limit starts with it.", warn=True)
+            self._render()
             return
         question = self.session.question(question_id)
         answer = question_type(question).from_widget(question, answer)
@@ -215,8 +288,11 @@ class QuizView:
             self.link.refresh()  # the service may have finished the attempt already: show what it says
             timer = self._timer()
         due = timer is not None and timer["seconds"] <= TIME_UP_SLACK_SECONDS
-        if due or (timer is None and self._finished_by_service()):
-            self.submit(confirmed=True, time_ran_out=True)
+        if due:
+            self.submit(confirmed=True, time_ran_out=True, deadline=timer["deadline"])  # type: ignore[index]
+        elif timer is None and self._finished_by_service():
+            last = self.link.state["attempts"][-1]  # type: ignore[union-attr,index]
+            self.submit(confirmed=True, time_ran_out=True, deadline=last["submitted_at"])
         else:  # no deadline here (or not reached yet): nothing to submit, only redraw
             self._render()
 
@@ -227,11 +303,15 @@ class QuizView:
         return (bool(self.session.responses.in_progress.started_at) and last.get("state") == "submitted"
                 and bool(last.get("auto_submitted")) and not last.get("attempt_id"))
 
-    def submit(self, confirmed: bool = False, time_ran_out: bool = False) -> None:
+    def submit(self, confirmed: bool = False, time_ran_out: bool = False, deadline: str | None = None) -> None:
         """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
 
-        ``time_ran_out``: submitted because the attempt's time is up (the message says so).
+        ``time_ran_out``: submitted because the attempt's time is up at ``deadline``: the attempt is
+        recorded at that time with the answers given until then, and the screen says so.
         """
+        if time_ran_out and deadline:
+            self._submit_time_up(deadline)
+            return
         missing = self.session.unanswered()
         if missing and not confirmed:
             self.phase = "confirm"
@@ -271,6 +351,52 @@ class QuizView:
             self._say(outcome.message if outcome.accepted is not None else said,
                       warn=outcome.warn or time_ran_out)
         self._render()
+
+    def _submit_time_up(self, deadline: str) -> None:
+        """Submit the attempt whose time ran out at ``deadline``; answers given later go to the next attempt."""
+        split: list[Any] = []
+
+        def change(current: Any) -> Any:
+            saved, parts = self.session.with_time_up(current, deadline)
+            split[:] = [parts]
+            return saved
+
+        try:
+            saved = self.store.update(self.session.responses, change)
+        except (AttemptLimitError, StoreError) as exc:
+            if isinstance(exc, AttemptLimitError):
+                self._catch_up()
+            self.phase = "question"
+            self._say(f"Not submitted: {exc}", warn=True)
+            self._render()
+            return
+        self.session.adopt(saved)
+        attempt = saved.attempts[-1]
+        at, extra = attempt.submitted_at, ""
+        if self.link is not None:
+            outcome = self.link.flush(self.session.submitted, just_submitted=attempt.id)
+            if outcome.accepted is not None:
+                at = outcome.accepted["submitted_at"]
+            elif outcome.message:
+                extra = f" {outcome.message}"
+        late = sorted(self._number(q) for q in split[0].late) if split else []
+        finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
+            else self.session.finished
+        note = late_note(late, None if finished else attempt.number + 1)
+        self._time_up = {"number": attempt.number, "at": at, "note": note}
+        self.phase, self.show_result = "result", True
+        self._move_focus("timeup")
+        self._say("Time is up: your attempt was submitted at {time}, with the answers given until then."
+                  + (f" {note}" if note else "") + extra, warn=True, at=at)
+        self._render()
+
+    def _attempt_left(self) -> bool:
+        """Whether the service allows another attempt."""
+        state = self.link.state if self.link is not None else None
+        if not state or state.get("attempts_allowed") is None:
+            return True
+        done = sum(1 for a in state.get("attempts", []) if a.get("state") == "submitted")
+        return int(state["attempts_allowed"]) > done
 
     def _catch_up(self) -> None:
         """Show the file as it is (another copy of the quiz may have used the last attempt)."""

@@ -101,11 +101,6 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
     left = None if allowed is None else max(0, int(allowed) - len(submitted))
     parts = [f"Attempt {len(submitted) + 1}", f"attempts left: {'unlimited' if left is None else left}",
              f"pass rate: {session.settings.pass_rate:g} %"]
-    open_attempt = next((a for a in state.get("attempts", []) if a.get("state") == "open"), None)
-    if open_attempt and open_attempt.get("deadline"):
-        parts.append(f"time runs out at {readable_time(open_attempt['deadline'])}")
-    elif state.get("close"):
-        parts.append(f"closes {readable_time(state['close'])}")
     view["header"] = " · ".join(parts)
     view["finished"] = left == 0
     view["history"] = [{"number": a["number"], "submitted_at": readable_time(a["submitted_at"]),
@@ -118,6 +113,7 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
         local = session.submitted[-1].answers if session.submitted else {}
         view["result"] = {
             "number": last["number"], "submitted_at": readable_time(last["submitted_at"]),
+            "submitted_iso": last["submitted_at"],
             "answered": answered_count(session, last.get("answers", local)), "total": len(session.questions),
             "marks": review.get("marks"), "max_marks": review.get("max_marks"), "percent": review.get("percent"),
             "passed": review.get("passed"), "pass_rate": review.get("pass_rate"), "verdicts": review.get("verdicts"),

@@ -125,6 +125,19 @@ class ServiceLink:
             return LinkOutcome(f"The quiz server says: {exc}", warn=True, refused=exc.reason)
         return LinkOutcome()
 
+    def start(self) -> LinkOutcome:
+        """Start the learner's attempt on the service (its clock runs from now), then learn its deadline."""
+        if not self.reachable:
+            return LinkOutcome(QUEUED, warn=True)
+        try:
+            self.client.start(self.section)
+        except ServiceUnavailable:
+            return self._down()
+        except ServiceRefused as exc:
+            self.refresh()
+            return LinkOutcome(f"The quiz server did not start the attempt: {exc}.", warn=True, refused=exc.reason)
+        return self.refresh()
+
     def save(self, answers: dict[str, Any]) -> LinkOutcome:
         """Send the answers of the attempt in progress."""
         if not self.reachable:
