@@ -312,6 +312,10 @@ class QuizView:
         if time_ran_out and deadline:
             self._submit_time_up(deadline)
             return
+        if waits_for_start(self._timed(), self._started(), self.session.finished):
+            self._say("Press Start attempt first: the time limit starts with it.", warn=True)
+            self._render()
+            return
         missing = self.session.unanswered()
         if missing and not confirmed:
             self.phase = "confirm"
