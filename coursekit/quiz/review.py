@@ -132,7 +132,7 @@ def attempt_history(settings: Settings, questions: Sequence[Question], attempts:
     shows_marks = settings.review.shows("open", "marks")
     marks = [marks_of(questions, v) if shows_marks else None for v in verdicts]
     counts = counting_attempt(settings.grading_method, marks)
-    return [{"number": a.number, "submitted_at": readable_time(a.submitted_at),
+    return [{"number": a.number, "submitted_at": readable_time(a.submitted_at), "submitted_iso": a.submitted_at,
              "marks": _number(m.marks) if m else None, "max_marks": _number(m.max_marks) if m else None,
              "counts": i in counts}
             for i, (a, m) in enumerate(zip(attempts, marks, strict=True))]

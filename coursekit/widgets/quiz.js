@@ -340,7 +340,7 @@ function render({ model, el: host }) {
     if (!view.history.length) return null;
     const rows = view.history.map((a) => el("tr", {},
       el("th", { scope: "row", text: `Attempt ${a.number}` }),
-      el("td", { text: a.submitted_at }),
+      el("td", { text: a.submitted_iso ? localDateTime(a.submitted_iso) : a.submitted_at }),
       el("td", { text: a.marks === null ? "after grading" : `${a.marks} / ${a.max_marks}` }),
       el("td", { text: a.counts ? "counts" : "" })));
     return el("section", { class: "coursekit-history" },

@@ -104,6 +104,7 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
     view["header"] = " · ".join(parts)
     view["finished"] = left == 0
     view["history"] = [{"number": a["number"], "submitted_at": readable_time(a["submitted_at"]),
+                        "submitted_iso": a["submitted_at"],
                         "marks": (a.get("review") or {}).get("marks"),
                         "max_marks": (a.get("review") or {}).get("max_marks"), "counts": False}
                        for a in submitted]
