@@ -310,9 +310,21 @@ function render({ model, el: host }) {
     }
     if (r.submitted_iso) facts[0][1] = localDateTime(r.submitted_iso);
     parts.push(el("dl", { class: "coursekit-facts" }, facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
-    if (r.verdicts) {
-      parts.push(el("ul", { class: "coursekit-verdicts", "aria-label": "Per question" },
-        r.verdicts.map((v) => el("li", { text: `Question ${v.number}: ${v.right ? "right ✓" : "not right ✗"}` }))));
+    if (r.questions && r.questions.length) {
+      parts.push(el("h4", { id: `${uid}-perq`, class: "coursekit-perq-title", text: "Your answers" }));
+      parts.push(el("ol", { class: "coursekit-verdicts", "aria-labelledby": `${uid}-perq` },
+        r.questions.map((q) => {
+          let verdict = q.state_words;
+          if (verdict && q.marks !== null && q.marks !== undefined) verdict += ` (${q.marks} of ${q.points} mark${q.points === "1" ? "" : "s"})`;
+          return el("li", { class: `coursekit-verdict${q.state ? ` coursekit-verdict-${q.state}` : ""}` },
+            el("p", { class: "coursekit-verdict-head" },
+              el("span", { class: "coursekit-qnumber", text: `Question ${q.number}` }),
+              verdict ? el("span", { class: "coursekit-verdict-state", text: verdict }) : null),
+            el("p", { class: "coursekit-verdict-text", text: q.text }),
+            el("p", {}, el("span", { class: "coursekit-verdict-label", text: "Your answer: " }), q.answer),
+            q.right_answer ? el("p", {}, el("span", { class: "coursekit-verdict-label", text: "Right answer: " }),
+              q.right_answer) : null);
+        })));
     }
     if (r.note) parts.push(el("p", { class: "coursekit-note", text: r.note }));
     return el("section", { class: "coursekit-result", "aria-labelledby": `${uid}-result-title` }, parts);
@@ -399,6 +411,10 @@ function render({ model, el: host }) {
     const focused = keyOf(document.activeElement);
     const nodes = [el("div", { class: "coursekit-headrow" },
       el("p", { class: "coursekit-header", text: view.header }), timer.box)];
+    if (view.finished) {
+      nodes.push(el("p", { class: "coursekit-finished", text: "This quiz is finished: you have used all your " +
+        "attempts. Your attempts, and the one that counts, are listed below." }));
+    }
     const timing = timingText(view.timing);
     if (timing) nodes.push(el("p", { class: "coursekit-timing", text: timing }));
     if (view.phase === "start") {
