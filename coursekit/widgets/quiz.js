@@ -221,7 +221,8 @@ function render({ model, el: host }) {
         list.append(el("label", { class: "coursekit-option", for: `${name}-${index}` }, input,
           el("span", { text: option.text })));
       });
-      return el("div", { role: "radiogroup", "aria-labelledby": legendId, class: "coursekit-group" }, list);
+      // The fieldset, named by its legend, is the group: no second name (a radiogroup role would repeat it).
+      return el("div", { class: "coursekit-group" }, list);
     },
     /** Tick the radio whose value is `value` (values in the order the radios were drawn). */
     checkRadios(box, values, value) {
@@ -278,22 +279,41 @@ function render({ model, el: host }) {
       onclick: action, ...extra }, text);
   }
 
+  /** Arrow keys (and Home, End) move along the question map; it is one Tab stop (roving tabindex). */
+  function mapKeys(event) {
+    const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    const buttons = [...body.querySelectorAll(".coursekit-map")];
+    const at = buttons.indexOf(event.currentTarget);
+    let next = null;
+    if (event.key in keys) next = (at + keys[event.key] + buttons.length) % buttons.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = buttons.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    buttons.forEach((b, i) => { b.tabIndex = i === next ? 0 : -1; });
+    buttons[next].focus();
+  }
+
   function questionMap(view) {
     const items = view.questions.map((q, index) => {
       const answered = view.answered.includes(q.id);
       const current = index === view.index;
       const state = answered ? "answered" : "not answered";
-      return el("li", {},
-        button(`${q.number}`, `coursekit-map coursekit-map-${q.number}`, () => send({ action: "go", index }), {
+      const mapButton = button(`${q.number}`, `coursekit-map coursekit-map-${q.number}`,
+        () => send({ action: "go", index }), {
           "aria-label": `Question ${q.number}, ${state}${current ? ", current" : ""}`,
           "aria-current": current ? "step" : null,
           "data-answered": answered ? "true" : "false",
           "data-key": `map:${index}`,
-        }));
+          onkeydown: mapKeys,
+        });
+      mapButton.tabIndex = current ? 0 : -1; // one Tab stop: the question shown now
+      return el("li", {}, mapButton);
     });
     return el("nav", { class: "coursekit-mapnav", "aria-label": "Questions" },
       el("ol", { class: "coursekit-mapitems" }, items),
-      el("p", { class: "coursekit-legendkey", text: "Filled: answered. Outlined: not answered yet. Underlined: shown now." }));
+      el("p", { class: "coursekit-legendkey", text: "Filled: answered. Outlined: not answered yet. Underlined: shown now. " +
+        "Arrow keys move between the questions." }));
   }
 
   function resultPanel(view) {
