@@ -60,9 +60,16 @@ function timeLeftText(seconds) {
   return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
 }
 
-/** "10:42": a time in the learner's own time zone (the browser's), 24-hour clock. */
-function localTime(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+/** "10:42" ("10:42:07" with seconds): a time in the learner's own time zone (the browser's), 24-hour clock. */
+function localTime(iso, seconds = false) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit",
+    second: seconds ? "2-digit" : undefined, hourCycle: "h23" });
+}
+
+/** A kernel message with its {time} (10:42) and {clock} (10:42:07) written in the learner's local time. */
+function localMessage(text, iso) {
+  if (!iso) return text;
+  return text.replaceAll("{time}", localTime(iso)).replaceAll("{clock}", localTime(iso, true));
 }
 
 /** "Monday, 7 December 2026, 10:42": a date and time in the learner's own time zone. */
@@ -487,8 +494,7 @@ function render({ model, el: host }) {
   function announce(view) {
     if (view.message && view.message_seq !== lastMessage) {
       lastMessage = view.message_seq;
-      live.textContent = view.message_time ? view.message.replaceAll("{time}", localTime(view.message_time))
-        : view.message;
+      live.textContent = localMessage(view.message, view.message_time);
       live.classList.toggle("coursekit-warn", !!view.warn);
     }
   }

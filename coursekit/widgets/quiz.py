@@ -252,13 +252,15 @@ class QuizView:
         note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
                 if submitted_elsewhere else "")
         hint = question_type(question).typing_hint(question, answer)
-        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}"
-                  + (f" Question {self._number(question_id)}: {hint}" if hint else ""), warn=bool(hint))
+        saved_at = self.session.responses.in_progress.updated_at
+        self._say(f"Saved at {{clock}}.{note}"
+                  + (f" Question {self._number(question_id)}: {hint}" if hint else ""), warn=bool(hint), at=saved_at)
         if self.link is not None:
             flushed = self.link.flush(self.session.submitted)
             outcome = flushed if flushed.warn else self.link.save(self.session.answers)
             if outcome.message or flushed.message:
-                self._say(outcome.message or flushed.message, warn=outcome.warn)
+                self._say(outcome.message or flushed.message, warn=outcome.warn,
+                          at=outcome.at if outcome.message else flushed.at)
         self._render()
 
     def _number(self, question_id: str) -> int:
@@ -337,7 +339,7 @@ class QuizView:
         self.phase, self.show_result = "result", True
         self._move_focus("result")
         result = quiz_view(self.session, "result", True)["result"]
-        said = f"Attempt {attempt.number} submitted and saved at {attempt.submitted_at[11:19]} UTC."
+        said = f"Attempt {attempt.number} submitted and saved at {{clock}}."
         if result and result["marks"] is not None:
             verdict = "passed" if result["passed"] else "not yet passed"
             said += f" Marks {result['marks']} out of {result['max_marks']}: {verdict}."
@@ -345,7 +347,7 @@ class QuizView:
             said += " No attempts left."
         if time_ran_out:
             said = f"Time is up. {said}"
-        self._say(said, warn=time_ran_out)
+        self._say(said, warn=time_ran_out, at=attempt.submitted_at)
         if self.link is not None:
             outcome = self.link.flush(self.session.submitted, just_submitted=attempt.id)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
@@ -353,7 +355,8 @@ class QuizView:
             elif time_ran_out and "Time ran out" not in outcome.message:
                 outcome.message = f"Time is up. {outcome.message}"
             self._say(outcome.message if outcome.accepted is not None else said,
-                      warn=outcome.warn or time_ran_out)
+                      warn=outcome.warn or time_ran_out,
+                      at=outcome.at if outcome.accepted is not None else attempt.submitted_at)
         self._render()
 
     def _submit_time_up(self, deadline: str) -> None:

@@ -55,7 +55,9 @@ def test_timed_quiz_states_its_limit_starts_on_start_attempt_and_says_when_time_
         started = quiz.wait_for_responses(lambda d: bool(d["in_progress"].get("started_at")), what="started")
         page.keyboard.press("Tab")
         page.keyboard.press("ArrowDown")  # answered by keyboard within the time
-        quiz.wait_for_responses(lambda d: first["id"] in d["in_progress"]["answers"], what="answer saved")
+        answered = quiz.wait_for_responses(lambda d: first["id"] in d["in_progress"]["answers"], what="answer saved")
+        saved_at = datetime.fromisoformat(answered["in_progress"]["updated_at"]).astimezone(ZoneInfo(ZONE))
+        quiz.wait_for_status(f"Saved at {saved_at:%H:%M:%S}.")  # the learner's local time, not UTC
         assert_accessible(page, ".coursekit-quiz", f"timed attempt running at {width} px")
 
         panel = widget.locator(".coursekit-timeup")

@@ -51,6 +51,8 @@ def test_local_countdown_runs_from_start_attempt_and_submits_at_zero(tmp_path):
     view._render()
     assert view.root.view["timer"]["seconds"] == 4.0  # the clock started with Start attempt, at 0
     _answer_first(view)
+    assert view.root.view["message"] == "Saved at {clock}."  # the browser writes the time in local time
+    assert view.root.view["message_time"] == "2026-12-01T09:00:02.000+00:00"
     view.time_up()  # a browser count running ahead is only redrawn
     assert view.session.submitted == [] and view.root.view["phase"] == "question"
     _at(view, 6)
