@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, running_service
+from service_support import SECTION, Clock, quiz_source, right_answers, running_service
 from store_support import quiz_folder
 
 from coursekit.service.app import Identity
@@ -207,3 +207,26 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
         assert [a["state"] for a in recorded] == ["submitted", "submitted"]
         assert set(recorded[1]["answers"]) == {first.id, second.id}  # the late answer and the new one, none lost
         assert back.root.view["finished"] is True
+
+
+def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once_no_attempt_is_left(
+        db_url, tmp_path, monkeypatch):
+    source = quiz_source(tmp_path, attempts=2)
+    folder = quiz_folder(tmp_path / "ada")
+    key = right_answers()
+    with running_service(db_url, source, TOKENS, Clock()) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        view.answer("purposes", key["purposes"][:1])  # one of the right boxes: part marks
+        _submit(view)
+        rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
+        purposes = rows[2]
+        assert purposes["state"] == "partly" and purposes["state_words"] == "Partly right", purposes
+        assert 0 < float(purposes["marks"]) < 2 and purposes["points"] == "2"
+        assert purposes["text"] == view.session.question("purposes").text and purposes["answer"] != "(no answer)"
+        assert rows[1]["state"] == "unanswered" and rows[1]["answer"] == "(no answer)"
+        assert all(row["right_answer"] is None for row in rows.values())  # an attempt is left: no key
+        _submit(view)  # the last attempt
+        rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
+        assert view.root.view["finished"] is True
+        assert all(row["right_answer"] for row in rows.values()), rows  # now the review shows the key
