@@ -83,12 +83,17 @@ def assert_accessible(page, selector: str, state: str) -> None:
 
 
 def narrow(page, width: int) -> None:
-    """Set the window width; below 800 px close the file browser, as a learner on a tablet or phone does."""
+    """Set the window width; below 800 px the file browser closes.
+
+    Below 760 px learner mode closes it itself (coursekit/labextension); up to 800 px the learner does.
+    """
     page.set_viewport_size({"width": width, "height": 900})
     current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-    if width < 800 and current.count():
+    if width < 760:
+        current.first.wait_for(state="detached")
+    elif width < 800 and current.count():
         current.first.click()
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").wait_for(state="detached")
+        current.first.wait_for(state="detached")
 
 
 def open_copy(lab_server, page, name: str, width: int, settings: dict[str, Any] | None = None) -> QuizPage:

@@ -78,3 +78,58 @@ def test_timed_quiz_states_its_limit_starts_on_start_attempt_and_says_when_time_
     finally:
         context.close()
         shutdown_sessions(lab_server)
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_time_that_ran_out_while_away_is_shown_at_its_deadline_and_the_next_attempt_starts_clean(
+        lab_server, browser, width):
+    limit_minutes = 0.1
+    folder = add_learner_copy(lab_server, f"away_{width}", {"time_limit": limit_minutes})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id=ZONE, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        quiz = QuizPage(page, lab_server, folder).open()
+        narrow(page, width)
+        quiz.run_all()
+        start = quiz.quiz.get_by_role("button", name="Start attempt", exact=True)
+        start.focus()
+        page.keyboard.press("Enter")
+        first = quiz.spec()["questions"][0]
+        quiz.question(first["id"]).wait_for(state="visible")
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowDown")
+        begun = quiz.wait_for_responses(lambda d: first["id"] in d["in_progress"]["answers"], what="answered")
+        page.goto("about:blank")  # the learner leaves: tab closed, kernel shut down
+        shutdown_sessions(lab_server)
+        page.wait_for_timeout(limit_minutes * 60 * 1000 + 2_000)  # away until after the deadline
+
+        page.set_viewport_size({"width": 1400, "height": 1000})  # wide enough for the kernel indicator
+        quiz.open()  # back: the notebook opened again and run
+        narrow(page, width)
+        quiz.run_all()
+        panel = quiz.quiz.locator(".coursekit-timeup")
+        expect(panel).to_be_visible()
+        saved = quiz.wait_for_responses(lambda d: len(d["attempts"]) == 1, what="attempt 1 submitted")
+        started = datetime.fromisoformat(begun["in_progress"]["started_at"])
+        submitted = datetime.fromisoformat(saved["attempts"][0]["submitted_at"])
+        assert (submitted - started).total_seconds() == limit_minutes * 60  # at its deadline, not at the return
+        assert saved["attempts"][0]["answers"] == begun["in_progress"]["answers"]
+        local = submitted.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")
+        expect(panel.get_by_role("heading", level=3)).to_have_text(f"Time is up: your attempt was submitted at {local}")
+        # shown where the quiz is; Run All does not move the focus into it (the learner may be typing elsewhere)
+        assert_accessible(page, ".coursekit-quiz", f"time ran out while away at {width} px")
+        panel.scroll_into_view_if_needed()
+        shot(page, f"time_limit_away_{width}")
+
+        again = quiz.quiz.get_by_role("button", name="Start attempt 2", exact=True)
+        again.focus()
+        page.keyboard.press("Enter")  # the next attempt starts clean, its clock from now
+        quiz.question(first["id"]).wait_for(state="visible")
+        expect(quiz.question(first["id"]).get_by_role("radio", checked=True)).to_have_count(0)
+        expect(quiz.quiz.locator(".coursekit-timer")).to_be_visible()
+        fresh = quiz.wait_for_responses(lambda d: bool(d["in_progress"].get("started_at")), what="attempt 2 started")
+        assert fresh["in_progress"]["answers"] == {} and len(fresh["attempts"]) == 1
+    finally:
+        context.close()
+        shutdown_sessions(lab_server)
