@@ -1,6 +1,6 @@
 """Learner mode on a narrow screen (400 px; 1280 px for comparison) in a real JupyterLab and Chromium.
 
-At 400 px the side panels start collapsed, so the notebook has the width
+At 400 px (and 640 px, 1280 px at 200 % zoom) the side panels start collapsed, so the notebook has the width
 (at least 360 px); a matching question's long choice is written out in full
 under its select; the Validate dialog of Assignments › Assignment List lies
 wholly inside the window. At 1280 px the file browser stays open as before.
@@ -30,7 +30,7 @@ def _inside_viewport(page, selector: str) -> dict:
     }""", selector)
 
 
-@pytest.mark.parametrize("width", [400, 1280])
+@pytest.mark.parametrize("width", [400, 640, 1280])  # 640: 1280 px at 200 % zoom
 def test_notebook_gets_the_width_and_dialogs_and_choices_fit(project, browser, tmp_path, monkeypatch, width):
     monkeypatch.delenv("COURSEKIT_EXCHANGE", raising=False)
     monkeypatch.delenv("COURSEKIT_COURSE_ID", raising=False)
