@@ -140,7 +140,7 @@ class QuizView:
 
     def _started(self) -> bool:
         """Whether an attempt is running: open on the service, or (without it) started in the file."""
-        if self.link is not None and self.link.state:
+        if self.link is not None and self.link.state and self.link.reachable:
             return self.link.has_open_attempt()
         return bool(self.session.responses.in_progress.started_at)
 
@@ -197,12 +197,14 @@ class QuizView:
 
     def start(self) -> None:
         """Start the attempt (Start attempt): its clock runs from now; answers kept from before are sent with it."""
+        queued = ""
         if self.link is not None:
             outcome = self.link.start()
-            if outcome.warn:
+            if outcome.refused is not None:  # closed, no attempt left…: the service's words
                 self._say(outcome.message, warn=True)
                 self._render()
                 return
+            queued = outcome.message  # not reachable: the attempt starts here; the service learns of it later
         try:
             saved = self.store.update(self.session.responses, self.session.with_start)
         except (AttemptLimitError, StoreError) as exc:
@@ -221,7 +223,7 @@ class QuizView:
                 outcome = self.link.save(self.session.answers)
                 if outcome.message:
                     said = outcome.message
-        self._say(said)
+        self._say(f"{said} {queued}".strip(), warn=bool(queued))
         self._focus_question()
         self._render()
 

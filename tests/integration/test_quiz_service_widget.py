@@ -230,3 +230,24 @@ def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once
         rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
         assert view.root.view["finished"] is True
         assert all(row["right_answer"] for row in rows.values()), rows  # now the review shows the key
+
+
+def test_a_timed_quiz_starts_here_when_the_service_cannot_be_reached(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = quiz_folder(tmp_path / "bob")
+    spec = json.loads((folder / "quiz.json").read_text(encoding="utf-8"))
+    spec["settings"]["time_limit"] = 20
+    (folder / "quiz.json").write_text(json.dumps(spec), encoding="utf-8")
+    _as(monkeypatch, f"http://127.0.0.1:{port}/services/quiz/", "bob")  # nothing listens there
+    view = quiz_view_for(SECTION, folder)
+    assert view.root.view["phase"] == "start" and view.root.view["timing"]["limit"] == "20 minutes"
+    view.start()
+    assert view.root.view["phase"] == "question" and view.root.view["message"].endswith(QUEUED)
+    first = view.session.questions[0]
+    view.answer(first.id, view.session.option_ids(first)[0])  # kept here, sent when the service is back
+    saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text(encoding="utf-8"))
+    assert saved["in_progress"]["started_at"] and first.id in saved["in_progress"]["answers"]
