@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import SECTION, QuizPage, add_learner_copy, shutdown_sessions, wait_until
 from playwright.sync_api import expect
-from test_learner_door_browser import assert_accessible, narrow, scroll_to, shot
+from test_learner_door_browser import assert_fully_accessible, narrow, scroll_to, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,7 +64,7 @@ def test_the_older_tab_is_told_and_keeps_its_text_and_the_newer_text_stays(lab_s
                                     "here was not saved: copy it, then reload.")
         expect(older_field).to_have_value("Typed in the older tab.")  # kept, to copy
         assert [c["text"] for c in _saved(folder).values()] == ["Typed in the newer tab."]  # never replaced
-        assert_accessible(older_page, ".coursekit-comment", f"stale comment at {width} px")
+        assert_fully_accessible(older_page, ".coursekit-comment", f"stale comment at {width} px")
         shot(older_page, f"comment_two_tabs_{width}")
     finally:
         context.close()

@@ -60,6 +60,22 @@ def axe_violations(page, selector: str) -> list[dict[str, Any]]:
     return found
 
 
+def axe_incomplete(page, selector: str) -> list[dict[str, Any]]:
+    """axe-core's "incomplete" results (what it could not decide) inside every element matching ``selector``."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async (sel) => {
+        const out = [];
+        for (const node of document.querySelectorAll(sel)) {
+            const r = await axe.run(node, {resultTypes: ['incomplete']});
+            for (const v of r.incomplete) out.push({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => ({html: n.html.slice(0, 160),
+                                          why: (n.any[0] || n.all[0] || n.none[0] || {}).message}))});
+        }
+        return out;
+    }""", selector)
+
+
 def kernel_idle(quiz: QuizPage) -> bool:
     """Whether the notebook's kernel is connected and idle (asked of the server: narrow layouts hide the indicator)."""
     for session in quiz.server.api("GET", "/api/sessions") or []:
@@ -80,6 +96,13 @@ def saved_comment(path: Path, grade_id: str) -> str | None:
 def assert_accessible(page, selector: str, state: str) -> None:
     violations = axe_violations(page, selector)
     assert not violations, f"axe-core ({state}): {json.dumps(violations, indent=1)}"
+
+
+def assert_fully_accessible(page, selector: str, state: str) -> None:
+    """axe-core: no violation and nothing it leaves undecided ("incomplete") inside ``selector``."""
+    assert_accessible(page, selector, state)
+    undecided = axe_incomplete(page, selector)
+    assert not undecided, f"axe-core incomplete ({state}): {json.dumps(undecided, indent=1)}"
 
 
 def narrow(page, width: int) -> None:

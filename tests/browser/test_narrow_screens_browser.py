@@ -15,7 +15,7 @@ import pytest
 from conftest import KERNEL_IDLE, SECTION, QuizPage, running_lab
 from playwright.sync_api import expect
 from test_learner_assignments_browser import open_assignment_list
-from test_learner_door_browser import assert_accessible, shot
+from test_learner_door_browser import assert_fully_accessible, shot
 
 from coursekit.learner import copy_release, local_exchange
 
@@ -76,7 +76,7 @@ def test_notebook_gets_the_width_and_dialogs_and_choices_fit(project, browser, t
                 }).map(e => e.outerHTML.slice(0, 80))""")
             assert outside == []  # every select and chosen text inside the question, none cut off
             chosen.scroll_into_view_if_needed()
-            assert_accessible(page, ".coursekit-quiz", f"matching at {width} px")
+            assert_fully_accessible(page, ".coursekit-quiz", f"matching at {width} px")
             shot(page, f"narrow_matching_{width}")
 
             panel = open_assignment_list(page)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import QuizPage, add_learner_copy, shutdown_sessions
 from playwright.sync_api import expect
-from test_learner_door_browser import active, assert_accessible, narrow, shot
+from test_learner_door_browser import active, assert_fully_accessible, narrow, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,6 +63,6 @@ def test_question_map_is_one_tab_stop_with_arrow_keys_and_each_question_is_named
         assert box.locator("[role='radiogroup'], [aria-labelledby]").count() == 0  # named once, by the legend
         legend = box.locator("legend").inner_text()
         expect(quiz.quiz.get_by_role("group", name=" ".join(legend.split()))).to_have_count(1)
-        assert_accessible(page, ".coursekit-quiz", f"question map and question at {width} px")
+        assert_fully_accessible(page, ".coursekit-quiz", f"question map and question at {width} px")
     finally:
         shutdown_sessions(lab_server)

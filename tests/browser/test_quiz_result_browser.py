@@ -13,7 +13,7 @@ import pytest
 from conftest import QuizPage, add_learner_copy, option_texts
 from playwright.sync_api import expect
 from service_support import right_answers
-from test_learner_door_browser import active, assert_accessible, narrow, shot
+from test_learner_door_browser import active, assert_fully_accessible, narrow, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,7 +58,7 @@ def test_result_lists_each_question_with_its_text_the_answer_and_its_outcome(lab
     expect(two).to_contain_text("Your answer: (no answer)")
     expect(quiz.quiz.locator(".coursekit-result")).not_to_contain_text("Right answer:")  # the kernel has no key
     assert "not right" not in quiz.quiz.locator(".coursekit-result").inner_text().lower()
-    assert_accessible(page, ".coursekit-quiz", f"result per question at {width} px")
+    assert_fully_accessible(page, ".coursekit-quiz", f"result per question at {width} px")
     one.scroll_into_view_if_needed()
     shot(page, f"result_rows_{width}")
 
@@ -75,6 +75,6 @@ def test_with_no_attempt_left_the_quiz_says_it_is_finished(lab_server, page, wid
     expect(notice).to_have_text("This quiz is finished: you have used all your attempts. Your attempts, and the "
                                 "one that counts, are listed below.")
     expect(quiz.quiz.locator(".coursekit-again")).to_have_count(0)
-    assert_accessible(page, ".coursekit-quiz", f"quiz finished at {width} px")
+    assert_fully_accessible(page, ".coursekit-quiz", f"quiz finished at {width} px")
     notice.scroll_into_view_if_needed()
     shot(page, f"result_finished_{width}")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import QuizPage, add_learner_copy, shutdown_sessions
 from playwright.sync_api import expect
-from test_learner_door_browser import active, assert_accessible, narrow, shot
+from test_learner_door_browser import active, assert_fully_accessible, narrow, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,7 +43,7 @@ def test_timed_quiz_states_its_limit_starts_on_start_attempt_and_says_when_time_
         assert quiz.responses() is None  # the clock has not started
         start = widget.get_by_role("button", name="Start attempt", exact=True)
         start.scroll_into_view_if_needed()
-        assert_accessible(page, ".coursekit-quiz", f"start page at {width} px")
+        assert_fully_accessible(page, ".coursekit-quiz", f"start page at {width} px")
         shot(page, f"time_limit_start_{width}")
 
         start.focus()
@@ -58,7 +58,7 @@ def test_timed_quiz_states_its_limit_starts_on_start_attempt_and_says_when_time_
         answered = quiz.wait_for_responses(lambda d: first["id"] in d["in_progress"]["answers"], what="answer saved")
         saved_at = datetime.fromisoformat(answered["in_progress"]["updated_at"]).astimezone(ZoneInfo(ZONE))
         quiz.wait_for_status(f"Saved at {saved_at:%H:%M:%S}.")  # the learner's local time, not UTC
-        assert_accessible(page, ".coursekit-quiz", f"timed attempt running at {width} px")
+        assert_fully_accessible(page, ".coursekit-quiz", f"timed attempt running at {width} px")
 
         panel = widget.locator(".coursekit-timeup")
         expect(panel).to_be_visible(timeout=(LIMIT_MINUTES * 60 + 30) * 1000)
@@ -72,7 +72,7 @@ def test_timed_quiz_states_its_limit_starts_on_start_attempt_and_says_when_time_
         assert quiz.status().startswith(f"{heading}, with the answers given until then."), quiz.status()
         expect(widget.get_by_role("button", name="Start attempt 2", exact=True)).to_be_visible()
         assert "Traceback" not in widget.inner_text()
-        assert_accessible(page, ".coursekit-quiz", f"time is up at {width} px")
+        assert_fully_accessible(page, ".coursekit-quiz", f"time is up at {width} px")
         panel.scroll_into_view_if_needed()
         shot(page, f"time_limit_up_{width}")
     finally:
@@ -118,7 +118,7 @@ def test_time_that_ran_out_while_away_is_shown_at_its_deadline_and_the_next_atte
         local = submitted.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")
         expect(panel.get_by_role("heading", level=3)).to_have_text(f"Time is up: your attempt was submitted at {local}")
         # shown where the quiz is; Run All does not move the focus into it (the learner may be typing elsewhere)
-        assert_accessible(page, ".coursekit-quiz", f"time ran out while away at {width} px")
+        assert_fully_accessible(page, ".coursekit-quiz", f"time ran out while away at {width} px")
         panel.scroll_into_view_if_needed()
         shot(page, f"time_limit_away_{width}")
 
