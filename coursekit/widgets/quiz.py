@@ -9,7 +9,10 @@ ticks); a matching question is a labelled ``select`` per item (Alt+Down or
 Space opens it, letters jump). No key pressed inside the quiz reaches
 JupyterLab. After Next, Back or a question-map button the focus moves to the
 new question's legend, after Submit to the result. One live region, kept for
-the widget's life, announces saves and results.
+the widget's life, announces saves and results. The question map is one Tab
+stop (arrow keys, Home and End move along it). A timed quiz states its limit
+and close date and waits for *Start attempt* (:mod:`coursekit.widgets.quiz_timed`).
+Times are sent as ISO 8601 and written by the browser in the learner's own time zone.
 
 The kernel side here only turns the learner's actions into session changes,
 saved through :class:`~coursekit.widgets.store.ResponseStore`. With the quiz
@@ -18,8 +21,8 @@ change is then sent to it, and the header, attempts and result panel show
 what the service recorded. While the attempt has a deadline, the header shows
 "Time left 0:12:34" (:mod:`coursekit.quiz.countdown`): with the service from its
 time and deadline, without it from the attempt's start and ``time_limit``; at 0
-the browser sends ``time_up`` and the attempt is submitted with what was saved
-(:meth:`QuizView.time_up`). CSS classes
+the browser sends ``time_up`` and the attempt is submitted at its deadline with
+the answers given until then (:meth:`~coursekit.widgets.quiz_timed.TimedAttempt.time_up`). CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 
@@ -34,16 +37,15 @@ from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.timed_attempt import late_note, timing_statement, waits_for_start
+from coursekit.quiz.timed_attempt import waits_for_start
 from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
-from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
+from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.quiz_timed import TimedAttempt
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
-TIME_UP_SLACK_SECONDS = 2.0
-"""A "time is up" from the browser is acted on when the kernel's count has at most this much left."""
 VIEWS_DIR = HERE / "views"
 VIEWS_MARKER = "/* coursekit:views */"
 
@@ -76,7 +78,7 @@ class QuizWidget(OwnIdsWidget):
         super().__init__(**kwargs)
 
 
-class QuizView:
+class QuizView(TimedAttempt):
     """Connects a :class:`QuizWidget` to a session and its store."""
 
     def __init__(self, session: QuizSession, store: ResponseStore, message: str | None = None,
@@ -125,31 +127,6 @@ class QuizView:
                     message_time=self._message_time, focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
 
-    def _rules(self) -> tuple[float | None, str | None]:
-        """The time limit (minutes) and close date this learner works under: the service's, else the quiz's."""
-        state = self.link.state if self.link is not None else None
-        if state:
-            return state.get("time_limit_minutes"), state.get("close")
-        return self.session.settings.time_limit, self.session.settings.close
-
-    def _timed(self) -> bool:
-        return bool(self._rules()[0])
-
-    def _timing(self) -> dict[str, Any] | None:
-        return timing_statement(*self._rules())
-
-    def _started(self) -> bool:
-        """Whether an attempt is running: open on the service, or (without it) started in the file."""
-        if self.link is not None and self.link.state and self.link.reachable:
-            return self.link.has_open_attempt()
-        return bool(self.session.responses.in_progress.started_at)
-
-    def _timer(self) -> dict[str, Any] | None:
-        """The attempt's countdown: from the service's time and deadline, else from the quiz's ``time_limit``."""
-        if self.link is not None:
-            return service_timer(self.link.state, self.link.state_age)
-        return local_timer(self.session)
-
     def _say(self, text: str, warn: bool = False, at: str | None = None) -> None:
         """Announce ``text``; a ``{time}`` in it is written by the browser as ``at`` in the learner's local time."""
         self._message, self._warn, self._message_time = text, warn, at
@@ -194,38 +171,6 @@ class QuizView:
                 return
             self._focus_question()
             self._render()
-
-    def start(self) -> None:
-        """Start the attempt (Start attempt): its clock runs from now; answers kept from before are sent with it."""
-        queued = ""
-        if self.link is not None:
-            outcome = self.link.start()
-            if outcome.refused is not None:  # closed, no attempt left…: the service's words
-                self._say(outcome.message, warn=True)
-                self._render()
-                return
-            queued = outcome.message  # not reachable: the attempt starts here; the service learns of it later
-        try:
-            saved = self.store.update(self.session.responses, self.session.with_start)
-        except (AttemptLimitError, StoreError) as exc:
-            self._say(f"Not started: {exc}", warn=True)
-            self._render()
-            return
-        self.session.adopt(saved)
-        self.phase, self.show_result, self._time_up = "question", False, None
-        limit = self._timing() or {}
-        said = f"Attempt {self.session.attempt_number} started."
-        if limit.get("limit"):
-            said += f" Time limit: {limit['limit']}."
-        if self.session.answers:
-            said += " Your answers given after the last attempt's time ran out are filled in."
-            if self.link is not None:
-                outcome = self.link.save(self.session.answers)
-                if outcome.message:
-                    said = outcome.message
-        self._say(f"{said} {queued}".strip(), warn=bool(queued))
-        self._focus_question()
-        self._render()
 
     def answer(self, question_id: str, answer: Any) -> None:
         """Save an answer to the attempt in progress (through the store's lock) and show what the file holds.
@@ -278,34 +223,6 @@ class QuizView:
             self.phase = "question"
             self._focus_question()
         self._render()
-
-    def time_up(self) -> None:
-        """The browser's countdown reached 0: submit the attempt with what was saved, unasked.
-
-        With the service, the attempt is sent with its id: the service records it
-        once, at its deadline with the answers saved before (or, arriving just
-        before the deadline, as submitted now). A countdown that ran ahead of the
-        kernel's (more than :data:`TIME_UP_SLACK_SECONDS` left) is only redrawn.
-        """
-        timer = self._timer()
-        if timer is None and self.link is not None:
-            self.link.refresh()  # the service may have finished the attempt already: show what it says
-            timer = self._timer()
-        due = timer is not None and timer["seconds"] <= TIME_UP_SLACK_SECONDS
-        if due:
-            self.submit(confirmed=True, time_ran_out=True, deadline=timer["deadline"])  # type: ignore[index]
-        elif timer is None and self._finished_by_service():
-            last = self.link.state["attempts"][-1]  # type: ignore[union-attr,index]
-            self.submit(confirmed=True, time_ran_out=True, deadline=last["submitted_at"])
-        else:  # no deadline here (or not reached yet): nothing to submit, only redraw
-            self._render()
-
-    def _finished_by_service(self) -> bool:
-        """Whether the service submitted this learner's attempt when its time ran out, and this file has it open."""
-        attempts = ((self.link.state or {}).get("attempts") or []) if self.link is not None else []
-        last = attempts[-1] if attempts else {}
-        return (bool(self.session.responses.in_progress.started_at) and last.get("state") == "submitted"
-                and bool(last.get("auto_submitted")) and not last.get("attempt_id"))
 
     def submit(self, confirmed: bool = False, time_ran_out: bool = False, deadline: str | None = None) -> None:
         """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
@@ -360,52 +277,6 @@ class QuizView:
                       warn=outcome.warn or time_ran_out,
                       at=outcome.at if outcome.accepted is not None else attempt.submitted_at)
         self._render()
-
-    def _submit_time_up(self, deadline: str) -> None:
-        """Submit the attempt whose time ran out at ``deadline``; answers given later go to the next attempt."""
-        split: list[Any] = []
-
-        def change(current: Any) -> Any:
-            saved, parts = self.session.with_time_up(current, deadline)
-            split[:] = [parts]
-            return saved
-
-        try:
-            saved = self.store.update(self.session.responses, change)
-        except (AttemptLimitError, StoreError) as exc:
-            if isinstance(exc, AttemptLimitError):
-                self._catch_up()
-            self.phase = "question"
-            self._say(f"Not submitted: {exc}", warn=True)
-            self._render()
-            return
-        self.session.adopt(saved)
-        attempt = saved.attempts[-1]
-        at, extra = attempt.submitted_at, ""
-        if self.link is not None:
-            outcome = self.link.flush(self.session.submitted, just_submitted=attempt.id)
-            if outcome.accepted is not None:
-                at = outcome.accepted["submitted_at"]
-            elif outcome.message:
-                extra = f" {outcome.message}"
-        late = sorted(self._number(q) for q in split[0].late) if split else []
-        finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
-            else self.session.finished
-        note = late_note(late, None if finished else attempt.number + 1)
-        self._time_up = {"number": attempt.number, "at": at, "note": note}
-        self.phase, self.show_result = "result", True
-        self._move_focus("timeup")
-        self._say("Time is up: your attempt was submitted at {time}, with the answers given until then."
-                  + (f" {note}" if note else "") + extra, warn=True, at=at)
-        self._render()
-
-    def _attempt_left(self) -> bool:
-        """Whether the service allows another attempt."""
-        state = self.link.state if self.link is not None else None
-        if not state or state.get("attempts_allowed") is None:
-            return True
-        done = sum(1 for a in state.get("attempts", []) if a.get("state") == "submitted")
-        return int(state["attempts_allowed"]) > done
 
     def _catch_up(self) -> None:
         """Show the file as it is (another copy of the quiz may have used the last attempt)."""
