@@ -50,7 +50,8 @@ def test_result_lists_each_question_with_its_text_the_answer_and_its_outcome(lab
     expect(rows).to_have_count(len(questions))
     one, two = rows.nth(0), rows.nth(1)
     points = f"{first['points']:g}"
-    expect(one.locator(".coursekit-verdict-head")).to_have_text(f"Question 1Right ({points} of {points} marks)")
+    unit = "mark" if points == "1" else "marks"
+    expect(one.locator(".coursekit-verdict-head")).to_have_text(f"Question 1Right ({points} of {points} {unit})")
     expect(one.locator(".coursekit-verdict-text")).to_have_text(first["text"])
     expect(one).to_contain_text(f"Your answer: {option_texts(first)[key]}")
     expect(two.locator(".coursekit-verdict-state")).to_have_text(
