@@ -16,6 +16,12 @@ folder's own JupyterLab settings directory), so no extension has to be built.
 Two more defaults there: JupyterLab's widget manager saves no widget state,
 and autosave runs every few seconds, so a notebook closed a few seconds after
 Run All asks nothing. The trainer's own Jupyter set-up is not touched.
+
+On narrow screens (a phone, a small tablet, 200 % zoom) the side panels start
+collapsed, so the notebook has the width, and dialogs such as Validate fit the
+window: a small lab extension of coursekit's own, written as the federated
+module JupyterLab loads (``coursekit/labextension/coursekit-learner``, no build
+step), found through ``LabApp.extra_labextensions_path``.
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ OPEN_ASSIGNMENTS = "nbgrader:open-assignment-list"
 ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignments", "rank": 90,
                     "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
 LAB_SETTINGS = "lab-settings"
+LAB_EXTENSIONS = Path(__file__).parent / "labextension"
+"""coursekit's own prebuilt lab extensions (learner mode: narrow screens)."""
 AUTOSAVE_SECONDS = 10
 # A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart. Run All
 # changes the outputs; saved soon after (the widget cells with their start instruction), closing the tab asks nothing.
@@ -108,7 +116,8 @@ def write_learner_config(config: Path, course_id: str | None = None, exchange: s
     (config / LAB_SETTINGS / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
     server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
                                        | dict.fromkeys(LEARNER_SERVER_EXTENSIONS, True)},
-              "LabApp": {"app_settings_dir": str(config.resolve() / LAB_SETTINGS)}}
+              "LabApp": {"app_settings_dir": str(config.resolve() / LAB_SETTINGS),
+                         "extra_labextensions_path": [str(LAB_EXTENSIONS.resolve())]}}
     (config / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     if course_id and exchange:
         write_nbgrader_client_config(config, course_id, exchange)

@@ -81,13 +81,14 @@ def merge_in_progress(on_disk: InProgress, mine: InProgress, closed_at: str | No
             current = chosen.get(question_id)
             if current is None or time_key(when) >= time_key(current[0]):
                 chosen[question_id] = (when, answer)
-    if not chosen:
-        return InProgress()
+    starts = [s.started_at for s in (on_disk, mine)
+              if s.started_at and (closed is None or time_key(s.started_at) > closed)]
+    if not chosen:  # an attempt started (Start attempt) before its first answer keeps its start
+        first = min(starts, key=time_key, default=None)
+        return InProgress(started_at=first, updated_at=first) if first else InProgress()
     answers = {q: answer for q, (_, answer) in chosen.items() if answer is not _CLEARED}
     answered_at = {q: when for q, (when, _) in chosen.items() if when is not None}
     times = [when for when, _ in chosen.values()]
-    starts = [s.started_at for s in (on_disk, mine)
-              if s.started_at and (closed is None or time_key(s.started_at) > closed)]
     started_at = min(starts or [t for t in times if t], key=time_key, default=None)
     updated_at = max((t for t in times if t), key=time_key, default=None)
     return InProgress(started_at=started_at, updated_at=updated_at, answers=answers, answered_at=answered_at)

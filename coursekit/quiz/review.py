@@ -85,6 +85,14 @@ def attempt_result(settings: Settings, questions: Sequence[Question], attempt: A
     review = settings.review
     marks = marks_of(questions, verdicts) if review.shows(when, "marks") else None
     show_right = verdicts is not None and review.shows(when, "correctness")
+    answers = getattr(attempt, "answers", {}) or {}
+    outcomes = None
+    if show_right and verdicts is not None:
+        outcomes = {}
+        for n, q in enumerate(questions, 1):
+            right = bool(verdicts.get(q.id))
+            outcomes[n] = {"state": question_state(_answered(q, answers), q.points if right else 0.0, q.points),
+                           "marks": _number(q.points if right else 0.0) if marks is not None else None}
     note = None
     if verdicts is None and (review.shows(when, "marks") or review.shows(when, "correctness")):
         # Limited attempts keep the key away from the kernel; otherwise a question (a numerical
@@ -95,6 +103,7 @@ def attempt_result(settings: Settings, questions: Sequence[Question], attempt: A
     return {
         "number": attempt.number,
         "submitted_at": readable_time(attempt.submitted_at),
+        "submitted_iso": attempt.submitted_at,
         "answered": answered,
         "total": len(questions),
         "marks": _number(marks.marks) if marks else None,
@@ -104,8 +113,65 @@ def attempt_result(settings: Settings, questions: Sequence[Question], attempt: A
         "pass_rate": _number(settings.pass_rate),
         "verdicts": ([{"number": n, "right": bool(verdicts.get(q.id))} for n, q in enumerate(questions, 1)]
                      if show_right and verdicts is not None else None),
+        "questions": result_rows(questions, answers, outcomes, None),
         "note": note,
     }
+
+
+STATE_WORDS = {"right": "Right", "partly": "Partly right", "wrong": "Not right", "unanswered": "Not answered"}
+"""How the result names each question's outcome."""
+
+
+def question_state(answered: bool, score: float, points: float) -> str:
+    """``unanswered``, ``right`` (full points), ``partly`` (some points) or ``wrong`` (none)."""
+    if not answered:
+        return "unanswered"
+    if score >= points - 1e-9:
+        return "right"
+    return "partly" if score > 1e-9 else "wrong"
+
+
+def _answered(question: Question, answers: Mapping[str, Any]) -> bool:
+    from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
+
+    try:
+        return is_answered(question, validate_answer(question, answers.get(question.id)))
+    except AnswerError:
+        return False
+
+
+def result_rows(questions: Sequence[Question], answers: Any, outcomes: Mapping[int, Mapping[str, Any]] | None,
+                right_answers: Mapping[int, str] | None) -> list[dict[str, Any]]:
+    """Per question what the result shows: number, text, the learner's answer in words, and what review allows.
+
+    Parameters
+    ----------
+    questions
+        The quiz's questions in order (their options give the words).
+    answers
+        The attempt's answers by question id (untrusted).
+    outcomes
+        By question number: ``state`` (:func:`question_state`) and ``marks`` (None: marks not shown);
+        None when the review options do not show correctness.
+    right_answers
+        By question number, the right answer in words; None while the review options (or attempts
+        still left) keep it back.
+    """
+    from coursekit.quiz.describe import describe_answer
+
+    given = answers if isinstance(answers, Mapping) else {}
+    rows = []
+    for number, question in enumerate(questions, 1):
+        outcome = (outcomes or {}).get(number) or {}
+        state = outcome.get("state")
+        rows.append({
+            "number": number, "text": question.text,
+            "answer": describe_answer(question, given.get(question.id)),
+            "state": state, "state_words": STATE_WORDS.get(state) if state else None,
+            "marks": outcome.get("marks"), "points": _number(question.points),
+            "right_answer": (right_answers or {}).get(number),
+        })
+    return rows
 
 
 def counting_attempt(method: str, marks: Sequence[Marks | None]) -> set[int]:
@@ -131,7 +197,7 @@ def attempt_history(settings: Settings, questions: Sequence[Question], attempts:
     shows_marks = settings.review.shows("open", "marks")
     marks = [marks_of(questions, v) if shows_marks else None for v in verdicts]
     counts = counting_attempt(settings.grading_method, marks)
-    return [{"number": a.number, "submitted_at": readable_time(a.submitted_at),
+    return [{"number": a.number, "submitted_at": readable_time(a.submitted_at), "submitted_iso": a.submitted_at,
              "marks": _number(m.marks) if m else None, "max_marks": _number(m.max_marks) if m else None,
              "counts": i in counts}
             for i, (a, m) in enumerate(zip(attempts, marks, strict=True))]
@@ -182,6 +248,7 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str,
     got, most = round(sum(scores.values()), 6), round(spec.max_points, 6)
     percent = 100.0 * got / most if most else 0.0
     shows_marks = review.shows(column, "marks")
+    given = answers if isinstance(answers, Mapping) else {}
     return {
         "column": column,
         "marks": _number(got) if shows_marks else None,
@@ -190,6 +257,9 @@ def reviewed_attempt(spec: Any, answers: Mapping[str, Any], column: str,
         "passed": (percent >= settings.pass_rate) if shows_marks else None,
         "pass_rate": _number(settings.pass_rate),
         "verdicts": ([{"number": n, "right": scores[q.id] >= q.points - 1e-9}
+                      for n, q in enumerate(spec.questions, 1)] if review.shows(column, "correctness") else None),
+        "outcomes": ([{"number": n, "state": question_state(_answered(q, given), scores[q.id], q.points),
+                       "marks": _number(scores[q.id]) if shows_marks else None}
                       for n, q in enumerate(spec.questions, 1)] if review.shows(column, "correctness") else None),
         "right_answers": ([{"number": n, "answer": question_type(q).key_text(q)}
                            for n, q in enumerate(spec.questions, 1)]

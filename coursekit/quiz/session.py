@@ -34,6 +34,8 @@ from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord, InProgr
 from coursekit.quiz.scoring import is_answered, validate_answer
 from coursekit.quiz.shuffle import option_order
 from coursekit.quiz.spec import Question, Settings, answer_digest, parse_quiz
+from coursekit.quiz.timed_attempt import DeadlineSplit, carried_over, split_at_deadline
+from coursekit.quiz.timing import parse_datetime
 from coursekit.quiz.types import REGISTRY, question_type
 
 
@@ -167,6 +169,48 @@ class QuizSession:
                                 started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers))
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
                                   deep=True)
+
+    def with_start(self, current: Responses) -> Responses:
+        """``current`` with the attempt in progress started now (its clock runs from here); unchanged if started.
+
+        Raises
+        ------
+        AttemptLimitError
+            If no attempt is left.
+        """
+        self._check_can_submit(len(current.attempts))
+        pending = current.in_progress
+        if pending.started_at:
+            return current
+        now = next_stamp(current, self.clock())
+        started = pending.model_copy(update={"started_at": now, "updated_at": pending.updated_at or now})
+        return current.model_copy(update={"in_progress": started}, deep=True)
+
+    def with_time_up(self, current: Responses, deadline: str) -> tuple[Responses, DeadlineSplit]:
+        """``current`` with the attempt submitted at ``deadline``, its time having run out (a new document).
+
+        The attempt holds the answers given by the deadline; those given after it start the next
+        attempt's answers when one is left (:func:`~coursekit.quiz.timed_attempt.carried_over`).
+        Returns the document and the split, so the learner can be shown what was not counted.
+
+        Raises
+        ------
+        AttemptLimitError
+            If no attempt is left, or the file holds the most attempts it keeps.
+        """
+        self._check_can_submit(len(current.attempts))
+        pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
+        split = split_at_deadline(pending, deadline)
+        now = next_stamp(current, self.clock())
+        ends = parse_datetime(deadline).isoformat(timespec="milliseconds")
+        when = min(ends, now, key=lambda s: parse_datetime(s))
+        attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
+                                started_at=pending.started_at or when, submitted_at=when,
+                                answers=dict(split.on_time))
+        left = attempts_left(self.settings, len(current.attempts) + 1)
+        nxt = carried_over(split, left is None or left > 0)
+        return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
+                                  deep=True), split
 
     def adopt(self, responses: Responses) -> None:
         """Take ``responses`` (what the store saved, merged with other tabs' work) as the session's state.

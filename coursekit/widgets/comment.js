@@ -40,7 +40,14 @@ function render({ model, el: host }) {
   live.className = "coursekit-status";
   live.setAttribute("role", "status");
   live.setAttribute("aria-live", "polite");
-  live.textContent = model.get("status");
+  /** The status line: a {time} in it written in the learner's local time (24-hour clock). */
+  const statusText = () => {
+    const at = model.get("status_time");
+    const time = at ? new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hourCycle: "h23" }) : "";
+    return model.get("status").replaceAll("{time}", time);
+  };
+  live.textContent = statusText();
   root.append(label, described, area, live);
   host.append(root);
 
@@ -59,8 +66,8 @@ function render({ model, el: host }) {
   });
   area.addEventListener("blur", flush);
   model.on("change:status", () => {
-    live.textContent = model.get("status");
-    live.classList.toggle("coursekit-warn", model.get("status").startsWith("Not saved"));
+    live.textContent = statusText();
+    live.classList.toggle("coursekit-warn", /not saved/i.test(model.get("status")));
   });
   model.on("change:text", () => {
     // Another view of the same field typed: show it, unless this one is being typed in.

@@ -15,11 +15,13 @@ from typing import Any
 
 import traitlets
 
-from coursekit.widgets.comment_store import CommentStore
+from coursekit.widgets.comment_store import CommentStore, StaleCommentError
 from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.store import StoreError
 
 HERE = Path(__file__).parent
+STALE_TEXT = ("This reflection was changed in another tab or window at {time}; your text here was not saved: "
+              "copy it, then reload.")
 
 
 class CommentWidget(OwnIdsWidget):
@@ -31,6 +33,8 @@ class CommentWidget(OwnIdsWidget):
     heading = traitlets.Unicode("").tag(sync=True)
     question = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
+    status_time = traitlets.Unicode("").tag(sync=True)
+    """A time the browser writes in the learner's local time where ``status`` says ``{time}``."""
 
 
 class CommentField:
@@ -39,15 +43,24 @@ class CommentField:
     def __init__(self, store: CommentStore, grade_id: str, heading: str, question: str) -> None:
         self.store = store
         self.grade_id = grade_id
-        saved, message = store.load()
-        self.root = CommentWidget(text=saved.get(grade_id, ""), heading=heading, question=question,
+        saved, message = store.load_entries()
+        entry = saved.get(grade_id) or {}
+        self.base: str | None = entry.get("updated_at") or None
+        """The time of the text this field was typed over (None: no saved text)."""
+        self.root = CommentWidget(text=entry.get("text", ""), heading=heading, question=question,
                                   status=message or "")
         self.root.observe(self._changed, names="text")
 
     def _changed(self, change: dict[str, Any]) -> None:
         try:
-            stamp = self.store.save(self.grade_id, change["new"])
+            stamp = self.store.save(self.grade_id, change["new"], base=self.base)
+        except StaleCommentError as exc:  # the text stays in the field: the learner copies it
+            with self.root.hold_sync():
+                self.root.status_time, self.root.status = exc.changed_at, STALE_TEXT
+            return
         except StoreError as exc:
             self.root.status = f"Not saved: {exc}"
             return
-        self.root.status = f"Saved at {stamp[11:19]} UTC."
+        self.base = stamp
+        with self.root.hold_sync():
+            self.root.status_time, self.root.status = stamp, "Saved at {time}."

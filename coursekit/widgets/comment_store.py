@@ -14,6 +14,12 @@ holding half of a character (a lone surrogate, which no file can hold), is
 refused with a message and nothing is written. With ``COURSEKIT_READONLY=1``
 nothing is written.
 
+A save names the version it was typed over (``base``: the time of the text the
+field loaded or last saved). When the file holds a newer, different text for
+that comment (another tab or window saved it since), the save is refused with
+:class:`StaleCommentError` and the newer text stays: the older tab is told,
+never silently the winner (:func:`is_stale`).
+
 Grading reads the same file (untrusted) with :func:`read_comments` and
 :func:`parse_comments`, through :func:`coursekit.json_store.loads`.
 """
@@ -37,6 +43,29 @@ MAX_COMMENT_CHARS = 20_000
 MAX_FILE_BYTES = 2_000_000
 """A comments file larger than this is not read (it cannot have been written by the widget)."""
 KEPT = "what was saved before is kept"
+
+
+class StaleCommentError(StoreError):
+    """The comment was changed elsewhere after the version this save was typed over; nothing was written."""
+
+    def __init__(self, changed_at: str) -> None:
+        super().__init__(f"the comment was changed in another tab or window at {changed_at}")
+        self.changed_at = changed_at
+
+
+_ANY_BASE = object()
+"""``base`` not given: the save does not check what it was typed over."""
+
+
+def is_stale(saved: dict[str, str] | None, base: str | None, text: str) -> bool:
+    """Whether saving ``text``, typed over the version saved at ``base``, would replace a newer, different text.
+
+    ``saved`` is the comment as the file holds it now (None: not there); ``base`` None means the field
+    started from no saved text. Saving the very text the file holds is never stale.
+    """
+    if saved is None or saved.get("text") == text:
+        return False
+    return (saved.get("updated_at") or "") != (base or "")
 
 
 class CommentsError(UntrustedJSONError):
@@ -136,14 +165,30 @@ class CommentStore:
         except CommentsError as exc:
             return {}, f"Your saved comments could not be read ({exc}); ask your trainer."
 
-    def save(self, grade_id: str, text: str) -> str:
+    def load_entries(self) -> tuple[dict[str, dict[str, str]], str | None]:
+        """The saved comments with their times (``{grade_id: {"text", "updated_at"}}``) and a message.
+
+        As :meth:`load`, with each comment's time (the version a field starts from).
+        """
+        file = LockedJSONFile(self.path, MAX_FILE_BYTES)
+        try:
+            doc = file.read()
+            return ({} if doc is None else comments_from(doc, self.path.name, self.section)), None
+        except (UntrustedJSONError, OSError) as exc:
+            return {}, f"Your saved comments could not be read ({exc}); ask your trainer."
+
+    def save(self, grade_id: str, text: str, base: Any = _ANY_BASE) -> str:
         """Save one comment (merged with the others in the file); return the time it was saved with.
 
         The time is the clock's, or 1 ms after the latest time in the file when
-        that is not earlier, so the text saved last is the one kept.
+        that is not earlier, so the text saved last is the one kept. With ``base``
+        (the time of the version the text was typed over, None for none) a newer,
+        different text in the file is not replaced (:func:`is_stale`).
 
         Raises
         ------
+        StaleCommentError
+            When the file holds a newer, different text for this comment; nothing is written then.
         StoreError
             When the text is too long or holds half of a character, the lock is busy or the disk
             refuses; nothing is written then.
@@ -162,6 +207,9 @@ class CommentStore:
                     entries = comments_from(doc, self.path.name, self.section)
             except (UntrustedJSONError, OSError):
                 self.file.set_aside()
+            current = entries.get(grade_id)
+            if base is not _ANY_BASE and is_stale(current, base, text):
+                raise StaleCommentError(current["updated_at"])  # type: ignore[index]
             stamp = stamp_after(self.clock(), [entry.get("updated_at") for entry in entries.values()])
             entries[grade_id] = {"text": text, "updated_at": stamp}
             doc = {"schema": SCHEMA, "learner": self.learner, "section": self.section, "comments": entries}

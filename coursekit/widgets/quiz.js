@@ -60,6 +60,33 @@ function timeLeftText(seconds) {
   return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
 }
 
+/** "10:42" ("10:42:07" with seconds): a time in the learner's own time zone (the browser's), 24-hour clock. */
+function localTime(iso, seconds = false) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit",
+    second: seconds ? "2-digit" : undefined, hourCycle: "h23" });
+}
+
+/** A kernel message with its {time} (10:42) and {clock} (10:42:07) written in the learner's local time. */
+function localMessage(text, iso) {
+  if (!iso) return text;
+  return text.replaceAll("{time}", localTime(iso)).replaceAll("{clock}", localTime(iso, true));
+}
+
+/** "Monday, 7 December 2026, 10:42": a date and time in the learner's own time zone. */
+function localDateTime(iso) {
+  const date = new Date(iso).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return `${date}, ${localTime(iso)}`;
+}
+
+/** "Time limit: 20 minutes. The quiz closes on Monday, 7 December 2026, 10:42." (null: nothing to state). */
+function timingText(timing) {
+  if (!timing) return null;
+  const parts = [];
+  if (timing.limit) parts.push(`Time limit: ${timing.limit}.`);
+  if (timing.close) parts.push(`The quiz closes on ${localDateTime(timing.close)}.`);
+  return parts.join(" ");
+}
+
 /** "5 minutes left" / "40 seconds left", as countdown.py's spoken_time_left. */
 function spokenTimeLeft(seconds) {
   const whole = Math.max(0, Math.ceil(seconds));
@@ -201,7 +228,8 @@ function render({ model, el: host }) {
         list.append(el("label", { class: "coursekit-option", for: `${name}-${index}` }, input,
           el("span", { text: option.text })));
       });
-      return el("div", { role: "radiogroup", "aria-labelledby": legendId, class: "coursekit-group" }, list);
+      // The fieldset, named by its legend, is the group: no second name (a radiogroup role would repeat it).
+      return el("div", { class: "coursekit-group" }, list);
     },
     /** Tick the radio whose value is `value` (values in the order the radios were drawn). */
     checkRadios(box, values, value) {
@@ -258,22 +286,41 @@ function render({ model, el: host }) {
       onclick: action, ...extra }, text);
   }
 
+  /** Arrow keys (and Home, End) move along the question map; it is one Tab stop (roving tabindex). */
+  function mapKeys(event) {
+    const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    const buttons = [...body.querySelectorAll(".coursekit-map")];
+    const at = buttons.indexOf(event.currentTarget);
+    let next = null;
+    if (event.key in keys) next = (at + keys[event.key] + buttons.length) % buttons.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = buttons.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    buttons.forEach((b, i) => { b.tabIndex = i === next ? 0 : -1; });
+    buttons[next].focus();
+  }
+
   function questionMap(view) {
     const items = view.questions.map((q, index) => {
       const answered = view.answered.includes(q.id);
       const current = index === view.index;
       const state = answered ? "answered" : "not answered";
-      return el("li", {},
-        button(`${q.number}`, `coursekit-map coursekit-map-${q.number}`, () => send({ action: "go", index }), {
+      const mapButton = button(`${q.number}`, `coursekit-map coursekit-map-${q.number}`,
+        () => send({ action: "go", index }), {
           "aria-label": `Question ${q.number}, ${state}${current ? ", current" : ""}`,
           "aria-current": current ? "step" : null,
           "data-answered": answered ? "true" : "false",
           "data-key": `map:${index}`,
-        }));
+          onkeydown: mapKeys,
+        });
+      mapButton.tabIndex = current ? 0 : -1; // one Tab stop: the question shown now
+      return el("li", {}, mapButton);
     });
     return el("nav", { class: "coursekit-mapnav", "aria-label": "Questions" },
       el("ol", { class: "coursekit-mapitems" }, items),
-      el("p", { class: "coursekit-legendkey", text: "Filled: answered. Outlined: not answered yet. Underlined: shown now." }));
+      el("p", { class: "coursekit-legendkey", text: "Filled: answered. Outlined: not answered yet. Underlined: shown now. " +
+        "Arrow keys move between the questions." }));
   }
 
   function resultPanel(view) {
@@ -288,20 +335,51 @@ function render({ model, el: host }) {
       facts.push(["Marks", `${r.marks} out of ${r.max_marks} (${r.percent} %)`]);
       facts.push(["Result", r.passed ? `Passed (pass rate ${r.pass_rate} %)` : `Not yet passed (pass rate ${r.pass_rate} %)`]);
     }
+    if (r.submitted_iso) facts[0][1] = localDateTime(r.submitted_iso);
     parts.push(el("dl", { class: "coursekit-facts" }, facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
-    if (r.verdicts) {
-      parts.push(el("ul", { class: "coursekit-verdicts", "aria-label": "Per question" },
-        r.verdicts.map((v) => el("li", { text: `Question ${v.number}: ${v.right ? "right ✓" : "not right ✗"}` }))));
+    if (r.questions && r.questions.length) {
+      parts.push(el("h4", { id: `${uid}-perq`, class: "coursekit-perq-title", text: "Your answers" }));
+      parts.push(el("ol", { class: "coursekit-verdicts", "aria-labelledby": `${uid}-perq` },
+        r.questions.map((q) => {
+          let verdict = q.state_words;
+          if (verdict && q.marks !== null && q.marks !== undefined) verdict += ` (${q.marks} of ${q.points} mark${q.points === "1" ? "" : "s"})`;
+          return el("li", { class: `coursekit-verdict${q.state ? ` coursekit-verdict-${q.state}` : ""}` },
+            el("p", { class: "coursekit-verdict-head" },
+              el("span", { class: "coursekit-qnumber", text: `Question ${q.number}` }),
+              verdict ? el("span", { class: "coursekit-verdict-state", text: verdict }) : null),
+            el("p", { class: "coursekit-verdict-text", text: q.text }),
+            el("p", {}, el("span", { class: "coursekit-verdict-label", text: "Your answer: " }), q.answer),
+            q.right_answer ? el("p", {}, el("span", { class: "coursekit-verdict-label", text: "Right answer: " }),
+              q.right_answer) : null);
+        })));
     }
     if (r.note) parts.push(el("p", { class: "coursekit-note", text: r.note }));
     return el("section", { class: "coursekit-result", "aria-labelledby": `${uid}-result-title` }, parts);
+  }
+
+  function timeUpPanel(view) {
+    const t = view.time_up;
+    return el("section", { class: "coursekit-timeup", "aria-labelledby": `${uid}-timeup` },
+      el("h3", { id: `${uid}-timeup`, tabindex: "-1", "data-key": "timeup",
+        text: `Time is up: your attempt was submitted at ${localTime(t.at)}` }),
+      el("p", { text: "It holds the answers given until then." }),
+      t.note ? el("p", { class: "coursekit-timeup-note", text: t.note }) : null);
+  }
+
+  function startPanel(view) {
+    return el("section", { class: "coursekit-start-panel", "aria-labelledby": `${uid}-start` },
+      el("h3", { id: `${uid}-start`, tabindex: "-1", "data-key": "start", text: `Attempt ${view.attempt}` }),
+      el("p", { text: "The time starts when you press Start attempt. When it is up, your attempt is submitted " +
+        "with the answers given until then." }),
+      el("div", { class: "coursekit-actions" },
+        button("Start attempt", "coursekit-start coursekit-primary", () => send({ action: "start" }))));
   }
 
   function attemptsList(view) {
     if (!view.history.length) return null;
     const rows = view.history.map((a) => el("tr", {},
       el("th", { scope: "row", text: `Attempt ${a.number}` }),
-      el("td", { text: a.submitted_at }),
+      el("td", { text: a.submitted_iso ? localDateTime(a.submitted_iso) : a.submitted_at }),
       el("td", { text: a.marks === null ? "after grading" : `${a.marks} / ${a.max_marks}` }),
       el("td", { text: a.counts ? "counts" : "" })));
     return el("section", { class: "coursekit-history" },
@@ -314,7 +392,8 @@ function render({ model, el: host }) {
 
   function structureOf(view) {
     return canonical([view.phase, view.index, view.attempt, view.finished, view.layout, view.history,
-      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header]);
+      view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header,
+      view.timing, view.time_up]);
   }
 
   /** Bring the map and the shown controls up to date without rebuilding them (the focus stays put). */
@@ -359,7 +438,16 @@ function render({ model, el: host }) {
     const focused = keyOf(document.activeElement);
     const nodes = [el("div", { class: "coursekit-headrow" },
       el("p", { class: "coursekit-header", text: view.header }), timer.box)];
-    if (view.phase === "result") {
+    if (view.finished) {
+      nodes.push(el("p", { class: "coursekit-finished", text: "This quiz is finished: you have used all your " +
+        "attempts. Your attempts, and the one that counts, are listed below." }));
+    }
+    const timing = timingText(view.timing);
+    if (timing) nodes.push(el("p", { class: "coursekit-timing", text: timing }));
+    if (view.phase === "start") {
+      nodes.push(startPanel(view));
+    } else if (view.phase === "result") {
+      if (view.time_up) nodes.push(timeUpPanel(view));
       nodes.push(resultPanel(view));
       if (!view.finished) {
         nodes.push(el("div", { class: "coursekit-actions" },
@@ -406,7 +494,7 @@ function render({ model, el: host }) {
   function announce(view) {
     if (view.message && view.message_seq !== lastMessage) {
       lastMessage = view.message_seq;
-      live.textContent = view.message;
+      live.textContent = localMessage(view.message, view.message_time);
       live.classList.toggle("coursekit-warn", !!view.warn);
     }
   }

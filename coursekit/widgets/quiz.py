@@ -9,7 +9,10 @@ ticks); a matching question is a labelled ``select`` per item (Alt+Down or
 Space opens it, letters jump). No key pressed inside the quiz reaches
 JupyterLab. After Next, Back or a question-map button the focus moves to the
 new question's legend, after Submit to the result. One live region, kept for
-the widget's life, announces saves and results.
+the widget's life, announces saves and results. The question map is one Tab
+stop (arrow keys, Home and End move along it). A timed quiz states its limit
+and close date and waits for *Start attempt* (:mod:`coursekit.widgets.quiz_timed`).
+Times are sent as ISO 8601 and written by the browser in the learner's own time zone.
 
 The kernel side here only turns the learner's actions into session changes,
 saved through :class:`~coursekit.widgets.store.ResponseStore`. With the quiz
@@ -18,8 +21,8 @@ change is then sent to it, and the header, attempts and result panel show
 what the service recorded. While the attempt has a deadline, the header shows
 "Time left 0:12:34" (:mod:`coursekit.quiz.countdown`): with the service from its
 time and deadline, without it from the attempt's start and ``time_limit``; at 0
-the browser sends ``time_up`` and the attempt is submitted with what was saved
-(:meth:`QuizView.time_up`). CSS classes
+the browser sends ``time_up`` and the attempt is submitted at its deadline with
+the answers given until then (:meth:`~coursekit.widgets.quiz_timed.TimedAttempt.time_up`). CSS classes
 (``coursekit-next``, ``coursekit-submit``, …) name the parts for tests and themes.
 """
 
@@ -34,15 +37,15 @@ from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.navigation import NavigationError
 from coursekit.quiz.scoring import AnswerError
 from coursekit.quiz.session import QuizSession
+from coursekit.quiz.timed_attempt import waits_for_start
 from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
-from coursekit.widgets.quiz_state import local_timer, quiz_view, service_timer, service_view
+from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.quiz_timed import TimedAttempt
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
 
 HERE = Path(__file__).parent
-TIME_UP_SLACK_SECONDS = 2.0
-"""A "time is up" from the browser is acted on when the kernel's count has at most this much left."""
 VIEWS_DIR = HERE / "views"
 VIEWS_MARKER = "/* coursekit:views */"
 
@@ -75,7 +78,7 @@ class QuizWidget(OwnIdsWidget):
         super().__init__(**kwargs)
 
 
-class QuizView:
+class QuizView(TimedAttempt):
     """Connects a :class:`QuizWidget` to a session and its store."""
 
     def __init__(self, session: QuizSession, store: ResponseStore, message: str | None = None,
@@ -97,11 +100,17 @@ class QuizView:
             if outcome.message:
                 self._message, self._warn = outcome.message, outcome.warn
         self._message_seq = 1
+        self._message_time: str | None = None
         self._focus = ""
         self._focus_seq = 0
+        self._time_up: dict[str, Any] | None = None
         self.root = QuizWidget()
         self.root.on_msg(self._on_message)
-        self._render()
+        timer = self._timer()
+        if (timer is not None and timer["seconds"] <= 0) or self._finished_by_service():
+            self.time_up()  # the attempt's time ran out while the quiz was closed: submitted at its deadline
+        else:
+            self._render()
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -110,18 +119,17 @@ class QuizView:
         if self.link is not None:
             view = service_view(view, self.session, self.link.state, self.show_result)
         view["timer"] = self._timer()
+        view["timing"] = self._timing()
+        if view["phase"] == "question" and waits_for_start(self._timed(), self._started(), view["finished"]):
+            view["phase"] = "start"
+        view["time_up"] = self._time_up if view["phase"] == "result" else None
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
-                    focus=self._focus, focus_seq=self._focus_seq)
+                    message_time=self._message_time, focus=self._focus, focus_seq=self._focus_seq)
         self.root.view = view
 
-    def _timer(self) -> dict[str, Any] | None:
-        """The attempt's countdown: from the service's time and deadline, else from the quiz's ``time_limit``."""
-        if self.link is not None:
-            return service_timer(self.link.state, self.link.state_age)
-        return local_timer(self.session)
-
-    def _say(self, text: str, warn: bool = False) -> None:
-        self._message, self._warn = text, warn
+    def _say(self, text: str, warn: bool = False, at: str | None = None) -> None:
+        """Announce ``text``; a ``{time}`` in it is written by the browser as ``at`` in the learner's local time."""
+        self._message, self._warn, self._message_time = text, warn, at
         self._message_seq += 1
 
     def _move_focus(self, target: str) -> None:
@@ -154,14 +162,26 @@ class QuizView:
             self._render()
         elif action == "time_up":
             self.time_up()
+        elif action == "start":
+            self.start()
         elif action == "again":
-            self.phase, self.show_result = "question", False
+            self.phase, self.show_result, self._time_up = "question", False, None
+            if self._timed():
+                self.start()
+                return
             self._focus_question()
             self._render()
 
     def answer(self, question_id: str, answer: Any) -> None:
-        """Save an answer to the attempt in progress (through the store's lock) and show what the file holds."""
+        """Save an answer to the attempt in progress (through the store's lock) and show what the file holds.
+
+        In a timed quiz no answer is taken before Start attempt.
+        """
         if question_id not in {q.id for q in self.session.questions}:
+            return
+        if waits_for_start(self._timed(), self._started(), self.session.finished):
+            self._say("Press Start attempt first: the time limit starts with it.", warn=True)
+            self._render()
             return
         question = self.session.question(question_id)
         answer = question_type(question).from_widget(question, answer)
@@ -179,13 +199,15 @@ class QuizView:
         note = (f" Another copy of this quiz submitted an attempt; this is attempt {self.session.attempt_number}."
                 if submitted_elsewhere else "")
         hint = question_type(question).typing_hint(question, answer)
-        self._say(f"Saved at {self.session.responses.in_progress.updated_at[11:19]} UTC.{note}"
-                  + (f" Question {self._number(question_id)}: {hint}" if hint else ""), warn=bool(hint))
+        saved_at = self.session.responses.in_progress.updated_at
+        self._say(f"Saved at {{clock}}.{note}"
+                  + (f" Question {self._number(question_id)}: {hint}" if hint else ""), warn=bool(hint), at=saved_at)
         if self.link is not None:
             flushed = self.link.flush(self.session.submitted)
             outcome = flushed if flushed.warn else self.link.save(self.session.answers)
             if outcome.message or flushed.message:
-                self._say(outcome.message or flushed.message, warn=outcome.warn)
+                self._say(outcome.message or flushed.message, warn=outcome.warn,
+                          at=outcome.at if outcome.message else flushed.at)
         self._render()
 
     def _number(self, question_id: str) -> int:
@@ -202,36 +224,19 @@ class QuizView:
             self._focus_question()
         self._render()
 
-    def time_up(self) -> None:
-        """The browser's countdown reached 0: submit the attempt with what was saved, unasked.
-
-        With the service, the attempt is sent with its id: the service records it
-        once, at its deadline with the answers saved before (or, arriving just
-        before the deadline, as submitted now). A countdown that ran ahead of the
-        kernel's (more than :data:`TIME_UP_SLACK_SECONDS` left) is only redrawn.
-        """
-        timer = self._timer()
-        if timer is None and self.link is not None:
-            self.link.refresh()  # the service may have finished the attempt already: show what it says
-            timer = self._timer()
-        due = timer is not None and timer["seconds"] <= TIME_UP_SLACK_SECONDS
-        if due or (timer is None and self._finished_by_service()):
-            self.submit(confirmed=True, time_ran_out=True)
-        else:  # no deadline here (or not reached yet): nothing to submit, only redraw
-            self._render()
-
-    def _finished_by_service(self) -> bool:
-        """Whether the service submitted this learner's attempt when its time ran out, and this file has it open."""
-        attempts = ((self.link.state or {}).get("attempts") or []) if self.link is not None else []
-        last = attempts[-1] if attempts else {}
-        return (bool(self.session.responses.in_progress.started_at) and last.get("state") == "submitted"
-                and bool(last.get("auto_submitted")) and not last.get("attempt_id"))
-
-    def submit(self, confirmed: bool = False, time_ran_out: bool = False) -> None:
+    def submit(self, confirmed: bool = False, time_ran_out: bool = False, deadline: str | None = None) -> None:
         """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
 
-        ``time_ran_out``: submitted because the attempt's time is up (the message says so).
+        ``time_ran_out``: submitted because the attempt's time is up at ``deadline``: the attempt is
+        recorded at that time with the answers given until then, and the screen says so.
         """
+        if time_ran_out and deadline:
+            self._submit_time_up(deadline)
+            return
+        if waits_for_start(self._timed(), self._started(), self.session.finished):
+            self._say("Press Start attempt first: the time limit starts with it.", warn=True)
+            self._render()
+            return
         missing = self.session.unanswered()
         if missing and not confirmed:
             self.phase = "confirm"
@@ -253,7 +258,7 @@ class QuizView:
         self.phase, self.show_result = "result", True
         self._move_focus("result")
         result = quiz_view(self.session, "result", True)["result"]
-        said = f"Attempt {attempt.number} submitted and saved at {attempt.submitted_at[11:19]} UTC."
+        said = f"Attempt {attempt.number} submitted and saved at {{clock}}."
         if result and result["marks"] is not None:
             verdict = "passed" if result["passed"] else "not yet passed"
             said += f" Marks {result['marks']} out of {result['max_marks']}: {verdict}."
@@ -261,7 +266,7 @@ class QuizView:
             said += " No attempts left."
         if time_ran_out:
             said = f"Time is up. {said}"
-        self._say(said, warn=time_ran_out)
+        self._say(said, warn=time_ran_out, at=attempt.submitted_at)
         if self.link is not None:
             outcome = self.link.flush(self.session.submitted, just_submitted=attempt.id)
             if outcome.accepted is None:  # kept here (queued) or refused: say both
@@ -269,7 +274,8 @@ class QuizView:
             elif time_ran_out and "Time ran out" not in outcome.message:
                 outcome.message = f"Time is up. {outcome.message}"
             self._say(outcome.message if outcome.accepted is not None else said,
-                      warn=outcome.warn or time_ran_out)
+                      warn=outcome.warn or time_ran_out,
+                      at=outcome.at if outcome.accepted is not None else attempt.submitted_at)
         self._render()
 
     def _catch_up(self) -> None:

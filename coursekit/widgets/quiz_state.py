@@ -26,6 +26,8 @@ def question_view(session: QuizSession, question: Question, number: int) -> dict
 
 def header_text(session: QuizSession) -> str:
     """``Attempt 2 · attempts left: unlimited · pass rate: 75 %``."""
+    if session.finished:
+        return f"All attempts used ({len(session.submitted)}) · pass rate: {session.settings.pass_rate:g} %"
     left = "unlimited" if session.attempts_left is None else str(session.attempts_left)
     number = min(session.attempt_number, len(session.submitted) + 1)
     return f"Attempt {number} · attempts left: {left} · pass rate: {session.settings.pass_rate:g} %"
@@ -101,14 +103,12 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
     left = None if allowed is None else max(0, int(allowed) - len(submitted))
     parts = [f"Attempt {len(submitted) + 1}", f"attempts left: {'unlimited' if left is None else left}",
              f"pass rate: {session.settings.pass_rate:g} %"]
-    open_attempt = next((a for a in state.get("attempts", []) if a.get("state") == "open"), None)
-    if open_attempt and open_attempt.get("deadline"):
-        parts.append(f"time runs out at {readable_time(open_attempt['deadline'])}")
-    elif state.get("close"):
-        parts.append(f"closes {readable_time(state['close'])}")
+    if left == 0:
+        parts[:2] = [f"All attempts used ({len(submitted)})"]
     view["header"] = " · ".join(parts)
     view["finished"] = left == 0
     view["history"] = [{"number": a["number"], "submitted_at": readable_time(a["submitted_at"]),
+                        "submitted_iso": a["submitted_at"],
                         "marks": (a.get("review") or {}).get("marks"),
                         "max_marks": (a.get("review") or {}).get("max_marks"), "counts": False}
                        for a in submitted]
@@ -118,12 +118,26 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
         local = session.submitted[-1].answers if session.submitted else {}
         view["result"] = {
             "number": last["number"], "submitted_at": readable_time(last["submitted_at"]),
+            "submitted_iso": last["submitted_at"],
             "answered": answered_count(session, last.get("answers", local)), "total": len(session.questions),
             "marks": review.get("marks"), "max_marks": review.get("max_marks"), "percent": review.get("percent"),
             "passed": review.get("passed"), "pass_rate": review.get("pass_rate"), "verdicts": review.get("verdicts"),
+            "questions": _server_rows(session, last.get("answers", local), review),
             "note": SERVER_NOTE if review.get("marks") is not None or review.get("verdicts") else None,
         }
     return view
+
+
+def _server_rows(session: QuizSession, answers: Any, review: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's rows from the service's review: its outcomes per question and (when allowed) right answers."""
+    from coursekit.quiz.review import result_rows
+
+    outcomes = {int(o["number"]): o for o in review.get("outcomes") or [] if isinstance(o, dict) and "number" in o}
+    if not outcomes and review.get("verdicts"):  # a service from before outcomes: right or not only
+        outcomes = {int(v["number"]): {"state": "right" if v.get("right") else "wrong"} for v in review["verdicts"]}
+    right = {int(r["number"]): str(r["answer"]) for r in review.get("right_answers") or []
+             if isinstance(r, dict) and "number" in r}
+    return result_rows(session.questions, answers, outcomes or None, right or None)
 
 
 def service_timer(state: dict[str, Any] | None, elapsed: float) -> dict[str, Any] | None:

@@ -48,6 +48,8 @@ class LinkOutcome:
     warn: bool = False
     accepted: dict[str, Any] | None = None
     refused: str | None = None
+    at: str | None = None
+    """The time the message's ``{time}`` / ``{clock}`` stands for (written by the browser in local time)."""
     extra: list[str] = field(default_factory=list)
 
 
@@ -125,6 +127,19 @@ class ServiceLink:
             return LinkOutcome(f"The quiz server says: {exc}", warn=True, refused=exc.reason)
         return LinkOutcome()
 
+    def start(self) -> LinkOutcome:
+        """Start the learner's attempt on the service (its clock runs from now), then learn its deadline."""
+        if not self.reachable:
+            return LinkOutcome(QUEUED, warn=True)
+        try:
+            self.client.start(self.section)
+        except ServiceUnavailable:
+            return self._down()
+        except ServiceRefused as exc:
+            self.refresh()
+            return LinkOutcome(f"The quiz server did not start the attempt: {exc}.", warn=True, refused=exc.reason)
+        return self.refresh()
+
     def save(self, answers: dict[str, Any]) -> LinkOutcome:
         """Send the answers of the attempt in progress."""
         if not self.reachable:
@@ -156,12 +171,12 @@ class ServiceLink:
         self._settle(attempt.id, "recorded")
         self.state = answer.get("state", self.state)
         recorded = answer["attempt"]
-        said = (f"Attempt {recorded['number']} submitted and recorded by the quiz server at "
-                f"{recorded['submitted_at'][11:19]} UTC.")
+        said = f"Attempt {recorded['number']} submitted and recorded by the quiz server at {{clock}}."
         if answer.get("time_ran_out"):
-            said = (f"Time ran out at {recorded['submitted_at'][11:16]} UTC: attempt {recorded['number']} was "
+            said = (f"Time ran out at {{time}}: attempt {recorded['number']} was "
                     "submitted with the answers saved until then.")
-        return LinkOutcome(said, warn=bool(answer.get("time_ran_out")), accepted=recorded)
+        return LinkOutcome(said, warn=bool(answer.get("time_ran_out")), accepted=recorded,
+                           at=recorded.get("submitted_at"))
 
     def flush(self, attempts: list[AttemptRecord], just_submitted: str | None = None) -> LinkOutcome:
         """Send every submitted attempt the service has not settled; the last outcome.

@@ -281,9 +281,10 @@ class QuizPage:
         return self.panel.locator(".coursekit-quiz").first
 
     def wait_for_quiz(self) -> None:
-        """Wait until the quiz is shown, with its first question page."""
+        """Wait until the quiz is shown: its first question page, a timed quiz's Start attempt or time-up page."""
         self.quiz.wait_for(state="visible", timeout=60_000)
-        self.quiz.locator(".coursekit-question").first.wait_for(state="visible")
+        self.quiz.locator(".coursekit-question, .coursekit-start-panel, .coursekit-timeup").first.wait_for(
+            state="visible")
 
     def question(self, question_id: str) -> Any:
         """The controls of one question (only on the page while its page is shown)."""

@@ -60,6 +60,22 @@ def axe_violations(page, selector: str) -> list[dict[str, Any]]:
     return found
 
 
+def axe_incomplete(page, selector: str) -> list[dict[str, Any]]:
+    """axe-core's "incomplete" results (what it could not decide) inside every element matching ``selector``."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async (sel) => {
+        const out = [];
+        for (const node of document.querySelectorAll(sel)) {
+            const r = await axe.run(node, {resultTypes: ['incomplete']});
+            for (const v of r.incomplete) out.push({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => ({html: n.html.slice(0, 160),
+                                          why: (n.any[0] || n.all[0] || n.none[0] || {}).message}))});
+        }
+        return out;
+    }""", selector)
+
+
 def kernel_idle(quiz: QuizPage) -> bool:
     """Whether the notebook's kernel is connected and idle (asked of the server: narrow layouts hide the indicator)."""
     for session in quiz.server.api("GET", "/api/sessions") or []:
@@ -82,13 +98,25 @@ def assert_accessible(page, selector: str, state: str) -> None:
     assert not violations, f"axe-core ({state}): {json.dumps(violations, indent=1)}"
 
 
+def assert_fully_accessible(page, selector: str, state: str) -> None:
+    """axe-core: no violation and nothing it leaves undecided ("incomplete") inside ``selector``."""
+    assert_accessible(page, selector, state)
+    undecided = axe_incomplete(page, selector)
+    assert not undecided, f"axe-core incomplete ({state}): {json.dumps(undecided, indent=1)}"
+
+
 def narrow(page, width: int) -> None:
-    """Set the window width; below 800 px close the file browser, as a learner on a tablet or phone does."""
+    """Set the window width; below 800 px the file browser closes.
+
+    Below 760 px learner mode closes it itself (coursekit/labextension); up to 800 px the learner does.
+    """
     page.set_viewport_size({"width": width, "height": 900})
     current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-    if width < 800 and current.count():
+    if width < 760:
+        current.first.wait_for(state="detached")
+    elif width < 800 and current.count():
         current.first.click()
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").wait_for(state="detached")
+        current.first.wait_for(state="detached")
 
 
 def open_copy(lab_server, page, name: str, width: int, settings: dict[str, Any] | None = None) -> QuizPage:

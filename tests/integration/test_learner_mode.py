@@ -66,6 +66,18 @@ def test_learner_config_adds_an_assignments_menu(tmp_path):
     assert found["schema"]["properties"]["menus"]["default"] == [menu]
 
 
+def test_learner_config_loads_the_narrow_screen_extension_as_jupyterlab_lists_it(tmp_path):
+    from jupyterlab_server.config import get_federated_extensions
+
+    lab_environment(tmp_path)
+    server = json.loads((tmp_path / ".jupyter" / "jupyter_server_config.json").read_text())
+    paths = server["LabApp"]["extra_labextensions_path"]
+    found = get_federated_extensions(paths)["coursekit-learner"]  # what JupyterLab puts in its page config
+    load = Path(found["ext_path"]) / found["jupyterlab"]["_build"]["load"]
+    assert found["jupyterlab"]["_build"]["extension"] == "./extension" and load.is_file()
+    assert 'window._JUPYTERLAB["coursekit-learner"]' in load.read_text(encoding="utf-8")
+
+
 def test_learner_config_points_nbgrader_at_the_exchange(tmp_path, repo):
     course_id, exchange = local_exchange(repo.root)
     assert course_id == "vet-quality" and exchange.endswith("exchange")

@@ -7,10 +7,11 @@ import uuid
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, running_service
+from service_support import SECTION, Clock, quiz_source, right_answers, running_service
 from store_support import quiz_folder
 
 from coursekit.service.app import Identity
+from coursekit.service.book import iso
 from coursekit.service.client import QuizServiceClient
 from coursekit.widgets import quiz_view_for
 from coursekit.widgets.service_link import QUEUED
@@ -78,7 +79,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         (folder / "responses" / f"{SECTION}.json").unlink()
         (folder / "responses" / f".{SECTION}.service.json").unlink()
         view = quiz_view_for(SECTION, folder)
-        assert view.root.view["finished"] is True and "attempts left: 0" in view.root.view["header"]
+        assert view.root.view["finished"] is True and view.root.view["header"].startswith("All attempts used (2)")
         view.submit(confirmed=True)
         said = view.root.view["message"]
         assert "did not record this attempt: no attempts left: 2 of 2 used" in said, said
@@ -135,9 +136,14 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
     with running_service(db_url, source, TOKENS, clock) as url:
         _as(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
+        view.session.clock = lambda: iso(clock.now)  # the kernel's clock agrees with the server's
         assert view.root.view["timer"] is None  # no attempt on the server yet
+        assert view.root.view["phase"] == "start" and view.root.view["timing"]["limit"] == "10 minutes"
         first = view.session.questions[0]
-        view.answer(first.id, view.session.option_ids(first)[0])  # starts the attempt on the server at 09:00
+        view.answer(first.id, view.session.option_ids(first)[0])  # refused: the clock has not started
+        assert QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"] == []
+        view.start()  # Start attempt: starts the attempt on the server at 09:00
+        view.answer(first.id, view.session.option_ids(first)[0])
         clock.advance(4)  # the server's clock, not this machine's, decides the time left
         view.link.refresh()
         view._render()
@@ -151,11 +157,97 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
         view.link.refresh()  # any request finishes the overdue attempt on the server
         view.time_up()
         said = view.root.view["message"]
-        assert "Time ran out at 09:10 UTC: attempt 1 was submitted with the answers saved until then." in said, said
-        assert "Time is up." not in said  # said once, with the service's time
+        assert said == "Time is up: your attempt was submitted at {time}, with the answers given until then.", said
+        assert view.root.view["message_time"].startswith("2026-12-01T09:10:00")  # the service's time, said once
         assert view.root.view["phase"] == "result" and view.root.view["timer"] is None
         view.time_up()
         recorded = QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"]
         assert len(recorded) == 1 and recorded[0]["auto_submitted"] is True
         assert recorded[0]["attempt_id"] == view.session.submitted[0].id
         assert recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
+
+
+def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_starts_clean(
+        db_url, tmp_path, monkeypatch):
+    clock = Clock()
+    source = quiz_source(tmp_path, attempts=2, time_limit=10)
+    folder = quiz_folder(tmp_path / "ada")
+    with running_service(db_url, source, TOKENS, clock) as url:
+        _as(monkeypatch, url, "ada")
+        server_side = QuizServiceClient(url, "tok-ada")
+        view = quiz_view_for(SECTION, folder)
+        view.session.clock = lambda: iso(clock.now)
+        first, second = view.session.questions[:2]
+        view.start()
+        view.answer(first.id, view.session.option_ids(first)[0])  # 09:00, on time
+        clock.advance(60)  # the learner went away; back at 10:00 the page still shows attempt 1
+        view.answer(second.id, view.session.option_ids(second)[:1])  # given after the deadline
+        assert view.root.view["warn"]  # the service refused it; the file keeps it
+
+        back = quiz_view_for(SECTION, folder)  # the notebook run again on return
+        shown = back.root.view
+        assert shown["phase"] == "result" and shown["focus"] == "timeup"
+        assert shown["time_up"]["at"].startswith("2026-12-01T09:10:00"), shown["time_up"]  # not 10:00
+        assert shown["time_up"]["note"] == "Your answer to question 2, given after that time, is kept for attempt 2."
+        assert "attempts left: 1" in shown["header"] and shown["finished"] is False
+        recorded = server_side.state(SECTION)["attempts"]
+        assert len(recorded) == 1 and recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
+        assert recorded[0]["attempt_id"] == back.session.submitted[0].id  # the file's attempt 1 is that one
+        assert list(back.session.submitted[0].answers) == [first.id]
+        assert back.session.submitted[0].submitted_at.startswith("2026-12-01T09:10:00")
+
+        back.session.clock = lambda: iso(clock.now)
+        back._on_message(None, {"action": "again"}, None)  # Start attempt 2
+        shown = back.root.view
+        assert shown["phase"] == "question" and shown["timer"]["deadline"] == "2026-12-01T10:10:00+00:00"
+        back.answer(first.id, back.session.option_ids(first)[1])
+        assert not back.root.view["warn"], back.root.view["message"]  # accepted: no more "time ran out"
+        _submit(back)
+        recorded = server_side.state(SECTION)["attempts"]
+        assert [a["state"] for a in recorded] == ["submitted", "submitted"]
+        assert set(recorded[1]["answers"]) == {first.id, second.id}  # the late answer and the new one, none lost
+        assert back.root.view["finished"] is True
+
+
+def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once_no_attempt_is_left(
+        db_url, tmp_path, monkeypatch):
+    source = quiz_source(tmp_path, attempts=2)
+    folder = quiz_folder(tmp_path / "ada")
+    key = right_answers()
+    with running_service(db_url, source, TOKENS, Clock()) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        view.answer("purposes", key["purposes"][:1])  # one of the right boxes: part marks
+        _submit(view)
+        rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
+        purposes = rows[2]
+        assert purposes["state"] == "partly" and purposes["state_words"] == "Partly right", purposes
+        assert 0 < float(purposes["marks"]) < 2 and purposes["points"] == "2"
+        assert purposes["text"] == view.session.question("purposes").text and purposes["answer"] != "(no answer)"
+        assert rows[1]["state"] == "unanswered" and rows[1]["answer"] == "(no answer)"
+        assert all(row["right_answer"] is None for row in rows.values())  # an attempt is left: no key
+        _submit(view)  # the last attempt
+        rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
+        assert view.root.view["finished"] is True
+        assert all(row["right_answer"] for row in rows.values()), rows  # now the review shows the key
+
+
+def test_a_timed_quiz_starts_here_when_the_service_cannot_be_reached(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = quiz_folder(tmp_path / "bob")
+    spec = json.loads((folder / "quiz.json").read_text(encoding="utf-8"))
+    spec["settings"]["time_limit"] = 20
+    (folder / "quiz.json").write_text(json.dumps(spec), encoding="utf-8")
+    _as(monkeypatch, f"http://127.0.0.1:{port}/services/quiz/", "bob")  # nothing listens there
+    view = quiz_view_for(SECTION, folder)
+    assert view.root.view["phase"] == "start" and view.root.view["timing"]["limit"] == "20 minutes"
+    view.start()
+    assert view.root.view["phase"] == "question" and view.root.view["message"].endswith(QUEUED)
+    first = view.session.questions[0]
+    view.answer(first.id, view.session.option_ids(first)[0])  # kept here, sent when the service is back
+    saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text(encoding="utf-8"))
+    assert saved["in_progress"]["started_at"] and first.id in saved["in_progress"]["answers"]

@@ -12,6 +12,7 @@ from coursekit.widgets.comment_store import (
     CommentsError,
     CommentStore,
     comments_path,
+    is_stale,
     parse_comments,
     read_comments,
 )
@@ -85,7 +86,8 @@ def test_after_the_clock_steps_back_the_last_text_typed_is_the_one_kept(tmp_path
     clock.now = "2026-12-01T09:00:00.000+00:00"  # NTP steps the clock back an hour
     field.root.text = "typed after the clock stepped back"
     assert read_comments(tmp_path, SECTION) == {"comment-one": "typed after the clock stepped back"}
-    assert field.root.status == "Saved at 10:00:00 UTC."  # 1 ms after the text it replaced
+    assert field.root.status == "Saved at {time}."  # the browser writes the time in the learner's time zone
+    assert field.root.status_time == "2026-12-01T10:00:00.001+00:00"  # 1 ms after the text it replaced
     saved = json.loads(comments_path(tmp_path, SECTION).read_text(encoding="utf-8"))
     assert saved["comments"]["comment-one"]["updated_at"] == "2026-12-01T10:00:00.001+00:00"
 
@@ -159,3 +161,36 @@ def test_a_comments_file_with_a_lone_surrogate_escape_is_refused_by_name():
     lone = doc.replace("LONE", "\\ud800").encode()  # the escape as a file holds it
     with pytest.raises(CommentsError, match=r"x\.comments\.json: comments\.c1\.text: text that is not valid"):
         parse_comments(lone, "x.comments.json", SECTION)
+
+
+def test_an_older_tab_is_told_and_never_replaces_the_text_another_tab_saved_since(tmp_path):
+    clock = SteppedClock("2026-12-01T09:40:00.000+00:00")
+    store = CommentStore(tmp_path, SECTION, "ada", clock)
+    store.save("comment-one", "first text")
+    older = CommentField(store, "comment-one", "Reflection 1", "Why?")  # two tabs open the same reflection
+    newer = CommentField(store, "comment-one", "Reflection 1", "Why?")
+    clock.now = "2026-12-01T09:42:00.000+00:00"
+    newer.root.text = "typed in the newer tab"
+    clock.now = "2026-12-01T09:45:00.000+00:00"
+    older.root.text = "typed in the older tab"
+    assert read_comments(tmp_path, SECTION) == {"comment-one": "typed in the newer tab"}
+    assert older.root.status == ("This reflection was changed in another tab or window at {time}; your text here "
+                                 "was not saved: copy it, then reload.")
+    assert older.root.status_time == "2026-12-01T09:42:00.000+00:00"
+    assert older.root.text == "typed in the older tab"  # kept in the field to copy
+    older.root.text = "typed in the older tab, more"  # still refused until reloaded
+    assert read_comments(tmp_path, SECTION) == {"comment-one": "typed in the newer tab"}
+    newer.root.text = "the newer tab goes on"  # the newer one saves on its own last version
+    assert newer.root.status == "Saved at {time}."
+    reloaded = CommentField(store, "comment-one", "Reflection 1", "Why?")
+    reloaded.root.text = "after reload"
+    assert read_comments(tmp_path, SECTION) == {"comment-one": "after reload"}
+
+
+def test_stale_rule():
+    saved = {"text": "newer", "updated_at": "2026-12-01T09:42:00.000+00:00"}
+    assert is_stale(saved, "2026-12-01T09:40:00.000+00:00", "mine")
+    assert not is_stale(saved, "2026-12-01T09:42:00.000+00:00", "mine")  # typed over that very version
+    assert not is_stale(saved, "2026-12-01T09:40:00.000+00:00", "newer")  # the same text: nothing lost
+    assert is_stale(saved, None, "mine")  # the field started empty; another tab saved meanwhile
+    assert not is_stale(None, None, "mine")

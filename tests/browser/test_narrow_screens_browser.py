@@ -1,0 +1,94 @@
+"""Learner mode on a narrow screen (400 px; 1280 px for comparison) in a real JupyterLab and Chromium.
+
+At 400 px (and 640 px, 1280 px at 200 % zoom) the side panels start collapsed, so the notebook has the width
+(at least 360 px); a matching question's long choice is written out in full
+under its select; the Validate dialog of Assignments › Assignment List lies
+wholly inside the window. At 1280 px the file browser stays open as before.
+axe-core finds nothing in the quiz.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import KERNEL_IDLE, SECTION, QuizPage, running_lab
+from playwright.sync_api import expect
+from test_learner_assignments_browser import open_assignment_list
+from test_learner_door_browser import assert_fully_accessible, shot
+
+from coursekit.learner import copy_release, local_exchange
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _inside_viewport(page, selector: str) -> dict:
+    return page.evaluate("""(sel) => {
+        const r = document.querySelector(sel).getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                width: window.innerWidth, height: window.innerHeight};
+    }""", selector)
+
+
+@pytest.mark.parametrize("width", [400, 640, 1280])  # 640: 1280 px at 200 % zoom
+def test_notebook_gets_the_width_and_dialogs_and_choices_fit(project, browser, tmp_path, monkeypatch, width):
+    monkeypatch.delenv("COURSEKIT_EXCHANGE", raising=False)
+    monkeypatch.delenv("COURSEKIT_COURSE_ID", raising=False)
+    course_id, exchange = local_exchange(project.root)
+    workspace = tmp_path / "learner"
+    copy_release(project.release, workspace / "course")
+    with running_lab(workspace, course_id=course_id, exchange=exchange) as server:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            quiz = QuizPage(page, server, server.root / SECTION)
+            relative = quiz.notebook.relative_to(server.root).as_posix()
+            page.goto(f"{server.url}/lab/workspaces/narrow-{os.getpid()}-{width}/tree/{relative}"
+                      f"?reset&token={server.token}")
+            quiz.panel.locator(".jp-Notebook").wait_for()
+            page.locator(".jp-StatusBar-TextItem", has_text=KERNEL_IDLE).wait_for()
+            quiz.dismiss_toasts()
+            left_open = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+            notebook_width = quiz.panel.evaluate("e => e.getBoundingClientRect().width")
+            if width < 760:
+                expect(left_open).to_have_count(0)  # the file browser started collapsed
+                assert notebook_width >= 360, notebook_width
+            else:
+                expect(left_open).to_have_count(1)  # wide: the file browser stays open, as before
+            shot(page, f"narrow_opened_{width}")
+
+            quiz.run_all()
+            spec = quiz.spec()
+            index, matching = next((i, q) for i, q in enumerate(spec["questions"]) if q["type"] == "matching")
+            quiz.button(f"coursekit-map-{index + 1}").click()
+            box = quiz.question(matching["id"])
+            box.wait_for(state="visible")
+            longest = max(matching["choices"], key=lambda c: len(c["text"]))
+            first_item = matching["items"][0]
+            box.get_by_role("combobox", name=first_item["text"], exact=True).select_option(label=longest["text"])
+            chosen = box.locator(".coursekit-match-chosen").first
+            expect(chosen).to_have_text(f"Chosen: {longest['text']}")
+            outside = box.evaluate("""b => [...b.querySelectorAll('select, .coursekit-match-chosen')]
+                .filter(e => !e.hidden).filter(e => {
+                    const r = e.getBoundingClientRect(), q = b.getBoundingClientRect();
+                    return r.left < q.left - 0.5 || r.right > q.right + 0.5 || e.scrollWidth > e.clientWidth + 1;
+                }).map(e => e.outerHTML.slice(0, 80))""")
+            assert outside == []  # every select and chosen text inside the question, none cut off
+            chosen.scroll_into_view_if_needed()
+            assert_fully_accessible(page, ".coursekit-quiz", f"matching at {width} px")
+            shot(page, f"narrow_matching_{width}")
+
+            panel = open_assignment_list(page)
+            row = panel.locator("#fetched_assignments_list .list_item", has_text=SECTION).first
+            row.locator(".assignment-notebooks-link").click()
+            row.locator("button", has_text="Validate").click()
+            dialog = page.locator(".jp-Dialog-content")
+            dialog.wait_for(timeout=120_000)
+            where = _inside_viewport(page, ".jp-Dialog-content")
+            assert where["left"] >= 0 and where["right"] <= where["width"], where
+            assert where["top"] >= 0 and where["bottom"] <= where["height"], where
+            shot(page, f"narrow_validate_{width}")
+            dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+        finally:
+            context.close()
