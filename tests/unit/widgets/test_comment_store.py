@@ -136,7 +136,7 @@ def test_a_file_of_brackets_is_a_named_problem_for_every_reader(tmp_path, monkey
     from project_support import REPO
 
     from coursekit.autograde.preprocessors import RebuildFromRelease
-    from coursekit.learner_validate import FillCommentAnswers
+    from coursekit.learner_validate import CommentsUnreadable, FillCommentAnswers
 
     folder = tmp_path / SECTION
     path = comments_path(folder, SECTION)
@@ -152,7 +152,8 @@ def test_a_file_of_brackets_is_a_named_problem_for_every_reader(tmp_path, monkey
     assert ("comments not read: cooperation_networking.comments.json: not JSON (nested too deep)"
             in resources["coursekit_problems"])
     monkeypatch.chdir(folder)
-    FillCommentAnswers().preprocess(notebook, {})  # the learner's Validate: no comments, no crash
+    with pytest.raises(CommentsUnreadable, match="nested too deep"):  # the learner's Validate names it
+        FillCommentAnswers().preprocess(notebook, {})
 
 
 def test_a_comments_file_with_a_lone_surrogate_escape_is_refused_by_name():
