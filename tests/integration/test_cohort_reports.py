@@ -412,6 +412,7 @@ def test_dashboard_kernels_are_asked_to_shut_down_not_interrupted():
     still handles a message, it prints "KeyboardInterrupt caught in kernel." The dashboards' kernels are only
     asked (a real kernel each time; the signals sent to it are recorded)."""
     import asyncio
+    import concurrent.futures
     import signal
 
     from jupyter_client import AsyncKernelManager
@@ -438,7 +439,8 @@ def test_dashboard_kernels_are_asked_to_shut_down_not_interrupted():
             await manager.shutdown_kernel()
             assert not await manager.is_alive()
 
-        asyncio.run(run())
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, whatever runs in this thread
+            pool.submit(asyncio.run, run()).result()
         return sent
 
     assert signal.SIGINT in signals_sent(AsyncKernelManager)  # what papermill's default does

@@ -43,7 +43,7 @@ def test_concurrent_trainers_on_postgresql_match_sqlite(tmp_path, postgres):
     assert [t.returncode for t in trainers] == [0, 0], outputs
 
     sqlite = make_project(tmp_path / "sqlite")
-    subprocess.run(["cp", "-r", str(pg.grader / "submitted"), str(sqlite.grader)], check=True)
+    subprocess.run(["cp", "-a", str(pg.grader / "submitted"), str(sqlite.grader)], check=True)  # times kept
     register_learners(sqlite.gradebook_url, plan.learners)
     done = subprocess.run(_autograde(sqlite.root, sqlite.gradebook_url), capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -59,6 +59,7 @@ def _key_material(source, section: str = SECTION) -> tuple[list[bytes], set[str]
     quiz = TrustedQuizzes(source).get(section)
     texts = [json.dumps(describe_answer(q, q.answer[0] if q.type == "short_answer" else q.answer)).encode()
              for q in quiz.spec.questions]
+    texts += [json.dumps(question_type(q).key_text(q)).encode() for q in quiz.spec.questions]  # as review words it
     public = json.loads((source / section / "quiz.json").read_text(encoding="utf-8"))
     digests = [d.encode() for q in public["questions"] for d in _leaf_strings(q.get("answer_digest"))]
     assert len(digests) >= len(public["questions"])
@@ -124,8 +125,8 @@ def test_no_reply_carries_the_key_while_an_attempt_is_left(db_url, tmp_path):
 def test_right_answers_appear_after_the_last_attempt_and_after_close(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=2, close="2026-12-01T12:00:00Z")
     quiz = TrustedQuizzes(source).get(SECTION)
-    expected = [{"number": n, "answer": describe_answer(q, q.answer[0] if q.type == "short_answer" else q.answer)}
-                for n, q in enumerate(quiz.spec.questions, 1)]
+    expected = [{"number": n, "answer": question_type(q).key_text(q)} for n, q in enumerate(quiz.spec.questions, 1)]
+    assert {"number": 11, "answer": "open days / open day"} in expected  # a short answer: every accepted form
     clock = Clock()
     with running_service(db_url, source, TOKENS, clock) as url:
         ada, bob = QuizServiceClient(url, "tok-ada"), QuizServiceClient(url, "tok-bob")
