@@ -224,6 +224,20 @@ class QuizView(TimedAttempt):
             self._focus_question()
         self._render()
 
+    def _save_submission(self, change: Any) -> Any | None:
+        """Write a submission through the store and adopt it; when refused, say why, show the questions, None."""
+        try:
+            saved = self.store.update(self.session.responses, change)
+        except (AttemptLimitError, StoreError) as exc:
+            if isinstance(exc, AttemptLimitError):
+                self._catch_up()
+            self.phase = "question"
+            self._say(f"Not submitted: {exc}", warn=True)
+            self._render()
+            return None
+        self.session.adopt(saved)
+        return saved
+
     def submit(self, confirmed: bool = False, time_ran_out: bool = False, deadline: str | None = None) -> None:
         """Submit the attempt; with unanswered questions ask first (unless ``confirmed``).
 
@@ -244,16 +258,9 @@ class QuizView(TimedAttempt):
             self._say(f"{len(missing)} question(s) unanswered. Submit anyway, or keep answering.")
             self._render()
             return
-        try:
-            saved = self.store.update(self.session.responses, self.session.with_submission)
-        except (AttemptLimitError, StoreError) as exc:
-            if isinstance(exc, AttemptLimitError):
-                self._catch_up()
-            self.phase = "question"
-            self._say(f"Not submitted: {exc}", warn=True)
-            self._render()
+        saved = self._save_submission(self.session.with_submission)
+        if saved is None:
             return
-        self.session.adopt(saved)
         attempt = saved.attempts[-1]
         self.phase, self.show_result = "result", True
         self._move_focus("result")

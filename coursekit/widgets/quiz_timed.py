@@ -140,16 +140,9 @@ class TimedAttempt:
             split[:] = [parts]
             return saved
 
-        try:
-            saved = self.store.update(self.session.responses, change)
-        except (AttemptLimitError, StoreError) as exc:
-            if isinstance(exc, AttemptLimitError):
-                self._catch_up()
-            self.phase = "question"
-            self._say(f"Not submitted: {exc}", warn=True)
-            self._render()
+        saved = self._save_submission(change)
+        if saved is None:
             return
-        self.session.adopt(saved)
         attempt = saved.attempts[-1]
         at, extra = attempt.submitted_at, ""
         if self.link is not None:
