@@ -572,11 +572,24 @@ def test_second_trainer_collects_autogrades_and_opens_the_formgrader_in_the_lab(
 
 
 def wait_for_score(row) -> str:
-    """The "Overall Score" cell of a formgrader student row once it shows "<score> / <max>"."""
-    from hub_browser import wait_for
+    """The "Overall Score" cell of a formgrader student row once it shows "<score> / <max>".
 
-    return wait_for(lambda: next((t.strip() for t in row.locator("td").all_inner_texts()
-                                  if re.fullmatch(r"[\d.]+ / [\d.]+", t.strip())), None), 60, "a score")
+    The row is polled while formgrader's page may still be navigating (a click on "Manage Students" replaces
+    the frame's document): a poll that meets the old document going away is "not yet", not a failure.
+    """
+    from hub_browser import wait_for
+    from playwright.sync_api import Error as PlaywrightError
+
+    def score() -> str | None:
+        try:
+            cells = row.locator("td").all_inner_texts()
+        except PlaywrightError as exc:
+            if "Execution context was destroyed" in str(exc):
+                return None
+            raise
+        return next((t.strip() for t in cells if re.fullmatch(r"[\d.]+ / [\d.]+", t.strip())), None)
+
+    return wait_for(score, 60, "a score")
 
 
 # --- the quiz service: attempts scored and recorded where the learner cannot edit them ---------------
