@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from coursekit.gradebook.nbgrader_tables import RESTORE_MANUAL, RESTORE_SCORED, REVIEWED_GRADES
@@ -36,8 +36,6 @@ class ReviewedGrade:
 
 def reviewed_grades(engine: Engine) -> dict[tuple[str, str], list[ReviewedGrade]]:
     """Every reviewed grade (a manual score, not flagged for manual grading), by (learner, section)."""
-    from sqlalchemy import inspect
-
     if not inspect(engine).has_table("grade"):
         return {}
     found: dict[tuple[str, str], list[ReviewedGrade]] = defaultdict(list)
