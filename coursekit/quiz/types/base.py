@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coursekit.bank.record import BankQuestion
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, WorkBudget
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 MAX_TEXT = 500
@@ -252,6 +253,8 @@ class QuestionType:
     """The widget's view module of this type, when it is not ``coursekit/widgets/views/<name>.js``."""
     typed_answer: ClassVar[bool] = False
     """Whether the learner types the answer (shown cut to a readable length)."""
+    short_words: ClassVar[str | None] = None
+    """The type in words where space is short (``true/false``); default :attr:`words`."""
 
     # --- the learner's copy and the key ---------------------------------------------------------
 
@@ -369,6 +372,25 @@ class QuestionType:
         except AnswerError:
             return False
         return self.score(question, answer) >= question.points - 1e-9
+
+    # --- blind answers (the positional check of a release) ------------------------------------------
+
+    def blind_rules(self, questions: Sequence[Any]) -> list[BlindRule]:
+        """Every way to answer ``questions`` (all of this type, in a quiz as released) without reading them.
+
+        ``[]`` (the default) when an answer cannot be made from positions, ids
+        or a fixed value, as for typed answers. See :mod:`coursekit.quiz.types.blind`.
+        """
+        return []
+
+    def blind_scorer(self, question: Any, budget: WorkBudget) -> BlindScorer:
+        """The question's score of a blind answer and the chance score of a random answer of its shape.
+
+        Asked only of types with :meth:`blind_rules`; ``budget`` bounds the work
+        of exact chance scores over one check (a scorer that runs out raises
+        :class:`~coursekit.quiz.types.blind.GuessLimitError`).
+        """
+        raise NotImplementedError
 
     # --- simulated learners and test answers ----------------------------------------------------
 
