@@ -20,11 +20,14 @@ from typing import Any, ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coursekit.bank.record import BankQuestion
+from coursekit.quiz.contract import normalise_short_answer
 from coursekit.quiz.types.blind import BlindRule, BlindScorer, WorkBudget
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 MAX_TEXT = 500
 """Longest typed answer (short answer, numerical) accepted, in characters."""
+MAX_PICKED_CHARS = 80
+"""Longest typed answer the item analysis counts, in characters (longer ones are cut)."""
 MOODLE_PENALTY = 0.3333333
 """Moodle's default penalty per incorrect try."""
 MOODLE_TRUE_FALSE_PENALTY = 1.0
@@ -364,6 +367,18 @@ class QuestionType:
         valid and scores the question's points (so every accepted form counts).
         """
         return OptionLabel(value, value, self.earns_full_points(question, value))
+
+    def picked_values(self, question: Any, answer: Any) -> list[str]:
+        """The values a saved answer holds, as the item analysis counts them (each read back by :meth:`picked_option`).
+
+        The default suits typed answers: the text in the form grading compares
+        it (:func:`~coursekit.quiz.contract.normalise_short_answer`), cut to 80
+        characters; nothing for a blank or missing answer. A type whose answer
+        has another shape gives its options (or pairs) and falls back to this
+        for a value of any other shape (a learner's file is untrusted).
+        """
+        text = "" if answer is None else normalise_short_answer(str(answer))
+        return [text[:MAX_PICKED_CHARS]] if text else []
 
     def earns_full_points(self, question: Any, value: Any) -> bool:
         """Whether an answer as the widget saves it is valid and earns the question's points."""

@@ -84,6 +84,12 @@ class MatchingType(QuestionType):
                 pairs[item] = known_id(question, choice, choices, "choice")
         return pairs
 
+    def picked_values(self, question: Matching, answer: Any) -> list[str]:
+        """Every pair matched, as ``item=choice``."""
+        if isinstance(answer, dict):
+            return [f"{item}={choice}" for item, choice in answer.items()]
+        return super().picked_values(question, answer)
+
     def blind_rules(self, questions: Sequence[Matching]) -> list[BlindRule]:
         """Item *i* to choice *i* (from the start, the end, by ids sorted), every item to one choice."""
         return pairing_rules(questions, lambda q: [i.id for i in q.items], lambda q: [c.id for c in q.choices])

@@ -121,6 +121,12 @@ class MultipleChoiceType(QuestionType):
             raise fail(question, "an option is picked twice")
         return picks
 
+    def picked_values(self, question: MultipleChoice, answer: Any) -> list[str]:
+        """Every option id picked."""
+        if isinstance(answer, list):
+            return [str(pick) for pick in answer]
+        return super().picked_values(question, answer)
+
     def blind_rules(self, questions: Sequence[MultipleChoice]) -> list[BlindRule]:
         """The first or last *n* options, the first *n* ids alphabetically, only option *k*, only id *x*."""
         return some_options_rules(questions, lambda q: [o.id for o in q.options])

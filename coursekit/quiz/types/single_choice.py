@@ -88,6 +88,12 @@ class SingleChoiceType(QuestionType):
             raise fail(question, f"expected one option id, got {type(answer).__name__}")
         return known_id(question, answer, [o.id for o in question.options], "option")
 
+    def picked_values(self, question: SingleChoice, answer: Any) -> list[str]:
+        """The option id picked, as saved (``opt-b`` stays ``opt-b``)."""
+        if isinstance(answer, str):
+            return [answer] if answer else []
+        return super().picked_values(question, answer)
+
     def blind_rules(self, questions: Sequence[SingleChoice]) -> list[BlindRule]:
         """Always option *k* (each *k*), always the last option, always id *x* (each id)."""
         return one_option_rules(questions, lambda q: [o.id for o in q.options])

@@ -56,6 +56,12 @@ class TrueFalseType(QuestionType):
         """``"true"``/``"false"`` (a radio's value) as a bool."""
         return {"true": True, "false": False}.get(answer, answer) if isinstance(answer, str) else answer
 
+    def picked_values(self, question: TrueFalse, answer: Any) -> list[str]:
+        """``true`` or ``false``."""
+        if isinstance(answer, bool):
+            return ["true" if answer else "false"]
+        return super().picked_values(question, answer)
+
     def blind_rules(self, questions: Sequence[TrueFalse]) -> list[BlindRule]:
         """Always true, always false."""
         return fixed_value_rules([True, False])
