@@ -19,6 +19,7 @@ from coursekit.gradebook.state import make_engine
 from coursekit.grading.hidden import key_from_notebook
 from coursekit.service.app import Identity, make_app
 from coursekit.service.book import AttemptBook
+from coursekit.service.client import QuizServiceClient
 from coursekit.service.migrate import migrate
 from coursekit.service.trusted import TrustedQuizzes
 
@@ -36,6 +37,24 @@ class Clock:
 
     def advance(self, minutes: float) -> None:
         self.now += timedelta(minutes=minutes)
+
+
+def service_token(name: str) -> str:
+    """The hub token of ``name`` in these tests."""
+    return f"tok-{name}"
+
+
+def service_tokens(learners: list[str], trainer: str | None = None) -> dict[str, Identity]:
+    """The service's tokens: one per learner, and one for ``trainer`` (who may read everyone's attempts)."""
+    known = {service_token(name): Identity(name) for name in learners}
+    if trainer is not None:
+        known[service_token(trainer)] = Identity(trainer, trainer=True)
+    return known
+
+
+def service_client(url: str, name: str, **options: Any) -> QuizServiceClient:
+    """A service client speaking as ``name``."""
+    return QuizServiceClient(url, service_token(name), **options)
 
 
 def quiz_source(folder: Path, section: str = SECTION, **settings: Any) -> Path:

@@ -10,42 +10,45 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from coursekit.grading.hidden import read_untrusted
 from coursekit.quiz.attempts import Attempt
-from coursekit.quiz.contract import normalise_short_answer, responses_glob
+from coursekit.quiz.contract import responses_glob
 from coursekit.quiz.describe import shown_attempt
 from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
 from coursekit.quiz.spec import QuizSpec
+from coursekit.quiz.types import question_type
 
 COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
 
 
-def _options(answer: object) -> list[str]:
-    if isinstance(answer, list):
-        return [str(a) for a in answer]
-    if isinstance(answer, dict):
-        return [f"{item}={choice}" for item, choice in answer.items()]
-    if isinstance(answer, bool):
-        return ["true" if answer else "false"]
-    text = "" if answer is None else normalise_short_answer(str(answer))
-    return [text[:80]] if text else []
+AttemptChoice = Literal["graded", "last", "every"]
+"""Which attempts :func:`load_choices` counts: the one the grade reflects, the last one, or every one."""
 
 
-def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool = True,
-                 quizzes: Mapping[str, QuizSpec] | None = None) -> pd.DataFrame:
-    """Every option picked in the cohort's responses files: one attempt per learner and section by default.
+def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
+    """Every option picked in the cohort's responses files, for the sections of ``quizzes``.
 
-    With ``quizzes`` (the full quizzes, keys included) that attempt is the one each learner's grade reflects,
-    as grading picks it (:func:`coursekit.quiz.describe.shown_attempt`: the best one under ``highest``, the
-    first or last under ``first`` or ``last``, the last under ``average``): the attempt the item statistics
-    count, so the share of learners who picked a key and the facility tell the same story. Without them, the
-    last attempt; ``last_attempt_only=False`` keeps every attempt.
+    ``quizzes`` are the full quizzes (keys included) by section id. Each answer
+    becomes the values its question's type counts
+    (:meth:`~coursekit.quiz.types.base.QuestionType.picked_values`: the options
+    picked, the pairs matched, true or false, a typed answer in the form
+    grading compares it); an answer to a question the quiz does not have is not
+    counted. ``attempts="graded"`` (the default) counts the attempt each
+    learner's grade reflects, as grading picks it
+    (:func:`coursekit.quiz.describe.shown_attempt`: the best one under
+    ``highest``, the first or last under ``first`` or ``last``, the last under
+    ``average``), so the share of learners who picked a key and the facility
+    tell the same story; ``"last"`` the last attempt; ``"every"`` every one.
     """
+    if attempts not in ("graded", "last", "every"):
+        raise ValueError(f"attempts must be 'graded', 'last' or 'every', not {attempts!r}")
     rows = []
-    for section in sections:
+    for section, spec in quizzes.items():
+        questions = {question.id: question for question in spec.questions}
         for path in sorted(autograded.glob(responses_glob(section))):
             learner = path.parents[2].name
             try:
@@ -54,14 +57,17 @@ def load_choices(autograded: Path, sections: list[str], last_attempt_only: bool 
                 continue
             if responses.section != section:
                 continue
-            attempts = graded_attempts(responses)
-            spec = (quizzes or {}).get(section)
-            if last_attempt_only and spec is not None:
-                shown = shown_attempt(spec, [Attempt(number, answers, when) for number, answers, when in attempts])
-                attempts = [a for a in attempts if shown is not None and a[0] == shown.number]
-            elif last_attempt_only:
-                attempts = attempts[-1:]
-            for number, answers, when in attempts:
+            counted = graded_attempts(responses)
+            if attempts == "graded":
+                shown = shown_attempt(spec, [Attempt(number, answers, when) for number, answers, when in counted])
+                counted = [a for a in counted if shown is not None and a[0] == shown.number]
+            elif attempts == "last":
+                counted = counted[-1:]
+            for number, answers, when in counted:
                 for item, answer in answers.items():
-                    rows.extend((learner, section, item, option, number, when) for option in _options(answer))
+                    question = questions.get(item)
+                    if question is None:
+                        continue
+                    values = question_type(question).picked_values(question, answer)
+                    rows.extend((learner, section, item, value, number, when) for value in values)
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -2,18 +2,7 @@
 // Every key stays in the field (JupyterLab's command mode never gets one); the text is sent
 // to the kernel as it is typed (after a short pause), which saves it.
 
-/** Keep every key inside the field: JupyterLab's command mode never sees it. */
-function shieldKeys(root) {
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
-  for (const type of ["keydown", "keypress", "keyup"]) {
-    root.addEventListener(type, (event) => event.stopPropagation());
-  }
-  // Ctrl/Cmd+S out of habit: the answers save themselves; never the browser's "Save page as" dialog.
-  root.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") event.preventDefault();
-  });
-  root.addEventListener("mousedown", (event) => event.stopPropagation());
-}
+/* coursekit:key-shield */
 
 // anywidget loads this module once per widget model: the model's own id_prefix (coursekit/widgets/element_ids.py)
 // tells the fields of a page apart, this count the views of one model (it may be shown twice).

@@ -17,6 +17,7 @@ import traitlets
 
 from coursekit.widgets.comment_store import CommentStore, StaleCommentError
 from coursekit.widgets.element_ids import OwnIdsWidget
+from coursekit.widgets.esm import widget_module
 from coursekit.widgets.store import StoreError
 
 HERE = Path(__file__).parent
@@ -27,7 +28,7 @@ STALE_TEXT = ("This reflection was changed in another tab or window at {time}; y
 class CommentWidget(OwnIdsWidget):
     """The browser side of a Comment field."""
 
-    _esm = HERE / "comment.js"
+    _esm = widget_module("comment.js")
     _css = HERE / "quiz.css"
     text = traitlets.Unicode("").tag(sync=True)
     heading = traitlets.Unicode("").tag(sync=True)

@@ -40,6 +40,7 @@ from coursekit.quiz.session import QuizSession
 from coursekit.quiz.timed_attempt import waits_for_start
 from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
+from coursekit.widgets.esm import widget_module
 from coursekit.widgets.quiz_state import quiz_view, service_view
 from coursekit.widgets.quiz_timed import TimedAttempt
 from coursekit.widgets.service_link import ServiceLink
@@ -61,8 +62,8 @@ def view_modules() -> dict[str, Path]:
 
 
 def assemble_esm() -> str:
-    """``quiz.js`` with every registered type's view module inserted (one ES module, no build step)."""
-    core = (HERE / "quiz.js").read_text(encoding="utf-8")
+    """``quiz.js`` with the key shield and every registered type's view module inserted (one ES module)."""
+    core = widget_module("quiz.js")
     views = "\n".join(path.read_text(encoding="utf-8") for path in view_modules().values())
     return core.replace(VIEWS_MARKER, views, 1)
 

@@ -21,17 +21,15 @@ import test_learner_door_browser as door
 from conftest import RELEASE, SECTION, QuizPage, add_learner_copy, running_lab
 from playwright.sync_api import expect
 from postgres_support import create_database, running_postgres
-from service_support import quiz_source, running_service
+from service_support import quiz_source, running_service, service_client, service_token, service_tokens
 
 from coursekit.learner import copy_release
-from coursekit.service.app import Identity
 from coursekit.service.book import utc_now
-from coursekit.service.client import QuizServiceClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIME_LIMIT_MINUTES = 0.2
-TOKENS = {"tok-ada": Identity("ada")}
+TOKENS = service_tokens(["ada"])
 
 
 def test_countdown_from_the_servers_time_then_submitted_once_when_time_runs_out(browser, tmp_path, monkeypatch):
@@ -40,7 +38,7 @@ def test_countdown_from_the_servers_time_then_submitted_once_when_time_runs_out(
         db_url = create_database(server_url, f"timer_{uuid.uuid4().hex[:10]}")
         with running_service(db_url, source, TOKENS, utc_now) as url:
             monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)  # the kernels JupyterLab starts inherit these
-            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-ada")
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token("ada"))
             workspace = tmp_path / "learner"
             copy_release(RELEASE, workspace / "course")
             with running_lab(workspace) as lab:
@@ -100,7 +98,7 @@ def _take_the_timed_quiz(quiz: QuizPage, url: str) -> None:
     door.assert_accessible(page, ".coursekit-quiz", "time ran out, result shown")
 
     saved = quiz.wait_for_responses(lambda d: len(d.get("attempts", [])) == 1, what="the attempt in the file")
-    client = QuizServiceClient(url, "tok-ada")
+    client = service_client(url, "ada")
     time.sleep(1.0)  # anything sent twice would have arrived by now
     recorded = client.state(SECTION)["attempts"]
     assert len(recorded) == 1, json.dumps(recorded, indent=1)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, right_answers, running_service
+from service_support import SECTION, Clock, quiz_source, right_answers, running_service, service_client, service_tokens
 from sqlalchemy import create_engine, func, select
 
 from coursekit.gradebook.state import make_engine
@@ -34,18 +34,6 @@ def server():
 @pytest.fixture
 def db_url(server):
     return create_database(server, f"quiz_{uuid.uuid4().hex[:10]}")
-
-
-def _tokens(names):
-    from coursekit.service.app import Identity
-
-    tokens = {f"tok-{name}": Identity(name) for name in names}
-    tokens[f"tok-{TRAINER}"] = Identity(TRAINER, trainer=True)
-    return tokens
-
-
-def _client(url, name):
-    return QuizServiceClient(url, f"tok-{name}")
 
 
 def _count(db_url, **where):
@@ -75,8 +63,8 @@ def test_migrations_race_safely_and_once(db_url):
 
 def test_attempt_limit_is_the_servers_and_a_repeated_submit_counts_once(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=2)
-    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
-        ada = _client(url, ADA)
+    with running_service(db_url, source, service_tokens([ADA], trainer=TRAINER), Clock()) as url:
+        ada = service_client(url, ADA)
         saved = ada.save(SECTION, {"partner-schools": "a"})
         assert saved["attempt"]["state"] == "open" and saved["attempt"]["number"] == 1
         first = ada.submit(SECTION, "attempt-one", {"recruitment": True})
@@ -98,8 +86,8 @@ def test_attempt_limit_is_the_servers_and_a_repeated_submit_counts_once(db_url, 
 def test_close_and_time_limit_use_the_servers_clock(db_url, tmp_path):
     clock = Clock()
     source = quiz_source(tmp_path, time_limit=30, open="2026-12-01T08:00:00Z", close="2026-12-01T12:00:00Z")
-    with running_service(db_url, source, _tokens([ADA, BOB]), clock) as url:
-        ada, bob = _client(url, ADA), _client(url, BOB)
+    with running_service(db_url, source, service_tokens([ADA, BOB], trainer=TRAINER), clock) as url:
+        ada, bob = service_client(url, ADA), service_client(url, BOB)
         started = ada.save(SECTION, {"partner-schools": "a"})["attempt"]
         assert started["started_at"] == "2026-12-01T09:00:00.000+00:00"
         assert started["deadline"] == "2026-12-01T09:30:00.000+00:00"
@@ -120,16 +108,16 @@ def test_close_and_time_limit_use_the_servers_clock(db_url, tmp_path):
 
 def test_before_open_nothing_starts(db_url, tmp_path):
     source = quiz_source(tmp_path, open="2026-12-02T08:00:00Z")
-    with running_service(db_url, source, _tokens([ADA]), Clock()) as url, \
+    with running_service(db_url, source, service_tokens([ADA], trainer=TRAINER), Clock()) as url, \
             pytest.raises(ServiceRefused, match="opens at 2026-12-02 08:00 UTC"):
-        _client(url, ADA).submit(SECTION, "early", {"partner-schools": "a"})
+        service_client(url, ADA).submit(SECTION, "early", {"partner-schools": "a"})
 
 
 def test_a_learner_reaches_only_their_own_attempts_and_never_the_key(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=3, review={"during": [], "immediately": ["attempt", "correctness"],
                                                        "open": ["attempt"], "closed": ["attempt", "marks"]})
-    with running_service(db_url, source, _tokens([ADA, BOB]), Clock()) as url:
-        ada, bob, trainer = _client(url, ADA), _client(url, BOB), _client(url, TRAINER)
+    with running_service(db_url, source, service_tokens([ADA, BOB], trainer=TRAINER), Clock()) as url:
+        ada, bob, trainer = service_client(url, ADA), service_client(url, BOB), service_client(url, TRAINER)
         ada.submit(SECTION, "ada-1", right_answers())
         bob.submit(SECTION, "bob-1", {"partner-schools": "b"})
         assert {a["learner"] for a in ada.attempts()} == {ADA}
@@ -157,20 +145,20 @@ def test_a_hub_login_that_is_not_a_plain_login_name_is_refused_and_records_nothi
 
     source = quiz_source(tmp_path, attempts=3)
     odd = ["<svg onload=alert(1)>", "Ana", "\uff41\uff4e\uff41", "\u0430na"]
-    tokens = {**_tokens([]), **{f"tok-odd{i}": Identity(name) for i, name in enumerate(odd)}}
+    tokens = {**service_tokens([], trainer=TRAINER), **{f"tok-odd{i}": Identity(name) for i, name in enumerate(odd)}}
     with running_service(db_url, source, tokens, Clock()) as url:
         for i in range(len(odd)):
             with pytest.raises(ServiceRefused, match="ask your trainer") as refused:
                 QuizServiceClient(url, f"tok-odd{i}").submit(SECTION, f"odd-{i}", right_answers())
             assert refused.value.status == 403
-        assert _client(url, TRAINER).attempts() == []
+        assert service_client(url, TRAINER).attempts() == []
     assert _count(db_url) == 0
 
 
 def test_sequential_navigation_is_kept_by_the_server(db_url, tmp_path):
     source = quiz_source(tmp_path, navigation="sequential")
-    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
-        ada = _client(url, ADA)
+    with running_service(db_url, source, service_tokens([ADA], trainer=TRAINER), Clock()) as url:
+        ada = service_client(url, ADA)
         ada.save(SECTION, {"transition": "d"})  # question 4
         with pytest.raises(ServiceRefused, match="does not allow going back") as refused:
             ada.save(SECTION, {"partner-schools": "a"})
@@ -184,11 +172,11 @@ def test_sequential_navigation_is_kept_by_the_server(db_url, tmp_path):
 def test_override_gives_one_learner_more_attempts_recorded_with_who(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=1)
     clock = Clock()
-    with running_service(db_url, source, _tokens([ADA, BOB]), clock) as url:
+    with running_service(db_url, source, service_tokens([ADA, BOB], trainer=TRAINER), clock) as url:
         book = AttemptBook(make_engine(db_url), clock)
         recorded = book.set_override(Override(ADA, SECTION, attempts=2, set_by="tess"))
         assert (recorded.set_by, recorded.set_at) == ("tess", clock.now)
-        ada, bob = _client(url, ADA), _client(url, BOB)
+        ada, bob = service_client(url, ADA), service_client(url, BOB)
         ada.submit(SECTION, "a1", {})
         ada.submit(SECTION, "a2", {})
         bob.submit(SECTION, "b1", {})
@@ -200,9 +188,9 @@ def test_override_gives_one_learner_more_attempts_recorded_with_who(db_url, tmp_
 def test_fifty_learners_submit_at_once_each_recorded_once(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=1)
     names = [f"l{n:02d}" for n in range(50)]
-    with running_service(db_url, source, _tokens(names), Clock()) as url:
+    with running_service(db_url, source, service_tokens(names, trainer=TRAINER), Clock()) as url:
         def submit_twice(name):
-            client = _client(url, name)
+            client = service_client(url, name)
             client.save(SECTION, {"partner-schools": "a"})
             outcomes = []
             for _ in range(2):  # the kernel resends: the second is the same attempt
@@ -212,7 +200,8 @@ def test_fifty_learners_submit_at_once_each_recorded_once(db_url, tmp_path):
         with ThreadPoolExecutor(max_workers=50) as pool:
             results = list(pool.map(submit_twice, names))
         with ThreadPoolExecutor(max_workers=50) as pool:  # and all at once a second, refused attempt
-            refused = list(pool.map(lambda n: _refused(lambda: _client(url, n).submit(SECTION, f"{n}-2", {})), names))
+            refused = list(pool.map(
+                lambda n: _refused(lambda: service_client(url, n).submit(SECTION, f"{n}-2", {})), names))
     assert all(r[0]["repeated"] is False and r[1]["repeated"] is True for r in results)
     assert refused == ["no_attempts"] * 50
     assert _count(db_url) == 50
@@ -229,8 +218,8 @@ def _refused(call):
 
 def test_one_learner_racing_with_itself_gets_exactly_its_attempts(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=3)
-    with running_service(db_url, source, _tokens([ADA]), Clock()) as url:
-        ada = _client(url, ADA)
+    with running_service(db_url, source, service_tokens([ADA], trainer=TRAINER), Clock()) as url:
+        ada = service_client(url, ADA)
         ids = [f"race-{n % 5}" for n in range(40)]  # 5 distinct attempts, each sent 8 times at once
         with ThreadPoolExecutor(max_workers=40) as pool:
             outcomes = list(pool.map(lambda i: _refused(lambda: ada.submit(SECTION, i, {})), ids))
@@ -248,14 +237,14 @@ def test_one_learner_racing_with_itself_gets_exactly_its_attempts(db_url, tmp_pa
 def test_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=2)
     clock = Clock()
-    tokens = _tokens([ADA])
+    tokens = service_tokens([ADA], trainer=TRAINER)
     with running_service(db_url, source, tokens, clock) as url:
-        _client(url, ADA).save(SECTION, {"partner-schools": "a", "recruitment": True})
+        service_client(url, ADA).save(SECTION, {"partner-schools": "a", "recruitment": True})
         port = int(url.split(":")[2].split("/")[0])
     with pytest.raises(ServiceUnavailable):
-        _client(url, ADA).submit(SECTION, "after-restart", {"transition": "d"})
+        service_client(url, ADA).submit(SECTION, "after-restart", {"transition": "d"})
     with running_service(db_url, source, tokens, clock, port=port) as url:
-        ada = _client(url, ADA)
+        ada = service_client(url, ADA)
         state = ada.state(SECTION)
         assert state["attempts"][0]["answers"] == {"partner-schools": "a", "recruitment": True}
         done = ada.submit(SECTION, "after-restart", {"transition": "d"})
@@ -267,7 +256,7 @@ def test_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(db_url,
 def test_the_hubs_health_check_gets_an_answer_without_a_token_and_no_data(db_url, tmp_path):
     import urllib.request
 
-    with running_service(db_url, quiz_source(tmp_path), _tokens([ADA]), Clock()) as url:
+    with running_service(db_url, quiz_source(tmp_path), service_tokens([ADA], trainer=TRAINER), Clock()) as url:
         for address in (url, url.rstrip("/")):  # JupyterHub checks the service's address every minute
             with urllib.request.urlopen(address, timeout=10) as reply:
                 assert reply.status == 200

@@ -10,21 +10,28 @@ from typing import Any
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, right_answers, running_service
+from service_support import (
+    SECTION,
+    Clock,
+    quiz_source,
+    right_answers,
+    running_service,
+    service_client,
+    service_token,
+    service_tokens,
+)
 
 from coursekit.gradebook.state import make_engine
 from coursekit.quiz.describe import describe_answer
 from coursekit.quiz.overrides import Override
 from coursekit.quiz.types import question_type
-from coursekit.service.app import Identity
 from coursekit.service.book import AttemptBook
-from coursekit.service.client import QuizServiceClient
 from coursekit.service.trusted import TrustedQuizzes
 
 pytestmark = pytest.mark.slow
 
 ADA, BOB = "ada", "bob"
-TOKENS = {"tok-ada": Identity(ADA), "tok-bob": Identity(BOB)}
+TOKENS = service_tokens([ADA, BOB])
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,7 @@ def db_url(server):
 def _raw(url: str, name: str, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
     """One request as the learner's kernel (or anyone with the token) sends it: the status and every byte back."""
     request = urllib.request.Request(url + path, data=body, method=method,
-                                     headers={"Authorization": f"token tok-{name}",
+                                     headers={"Authorization": f"token {service_token(name)}",
                                               "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -129,7 +136,7 @@ def test_right_answers_appear_after_the_last_attempt_and_after_close(db_url, tmp
     assert {"number": 11, "answer": "open days / open day"} in expected  # a short answer: every accepted form
     clock = Clock()
     with running_service(db_url, source, TOKENS, clock) as url:
-        ada, bob = QuizServiceClient(url, "tok-ada"), QuizServiceClient(url, "tok-bob")
+        ada, bob = service_client(url, ADA), service_client(url, BOB)
         ada.submit(SECTION, "ada-1", _wrong_answers(quiz.spec))
         last = ada.submit(SECTION, "ada-2", right_answers())  # no attempt left: the review may show the key
         assert last["attempt"]["review"]["right_answers"] == expected
@@ -145,7 +152,7 @@ def test_an_override_with_another_attempt_hides_the_key_again(db_url, tmp_path):
     source = quiz_source(tmp_path, attempts=1)
     clock = Clock()
     with running_service(db_url, source, TOKENS, clock) as url:
-        ada = QuizServiceClient(url, "tok-ada")
+        ada = service_client(url, ADA)
         assert ada.submit(SECTION, "ada-1", {"partner-schools": "b"})["attempt"]["review"]["right_answers"]
         book = AttemptBook(make_engine(db_url), clock)
         book.set_override(Override(ADA, SECTION, attempts=2, set_by="tess"))
@@ -156,7 +163,7 @@ def test_an_override_with_another_attempt_hides_the_key_again(db_url, tmp_path):
 def test_text_that_is_not_unicode_is_refused_and_nothing_is_recorded(db_url, tmp_path):
     source = quiz_source(tmp_path)
     with running_service(db_url, source, TOKENS, Clock()) as url:
-        ada = QuizServiceClient(url, "tok-ada")
+        ada = service_client(url, ADA)
         ada.save(SECTION, {"open-days": "open days"})
         lone = b'{"answers": {"open-days": "open \\ud800days"}}'
         status, body = _raw(url, ADA, "PUT", f"api/sections/{SECTION}/answers", lone)
@@ -177,7 +184,7 @@ def test_a_body_nested_200000_deep_is_a_bad_request(db_url, tmp_path):
         status, body = _raw(url, ADA, "PUT", f"api/sections/{SECTION}/answers", b"[" * 200_000)
         assert status == 400
         assert json.loads(body) == {"error": "http", "message": "the request: not JSON (nested too deep)"}
-        assert QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"] == []
+        assert service_client(url, ADA).state(SECTION)["attempts"] == []
 
 
 def test_an_override_stored_before_it_was_checked_keeps_the_quizs_settings(db_url, tmp_path):
@@ -194,7 +201,7 @@ def test_an_override_stored_before_it_was_checked_keeps_the_quizs_settings(db_ur
                  "time_limit_minutes": float("inf"), "set_by": "tess", "set_at": "2026-12-01T08:00:00.000+00:00"}])
         engine.dispose()
         for name in (ADA, BOB):
-            client = QuizServiceClient(url, f"tok-{name}")
+            client = service_client(url, name)
             saved = client.save(SECTION, {"partner-schools": "a"})["attempt"]
             assert saved["deadline"] == "2026-12-01T09:30:00.000+00:00"  # the quiz's own 30 minutes
             assert client.state(SECTION)["time_limit_minutes"] == 30

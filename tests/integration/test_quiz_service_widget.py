@@ -7,12 +7,19 @@ import uuid
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, right_answers, running_service
+from service_support import (
+    SECTION,
+    Clock,
+    quiz_source,
+    right_answers,
+    running_service,
+    service_client,
+    service_token,
+    service_tokens,
+)
 from store_support import quiz_folder
 
-from coursekit.service.app import Identity
 from coursekit.service.book import iso
-from coursekit.service.client import QuizServiceClient
 from coursekit.widgets import quiz_view_for
 from coursekit.widgets.service_link import QUEUED
 
@@ -37,7 +44,7 @@ def writable(monkeypatch):
 
 def _as(monkeypatch, url, learner):
     monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", f"tok-{learner}")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token(learner))
     monkeypatch.setenv("JUPYTERHUB_USER", learner)
 
 
@@ -47,7 +54,7 @@ def _submit(view):
         view.submit(confirmed=True)
 
 
-TOKENS = {"tok-ada": Identity("ada"), "tok-bob": Identity("bob")}
+TOKENS = service_tokens(["ada", "bob"])
 
 
 def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(db_url, tmp_path, monkeypatch):
@@ -62,7 +69,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         assert "attempts left: 2" in view.root.view["header"]
         first = view.session.questions[0]
         view.answer(first.id, view.session.option_ids(first)[0])
-        server_side = QuizServiceClient(url, "tok-ada").state(SECTION)
+        server_side = service_client(url, "ada").state(SECTION)
         assert server_side["attempts"][0]["state"] == "open" and first.id in server_side["attempts"][0]["answers"]
         _submit(view)
         said = view.root.view["message"]
@@ -83,7 +90,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         view.submit(confirmed=True)
         said = view.root.view["message"]
         assert "did not record this attempt: no attempts left: 2 of 2 used" in said, said
-        assert len(QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"]) == 2
+        assert len(service_client(url, "ada").state(SECTION)["attempts"]) == 2
 
 
 def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, tmp_path, monkeypatch):
@@ -116,7 +123,7 @@ def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, t
         link.state = None
         (folder / "responses" / f".{SECTION}.service.json").unlink()
         assert link.flush(again.session.submitted).accepted is not None  # sent again: counted once
-        recorded = QuizServiceClient(url, "tok-bob").state(SECTION)["attempts"]
+        recorded = service_client(url, "bob").state(SECTION)["attempts"]
     assert [a["attempt_id"] for a in recorded] == [saved["attempts"][0]["id"]]
 
 
@@ -141,7 +148,7 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
         assert view.root.view["phase"] == "start" and view.root.view["timing"]["limit"] == "10 minutes"
         first = view.session.questions[0]
         view.answer(first.id, view.session.option_ids(first)[0])  # refused: the clock has not started
-        assert QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"] == []
+        assert service_client(url, "ada").state(SECTION)["attempts"] == []
         view.start()  # Start attempt: starts the attempt on the server at 09:00
         view.answer(first.id, view.session.option_ids(first)[0])
         clock.advance(4)  # the server's clock, not this machine's, decides the time left
@@ -161,7 +168,7 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
         assert view.root.view["message_time"].startswith("2026-12-01T09:10:00")  # the service's time, said once
         assert view.root.view["phase"] == "result" and view.root.view["timer"] is None
         view.time_up()
-        recorded = QuizServiceClient(url, "tok-ada").state(SECTION)["attempts"]
+        recorded = service_client(url, "ada").state(SECTION)["attempts"]
         assert len(recorded) == 1 and recorded[0]["auto_submitted"] is True
         assert recorded[0]["attempt_id"] == view.session.submitted[0].id
         assert recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
@@ -174,7 +181,7 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, clock) as url:
         _as(monkeypatch, url, "ada")
-        server_side = QuizServiceClient(url, "tok-ada")
+        server_side = service_client(url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.session.clock = lambda: iso(clock.now)
         first, second = view.session.questions[:2]

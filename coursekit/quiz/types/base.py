@@ -20,10 +20,14 @@ from typing import Any, ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coursekit.bank.record import BankQuestion
+from coursekit.quiz.contract import normalise_short_answer
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, WorkBudget
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 MAX_TEXT = 500
 """Longest typed answer (short answer, numerical) accepted, in characters."""
+MAX_PICKED_CHARS = 80
+"""Longest typed answer the item analysis counts, in characters (longer ones are cut)."""
 MOODLE_PENALTY = 0.3333333
 """Moodle's default penalty per incorrect try."""
 MOODLE_TRUE_FALSE_PENALTY = 1.0
@@ -252,6 +256,8 @@ class QuestionType:
     """The widget's view module of this type, when it is not ``coursekit/widgets/views/<name>.js``."""
     typed_answer: ClassVar[bool] = False
     """Whether the learner types the answer (shown cut to a readable length)."""
+    short_words: ClassVar[str | None] = None
+    """The type in words where space is short (``true/false``); default :attr:`words`."""
 
     # --- the learner's copy and the key ---------------------------------------------------------
 
@@ -362,6 +368,18 @@ class QuestionType:
         """
         return OptionLabel(value, value, self.earns_full_points(question, value))
 
+    def picked_values(self, question: Any, answer: Any) -> list[str]:
+        """The values a saved answer holds, as the item analysis counts them (each read back by :meth:`picked_option`).
+
+        The default suits typed answers: the text in the form grading compares
+        it (:func:`~coursekit.quiz.contract.normalise_short_answer`), cut to 80
+        characters; nothing for a blank or missing answer. A type whose answer
+        has another shape gives its options (or pairs) and falls back to this
+        for a value of any other shape (a learner's file is untrusted).
+        """
+        text = "" if answer is None else normalise_short_answer(str(answer))
+        return [text[:MAX_PICKED_CHARS]] if text else []
+
     def earns_full_points(self, question: Any, value: Any) -> bool:
         """Whether an answer as the widget saves it is valid and earns the question's points."""
         try:
@@ -369,6 +387,25 @@ class QuestionType:
         except AnswerError:
             return False
         return self.score(question, answer) >= question.points - 1e-9
+
+    # --- blind answers (the positional check of a release) ------------------------------------------
+
+    def blind_rules(self, questions: Sequence[Any]) -> list[BlindRule]:
+        """Every way to answer ``questions`` (all of this type, in a quiz as released) without reading them.
+
+        ``[]`` (the default) when an answer cannot be made from positions, ids
+        or a fixed value, as for typed answers. See :mod:`coursekit.quiz.types.blind`.
+        """
+        return []
+
+    def blind_scorer(self, question: Any, budget: WorkBudget) -> BlindScorer:
+        """The question's score of a blind answer and the chance score of a random answer of its shape.
+
+        Asked only of types with :meth:`blind_rules`; ``budget`` bounds the work
+        of exact chance scores over one check (a scorer that runs out raises
+        :class:`~coursekit.quiz.types.blind.GuessLimitError`).
+        """
+        raise NotImplementedError
 
     # --- simulated learners and test answers ----------------------------------------------------
 

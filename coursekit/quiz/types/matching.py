@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -23,6 +23,7 @@ from coursekit.quiz.types.base import (
     known_id,
     letter_ids,
 )
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, PairingScorer, WorkBudget, pairing_rules
 from coursekit.quiz.types.choices import option_settings_from_bank, option_settings_to_bank, shuffle_field
 
 
@@ -82,6 +83,20 @@ class MatchingType(QuestionType):
             if choice is not None:
                 pairs[item] = known_id(question, choice, choices, "choice")
         return pairs
+
+    def picked_values(self, question: Matching, answer: Any) -> list[str]:
+        """Every pair matched, as ``item=choice``."""
+        if isinstance(answer, dict):
+            return [f"{item}={choice}" for item, choice in answer.items()]
+        return super().picked_values(question, answer)
+
+    def blind_rules(self, questions: Sequence[Matching]) -> list[BlindRule]:
+        """Item *i* to choice *i* (from the start, the end, by ids sorted), every item to one choice."""
+        return pairing_rules(questions, lambda q: [i.id for i in q.items], lambda q: [c.id for c in q.choices])
+
+    def blind_scorer(self, question: Matching, budget: WorkBudget) -> BlindScorer:
+        """Chance adds, item by item, the mean score of one random choice."""
+        return PairingScorer(question, self, [c.id for c in question.choices])
 
     def score(self, question: Matching, answer: dict[str, str]) -> float:
         """``points / items`` per right pair."""

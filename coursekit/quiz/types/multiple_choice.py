@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -19,6 +20,14 @@ from coursekit.quiz.types.base import (
     fail,
     fraction_of,
     known_id,
+)
+from coursekit.quiz.types.blind import (
+    BlindRule,
+    BlindScorer,
+    FractionScorer,
+    PicksScorer,
+    WorkBudget,
+    some_options_rules,
 )
 from coursekit.quiz.types.choices import (
     AnswerNumbering,
@@ -111,6 +120,23 @@ class MultipleChoiceType(QuestionType):
         if len(set(picks)) != len(picks):
             raise fail(question, "an option is picked twice")
         return picks
+
+    def picked_values(self, question: MultipleChoice, answer: Any) -> list[str]:
+        """Every option id picked."""
+        if isinstance(answer, list):
+            return [str(pick) for pick in answer]
+        return super().picked_values(question, answer)
+
+    def blind_rules(self, questions: Sequence[MultipleChoice]) -> list[BlindRule]:
+        """The first or last *n* options, the first *n* ids alphabetically, only option *k*, only id *x*."""
+        return some_options_rules(questions, lambda q: [o.id for o in q.options])
+
+    def blind_scorer(self, question: MultipleChoice, budget: WorkBudget) -> BlindScorer:
+        """Exact chance of *n* random boxes: by right and wrong picks counted, or over every draw's fractions."""
+        ids = [o.id for o in question.options]
+        if question.uses_fractions:
+            return FractionScorer(question, self, ids, [o.fraction or 0.0 for o in question.options], budget)
+        return PicksScorer(question, self, ids, question.answer, question.penalty)
 
     def score(self, question: MultipleChoice, answer: list[str]) -> float:
         """Per-option fractions when given, else the default rule; between 0 and the points."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -20,6 +21,7 @@ from coursekit.quiz.types.base import (
     fraction_of,
     known_id,
 )
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, OneOptionScorer, WorkBudget, one_option_rules
 from coursekit.quiz.types.choices import (
     AnswerNumbering,
     ChoiceOption,
@@ -85,6 +87,20 @@ class SingleChoiceType(QuestionType):
         if not isinstance(answer, str):
             raise fail(question, f"expected one option id, got {type(answer).__name__}")
         return known_id(question, answer, [o.id for o in question.options], "option")
+
+    def picked_values(self, question: SingleChoice, answer: Any) -> list[str]:
+        """The option id picked, as saved (``opt-b`` stays ``opt-b``)."""
+        if isinstance(answer, str):
+            return [answer] if answer else []
+        return super().picked_values(question, answer)
+
+    def blind_rules(self, questions: Sequence[SingleChoice]) -> list[BlindRule]:
+        """Always option *k* (each *k*), always the last option, always id *x* (each id)."""
+        return one_option_rules(questions, lambda q: [o.id for o in q.options])
+
+    def blind_scorer(self, question: SingleChoice, budget: WorkBudget) -> BlindScorer:
+        """Each option scored once; chance is their mean."""
+        return OneOptionScorer(question, self, [o.id for o in question.options])
 
     def score(self, question: SingleChoice, answer: str) -> float:
         """Full points for the key, an option's fraction of them for another (never below 0)."""

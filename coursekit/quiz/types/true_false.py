@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
@@ -18,6 +19,7 @@ from coursekit.quiz.types.base import (
     common_to_bank,
     fail,
 )
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, FixedValuesScorer, WorkBudget, fixed_value_rules
 
 
 class TrueFalse(QuestionModel):
@@ -37,6 +39,7 @@ class TrueFalseType(QuestionType):
     name = "true_false"
     model = TrueFalse
     words = "true or false"
+    short_words = "true/false"
     bank_qtype = "truefalse"
 
     def placeholder_key(self, public: dict[str, Any]) -> Any:
@@ -52,6 +55,20 @@ class TrueFalseType(QuestionType):
     def from_widget(self, question: TrueFalse, answer: Any) -> Any:
         """``"true"``/``"false"`` (a radio's value) as a bool."""
         return {"true": True, "false": False}.get(answer, answer) if isinstance(answer, str) else answer
+
+    def picked_values(self, question: TrueFalse, answer: Any) -> list[str]:
+        """``true`` or ``false``."""
+        if isinstance(answer, bool):
+            return ["true" if answer else "false"]
+        return super().picked_values(question, answer)
+
+    def blind_rules(self, questions: Sequence[TrueFalse]) -> list[BlindRule]:
+        """Always true, always false."""
+        return fixed_value_rules([True, False])
+
+    def blind_scorer(self, question: TrueFalse, budget: WorkBudget) -> BlindScorer:
+        """Chance: true or false at random."""
+        return FixedValuesScorer(question, self, [True, False])
 
     def score(self, question: TrueFalse, answer: bool) -> float:
         """All or nothing."""

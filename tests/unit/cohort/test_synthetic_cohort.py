@@ -39,5 +39,5 @@ def test_every_submission_has_a_responses_file_its_grades_were_scored_from(tmp_p
         ((_, answers, _),) = graded_attempts(responses)
         quiz = course.section(section).quiz
         assert attempt_scores(quiz, answers) == {q.id: scores[learner, section, q.id] for q in quiz.questions}
-    choices = load_choices(autograded, [s.id for s in course.sections], quizzes={s.id: s.quiz for s in course.sections})
+    choices = load_choices(autograded, {s.id: s.quiz for s in course.sections})
     assert set(zip(choices["learner"], choices["section"], strict=True)) == submissions

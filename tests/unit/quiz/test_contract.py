@@ -38,7 +38,9 @@ def test_every_reader_and_writer_uses_the_contracts_paths(tmp_path):
     saved = empty_responses("ada", "sec", "hash").model_copy(update={"attempts": [attempt]})
     expected.write_text(saved.model_dump_json(by_alias=True), encoding="utf-8")
     assert sorted(tmp_path.glob(contract.responses_glob("sec"))) == [expected]
-    choices = load_choices(tmp_path, ["sec"])
+    quiz = parse_quiz({"title": "t", "questions": [{"id": "q", "type": "short_answer", "text": "Which days?",
+                                                     "answer": ["open days"]}]}, require_source=False)
+    choices = load_choices(tmp_path, {"sec": quiz})
     assert isinstance(choices, pd.DataFrame)
     assert choices["option"].tolist() == [contract.normalise_short_answer("Open-Days.")] == ["open days"]
 

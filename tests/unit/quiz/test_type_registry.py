@@ -26,6 +26,7 @@ CORE_MODULE = '''
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any, Literal
 
@@ -33,6 +34,14 @@ from pydantic import Field, model_validator
 
 from coursekit.bank.record import BankAnswer, BankQuestion
 from coursekit.quiz.types.base import Option, QuestionModel, QuestionType, common_from_bank, common_to_bank, fail
+from coursekit.quiz.types.blind import BlindRule, BlindScorer, mean
+
+
+class OrderScorer(BlindScorer):
+    """Chance: the mean score of every order of the items."""
+
+    def chance(self, answer):
+        return mean(self.score(list(order)) for order in itertools.permutations(answer))
 
 
 class Ordering(QuestionModel):
@@ -68,6 +77,13 @@ class OrderingType(QuestionType):
 
     def option_ids(self, question):
         return [i.id for i in question.items]
+
+    def blind_rules(self, questions):
+        return [BlindRule("the items as shown", lambda q: [i.id for i in q.items]),
+                BlindRule("the items in reverse", lambda q: [i.id for i in q.items][::-1])]
+
+    def blind_scorer(self, question, budget):
+        return OrderScorer(question, self, [i.id for i in question.items])
 
     def describe(self, question, answer):
         texts = {i.id: i.text for i in question.items}
@@ -238,3 +254,21 @@ def test_a_registered_types_score_is_held_to_zero_and_its_points(ordering, monke
     monkeypatch.setattr(ordering.OrderingType, "score", lambda self, question, answer: raw)
     assert score_question(steps, ["plan", "do", "check", "act"]) == pinned
     assert score_question(steps, None) == 0.0  # unanswered never reaches the type
+
+
+def test_a_registered_type_is_checked_for_positional_guessing(ordering):
+    """The toy type's own blind rules and chance run through the release's positional check."""
+    from coursekit.authoring.positional import chance_of, evaluate, positional_findings
+
+    step = QUIZ["questions"][0]
+    shown = [{**step, "id": f"s{n}", "points": 1} for n in range(4)]
+    spec = parse_quiz({"title": "Order", "questions": shown})
+    assert chance_of(spec.questions[0], ["plan", "do", "check", "act"]) == pytest.approx(0.25)
+    found = {f.strategy: (f.expected, f.chance) for f in evaluate(spec)}
+    assert found["ordering: the items as shown"] == (4.0, pytest.approx(1.0))
+    assert found["ordering: the items in reverse"] == (0.0, pytest.approx(1.0))
+    [failing] = positional_findings(public_spec(spec, "pdca", "salt"), answer_key(spec))
+    assert failing.strategy == "ordering: the items as shown" and failing.fails
+    spread = [{**q, "answer": q["answer"] if n % 2 else q["answer"][::-1]} for n, q in enumerate(shown)]
+    balanced = parse_quiz({"title": "Order", "questions": spread})
+    assert positional_findings(public_spec(balanced, "pdca", "salt"), answer_key(balanced)) == []

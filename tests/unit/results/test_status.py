@@ -23,3 +23,10 @@ def test_section_status(submitted, percent, answered, expected):
 ])
 def test_comments_review(answered, reviewed, expected):
     assert comments_review(answered, reviewed) == expected
+
+
+def test_status_distinguishes_review_pending_and_ignores_points_on_blanks():
+    assert section_status(True, 80.0, 75.0, 4, 4, True, 3) == "passed, review pending"
+    assert section_status(True, 80.0, 75.0, 4, 4, True, 4) == "passed"
+    assert section_status(True, 80.0, 75.0, 3, 4, True, 3) == "incomplete"
+    assert section_status(True, 80.0, 75.0, 0, 0, True, 0) == "passed"
