@@ -1,0 +1,165 @@
+"""``coursekit lms roster`` and ``coursekit lms sync`` against a real LTI 1.3 platform on loopback.
+
+Two learners (ada, ben) autograded with coursekit's real nbgrader pipeline, a trainer in the LMS course;
+the platform is ``lti1p3platform`` (tests/lti_platform/), which checks the tool's signed assertion and the
+access token on every request. What the platform holds afterwards is compared with ``grades.csv``'s rows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from grading_support import grades_csv
+from lti_support import MEMBERS, RunningPlatform, running_platform, write_tool_config
+from trainer_support import SECTION, graded_workspace, review
+
+from coursekit.authoring.course import load_course
+from coursekit.cli import main
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.paths import ProjectPaths
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ProjectPaths, RunningPlatform]]:
+    """A graded workspace and the platform it is registered with."""
+    paths = graded_workspace(tmp_path_factory.mktemp("lms"))
+    logs = tmp_path_factory.mktemp("lms-platform")
+    with running_platform(paths.grader, logs) as running:
+        yield paths, running
+
+
+def lms(paths: ProjectPaths, *args: str) -> int:
+    """``coursekit lms …`` in the project."""
+    return main(["--root", str(paths.root), "lms", *args])
+
+
+def by_user(state: dict) -> dict[tuple[str, str], dict]:
+    """The platform's scores by (line item's resourceId + tag, user id)."""
+    items = {i["id"]: f"{i['resourceId']}/{i['tag']}" for i in state["lineitems"]}
+    return {(items[url], user): score for url, scores in state["scores"].items() for user, score in scores.items()}
+
+
+def assert_platform_equals_grades(paths: ProjectPaths, running: RunningPlatform) -> None:
+    """Every learner × section of grades.csv has the quiz and comments scores it says on the platform."""
+    grades = grades_csv(paths)
+    scores = by_user(running.state())
+    ids = {m["email"].split("@")[0]: m["user_id"] for m in MEMBERS}
+    course = load_course(paths.course)
+    for (learner, section), row in grades.iterrows():
+        quiz = scores[(f"{section}/coursekit-quiz", ids[learner])]
+        if row["status"] in ("not due yet", "not graded"):
+            assert "scoreGiven" not in quiz, (learner, section, quiz)
+        else:
+            assert quiz["scoreGiven"] == pytest.approx(round(row["quiz_score"], 2) if not math.isnan(row["quiz_score"])
+                                                       else 0.0), (learner, section)
+            assert quiz["scoreMaximum"] == row["quiz_max"]
+            assert quiz["gradingProgress"] == "FullyGraded"
+        assert quiz["comment"].startswith(row["status"])
+        if course.section(section).comments:
+            comments = scores[(f"{section}/coursekit-comments", ids[learner])]
+            if row["review"] == "pending review":
+                assert "scoreGiven" not in comments
+                assert comments["gradingProgress"] == "PendingManual"
+                assert comments["comment"].startswith("review pending")
+            elif row["status"] in ("passed", "failed", "incomplete", "passed, review pending"):
+                assert comments["scoreGiven"] == pytest.approx(row["comments_score"])
+                assert comments["gradingProgress"] == "FullyGraded"
+
+
+def test_roster_from_the_platforms_membership(platform, capsys) -> None:
+    paths, _ = platform
+    assert lms(paths, "roster") == 0
+    assert "2 learners" in capsys.readouterr().out
+    roster = load_roster(paths.gradebook_url).set_index("learner")
+    assert roster.loc["ada", "lms_user_id"] == "lms-101"
+    assert roster.loc["ada", "name"] == "Ada Lovelace"
+    assert roster.loc["ada", "email"] == "ada@example.org"
+    assert roster.loc["ada", "idnumber"] == "S-101"
+    assert roster.loc["ben", "lms_user_id"] == "lms-102"
+    assert "tina" not in roster.index  # the instructor is no learner
+
+
+def test_sync_makes_the_platform_equal_grades_csv_twice_without_duplicates(platform, capsys) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    assert lms(paths, "sync") == 0
+    first = running.state()
+    keys = [(i["resourceId"], i["tag"]) for i in first["lineitems"]]
+    assert len(keys) == len(set(keys))
+    course = load_course(paths.course)
+    assert (SECTION, "coursekit-quiz") in keys and (SECTION, "coursekit-comments") in keys
+    assert {i["label"] for i in first["lineitems"]} >= {course.section(SECTION).quiz.title}
+    assert_platform_equals_grades(paths, running)
+    assert "pending review" in set(grades_csv(paths)["review"])  # nothing reviewed yet: PendingManual was checked
+
+    assert lms(paths, "sync") == 0
+    second = running.state()
+    assert second["lineitems"] == first["lineitems"]
+    assert {url: set(s) for url, s in second["scores"].items()} == {url: set(s) for url, s in first["scores"].items()}
+    assert "0 line item(s) created" in capsys.readouterr().out.splitlines()[-1]
+
+    review(paths.gradebook_url, "ada", course.section(SECTION), 2.0)
+    assert lms(paths, "sync") == 0
+    assert_platform_equals_grades(paths, running)
+    ada = by_user(running.state())[(f"{SECTION}/coursekit-comments", "lms-101")]
+    assert ada["gradingProgress"] == "FullyGraded" and ada["scoreGiven"] > 0
+    assert running.state()["lineitems"] == first["lineitems"]
+
+
+def test_sync_retries_a_platform_answering_500(platform, capsys) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    running.fail_next("/ags", 500, 503)
+    running.fail_next("/token", 502)
+    assert lms(paths, "sync") == 0
+    requests = running.state()["requests"]
+    assert requests.count("POST /token") >= 2
+    assert_platform_equals_grades(paths, running)
+
+
+@pytest.mark.parametrize(("prefix", "status"), [("/token", 401), ("/ags", 404)])
+def test_sync_refused_says_so_in_one_line_and_writes_nothing(platform, capsys, prefix, status) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    before = running.state()
+    capsys.readouterr()
+    running.fail_next(prefix, status)
+    assert lms(paths, "sync") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"answered {status}" in err and running.url in err
+    after = running.state()
+    assert after["lineitems"] == before["lineitems"]
+    assert after["score_posts"] == before["score_posts"]
+
+
+def test_a_tool_key_the_platform_does_not_know_is_refused(platform, tmp_path, capsys) -> None:
+    paths, running = platform
+    before = running.state()["score_posts"]
+    other = tmp_path / "grader"
+    other.mkdir()
+    config = write_tool_config(other, running.url)  # a new key, never registered with the platform
+    data = json.loads(config.read_text())
+    data["private_key_file"] = str(other / "lti_tool_key.pem")
+    Path(config).write_text(json.dumps(data))
+    assert main(["--root", str(paths.root), "lms", "sync", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert f"POST {running.url}/token: the platform answered 401" in err and "Traceback" not in err
+    assert running.state()["score_posts"] == before
+
+
+def test_a_platform_that_is_down_is_reported_after_retries(platform, tmp_path, capsys) -> None:
+    paths, _ = platform
+    grader = tmp_path / "grader"
+    grader.mkdir()
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens
+    config = write_tool_config(grader, dead, retries=2, backoff_seconds=0.01)
+    assert main(["--root", str(paths.root), "lms", "sync", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert f"POST {dead}/token: no answer" in err and "3 tries" in err and "Traceback" not in err
