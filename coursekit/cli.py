@@ -248,6 +248,8 @@ def cmd_lms(args: argparse.Namespace) -> int:
 
             print(json.dumps(public_jwks(load_private_key(config.private_key_file)), indent=2))
             return EXIT_OK
+        if args.action == "deep-link":
+            return _lms_deep_link(args, paths, config)
         return _lms_sync(args, paths, config) if args.action == "sync" else _lms_roster(args, paths, config)
     except LmsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -267,6 +269,23 @@ def _lms_sync(args: argparse.Namespace, paths, config) -> int:
     if result.left_out:
         print(f"lms sync: {len(result.left_out)} learner(s) left out, no LMS user id on the roster "
               f"(run `coursekit lms roster`): {', '.join(result.left_out[:20])}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _lms_deep_link(args: argparse.Namespace, paths, config) -> int:
+    from coursekit.authoring.course import load_course
+    from coursekit.lms.config import LmsError
+    from coursekit.lms.deep_linking import auto_post_form, deep_linking_response
+
+    if not args.return_url:
+        raise LmsError("deep-link needs --return-url (the deep_link_return_url of the platform's request)")
+    token = deep_linking_response(config, load_course(paths.course), args.section or [], args.data)
+    page = auto_post_form(args.return_url, token)
+    if args.out:
+        Path(args.out).write_text(page, encoding="utf-8")
+        print(f"lms deep-link: {len(args.section)} section(s); open {args.out} to post them to the platform")
+    else:
+        print(page)
     return EXIT_OK
 
 
@@ -465,9 +484,14 @@ def _add_roster(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_lms(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("sync", "roster", "jwks"),
+    parser.add_argument("action", choices=("sync", "roster", "jwks", "deep-link"),
                         help="sync: grades to the LMS's gradebook; roster: the LMS's learners into the roster; "
-                             "jwks: print the tool's public key set (to register the tool)")
+                             "jwks: print the tool's public key set (to register the tool); deep-link: the page "
+                             "that adds sections to the LMS course (--section, --return-url)")
+    parser.add_argument("--section", action="append", help="deep-link: a section to add (repeat for more)")
+    parser.add_argument("--return-url", default=None, help="deep-link: the platform's deep_link_return_url")
+    parser.add_argument("--data", default=None, help="deep-link: the request's data value, sent back as it came")
+    parser.add_argument("--out", default=None, help="deep-link: write the page to this file (default: print it)")
     parser.add_argument("--config", default=None, help="the tool's LTI registration (default: grader/lti_tool.json)")
     _add_db(parser)
 

@@ -9,6 +9,7 @@ Fields (strings unless said):
 * ``lineitems_url``: the course's line items container (Assignment and Grade Services);
 * ``memberships_url``: the course's membership container (Names and Role Provisioning Services);
 * ``private_key_file``: the tool's RSA private key (PEM), relative to the file's folder;
+* ``launch_url`` (optional): the tool's launch URL as the platform has it (the content items of deep linking);
 * ``login_from`` (optional): which member field is the hub login, ``email`` (default), ``email_local`` (the part
   before ``@``), ``user_id`` or ``lis_person_sourcedid``;
 * ``retries`` (optional int, default 4) and ``backoff_seconds`` (optional number, default 1.0): how often and
@@ -26,7 +27,7 @@ CONFIG_NAME = "lti_tool.json"
 LOGIN_FIELDS = ("email", "email_local", "user_id", "lis_person_sourcedid")
 REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "lineitems_url", "memberships_url",
             "private_key_file")
-OPTIONAL = ("token_audience", "key_set_url", "login_from", "retries", "backoff_seconds")
+OPTIONAL = ("token_audience", "key_set_url", "launch_url", "login_from", "retries", "backoff_seconds")
 
 
 class LmsError(Exception):
@@ -46,6 +47,7 @@ class ToolConfig:
     private_key_file: Path
     token_audience: str = ""
     key_set_url: str = ""
+    launch_url: str = ""
     login_from: str = "email"
     retries: int = 4
     backoff_seconds: float = 1.0
@@ -81,9 +83,9 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
     for name in ("issuer", "client_id", "deployment_id", "private_key_file", "token_audience", "login_from"):
         if name in data and not isinstance(data[name], str):
             raise LmsError(f"{origin}: {name} must be text, not {data[name]!r}")
-    for name in ("token_url", "lineitems_url", "memberships_url") + (("key_set_url",) if data.get("key_set_url")
-                                                                    else ()):
-        _check_url(origin, name, data[name])
+    for name in ("token_url", "lineitems_url", "memberships_url", "key_set_url", "launch_url"):
+        if name in REQUIRED or data.get(name):
+            _check_url(origin, name, data[name])
     login_from = data.get("login_from", "email")
     if login_from not in LOGIN_FIELDS:
         raise LmsError(f"{origin}: login_from must be one of {', '.join(LOGIN_FIELDS)}, not {login_from!r}")
@@ -97,6 +99,7 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
         token_url=data["token_url"], lineitems_url=data["lineitems_url"].rstrip("/"),
         memberships_url=data["memberships_url"], private_key_file=folder / data["private_key_file"],
         token_audience=data.get("token_audience", ""), key_set_url=data.get("key_set_url", ""),
+        launch_url=data.get("launch_url", ""),
         login_from=login_from, retries=retries, backoff_seconds=float(backoff))
 
 

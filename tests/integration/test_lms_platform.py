@@ -7,8 +7,13 @@ access token on every request. What the platform holds afterwards is compared wi
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +168,53 @@ def test_a_platform_that_is_down_is_reported_after_retries(platform, tmp_path, c
     assert main(["--root", str(paths.root), "lms", "sync", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert f"POST {dead}/token: no answer" in err and "3 tries" in err and "Traceback" not in err
+
+
+def _post_form(url: str, fields: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_deep_linking_returns_the_chosen_sections_to_the_platform(platform, tmp_path, capsys) -> None:
+    paths, running = platform
+    grader = tmp_path / "grader"
+    grader.mkdir()
+    config = write_tool_config(grader, running.url, launch_url="https://hub.example.org/hub/lti13/launch",
+                               private_key_file=str(paths.grader / "lti_tool_key.pem"))
+    course = load_course(paths.course)
+    chosen = [s.id for s in course.sections][::-1]
+    page = tmp_path / "deep_link.html"
+    args = ["--root", str(paths.root), "lms", "deep-link", "--config", str(config), "--data", "req-7",
+            "--return-url", f"{running.url}/deep_link_return", "--out", str(page)]
+    for section in chosen:
+        args += ["--section", section]
+    assert main(args) == 0
+    text = page.read_text()
+    assert f'action="{running.url}/deep_link_return"' in text
+    token = html.unescape(re.search(r'name="JWT" value="([^"]+)"', text).group(1))
+    before = len(running.state()["deep_linked"])
+    assert _post_form(f"{running.url}/deep_link_return", {"JWT": token}) == 200
+    linked = running.state()["deep_linked"][before:]
+    assert len(linked) == 1
+    items = linked[0]["items"]
+    assert [i["custom"]["section"] for i in items] == chosen
+    for item, section in zip(items, chosen, strict=True):
+        assert item["type"] == "ltiResourceLink"
+        assert item["title"] == course.section(section).quiz.title
+        assert item["url"] == "https://hub.example.org/hub/lti13/launch"
+        title = course.section(section).quiz.title
+        assert item["lineItem"] == {"label": course.grading.item_name(section, "quiz", title),
+                                    "scoreMaximum": course.section(section).quiz.max_points,
+                                    "resourceId": section, "tag": "coursekit-quiz"}
+
+    forged = token.rsplit(".", 1)[0] + "." + token.rsplit(".", 1)[1][::-1]  # the signature no longer matches
+    assert _post_form(f"{running.url}/deep_link_return", {"JWT": forged}) == 400
+    assert len(running.state()["deep_linked"]) == before + 1
+
+    args[args.index("--section") + 1] = "no_such_section"
+    assert main(args) == 1
+    assert "unknown section(s) 'no_such_section'" in capsys.readouterr().err
