@@ -4,7 +4,8 @@ OAuth 2 client credentials with a JWT assertion (IMS Security Framework 1.0, sec
 ``iss = sub = client_id``, ``aud`` = the token URL (or the configured audience), a fresh ``jti``, and gets a
 bearer token for the scopes it asks. A 5xx answer or a broken connection is retried (``retries`` times, the
 wait doubling from ``backoff_seconds``); a 4xx answer is an :class:`~coursekit.lms.config.LmsError` naming
-the URL and the platform's reason.
+the URL and the platform's reason. The bearer token goes only to the origins (scheme, host, port) of the
+configured service URLs: a line item or next page elsewhere is refused, and redirects are not followed.
 """
 
 from __future__ import annotations
@@ -51,6 +52,29 @@ class Answer:
         return found.group(1) if found else None
 
 
+class PlatformError(LmsError):
+    """The platform refused a request (a 4xx answer, or a redirect): one line naming the URL and its reason."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: the bearer token is never carried to another address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return (parts.scheme.lower(), parts.netloc.lower())
+
+
 def client_assertion(config: ToolConfig, now: float | None = None) -> str:
     """The signed JWT the tool proves itself with at the token URL (RS256, the key's ``kid`` in its header)."""
     key = load_private_key(config.private_key_file)
@@ -87,14 +111,15 @@ class PlatformClient:
         for attempt in range(self.config.retries + 1):
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                with _OPENER.open(request, timeout=TIMEOUT) as response:
                     raw = response.read()
                     body = json.loads(raw) if raw.strip() else None
                     return Answer(response.status, body, response.headers.get("Link", ""))
             except urllib.error.HTTPError as exc:
                 reason = _reason(exc.read())
                 if exc.code < 500:
-                    raise LmsError(f"{method} {url}: the platform answered {exc.code} ({reason})") from None
+                    raise PlatformError(f"{method} {url}: the platform answered {exc.code} ({reason})",
+                                        exc.code) from None
                 problem = f"the platform answered {exc.code} ({reason})"
             except (urllib.error.URLError, OSError) as exc:
                 problem = f"no answer ({getattr(exc, 'reason', exc)})"
@@ -121,13 +146,30 @@ class PlatformClient:
 
     def request(self, method: str, url: str, accept: str, payload: Any = None,
                 content_type: str | None = None) -> Answer:
-        """A service request with the bearer token; ``payload`` is sent as JSON of ``content_type``."""
+        """A service request with the bearer token; ``payload`` is sent as JSON of ``content_type``.
+
+        The token is asked again once when the platform answers 401 (it expired during a long sync).
+        """
+        allowed = {_origin(self.config.lineitems_url), _origin(self.config.memberships_url)}
+        if _origin(url) not in allowed:
+            origins = ", ".join(f"{scheme}://{host}" for scheme, host in sorted(allowed))
+            raise LmsError(f"{method} {url}: not on the platform's service addresses ({origins}); "
+                           "the access token is not sent there")
+        data = None if payload is None else json.dumps(payload).encode("utf-8")
+        headers = self._headers(accept, content_type, data)  # a refused token request is no expired token
+        try:
+            return self._send(method, url, data, headers)
+        except PlatformError as exc:
+            if exc.status != 401:
+                raise
+        self._token = None
+        return self._send(method, url, data, self._headers(accept, content_type, data))
+
+    def _headers(self, accept: str, content_type: str | None, data: bytes | None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.token()}", "Accept": accept}
-        data = None
-        if payload is not None:
-            data = json.dumps(payload).encode("utf-8")
+        if data is not None:
             headers["Content-Type"] = content_type or "application/json"
-        return self._send(method, url, data, headers)
+        return headers
 
     def pages(self, url: str, accept: str) -> list[Answer]:
         """Every page of a paged container, following ``Link: rel="next"`` (at most 1000 pages)."""

@@ -25,6 +25,9 @@ from trainer_support import SECTION, graded_workspace, review
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.gradebook.roster_file import load_roster
+from coursekit.lms.ags import list_lineitems
+from coursekit.lms.client import PlatformClient
+from coursekit.lms.config import LmsError, load_tool_config
 from coursekit.paths import ProjectPaths
 
 pytestmark = pytest.mark.slow
@@ -128,13 +131,40 @@ def test_sync_retries_a_platform_answering_500(platform, capsys) -> None:
     assert_platform_equals_grades(paths, running)
 
 
-@pytest.mark.parametrize(("prefix", "status"), [("/token", 401), ("/ags", 404)])
-def test_sync_refused_says_so_in_one_line_and_writes_nothing(platform, capsys, prefix, status) -> None:
+def test_the_wait_between_tries_doubles_and_a_lasting_failure_stops(platform) -> None:
+    paths, running = platform
+    config = load_tool_config(paths.grader / "lti_tool.json")
+    waits: list[float] = []
+    client = PlatformClient(config, ["lineitem"], sleep=waits.append)
+    running.fail_next("/ags", 500, 502, 503)
+    assert isinstance(list_lineitems(client, config.lineitems_url), list)
+    assert waits == [0.05, 0.1, 0.2]
+    waits.clear()
+    running.fail_next("/ags", 500, 500, 500, 500)
+    with pytest.raises(LmsError, match=r"answered 500 \(failure 500 on purpose\), 4 tries$"):
+        list_lineitems(client, config.lineitems_url)
+    assert waits == [0.05, 0.1, 0.2]
+
+
+def test_an_expired_token_is_asked_again(platform) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    tokens = running.state()["token_requests"]
+    running.fail_next("/ags", 401)
+    assert lms(paths, "sync") == 0
+    assert running.state()["token_requests"] == tokens + 2  # the sync's token, then a fresh one after the 401
+    assert_platform_equals_grades(paths, running)
+
+
+@pytest.mark.parametrize(("prefix", "statuses"), [("/token", [401]), ("/ags", [404]), ("/ags", [401, 401]),
+                                                  ("/ags", [403])])
+def test_sync_refused_says_so_in_one_line_and_writes_nothing(platform, capsys, prefix, statuses) -> None:
     paths, running = platform
     assert lms(paths, "roster") == 0
     before = running.state()
     capsys.readouterr()
-    running.fail_next(prefix, status)
+    status = statuses[-1]
+    running.fail_next(prefix, *statuses)
     assert lms(paths, "sync") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err

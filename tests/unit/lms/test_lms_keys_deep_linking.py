@@ -73,3 +73,12 @@ def test_a_missing_configuration_is_one_line(tmp_path: Path, capsys) -> None:
     assert main(["--root", str(tmp_path), "lms", "sync"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "lti_tool.json: no such file" in err and err.count("\n") == 1
+
+
+def test_the_token_goes_to_the_platforms_service_addresses_only(config: ToolConfig) -> None:
+    from coursekit.lms.client import PlatformClient
+
+    client = PlatformClient(config, ["score"], sleep=lambda _: None)
+    with pytest.raises(LmsError, match=r"not on the platform's service addresses \(https://lms\.example\.org\)"):
+        client.request("POST", "https://attacker.example.net/lineitems/1/scores", "application/json", {})
+    assert client._token is None  # refused before any token was asked for
