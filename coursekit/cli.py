@@ -264,8 +264,11 @@ def _lms_sync(args: argparse.Namespace, paths, config) -> int:
     course = load_course(paths.course)
     grades = current_grades(_db_url(args, paths), course)
     result = sync_grades(config, grades, course, PlatformClient(config, ["lineitem", "score"]))
-    print(f"lms sync: {len(result.created)} line item(s) created, {len(result.found)} found, "
-          f"{result.scores} score(s) posted to {config.lineitems_url}")
+    print(f"lms sync: {len(result.created)} line item(s) created, {len(result.updated)} updated, "
+          f"{len(result.found)} found, {result.scores} score(s) posted to {config.lineitems_url}")
+    if result.duplicates:
+        print(f"lms sync: the platform holds these line items more than once, scores went to the first: "
+              f"{', '.join(result.duplicates)}", file=sys.stderr)
     if result.left_out:
         print(f"lms sync: {len(result.left_out)} learner(s) left out, no LMS user id on the roster "
               f"(run `coursekit lms roster`): {', '.join(result.left_out[:20])}", file=sys.stderr)

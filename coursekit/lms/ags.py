@@ -47,3 +47,9 @@ def scores_url(lineitem_id: str) -> str:
 def post_score(client: PlatformClient, lineitem_id: str, score: dict[str, Any]) -> None:
     """Publish one learner's score on a line item."""
     client.request("POST", scores_url(lineitem_id), "application/json", score, SCORE)
+
+
+def update_lineitem(client: PlatformClient, item: dict[str, Any]) -> dict[str, Any]:
+    """Replace a line item's label and maximum (PUT to its ``id``); return it as the platform holds it."""
+    answer = client.request("PUT", item["id"], LINEITEM, item, LINEITEM)
+    return answer.body if isinstance(answer.body, dict) else item

@@ -13,7 +13,8 @@ Fields (strings unless said):
 * ``login_from`` (optional): which member field is the hub login, ``email`` (default), ``email_local`` (the part
   before ``@``), ``user_id`` or ``lis_person_sourcedid``;
 * ``retries`` (optional int, default 4) and ``backoff_seconds`` (optional number, default 1.0): how often and
-  how patiently a request that met a 5xx answer or a broken connection is repeated (the wait doubles).
+  how patiently a request that met a 5xx answer or a broken connection is repeated (the wait doubles);
+* ``workers`` (optional int, default 4): how many scores are sent at a time.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ CONFIG_NAME = "lti_tool.json"
 LOGIN_FIELDS = ("email", "email_local", "user_id", "lis_person_sourcedid")
 REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "lineitems_url", "memberships_url",
             "private_key_file")
-OPTIONAL = ("token_audience", "key_set_url", "launch_url", "login_from", "retries", "backoff_seconds")
+OPTIONAL = ("token_audience", "key_set_url", "launch_url", "login_from", "retries", "backoff_seconds",
+            "workers")
 
 
 class LmsError(Exception):
@@ -51,6 +53,7 @@ class ToolConfig:
     login_from: str = "email"
     retries: int = 4
     backoff_seconds: float = 1.0
+    workers: int = 4
 
     @property
     def audience(self) -> str:
@@ -94,13 +97,16 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
         raise LmsError(f"{origin}: retries must be a whole number from 0 to 10, not {retries!r}")
     if not isinstance(backoff, int | float) or isinstance(backoff, bool) or not 0 <= backoff <= 60:
         raise LmsError(f"{origin}: backoff_seconds must be a number from 0 to 60, not {backoff!r}")
+    workers = data.get("workers", 4)
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 32:
+        raise LmsError(f"{origin}: workers must be a whole number from 1 to 32, not {workers!r}")
     return ToolConfig(
         issuer=data["issuer"], client_id=data["client_id"], deployment_id=data["deployment_id"],
         token_url=data["token_url"], lineitems_url=data["lineitems_url"].rstrip("/"),
         memberships_url=data["memberships_url"], private_key_file=folder / data["private_key_file"],
         token_audience=data.get("token_audience", ""), key_set_url=data.get("key_set_url", ""),
         launch_url=data.get("launch_url", ""),
-        login_from=login_from, retries=retries, backoff_seconds=float(backoff))
+        login_from=login_from, retries=retries, backoff_seconds=float(backoff), workers=workers)
 
 
 def load_tool_config(path: Path) -> ToolConfig:

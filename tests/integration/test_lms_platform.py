@@ -25,7 +25,7 @@ from trainer_support import SECTION, graded_workspace, review
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.gradebook.roster_file import load_roster
-from coursekit.lms.ags import list_lineitems
+from coursekit.lms.ags import create_lineitem, list_lineitems, update_lineitem
 from coursekit.lms.client import PlatformClient
 from coursekit.lms.config import LmsError, load_tool_config
 from coursekit.paths import ProjectPaths
@@ -248,3 +248,23 @@ def test_deep_linking_returns_the_chosen_sections_to_the_platform(platform, tmp_
     args[args.index("--section") + 1] = "no_such_section"
     assert main(args) == 1
     assert "unknown section(s) 'no_such_section'" in capsys.readouterr().err
+
+
+def test_a_renamed_line_item_is_set_back_and_a_duplicate_is_reported(platform, capsys) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    assert lms(paths, "sync") == 0
+    config = load_tool_config(paths.grader / "lti_tool.json")
+    client = PlatformClient(config, ["lineitem"])
+    quiz = next(i for i in running.state()["lineitems"] if i["resourceId"] == SECTION and i["tag"] == "coursekit-quiz")
+    update_lineitem(client, {**quiz, "label": "renamed in the LMS", "scoreMaximum": 1})
+    create_lineitem(client, config.lineitems_url, {**{k: v for k, v in quiz.items() if k != "id"},
+                                                   "label": "a copy"})
+    capsys.readouterr()
+    assert lms(paths, "sync") == 0
+    captured = capsys.readouterr()
+    assert "1 updated" in captured.out
+    assert "more than once, scores went to the first: a copy" in captured.err
+    items = {i["id"]: i for i in running.state()["lineitems"]}
+    assert items[quiz["id"]] == quiz
+    assert_platform_equals_grades(paths, running)

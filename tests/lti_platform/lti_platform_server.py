@@ -262,6 +262,13 @@ async def get_lineitem(context: str, item: str, request: Request) -> Response:
     return answer(service, service.handle_get_lineitem, line_item_id=item)
 
 
+@app.put("/ags/{context}/lineitems/{item}")
+async def put_lineitem(context: str, item: str, request: Request) -> Response:
+    """Replace a line item's fields."""
+    service = grades_service(await lti_request(request), context)
+    return answer(service, service.handle_update_lineitem, line_item_id=item)
+
+
 @app.post("/ags/{context}/lineitems/{item}/scores")
 async def post_score(context: str, item: str, request: Request) -> Response:
     """Publish a learner's score on a line item."""
