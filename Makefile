@@ -68,7 +68,7 @@ lab: venv  ## JupyterLab on a learner copy of release/ (instructor panels hidden
 grade: venv  ## trainer mode: JupyterLab with formgrader on the trainer workspace grader/
 	$(BIN)/coursekit grade --port $(PORT)
 
-bench: venv  ## the benchmarks (slow; not part of make test)
+bench: venv $(LTI_PLATFORM)  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/autograde.py
 	$(BIN)/python benchmarks/cohort.py
@@ -77,6 +77,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/item_statistics.py
 	$(BIN)/python benchmarks/parsers.py
 	$(BIN)/python benchmarks/submission_limits.py
+	$(BIN)/python benchmarks/lms_sync.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \

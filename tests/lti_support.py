@@ -108,9 +108,12 @@ def write_tool_config(grader: Path, url: str, **overrides: Any) -> Path:
 
 
 @contextlib.contextmanager
-def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] | None = None
-                     ) -> Iterator[RunningPlatform]:
-    """The platform serving on a free loopback port, the tool registered with it in ``grader/``."""
+def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] | None = None,
+                     latency_ms: int = 0) -> Iterator[RunningPlatform]:
+    """The platform serving on a free loopback port, the tool registered with it in ``grader/``.
+
+    ``latency_ms``: every answer of the platform waits that long (a platform across a network).
+    """
     python = platform_python()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -120,7 +123,7 @@ def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] 
     config = {"issuer": url, "client_id": "coursekit-tool", "deployment_id": "deployment-1",
               "platform_private_key": private_pem, "platform_public_key": public_pem,
               "tool_jwks": public_jwks(tool_key), "context": CONTEXT,
-              "members": MEMBERS if members is None else members}
+              "members": MEMBERS if members is None else members, "latency_ms": latency_ms}
     config_path = log_dir / "lti_platform.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
 

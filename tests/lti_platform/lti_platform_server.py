@@ -8,8 +8,9 @@ paging, scores keyed by line item and user, membership containers).
 
 Usage: ``python lti_platform_server.py CONFIG.json PORT``. CONFIG holds ``issuer``, ``client_id``,
 ``deployment_id``, ``platform_private_key`` and ``platform_public_key`` (PEM), ``tool_jwks`` (the tool's
-public key set), ``context`` (``id``, ``label``, ``title``), ``members`` (NRPS member objects) and, for the
-deep-linking return, ``deep_link_return_url`` is served at ``/deep_link_return``.
+public key set), ``context`` (``id``, ``label``, ``title``), ``members`` (NRPS member objects) and
+optionally ``latency_ms`` (every answer waits that long, as across a network). The deep-linking return is
+served at ``/deep_link_return``.
 
 Test-only routes (the test reads the platform's state and makes it fail on purpose):
 ``GET /_test/state`` (line items, scores, deep-linked items, counts of requests), ``POST /_test/fail``
@@ -18,6 +19,7 @@ Test-only routes (the test reads the platform's state and makes it fail on purpo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
@@ -166,7 +168,9 @@ def platform() -> Platform:
 
 @app.middleware("http")
 async def failures(request: Request, call_next: t.Callable) -> Response:
-    """Answer a queued failure status instead, for requests under its path prefix."""
+    """Answer a queued failure status instead, for requests under its path prefix; wait ``latency_ms`` first."""
+    if CONFIG.get("latency_ms") and not request.url.path.startswith("/_test"):
+        await asyncio.sleep(CONFIG["latency_ms"] / 1000)  # a platform across a network, not on loopback
     with LOCK:
         STORE["requests"].append(f"{request.method} {request.url.path}")
         for index, (prefix, status) in enumerate(FAILURES):
