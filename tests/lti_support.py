@@ -31,6 +31,8 @@ PLATFORM_VENV = REPO / ".lti-platform-venv"
 CONTEXT = {"id": "course-42", "label": "QM-1", "title": "Quality management for trainers"}
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+TOOL_LOGIN_URL = "https://hub.example.org/hub/lti13/oauth_login"
+TOOL_LAUNCH_URL = "https://hub.example.org/hub/lti13/oauth_callback"
 MEMBERS = [
     {"user_id": "lms-101", "name": "Ada Lovelace", "given_name": "Ada", "family_name": "Lovelace",
      "email": "ada@example.org", "lis_person_sourcedid": "S-101", "roles": [LEARNER], "status": "Active"},
@@ -121,6 +123,8 @@ def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] 
     private_pem, public_pem = _pem_pair()
     tool_key = load_private_key(grader / "lti_tool_key.pem")
     config = {"issuer": url, "client_id": "coursekit-tool", "deployment_id": "deployment-1",
+              "tool_login_url": TOOL_LOGIN_URL, "tool_launch_url": TOOL_LAUNCH_URL,
+              "tool_redirect_uris": [TOOL_LAUNCH_URL],
               "platform_private_key": private_pem, "platform_public_key": public_pem,
               "tool_jwks": public_jwks(tool_key), "context": CONTEXT,
               "members": MEMBERS if members is None else members, "latency_ms": latency_ms}

@@ -20,6 +20,7 @@ Test-only routes (the test reads the platform's state and makes it fail on purpo
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import sys
 import threading
@@ -28,12 +29,15 @@ import typing as t
 from datetime import datetime
 from urllib.parse import urlencode
 
+import jwt
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from lti1p3platform.exceptions import LineItemNotFoundException, LtiServiceException
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.membership import Context
+from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
+from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request as LtiRequest
 from lti1p3platform.request import TRequest
@@ -59,6 +63,7 @@ class Platform(LTI1P3PlatformConfAbstract):
                         .set_platform_public_key(config["platform_public_key"])
                         .set_platform_private_key(config["platform_private_key"])
                         .set_launch_url(config.get("tool_launch_url", "http://127.0.0.1/launch"))
+                        .set_deeplink_launch_url(config.get("tool_launch_url", "http://127.0.0.1/launch"))
                         .set_oidc_login_url(config.get("tool_login_url", "http://127.0.0.1/login")))
         registration.set_tool_key_set(config["tool_jwks"])
         return registration
@@ -317,9 +322,90 @@ async def deep_link_return(request: Request) -> Response:
         items = platform().validate_deeplinking_resp(form)
     except Exception as exc:
         return HTMLResponse(f"refused: {exc}", status_code=400)
+    data = jwt.decode(form["JWT"], options={"verify_signature": False}).get(  # checked just above
+        "https://purl.imsglobal.org/spec/lti-dl/claim/data")
     with LOCK:
-        STORE["deep_linked"].append({"at": time.time(), "items": items})
+        STORE["deep_linked"].append({"at": time.time(), "items": items, "data": data})
     return HTMLResponse(f"{len(items)} item(s) added")
+
+
+class Login(OIDCLoginAbstract):
+    """Third-party initiated login: the platform sends the user's browser to the tool's OIDC login URL."""
+
+    def set_lti_message_hint(self, **kwargs: t.Any) -> None:
+        self._lti_message_hint = json.dumps(kwargs, sort_keys=True)
+
+    def get_redirect(self, url: str) -> Response:
+        return RedirectResponse(url, status_code=302)
+
+
+class Launch(LTIAdvantageMessageLaunchAbstract):
+    """The launch the tool's authentication request asked for: an auto-posting form with the signed id_token."""
+
+    def render_launch_form(self, launch_data: dict[str, t.Any], **kwargs: t.Any) -> Response:
+        fields = "".join(f'<input type="hidden" name="{name}" value="{html.escape(str(launch_data[name]))}">'
+                         for name in ("id_token", "state"))
+        return HTMLResponse(f'<!doctype html><html><body onload="document.forms[0].submit()">'
+                            f'<form method="post" action="{html.escape(launch_data["launch_url"])}">{fields}'
+                            f'</form></body></html>')
+
+
+def member(user_id: str) -> dict[str, t.Any] | None:
+    """The course member with this LMS user id, or None."""
+    return next((m for m in CONFIG["members"] if m["user_id"] == user_id), None)
+
+
+@app.get("/launch/{resource_link}")
+def start_launch(resource_link: str, user: str, section: str = "", deep_link: int = 0) -> Response:
+    """What a click on a tool link in the course does: OIDC login initiation towards the tool."""
+    if member(user) is None:
+        return HTMLResponse("not a member of the course", status_code=403)
+    login = Login(None, platform())
+    login.set_lti_message_hint(resource_link=resource_link, section=section, deep_link=deep_link)
+    return login.initiate_login(user)
+
+
+@app.api_route("/authorize", methods=["GET", "POST"])
+async def authorize(request: Request) -> Response:
+    """The OIDC authentication endpoint: checks the tool's request, answers with the signed launch."""
+    params = dict(request.query_params) if request.method == "GET" else dict(await request.form())
+    problems = [f"{k} must be {v!r}" for k, v in (("response_type", "id_token"), ("scope", "openid"),
+                                                  ("response_mode", "form_post"), ("prompt", "none"))
+                if params.get(k) != v]
+    if params.get("redirect_uri") not in CONFIG.get("tool_redirect_uris", []):
+        problems.append("redirect_uri is not registered")
+    user = member(str(params.get("login_hint", "")))
+    if user is None:
+        problems.append("login_hint is no member")
+    try:
+        hint = json.loads(params.get("lti_message_hint", ""))
+        assert isinstance(hint, dict) and {"resource_link", "section", "deep_link"} <= set(hint)
+    except (ValueError, AssertionError):
+        problems.append("lti_message_hint is not the platform's")
+    lti = StarletteRequest({"method": request.method, "form_data": params, "get_data": params,
+                            "headers": request.headers, "content_type": None, "path": request.url.path,
+                            "json": None})
+    launch = Launch(lti, platform())
+    launch._registration = launch._platform_config.get_registration()  # as lti_launch() sets it, for the check
+    try:
+        launch.validate_preflight_response(params)  # nonce, state, redirect_uri, client_id
+    except Exception:
+        problems.append("nonce, state, redirect_uri and the registered client_id are required")
+    if problems:
+        return HTMLResponse("invalid authentication request: " + "; ".join(problems), status_code=400)
+    launch.set_user_data(user["user_id"], user["roles"], user.get("name"), user.get("email"))
+    launch.set_launch_context_claim(CONFIG["context"]["id"], context_title=CONFIG["context"]["title"],
+                                    context_label=CONFIG["context"]["label"])
+    launch.set_resource_link_claim(hint["resource_link"])
+    launch.set_custom_parameters_claim({"section": hint["section"]} if hint["section"] else {})
+    base = f"{CONFIG['base_url']}/ags/{CONFIG['context']['id']}/lineitems"
+    launch.set_ags(base).set_nrps(f"{CONFIG['base_url']}/nrps/{CONFIG['context']['id']}/memberships")
+    if hint["deep_link"]:
+        launch.set_dl(f"{CONFIG['base_url']}/deep_link_return", title="Add coursekit sections",
+                      accept_types={"ltiResourceLink"})
+        settings = launch._deep_linking_launch_data["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]
+        settings["data"] = f"dl-{hint['resource_link']}"  # the spec's data is a string (the library takes a dict)
+    return launch.lti_launch()
 
 
 @app.get("/_test/state")
