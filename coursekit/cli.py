@@ -193,7 +193,25 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
     print(format_summary(result))
-    return EXIT_PROBLEM if result.problems or result.stopped else EXIT_OK
+    synced = _sync_after_autograde(args, paths)
+    return EXIT_PROBLEM if result.problems or result.stopped or not synced else EXIT_OK
+
+
+def _sync_after_autograde(args: argparse.Namespace, paths) -> bool:
+    """``coursekit lms sync`` when grader/lti_tool.json says ``sync_after_autograde``; False when it failed."""
+    from coursekit.lms.config import CONFIG_NAME, LmsError, load_tool_config
+
+    if not (paths.grader / CONFIG_NAME).is_file():
+        return True
+    try:
+        config = load_tool_config(paths.grader / CONFIG_NAME)
+        if config.sync_after_autograde:
+            _lms_sync(args, paths, config)
+    except LmsError as exc:
+        print(f"error: lms sync after autograde: {exc} (the grades are saved; run `coursekit lms sync` again)",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_report(args: argparse.Namespace) -> int:

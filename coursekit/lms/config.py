@@ -14,7 +14,9 @@ Fields (strings unless said):
   before ``@``), ``user_id`` or ``lis_person_sourcedid``;
 * ``retries`` (optional int, default 4) and ``backoff_seconds`` (optional number, default 1.0): how often and
   how patiently a request that met a 5xx answer or a broken connection is repeated (the wait doubles);
-* ``workers`` (optional int, default 4): how many scores are sent at a time.
+* ``workers`` (optional int, default 4): how many scores are sent at a time;
+* ``sync_after_autograde`` (optional, default false): ``coursekit autograde`` runs ``coursekit lms sync`` after
+  grading.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ LOGIN_FIELDS = ("email", "email_local", "user_id", "lis_person_sourcedid")
 REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "lineitems_url", "memberships_url",
             "private_key_file")
 OPTIONAL = ("token_audience", "key_set_url", "launch_url", "login_from", "retries", "backoff_seconds",
-            "workers")
+            "workers", "sync_after_autograde")
 
 
 class LmsError(Exception):
@@ -54,6 +56,7 @@ class ToolConfig:
     retries: int = 4
     backoff_seconds: float = 1.0
     workers: int = 4
+    sync_after_autograde: bool = False
 
     @property
     def audience(self) -> str:
@@ -100,13 +103,17 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
     workers = data.get("workers", 4)
     if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 32:
         raise LmsError(f"{origin}: workers must be a whole number from 1 to 32, not {workers!r}")
+    after = data.get("sync_after_autograde", False)
+    if not isinstance(after, bool):
+        raise LmsError(f"{origin}: sync_after_autograde must be true or false, not {after!r}")
     return ToolConfig(
         issuer=data["issuer"], client_id=data["client_id"], deployment_id=data["deployment_id"],
         token_url=data["token_url"], lineitems_url=data["lineitems_url"].rstrip("/"),
         memberships_url=data["memberships_url"], private_key_file=folder / data["private_key_file"],
         token_audience=data.get("token_audience", ""), key_set_url=data.get("key_set_url", ""),
         launch_url=data.get("launch_url", ""),
-        login_from=login_from, retries=retries, backoff_seconds=float(backoff), workers=workers)
+        login_from=login_from, retries=retries, backoff_seconds=float(backoff), workers=workers,
+        sync_after_autograde=after)
 
 
 def load_tool_config(path: Path) -> ToolConfig:

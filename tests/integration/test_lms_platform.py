@@ -268,3 +268,36 @@ def test_a_renamed_line_item_is_set_back_and_a_duplicate_is_reported(platform, c
     items = {i["id"]: i for i in running.state()["lineitems"]}
     assert items[quiz["id"]] == quiz
     assert_platform_equals_grades(paths, running)
+
+
+def test_autograde_syncs_when_the_registration_says_so(platform, capsys) -> None:
+    paths, running = platform
+    assert lms(paths, "roster") == 0
+    autograde = ["--root", str(paths.root), "autograde", "--jobs", "1", "--quiet"]
+    def service_requests() -> list[str]:
+        return [r for r in running.state()["requests"] if " /_test/" not in r]
+
+    before = service_requests()
+    assert main(autograde) == 0
+    assert service_requests() == before  # not asked for: the LMS is not contacted
+
+    config_path = paths.grader / "lti_tool.json"
+    saved = config_path.read_text()
+    config_path.write_text(json.dumps({**json.loads(saved), "sync_after_autograde": True}))
+    try:
+        review(paths.gradebook_url, "ben", load_course(paths.course).section(SECTION), 1.0)
+        capsys.readouterr()
+        assert main(autograde) == 0
+        assert "lms sync: 0 line item(s) created" in capsys.readouterr().out
+        assert_platform_equals_grades(paths, running)
+        ben = by_user(running.state())[(f"{SECTION}/coursekit-comments", "lms-102")]
+        assert ben["gradingProgress"] == "FullyGraded"
+
+        posts = running.state()["score_posts"]
+        running.fail_next("/token", 401)
+        assert main(autograde) == 1
+        err = capsys.readouterr().err
+        assert "lms sync after autograde" in err and "the grades are saved" in err and "Traceback" not in err
+        assert running.state()["score_posts"] == posts
+    finally:
+        config_path.write_text(saved)

@@ -52,3 +52,10 @@ def test_a_file_that_is_missing_or_not_json_is_named(tmp_path: Path) -> None:
     (tmp_path / "lti_tool.json").write_text("[1]")
     with pytest.raises(LmsError, match="expected a JSON object"):
         load_tool_config(tmp_path / "lti_tool.json")
+
+
+def test_sync_after_autograde_is_off_unless_set_and_must_be_true_or_false() -> None:
+    assert parse_tool_config(GOOD, "x", Path(".")).sync_after_autograde is False
+    assert parse_tool_config({**GOOD, "sync_after_autograde": True}, "x", Path(".")).sync_after_autograde is True
+    with pytest.raises(LmsError, match="sync_after_autograde must be true or false"):
+        parse_tool_config({**GOOD, "sync_after_autograde": "yes"}, "x", Path("."))
