@@ -10,6 +10,7 @@ configured service URLs: a line item or next page elsewhere is refused, and redi
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -112,23 +113,29 @@ class PlatformClient:
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
                 with _OPENER.open(request, timeout=TIMEOUT) as response:
-                    raw = response.read()
-                    body = json.loads(raw) if raw.strip() else None
-                    return Answer(response.status, body, response.headers.get("Link", ""))
+                    return self._answer(method, url, response.status, response.read(),
+                                        response.headers.get("Link", ""))
             except urllib.error.HTTPError as exc:
                 reason = _reason(exc.read())
                 if exc.code < 500:
                     raise PlatformError(f"{method} {url}: the platform answered {exc.code} ({reason})",
                                         exc.code) from None
                 problem = f"the platform answered {exc.code} ({reason})"
-            except (urllib.error.URLError, OSError) as exc:
-                problem = f"no answer ({getattr(exc, 'reason', exc)})"
-            except ValueError:
-                raise LmsError(f"{method} {url}: the platform's answer is not JSON") from None
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:  # lost or cut short
+                problem = f"no answer ({getattr(exc, 'reason', exc) or type(exc).__name__})"
             if attempt < self.config.retries:
                 self.sleep(wait)
                 wait *= 2
         raise LmsError(f"{method} {url}: {problem}, {self.config.retries + 1} tries")
+
+    @staticmethod
+    def _answer(method: str, url: str, status: int, raw: bytes, link: str) -> Answer:
+        """A successful answer, its body decoded as JSON (an empty body is None)."""
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except ValueError:  # UnicodeDecodeError included
+            raise LmsError(f"{method} {url}: the platform's answer is not JSON") from None
+        return Answer(status, body, link)
 
     def token(self) -> str:
         """The bearer token for this client's scopes (asked once)."""
