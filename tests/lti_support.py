@@ -74,6 +74,12 @@ class RunningPlatform:
         with urllib.request.urlopen(f"{self.url}/_test/state", timeout=10) as response:
             return json.load(response)
 
+    def add_raw_lineitem(self, item: dict[str, Any]) -> None:
+        """Put a line item into the platform as it is, its ``id`` too (a platform naming an odd URL)."""
+        request = urllib.request.Request(f"{self.url}/_test/lineitem", method="POST", data=json.dumps(item).encode(),
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=10).close()
+
     def fail_next(self, prefix: str, *statuses: int) -> None:
         """Make the next requests under ``prefix`` answer ``statuses``, one each."""
         request = urllib.request.Request(f"{self.url}/_test/fail", method="POST",

@@ -20,13 +20,27 @@ def _with_query(url: str, **query: str) -> str:
 
 
 def list_lineitems(client: PlatformClient, lineitems_url: str, resource_id: str | None = None) -> list[dict[str, Any]]:
-    """The course's line items (those of ``resource_id`` when given), every page."""
+    """The course's line items (those of ``resource_id`` when given), every page.
+
+    Raises
+    ------
+    LmsError
+        When the answer is no JSON array, or a line item's id (its URL) is not on the line items URL's
+        scheme, host and port: scores will be sent there with the access token, so it is refused before
+        anything is written.
+    """
     url = _with_query(lineitems_url, resource_id=resource_id) if resource_id else lineitems_url
+    home = urllib.parse.urlsplit(lineitems_url)[:2]
     items: list[dict[str, Any]] = []
     for answer in client.pages(url, LINEITEMS):
         if not isinstance(answer.body, list):
             raise LmsError(f"GET {url}: the platform's line items are not a JSON array")
-        items += [item for item in answer.body if isinstance(item, dict) and isinstance(item.get("id"), str)]
+        for item in answer.body:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            if urllib.parse.urlsplit(item["id"])[:2] != home:
+                raise LmsError(f"GET {url}: line item {item['id']!r} is not on {home[0]}://{home[1]}; refused")
+            items.append(item)
     return items
 
 

@@ -4,7 +4,8 @@ The test plays the tool's side of the OIDC flow (the hub's login is a later part
 sends the browser to the tool's login URL, the tool's authentication request comes back to ``/authorize``,
 and the platform answers with a form posting a signed id_token. The token is checked with the platform's
 published key set. Deep linking goes round: the platform's ``LtiDeepLinkingRequest`` gives the return URL
-and data that ``coursekit lms deep-link`` signs its answer for.
+and data that ``coursekit lms deep-link`` signs its answer for. A platform naming a line item on another
+host stops ``coursekit lms sync`` before anything is written.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lti_support import CONTEXT, TOOL_LAUNCH_URL, TOOL_LOGIN_URL, RunningPlatfor
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
+from coursekit.gradebook.roster import ensure_gradebook
 from coursekit.paths import ProjectPaths
 
 pytestmark = pytest.mark.slow
@@ -157,3 +159,17 @@ def test_deep_linking_from_the_platforms_request_to_its_return(running: RunningP
     (linked,) = running.state()["deep_linked"]
     assert linked["data"] == settings["data"] == "dl-rl-1"
     assert [item["custom"]["section"] for item in linked["items"]] == sections
+
+
+def test_a_line_item_elsewhere_stops_the_sync_before_anything_is_written(running: RunningPlatform,
+                                                                          project: ProjectPaths, capsys) -> None:
+    running.add_raw_lineitem({"id": "https://attacker.example.net/lineitems/1", "label": "x", "scoreMaximum": 1,
+                              "resourceId": "cooperation_networking", "tag": "coursekit-quiz"})
+    ensure_gradebook(project.gradebook_url)
+    assert main(["--root", str(project.root), "lms", "sync"]) == 1
+    err = capsys.readouterr().err
+    assert "line item 'https://attacker.example.net/lineitems/1' is not on http://127.0.0.1:" in err
+    assert "Traceback" not in err
+    state = running.state()
+    assert len(state["lineitems"]) == 1 and state["score_posts"] == 0
+    assert not any(r.startswith("POST /ags") for r in state["requests"])

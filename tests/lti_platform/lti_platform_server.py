@@ -417,6 +417,15 @@ def state() -> dict:
                 "deep_linked": STORE["deep_linked"], "requests": list(STORE["requests"])}
 
 
+@app.post("/_test/lineitem")
+async def raw_lineitem(request: Request) -> dict:
+    """Keep a line item exactly as given, its id included (test only: a platform that names odd URLs)."""
+    item = await request.json()
+    with LOCK:
+        STORE["lineitems"][f"raw-{len(STORE['lineitems'])}"] = item
+    return item
+
+
 @app.post("/_test/fail")
 async def fail(request: Request) -> dict:
     """Queue failure statuses for the next requests under a path prefix (test only)."""
