@@ -37,7 +37,14 @@ AXE := .browser/node_modules/axe-core/axe.min.js
 $(AXE):
 	npm install --no-audit --no-fund --prefix .browser axe-core@4
 
-test: venv lint check $(AXE)  ## lint, drift/leak checks, unit, integration, nbval, browser (axe-core checks)
+LTI_PLATFORM := .lti-platform-venv/.installed
+
+$(LTI_PLATFORM): tests/lti_platform/requirements.txt  ## the LTI 1.3 platform the LMS tests run (its own venv)
+	$(PYTHON) -m venv .lti-platform-venv
+	.lti-platform-venv/bin/python -m pip install --quiet -r tests/lti_platform/requirements.txt
+	cp tests/lti_platform/requirements.txt $@
+
+test: venv lint check $(AXE) $(LTI_PLATFORM)  ## lint, drift/leak checks, unit, integration, nbval, browser (axe-core checks)
 	$(BIN)/python -m pytest -m "not hub" --nbval-lax release/ tests/
 
 HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
@@ -61,7 +68,7 @@ lab: venv  ## JupyterLab on a learner copy of release/ (instructor panels hidden
 grade: venv  ## trainer mode: JupyterLab with formgrader on the trainer workspace grader/
 	$(BIN)/coursekit grade --port $(PORT)
 
-bench: venv  ## the benchmarks (slow; not part of make test)
+bench: venv $(LTI_PLATFORM)  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/autograde.py
 	$(BIN)/python benchmarks/cohort.py
@@ -70,6 +77,7 @@ bench: venv  ## the benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/item_statistics.py
 	$(BIN)/python benchmarks/parsers.py
 	$(BIN)/python benchmarks/submission_limits.py
+	$(BIN)/python benchmarks/lms_sync.py
 
 clean:
 	rm -rf grader/submitted grader/autograded grader/feedback grader/exchange grader/reports \

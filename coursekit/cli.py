@@ -193,7 +193,25 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
     print(format_summary(result))
-    return EXIT_PROBLEM if result.problems or result.stopped else EXIT_OK
+    synced = _sync_after_autograde(args, paths)
+    return EXIT_PROBLEM if result.problems or result.stopped or not synced else EXIT_OK
+
+
+def _sync_after_autograde(args: argparse.Namespace, paths) -> bool:
+    """``coursekit lms sync`` when grader/lti_tool.json says ``sync_after_autograde``; False when it failed."""
+    from coursekit.lms.config import CONFIG_NAME, LmsError, load_tool_config
+
+    if not (paths.grader / CONFIG_NAME).is_file():
+        return True
+    try:
+        config = load_tool_config(paths.grader / CONFIG_NAME)
+        if config.sync_after_autograde:
+            _lms_sync(args, paths, config)
+    except LmsError as exc:
+        print(f"error: lms sync after autograde: {exc} (the grades are saved; run `coursekit lms sync` again)",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -230,6 +248,79 @@ def cmd_roster(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     added, updated = import_roster(_db_url(args, paths), entries)
     print(f"roster: {len(entries)} learners from {args.file} ({added} added, {updated} updated)")
+    return EXIT_OK
+
+
+def cmd_lms(args: argparse.Namespace) -> int:
+    """LTI 1.3 Advantage: grades to the LMS (sync), its membership into the roster (roster), the tool's keys (jwks)."""
+    import json
+
+    from coursekit.lms.config import CONFIG_NAME, LmsError, load_tool_config
+
+    paths = _paths(args)
+    config_path = Path(args.config) if args.config else paths.grader / CONFIG_NAME
+    try:
+        config = load_tool_config(config_path)
+        if args.action == "jwks":
+            from coursekit.lms.keys import load_private_key, public_jwks
+
+            print(json.dumps(public_jwks(load_private_key(config.private_key_file)), indent=2))
+            return EXIT_OK
+        if args.action == "deep-link":
+            return _lms_deep_link(args, paths, config)
+        return _lms_sync(args, paths, config) if args.action == "sync" else _lms_roster(args, paths, config)
+    except LmsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _lms_sync(args: argparse.Namespace, paths, config) -> int:
+    from coursekit.authoring.course import load_course
+    from coursekit.lms.client import PlatformClient
+    from coursekit.lms.sync import current_grades, sync_grades
+
+    course = load_course(paths.course)
+    grades = current_grades(_db_url(args, paths), course)
+    result = sync_grades(config, grades, course, PlatformClient(config, ["lineitem", "score"]))
+    print(f"lms sync: {len(result.created)} line item(s) created, {len(result.updated)} updated, "
+          f"{len(result.found)} found, {result.scores} score(s) posted to {config.lineitems_url}")
+    if result.duplicates:
+        print(f"lms sync: the platform holds these line items more than once, scores went to the first: "
+              f"{', '.join(result.duplicates)}", file=sys.stderr)
+    if result.left_out:
+        print(f"lms sync: {len(result.left_out)} learner(s) left out, no LMS user id on the roster "
+              f"(run `coursekit lms roster`): {', '.join(result.left_out[:20])}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _lms_deep_link(args: argparse.Namespace, paths, config) -> int:
+    from coursekit.authoring.course import load_course
+    from coursekit.lms.config import LmsError
+    from coursekit.lms.deep_linking import auto_post_form, deep_linking_response
+
+    if not args.return_url:
+        raise LmsError("deep-link needs --return-url (the deep_link_return_url of the platform's request)")
+    token = deep_linking_response(config, load_course(paths.course), args.section or [], args.data)
+    page = auto_post_form(args.return_url, token)
+    if args.out:
+        Path(args.out).write_text(page, encoding="utf-8")
+        print(f"lms deep-link: {len(args.section)} section(s); open {args.out} to post them to the platform")
+    else:
+        print(page)
+    return EXIT_OK
+
+
+def _lms_roster(args: argparse.Namespace, paths, config) -> int:
+    from coursekit.gradebook.roster_file import import_roster
+    from coursekit.lms.client import PlatformClient
+    from coursekit.lms.roster import fetch_members, members_to_roster
+
+    client = PlatformClient(config, ["members"])
+    membership = members_to_roster(fetch_members(client, config.memberships_url), config.login_from,
+                                   config.memberships_url)
+    added, updated = import_roster(_db_url(args, paths), membership.learners)
+    print(f"lms roster: {len(membership.learners)} learners from {config.memberships_url} ({added} added, "
+          f"{updated} updated); {membership.staff} staff and {membership.inactive} inactive member(s) left aside")
     return EXIT_OK
 
 
@@ -410,6 +501,19 @@ def _add_report(parser: argparse.ArgumentParser) -> None:
 def _add_roster(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("import",), help="import: add or update learners from FILE")
     parser.add_argument("file", help="CSV with columns login, name, email, idnumber, group (lms_user_id)")
+    _add_db(parser)
+
+
+def _add_lms(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("sync", "roster", "jwks", "deep-link"),
+                        help="sync: grades to the LMS's gradebook; roster: the LMS's learners into the roster; "
+                             "jwks: print the tool's public key set (to register the tool); deep-link: the page "
+                             "that adds sections to the LMS course (--section, --return-url)")
+    parser.add_argument("--section", action="append", help="deep-link: a section to add (repeat for more)")
+    parser.add_argument("--return-url", default=None, help="deep-link: the platform's deep_link_return_url")
+    parser.add_argument("--data", default=None, help="deep-link: the request's data value, sent back as it came")
+    parser.add_argument("--out", default=None, help="deep-link: write the page to this file (default: print it)")
+    parser.add_argument("--config", default=None, help="the tool's LTI registration (default: grader/lti_tool.json)")
     _add_db(parser)
 
 
@@ -642,6 +746,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
     "autograde": (cmd_autograde, "autograde submissions in parallel (resumable, with a summary)", _add_autograde),
     "report": (cmd_report, "grades, statuses, Moodle/Canvas exports and item statistics", _add_report),
     "roster": (cmd_roster, "import the learners' roster (names, emails, id numbers, groups)", _add_roster),
+    "lms": (cmd_lms, "LTI 1.3: grades to the LMS, its membership into the roster", _add_lms),
     "review": (cmd_review, "one page with every answer to one reflection question", _add_review),
     "extend": (cmd_extend, "a later due date for one learner and section", _add_extend),
     "feedback": (cmd_feedback, "key-free feedback for reviewed submissions (--provisional, --release)",
@@ -659,8 +764,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[ar
 }
 
 
-WRITES_GRADER = frozenset({"release", "collect", "simulate", "autograde", "report", "review", "feedback", "grade",
-                           "dashboard"})
+WRITES_GRADER = frozenset({"lms", "release", "collect", "simulate", "autograde", "report", "review", "feedback",
+                           "grade", "dashboard"})
 """Commands that write into grader/: in a shared project they first check that every folder there is writable."""
 
 
