@@ -6,7 +6,8 @@ the test moves) holds the first section's attempts; the second is handed in as f
 
 * ``amy``: on time in both sections; her second section is not yet reviewed;
 * ``liam``: 14 h late, the penalty takes him under the pass rate;
-* ``eve``: late by the section's date, on time by her extension;
+* ``eve``: late by the section's date, on time by her extension; her comments are blank (her trainer's
+  points for them count for nothing);
 * ``olga``: two overrides (4 attempts, then only the time limit); a fifth attempt, her best, is refused
   because the second override kept the first one's attempt limit;
 * ``noor``: on the roster, hands in nothing.
@@ -117,7 +118,8 @@ def course_run(tmp_path_factory):
         _submit_to_service(book, clock, past, learner, at, attempts)
         folder = write_submission(paths, course, past, learner,
                                   [{"number": n, "started_at": at.isoformat(), "submitted_at": at.isoformat(),
-                                    "answers": a} for n, a in enumerate(attempts, 1)])
+                                    "answers": a} for n, a in enumerate(attempts, 1)],
+                                  comment=None if learner == "eve" else "We meet the partner schools twice a year.")
         last = at + timedelta(minutes=2 * (len(attempts) - 1))  # when the service received the last attempt
         hand_in_at(folder, last.strftime("%Y-%m-%d %H:%M:%S"))
     with pytest.raises(AttemptRefused):  # the override's 4 attempts are used up
@@ -140,7 +142,8 @@ def course_run(tmp_path_factory):
         ("amy", PAST): dict(score=full_past, penalty=0.0, status="passed", review="reviewed", comments=comments_past),
         ("liam", PAST): dict(score=liam_score - 1.5, penalty=1.5, status="failed", review="reviewed",
                              comments=comments_past),
-        ("eve", PAST): dict(score=full_past, penalty=0.0, status="passed", review="reviewed", comments=comments_past),
+        # eve left every comment blank: incomplete, and the points her trainer gave them count for nothing
+        ("eve", PAST): dict(score=full_past, penalty=0.0, status="incomplete", review="no comments", comments=0.0),
         ("olga", PAST): dict(score=expected_score(past, first_right(past, 4)), penalty=0.0, status="failed",
                              review="reviewed", comments=comments_past),
         ("noor", PAST): dict(score=None, penalty=0.0, status="not submitted", review="", comments=None),
@@ -248,7 +251,7 @@ def test_both_feedback_pages_say_what_grades_csv_says(course_run, views):
             assert page["status"].split(";")[0] == row["status"] == facts["status"], (name, key)
             assert page["due"] == row["due"], (name, key)
             assert page["pending"] == 0 and not page["provisional"], (name, key)
-            assert page["comments"] == pytest.approx(float(row["comments_score"])), (name, key)
+            assert page["comments"] == pytest.approx(float(row["comments_score"])) == facts["comments"], (name, key)
             assert REMARK in page["text"], (name, key)
     assert views["feedback"][("liam", PAST)]["status"].startswith("failed; submitted 14 h")
     # the two ways make the same page
@@ -286,7 +289,7 @@ def test_moodle_and_canvas_exports_say_what_grades_csv_says(course_run, views):
             assert "late" not in said.removeprefix("not due yet"), key
         review_note = moodle[learner][f"{comments} (Feedback)"]
         assert ("review pending" in review_note) == (facts["review"] == "pending review"), key
-        assert (REMARK in review_note) == (facts["review"] == "reviewed"), key
+        assert (REMARK in review_note) == (section_id == PAST and facts["score"] is not None), key
     assert canvas["liam"]["Student"] == "Cole, Liam"
 
 
@@ -339,7 +342,7 @@ def test_the_dashboards_say_what_grades_csv_says(course_run, views):
     follow_up = {(r["Learner"], r["Section"]): r for r in views["follow_up"]}
     for (learner, section_id), facts in expected.items():
         listed = follow_up.get((learner, titles[section_id]))
-        if facts["status"] in ("failed", "not submitted"):
+        if facts["status"] in ("failed", "not submitted", "incomplete"):
             assert listed is not None and listed["Next step by"] == "learner", (learner, section_id)
         elif facts["status"] == "passed, review pending":
             assert listed is not None and listed["Next step by"] == "trainer", (learner, section_id)
