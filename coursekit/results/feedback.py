@@ -172,9 +172,10 @@ class QuizFeedback(NbGraderPreprocessor):
             cell = graded_cells.get(grade_id)
             text = _cell_source(cell).strip() if cell is not None else ""
             remark = cell.metadata["nbgrader"].get("comment") if cell is not None else None
-            comments.append(page.CommentItem(number, question.text, question.points,
-                                             "" if text == COMMENT_PLACEHOLDER else text,
-                                             score(grade_id), grade_id in pending, remark))
+            blank = text in ("", COMMENT_PLACEHOLDER)  # a blank answer scores 0, whatever points it was given
+            comments.append(page.CommentItem(number, question.text, question.points, "" if blank else text,
+                                             0.0 if blank else score(grade_id), grade_id in pending and not blank,
+                                             remark))
         review = section.quiz.settings.review
         quiz = [page.QuizItem(number, question,
                               describe_answer(question, shown.answers.get(question.id)) if shown else NO_ANSWER,
@@ -186,11 +187,14 @@ class QuizFeedback(NbGraderPreprocessor):
         quiz_score = sum(q.score or 0.0 for q in quiz)
         if record is not None and pd.notna(record["quiz_score"]):
             quiz_score = float(record["quiz_score"])  # after the late penalty: the score every export gives
+        comment_score = sum(c.score or 0.0 for c in comments if not c.pending)
+        if record is not None and pd.notna(record["comments_score"]):
+            comment_score = float(record["comments_score"])  # the comment points every export gives
         summary = page.Summary(
             title=f"{course.title}: {section.quiz.title}", learner=learner,
             quiz_score=quiz_score, quiz_max=section.quiz.max_points,
             pass_rate=section.quiz.settings.pass_rate,
-            comment_score=sum(c.score or 0.0 for c in comments if not c.pending),
+            comment_score=comment_score,
             comment_max=float(sum(c.points for c in section.comments)), pending=len(pending),
             outcome=quiz_outcome(record) if record is not None else "",
             due=str(record["due"]) if record is not None else "",

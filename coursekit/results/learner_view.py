@@ -16,7 +16,7 @@ import pandas as pd
 from coursekit.results.follow_up import status_reason
 
 SECTION_COLUMNS = ["Section", "Quiz score", "Of", "Score (%)", "Pass rate (%)", "Status", "Why not passed",
-                   "Comments answered", "Comments", "Review", "Attempts", "Submitted"]
+                   "Comments answered", "Comments", "Review", "Attempts", "Submitted", "Late penalty"]
 QUESTION_COLUMNS = ["Section", "No.", "Question", "Score", "Of", "Cohort mean"]
 
 
@@ -38,6 +38,12 @@ def _whole(value: object) -> str:
     return "" if number is None else str(int(number))
 
 
+def _penalty(value: object) -> str:
+    """Points taken off for lateness as the feedback page says them (``1.5``), empty when none."""
+    number = _number(value)
+    return "" if not number else f"{round(number, 2):g}"
+
+
 def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
@@ -55,7 +61,8 @@ def _rows(records: list[dict], titles: Mapping[str, str]) -> list[list[str]]:
                      _fixed(row.get("quiz_percent")), _fixed(row.get("pass_rate"), 0), _text(row.get("status")),
                      status_reason(_text(row.get("status")), _text(row.get("problems"))),
                      _whole(row.get("comments_answered")), _whole(row.get("comments_total")),
-                     _text(row.get("review")), _whole(row.get("attempts")), _text(row.get("submitted_at"))])
+                     _text(row.get("review")), _whole(row.get("attempts")), _text(row.get("submitted_at")),
+                     _penalty(row.get("late_penalty"))])
     return rows
 
 

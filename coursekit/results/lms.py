@@ -62,9 +62,16 @@ def _item_value(row: dict, column: str, not_submitted: object, review_gate: bool
     return _points(row[column])
 
 
+def plain_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as plain dicts, read column by column (``to_dict("records")`` boxes every cell: 5x slower)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def _records(grades: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """The grades as plain dicts by (learner, section): fast row access for thousands of learners."""
-    return {(r["learner"], r["section"]): r for r in grades.to_dict("records")}
+    return {(r["learner"], r["section"]): r for r in plain_rows(grades)}
 
 
 def remarks_by_submission(remarks: pd.DataFrame, course: Course) -> dict[tuple[str, str], str]:
@@ -192,7 +199,7 @@ def canvas_grades(grades: pd.DataFrame, course: Course) -> pd.DataFrame:
         possible[column] = _points(most)
     records = _records(grades)
     rows = []
-    for person in grades.drop_duplicates("learner").sort_values("learner").to_dict("records"):
+    for person in plain_rows(grades.drop_duplicates("learner").sort_values("learner")):
         learner = person["learner"]
         row: dict[str, object] = {
             "Student": sortable_name(str(person["name"]), str(learner)), "ID": person["lms_user_id"],

@@ -12,8 +12,11 @@ Nbgrader menu, and collects and autogrades in the lab's own terminal with the
 documented commands, no flags. The project sits outside the homes in a folder
 of the trainers' group (docs/deploy.md, step 5): a second trainer account
 collects a newer submission over the first trainer's copy, autogrades it again
-and opens the formgrader from the Nbgrader menu of their own lab. Run by
-``make test-hub`` (root: it creates and removes system users).
+and opens the formgrader from the Nbgrader menu of their own lab; after the
+comments are reviewed, the second trainer's ``autograde --force``, report and
+feedback tell each learner the same score, status and review state as
+grades.csv and the Moodle and Canvas imports. Run by ``make test-hub`` (root:
+it creates and removes system users).
 """
 
 from __future__ import annotations
@@ -569,6 +572,74 @@ def test_second_trainer_collects_autogrades_and_opens_the_formgrader_in_the_lab(
         assert not session.errors, session.errors
     finally:
         session.close()
+
+
+def test_every_view_agrees_learner_by_learner_after_the_second_trainers_autograde(centre, released):
+    """Reviews kept through trainer 2's ``autograde --force``; feedback, grades.csv, Moodle and Canvas agree."""
+    from nbgrader.api import Gradebook
+    from record_support import feedback_facts, feedback_pages, read_csv
+
+    project, db_url = centre["project"], centre["db_url"]
+    course = load_course(project / "course")
+    section = course.section(SECTION)
+    learners = (*LEARNERS, BROWSER_LEARNER)
+    reviewed = set()
+    with Gradebook(db_url) as gradebook:  # what formgrader's score box saves: a score, needs_manual_grade off
+        for submission in gradebook.assignment_submissions(SECTION):
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.needs_manual_grade:
+                        grade.manual_score = grade.max_score / 2
+                        grade.needs_manual_grade = False
+                        reviewed.add(submission.student_id)
+        gradebook.db.commit()
+    # the browser learner wrote a comment (so did the load test's learners); blank comments score 0 at once
+    assert BROWSER_LEARNER in reviewed and not reviewed & set(LEARNERS)
+
+    env = {**centre["trainer_env"], "HOME": pwd.getpwnam(TRAINER2).pw_dir}
+
+    def as_trainer2(*args: str):
+        done = _run_as(TRAINER2, str(BIN / "coursekit"), "--root", str(project), *args, env=env, check=False)
+        assert "Traceback" not in done.stderr and "ermission" not in done.stdout + done.stderr, done.stderr
+        return done
+
+    graded = as_trainer2("autograde", "--force", "--quiet")
+    count = re.search(r"(?m)^graded: (\d+)", graded.stdout)
+    assert count and int(count.group(1)) >= len(learners), graded.stdout + graded.stderr
+    assert "not graded: 0" in graded.stdout, graded.stdout
+    assert as_trainer2("report").returncode == 0
+    made = as_trainer2("feedback")
+    assert made.returncode == 0, made.stdout + made.stderr  # every review kept: nothing refused as unreviewed
+
+    reports = project / "grader" / "reports"
+    grades = {(r["learner"], r["section"]): r for r in read_csv(reports / "grades.csv")}
+    moodle = {r["Username"]: r for r in read_csv(reports / "moodle_grades.csv")}
+    canvas = {r["SIS Login ID"]: r for r in read_csv(reports / "canvas_grades.csv")
+              if r["Student"] != "Points Possible"}
+    pages = {key: feedback_facts(html) for key, html in feedback_pages(project / "grader").items()}
+    quiz_item = course.grading.item_name(SECTION, "quiz", section.quiz.title)
+    comments_item = course.grading.item_name(SECTION, "comments", section.quiz.title)
+    canvas_quiz, canvas_comments = (course.grading.canvas_column(SECTION, item, section.quiz.title)
+                                    for item in ("quiz", "comments"))
+    half = sum(q.points for i, q in enumerate(section.quiz.questions) if i % 2 == 0)
+    counted = {LEARNERS[0]: section.quiz.max_points, LEARNERS[1]: 0.0, LEARNERS[2]: half,
+               BROWSER_LEARNER: section.quiz.max_points}
+    assert {(learner, SECTION) for learner in learners} <= set(pages)
+    assert not any(page["provisional"] for page in pages.values())
+    for learner in learners:
+        row, page = grades[(learner, SECTION)], pages[(learner, SECTION)]
+        assert float(row["quiz_score"]) == page["score"] == counted[learner], learner
+        assert float(row["late_penalty"] or 0) == page["penalty"] == 0.0, learner
+        assert page["status"] == row["status"] == moodle[learner][f"{quiz_item} (Feedback)"], learner
+        assert row["review"] == ("reviewed" if learner in reviewed else "no comments"), learner
+        assert not page["provisional"] and page["pending"] == 0, learner
+        assert page["comments"] == float(row["comments_score"]), learner
+        points = f"{counted[learner]:g}"
+        assert moodle[learner][quiz_item] == points == canvas[learner][canvas_quiz], learner
+        comments = f"{float(row['comments_score']):g}"
+        assert moodle[learner][comments_item] == comments == canvas[learner][canvas_comments], learner
+        assert "review pending" not in moodle[learner][f"{comments_item} (Feedback)"], learner
+    assert grades[(BROWSER_LEARNER, SECTION)]["comments_reviewed"] == "1"
 
 
 def wait_for_score(row) -> str:

@@ -20,7 +20,7 @@ def _grades() -> pd.DataFrame:
          "submitted_at": "2026-09-02 10:00"},
         {"learner": "b", "section": "s1", "status": "failed", "quiz_score": 5, "quiz_max": 10, "quiz_percent": 50,
          "pass_rate": 75, "problems": "", "comments_answered": 2, "comments_total": 2, "review": "pending review",
-         "attempts": 3, "submitted_at": "2026-09-01 10:00"},
+         "attempts": 3, "submitted_at": "2026-09-01 10:00", "late_penalty": 1.5},
         {"learner": "a", "section": "s1", "status": "passed", "quiz_score": 9, "quiz_max": 10, "quiz_percent": 90,
          "pass_rate": 75, "problems": None, "comments_answered": 2, "comments_total": 2, "review": "reviewed",
          "attempts": 1, "submitted_at": "2026-09-01 09:00"},
@@ -45,6 +45,7 @@ def test_every_learner_has_their_sections_in_course_order_with_the_reason():
     first, second = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in learner_rows(data, "b")[0])
     assert first["Section"] == "Section one" and first["Score (%)"] == "50.0" and first["Attempts"] == "3"
     assert first["Why not passed"] == "quiz below the pass rate"
+    assert first["Late penalty"] == "1.5" and second["Late penalty"] == ""  # as the feedback page says it
     assert second["Status"] == "not graded" and second["Score (%)"] == ""
     assert second["Why not passed"] == "grading could not finish: s2.ipynb is not a notebook (damaged file)"
     passed, absent = (dict(zip(SECTION_COLUMNS, row, strict=True)) for row in learner_rows(data, "a")[0])
