@@ -118,9 +118,13 @@ def _safe_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
     return scores
 
 
-def attempt_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
-    """Points per question id of one attempt's answers (an answer that does not fit scores 0)."""
-    return _safe_scores(spec, answers)
+def attempt_scores(spec: QuizSpec, answers: Any, draw: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Points per slot of one attempt's answers (an answer that does not fit scores 0).
+
+    Without pools a slot is its question (``draw`` is not needed); with pools
+    each slot scores the question ``draw`` gave there (all 0 without a draw).
+    """
+    return _attempt_scores(spec, Attempt(0, answers if isinstance(answers, Mapping) else {}, draw=draw))
 
 
 def total(scores: Mapping[str, float]) -> float:

@@ -156,3 +156,20 @@ def draw_problems(spec: QuizSpec, learner: str, section: str, attempt: int, reco
     if unknown:
         problems.append(f"attempt {attempt}: draw names unknown slot(s) {', '.join(map(repr, unknown))}")
     return problems
+
+
+def drawn_spec(spec: QuizSpec, draw: Mapping[str, str]) -> QuizSpec:
+    """The quiz as one attempt was given: only the questions drawn, one per slot (``spec`` itself without pools).
+
+    What a learner may be shown of an attempt (its review, its right answers)
+    comes from this spec, so nothing of a question not drawn reaches them.
+
+    Raises
+    ------
+    KeyError
+        When ``draw`` misses a slot or names a question outside its pool.
+    """
+    if not spec.has_pools:
+        return spec
+    return QuizSpec(title=spec.title, settings=spec.settings,
+                    questions=[question for _, question in drawn_questions(spec, draw)])
