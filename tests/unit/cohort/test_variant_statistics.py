@@ -93,3 +93,38 @@ def test_an_easier_variant_is_flagged_easier_but_not_with_too_few_learners():
     assert dict(zip(pair["question"], pair["flags"], strict=True)) == {"f": "", "p-a": HARDER, "p-b": EASIER}
     few = variant_stats(_cohort({"p-a": 0.4, "p-b": 0.95}, learners=12))
     assert set(few["flags"]) == {""}
+
+
+def test_the_drawn_questions_are_read_from_the_graded_responses_files(tmp_path):
+    import json
+
+    from coursekit.cohort.responses import load_drawn
+    from coursekit.quiz.responses import empty_responses
+    from coursekit.quiz.session import QuizSession
+    from coursekit.quiz.spec import public_spec, spec_hash
+
+    spec = parse_quiz({"title": "Q", "questions": [
+        {"slot": "p", "pool": [{"id": qid, "type": "true_false", "text": qid, "answer": True, "source": "x"}
+                               for qid in ("p-a", "p-b")]},
+        {"id": "f", "type": "true_false", "text": "f", "answer": True, "source": "x"}]})
+    public = public_spec(spec, "s")
+    expected = []
+    for n, learner in enumerate(["ada", "bo", "cy", "dee"]):
+        session = QuizSession(public, empty_responses(learner, "s", spec_hash(public)),
+                              clock=lambda: "2026-12-01T09:00:00.000+00:00")
+        drawn = session.questions[0].id
+        session.set_answer(drawn, n % 2 == 0)
+        saved = session.set_answer("f", True)
+        folder = tmp_path / learner / "s" / "responses"
+        folder.mkdir(parents=True)
+        text = saved.to_json()
+        if learner == "dee":  # an edited draw: not graded, not counted here either
+            data = json.loads(text)
+            data["in_progress"]["draw"]["p"] = "p-b" if drawn == "p-a" else "p-a"
+            text = json.dumps(data)
+        else:
+            expected += [(learner, "s", "p", drawn, float(n % 2 == 0), 1.0), (learner, "s", "f", "f", 1.0, 1.0)]
+        (folder / "s.json").write_text(text, encoding="utf-8")
+    loaded = load_drawn(tmp_path, {"s": spec})
+    assert sorted(map(tuple, loaded.itertuples(index=False))) == sorted(expected)
+    assert set(variant_stats(loaded)["question"]) >= {"f"}
