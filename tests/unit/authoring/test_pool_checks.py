@@ -93,3 +93,23 @@ def test_the_positional_check_counts_the_variants_that_follow_the_pools_first(tm
     release = _released(tmp_path, course)
     found = find_positional(release, course)
     assert any("'single choice: always option 1'" in line for line in found)
+
+
+def test_simulated_learners_answer_the_questions_drawn_and_record_the_draw(tmp_path):
+    from coursekit.quiz.draw import draw_problems
+    from coursekit.quiz.responses import parse_responses
+    from coursekit.simulate import simulate
+
+    course = _pooled_course(tmp_path)
+    quiz = course.section(SECTION).quiz
+    simulate(course, REPO / "release", tmp_path / "submitted", 12, seed=3, tamper_rate=0.0, absent_rate=0.0)
+    files = sorted((tmp_path / "submitted").glob(f"*/{SECTION}/responses/{SECTION}.json"))
+    assert len(files) == 12
+    given = set()
+    for path in files:
+        responses = parse_responses(path.read_bytes())
+        for attempt in responses.attempts:
+            assert draw_problems(quiz, responses.learner, SECTION, attempt.number, attempt.draw) == []
+            assert set(attempt.answers) <= set(attempt.draw.values())
+            given.add(attempt.draw["partner-schools"])
+    assert len(given) >= 2  # the cohort spreads over the pool
