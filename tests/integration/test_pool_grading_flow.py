@@ -8,11 +8,13 @@ statistics per question drawn.
 from __future__ import annotations
 
 import copy
+import shutil
 
 import pandas as pd
 import pytest
 import yaml
 from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission, wrong_answer
+from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
@@ -32,11 +34,13 @@ def _variant(question: dict, new_id: str, answer: str) -> dict:
     texts[question["answer"]], texts[answer] = texts[answer], texts[question["answer"]]
     variant["options"] = [{**o, "text": texts[o["id"]]} for o in variant["options"]]
     variant["answer"] = answer
+    variant["text"] = f"{question['text']} (variant {new_id[-1]})"
     return variant
 
 
 def test_a_pool_is_graded_as_drawn_and_an_edited_draw_is_not_graded(tmp_path):
     paths = make_project(tmp_path / "project")
+    shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
     quiz_file = paths.course / SECTION / "quiz.yml"
     data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
     first = data["questions"][0]
@@ -86,3 +90,12 @@ def test_a_pool_is_graded_as_drawn_and_an_edited_draw_is_not_graded(tmp_path):
     drawn = variants[variants["slot"] == "schools"]
     assert set(drawn["question"]) == {honest_draw["schools"], only_pool["schools"]}
     assert drawn["n"].sum() == 2  # the edited file counts nowhere
+
+    # the learner's feedback shows the question they were given, and no other question of the pool
+    assert main([*root, "feedback", "--provisional"]) == 0  # comments not reviewed yet
+    page = (paths.grader / "feedback" / "honest" / SECTION / f"{SECTION}.html").read_text(encoding="utf-8")
+    flat = " ".join(page.split())
+    for member in quiz.quiz_slots[0].questions:
+        text = " ".join(quiz.question(member).text.split())
+        shown = (text in flat) if member != "partner-schools" else (f"{text}</" in flat or f"{text}<" in flat)
+        assert shown == (member == honest_draw["schools"]), member
