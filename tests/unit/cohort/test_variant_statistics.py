@@ -128,3 +128,15 @@ def test_the_drawn_questions_are_read_from_the_graded_responses_files(tmp_path):
     loaded = load_drawn(tmp_path, {"s": spec})
     assert sorted(map(tuple, loaded.itertuples(index=False))) == sorted(expected)
     assert set(variant_stats(loaded)["question"]) >= {"f"}
+
+
+def test_the_catalogue_lists_a_pool_as_one_item_under_its_slot():
+    from coursekit.cohort.questions import question_catalogue
+
+    spec = parse_quiz({"title": "Q", "questions": [
+        {"id": "f", "type": "true_false", "text": "Fixed.", "answer": True, "source": "x"},
+        {"slot": "p", "pool": [{"id": qid, "type": "true_false", "text": f"Text {qid}.", "answer": True,
+                                "source": "x"} for qid in ("p-a", "p-b")]}]})
+    catalogue = question_catalogue({"s": spec})
+    assert catalogue[["item", "number", "text"]].values.tolist() == [
+        ["f", 1, "Fixed."], ["p", 2, "Text p-a. (one of 2 questions drawn)"]]
