@@ -68,3 +68,24 @@ def test_a_file_the_session_wrote_is_graded_on_the_questions_given(tmp_path, mon
     assert graded.result.refused is None and graded.result.problems == []
     assert graded.result.attempts == 2
     assert graded.result.scores == {"fixed": 1.0, "pick": 0.0}  # last: the attempt in progress, handed in
+
+
+def test_when_time_runs_out_the_attempt_keeps_its_draw_and_the_next_one_carries_its_own(tmp_path, monkeypatch):
+    timed = parse_quiz({"title": "Quiz", "settings": {"time_limit": 10, "grading_method": "last"}, "questions": [
+        _single("fixed"), {"slot": "pick", "pool": [_single("pick-a"), _single("pick-b"), _single("pick-c")]}]})
+    public = public_spec(timed, SECTION)
+    times = iter(["2026-12-01T09:00:00.000+00:00", "2026-12-01T09:15:00.000+00:00",
+                  "2026-12-01T09:20:00.000+00:00", "2026-12-01T09:21:00.000+00:00"])
+    session = QuizSession(public, empty_responses("ada", SECTION, spec_hash(public)), clock=lambda: next(times))
+    session.set_answer("fixed", "a")  # on time
+    session.set_answer("fixed", "b")  # late: carried over to the next attempt
+    saved, _ = session.with_time_up(session.responses, "2026-12-01T09:10:00.000+00:00")
+    assert saved.attempts[0].draw == draw_for_attempt(timed, "ada", SECTION, 1)
+    assert saved.in_progress.answers == {"fixed": "b"}
+    assert saved.in_progress.draw == draw_for_attempt(timed, "ada", SECTION, 2)
+    (tmp_path / "quiz.json").write_text(json.dumps(public), encoding="utf-8")
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "responses" / f"{SECTION}.json").write_text(saved.to_json(), encoding="utf-8")
+    monkeypatch.setenv(SUBMITTER_ENV, "ada")
+    graded = grade_quiz(tmp_path, SECTION, answer_key(timed))
+    assert graded.result.refused is None and graded.result.attempts == 2
