@@ -24,6 +24,7 @@ from typing import Any
 
 from coursekit.authoring.course import Course, Section
 from coursekit.quiz.contract import responses_path
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.responses import RESPONSES_SCHEMA
 from coursekit.quiz.spec import Question, public_spec, spec_hash
 from coursekit.quiz.types import question_type
@@ -67,7 +68,9 @@ def simulated_answer(question: Question, p: float, rng: random.Random) -> Any:
     return question_type(question).simulated_answer(question, p, rng)
 
 
-def _attempts(section: Section, ability: float, rng: random.Random, start: datetime) -> list[dict[str, Any]]:
+def _attempts(section: Section, ability: float, rng: random.Random, start: datetime,
+              learner: str = "") -> list[dict[str, Any]]:
+    """Simulated attempts; with pools each attempt answers the questions drawn for it (and records the draw)."""
     limit = section.quiz.settings.attempts
     count = rng.choice((1, 1, 1, 2, 2, 3))
     if limit != "unlimited":
@@ -75,9 +78,13 @@ def _attempts(section: Section, ability: float, rng: random.Random, start: datet
     attempts = []
     for number in range(1, count + 1):
         skill = ability + 0.4 * (number - 1)  # learners improve on a new attempt
-        answers = {
-            q.id: simulated_answer(q, p_right(skill, difficulty(section.id, q.id)), rng)
-            for q in section.quiz.questions
+        quiz = section.quiz
+        draw = draw_for_attempt(quiz, learner, section.id, number) if quiz.has_pools else None
+        given = [(slot.id, quiz.question(draw[slot.id])) for slot in quiz.quiz_slots] if draw is not None \
+            else [(q.id, q) for q in quiz.questions]
+        answers = {  # the questions of a pool are equally hard: the slot's difficulty
+            q.id: simulated_answer(q, p_right(skill, difficulty(section.id, slot_id)), rng)
+            for slot_id, q in given
             if rng.random() > 0.03  # now and then a question is left unanswered
         }
         began = start + timedelta(minutes=20 * (number - 1))
@@ -86,6 +93,7 @@ def _attempts(section: Section, ability: float, rng: random.Random, start: datet
             "started_at": began.isoformat(timespec="seconds"),
             "submitted_at": (began + timedelta(minutes=rng.randint(4, 15))).isoformat(timespec="seconds"),
             "answers": answers,
+            **({"draw": draw} if draw is not None else {}),
         })
     return attempts
 
@@ -173,7 +181,7 @@ def simulate(course: Course, release_root: Path, submitted_root: Path, learners:
                 plan.not_submitted.add(key)
                 continue
             begin = start + timedelta(days=7 * offset + rng.randint(0, 6), minutes=rng.randint(0, 600))
-            attempts = _attempts(section, ability, rng, begin)
+            attempts = _attempts(section, ability, rng, begin, learner)
             responses = responses_document(course, section, learner, attempts)
             blank = rng.random() < blank_rate
             if blank:

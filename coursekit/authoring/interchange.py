@@ -11,6 +11,12 @@ came from, and the build lists them.
 A Moodle category becomes a tag ``category:<path>`` (unless it is the
 section's own, ``$course$/top/<section>``) and export turns that tag back into
 the category, so ``import(export(q)) == q``.
+
+A pool of the quiz (a slot drawing one of several questions, Moodle's
+"random question from a category") is exported as a subcategory of the
+section's, ``$course$/top/<section>/<slot>``, and such a subcategory becomes a
+pool again on import into that section: the pool takes the place of its first
+question, its questions in the bank's order.
 """
 
 from __future__ import annotations
@@ -70,6 +76,23 @@ class Converted:
     comments: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pools: dict[str, str] = field(default_factory=dict)
+    """The slot of each question that came from a pool's subcategory, by question id."""
+
+    def quiz_entries(self) -> list[dict[str, Any]]:
+        """The ``questions:`` of quiz.yml: each question, or a pool in the place of its first question."""
+        entries: list[dict[str, Any]] = []
+        placed: dict[str, dict[str, Any]] = {}
+        for data in self.questions:
+            slot = self.pools.get(data["id"])
+            if slot is None:
+                entries.append(data)
+            elif slot in placed:
+                placed[slot]["pool"].append(data)
+            else:
+                placed[slot] = {"slot": slot, "pool": [data]}
+                entries.append(placed[slot])
+        return entries
 
 
 @dataclass
@@ -155,9 +178,18 @@ def section_category(section_id: str) -> list[str]:
 
 
 def _category_tag(bq: BankQuestion, section_id: str) -> BankQuestion:
-    if bq.category and bq.category != section_category(section_id):
+    if bq.category and bq.category != section_category(section_id) and pool_of(bq, section_id) is None:
         bq.tags = [*bq.tags, CATEGORY_TAG + join_category(bq.category)]
     return bq
+
+
+def pool_of(bq: BankQuestion, section_id: str) -> str | None:
+    """The slot id of the pool a bank question belongs to: its category's name directly under the section's."""
+    own = section_category(section_id)
+    if len(bq.category) != len(own) + 1 or bq.category[:len(own)] != own:
+        return None
+    slot = re.sub(r"[^a-z0-9_-]+", "-", bq.category[-1].strip().lower()).strip("-_")
+    return slot or None
 
 
 def _unique(data: dict[str, Any], taken: set[str], bq: BankQuestion) -> None:
@@ -209,6 +241,9 @@ def bank_to_section(questions: list[BankQuestion], section_id: str) -> Converted
             continue
         _unique(data, taken, bq)
         (converted.comments if qtype is None else converted.questions).append(data)
+        slot = pool_of(bq, section_id)
+        if qtype is not None and slot is not None:
+            converted.pools[data["id"]] = slot
         converted.notes.extend(notes)
     return converted
 
@@ -356,7 +391,15 @@ def course_to_bank(course: Course, section_ids: list[str] | None = None) -> list
     chosen = [course.section(s) for s in section_ids] if section_ids else list(course.sections)
     records: list[BankQuestion] = []
     for section in chosen:
-        records += [_restore_category(question_type(q).to_bank(q), section.id) for q in section.quiz.questions]
+        pools = {qid: slot.id for slot in section.quiz.slots for qid in slot.questions
+                 if slot.pooled or slot.questions != (slot.id,)}
+        for q in section.quiz.questions:
+            record = question_type(q).to_bank(q)
+            if q.id in pools:  # a pool: its own subcategory (any category tag stays a tag)
+                record.category = [*section_category(section.id), pools[q.id]]
+            else:
+                record = _restore_category(record, section.id)
+            records.append(record)
         records += [_restore_category(essay_to_bank(c), section.id) for c in section.comments]
     return records
 
@@ -444,7 +487,7 @@ def import_bank(course_root: Path, bank_file: Path, section_id: str, fmt: str | 
     files = {
         "quiz.yml": f"# Imported from {bank_file.name} ({fmt}) by coursekit import. The questions cite no passage\n"
                     f"# of section.md (source:); the build lists them.\n"
-                    + _dump({"title": title, "questions": converted.questions}),
+                    + _dump({"title": title, "questions": converted.quiz_entries()}),
         "comments.yml": "# Moodle essays of the import: reflection questions, graded by hand.\n"
                         + _dump({"questions": converted.comments}),
         IMPORTED_FILE: "# This section was imported from a question bank: its questions need not cite section.md.\n"

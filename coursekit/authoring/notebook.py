@@ -142,12 +142,16 @@ def _widget_cell(grade_id: str, source: str, tags: list[str]) -> NotebookNode:
 
 
 def hidden_test_source(section_id: str, question_id: str, quiz: QuizSpec) -> str:
-    """Source of the grade cell for one question; only that question's key, inside the hidden block.
+    """Source of the grade cell for one slot (a question, or a pool); only its questions' keys, in the hidden block.
+
+    ``question_id`` is the slot's id (a question's own id when it is not in a pool).
 
     At grading the cell prints the question, the learner's answer and the points (what formgrader
     shows the trainer) and returns the points.
     """
-    key = pprint.pformat({question_id: answer_key(quiz)[question_id]}, width=100, sort_dicts=True)
+    slot = next(s for s in quiz.quiz_slots if s.id == question_id)
+    keys = answer_key(quiz)
+    key = pprint.pformat({qid: keys[qid] for qid in slot.questions}, width=100, sort_dicts=True)
     return "\n".join([
         GRADE_CELL_NOTE,
         HIDDEN_BEGIN,
@@ -230,12 +234,12 @@ def _grade_cells(section: Section) -> list[NotebookNode]:
     )
     note.metadata[HEADING_COLLAPSED] = True
     cells = [note, *_comment_answer_cells(section)]
-    for question in section.quiz.questions:
-        grade_id = quiz_cell_id(question.id)
+    for slot in section.quiz.quiz_slots:  # one grade cell per slot: a question, or a pool scored as drawn
+        grade_id = quiz_cell_id(slot.id)
         cell = nbformat.v4.new_code_cell(
-            hidden_test_source(section.id, question.id, section.quiz),
+            hidden_test_source(section.id, slot.id, section.quiz),
             metadata={
-                **_nbgrader(grade_id, grade=True, locked=True, points=question.points),
+                **_nbgrader(grade_id, grade=True, locked=True, points=section.quiz.slot_points(slot)),
                 "jupyter": {"source_hidden": True},
             },
         )

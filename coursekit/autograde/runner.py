@@ -195,6 +195,7 @@ def grade_task(task: Task) -> Outcome:
                                  f"{task.section}.ipynb")
         problems.extend(check.problems)
         attempts = check.attempts
+        ok = check.refused is None  # a draw edited in the responses file: not graded, with the reason
     else:
         problems.append(f"not graded: {_failure_reason(result)}")
     return Outcome(task.learner, task.section, digest, ok, cap_problems(problems), time.perf_counter() - started,

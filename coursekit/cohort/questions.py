@@ -18,9 +18,18 @@ CATALOGUE_COLUMNS = ["section", "item", "number", "type", "text"]
 
 
 def question_catalogue(quizzes: dict[str, QuizSpec]) -> pd.DataFrame:
-    """One row per question: section, item (id), number (1-based, learners' order), type (in words), text."""
-    rows = [(section, q.id, number, question_type(q).words, q.text)
-            for section, quiz in quizzes.items() for number, q in enumerate(quiz.questions, start=1)]
+    """One row per slot: section, item (id), number (1-based, learners' order), type (in words), text.
+
+    A slot is an item of the statistics: a question, or a pool (item: the
+    slot's id; type and text: its first question's, the text followed by
+    ``(one of k questions drawn)``).
+    """
+    rows = []
+    for section, quiz in quizzes.items():
+        for number, slot in enumerate(quiz.quiz_slots, start=1):
+            q = quiz.question(slot.questions[0])
+            text = f"{q.text} (one of {len(slot.questions)} questions drawn)" if slot.pooled else q.text
+            rows.append((section, slot.id, number, question_type(q).words, text))
     return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
 
 

@@ -15,10 +15,11 @@ from typing import Literal
 import pandas as pd
 
 from coursekit.grading.hidden import read_untrusted
-from coursekit.quiz.attempts import Attempt
+from coursekit.quiz.attempts import Attempt, counted_attempts
 from coursekit.quiz.contract import responses_glob
 from coursekit.quiz.describe import shown_attempt
-from coursekit.quiz.responses import ResponsesError, graded_attempts, parse_responses
+from coursekit.quiz.draw import draw_problems, drawn_questions, slot_scores
+from coursekit.quiz.responses import ResponsesError, graded_attempts, graded_draws, parse_responses
 from coursekit.quiz.spec import QuizSpec
 from coursekit.quiz.types import question_type
 
@@ -59,7 +60,8 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
                 continue
             counted = graded_attempts(responses)
             if attempts == "graded":
-                shown = shown_attempt(spec, [Attempt(number, answers, when) for number, answers, when in counted])
+                shown = shown_attempt(spec, [Attempt(number, answers, when, draw) for (number, answers, when), draw
+                                             in zip(counted, graded_draws(responses), strict=True)])
                 counted = [a for a in counted if shown is not None and a[0] == shown.number]
             elif attempts == "last":
                 counted = counted[-1:]
@@ -71,3 +73,42 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
                     values = question_type(question).picked_values(question, answer)
                     rows.extend((learner, section, item, value, number, when) for value in values)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+DRAWN_COLUMNS = ["learner", "section", "slot", "question", "score", "max_score"]
+
+
+def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec]) -> pd.DataFrame:
+    """The question each learner was given in each slot, and its score (input of :mod:`coursekit.cohort.variants`).
+
+    One row per learner, section and slot, from the attempt the learner's
+    grade reflects (:func:`coursekit.quiz.describe.shown_attempt`; under
+    ``average`` the last attempt). Only sections whose quiz has pools; files
+    that cannot be trusted, saved by another learner, or whose draws are not
+    the learner's (not graded, :func:`coursekit.quiz.draw.draw_problems`) are left out.
+    """
+    rows = []
+    for section, spec in quizzes.items():
+        if not spec.has_pools:
+            continue
+        for path in sorted(autograded.glob(responses_glob(section))):
+            learner = path.parents[2].name
+            try:
+                responses = parse_responses(read_untrusted(path), path.name)
+            except ResponsesError:
+                continue
+            if responses.section != section or responses.learner.strip() != learner:
+                continue
+            attempts = [Attempt(number, answers, when, draw) for (number, answers, when), draw
+                        in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
+            attempts = counted_attempts(spec.settings, attempts)
+            if any(draw_problems(spec, learner, section, a.number, a.draw) for a in attempts):
+                continue
+            shown = shown_attempt(spec, attempts)
+            if shown is None or not shown.draw:
+                continue
+            given = drawn_questions(spec, shown.draw)
+            scores = slot_scores(spec, shown.draw, shown.answers)
+            rows.extend((learner, section, slot.id, question.id, scores[slot.id], float(question.points))
+                        for slot, question in given)
+    return pd.DataFrame(rows, columns=DRAWN_COLUMNS)

@@ -50,11 +50,13 @@ from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
 from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.contract import responses_path as contract_responses_path
 from coursekit.quiz.describe import QUESTION_KINDS, describe_answer, points_text, shown_attempt
+from coursekit.quiz.draw import draw_problems
 from coursekit.quiz.responses import (
     MAX_RESPONSES_BYTES,
     Responses,
     ResponsesError,
     graded_attempts,
+    graded_draws,
     parse_responses,
 )
 from coursekit.quiz.scoring import AnswerError, validate_answer
@@ -179,6 +181,7 @@ class SectionScores:
     scores: dict[str, float]
     problems: list[str]
     attempts: int | None  # attempts that counted; None when the responses file was not usable
+    refused: str | None = None  # why the submission must not be graded at all (a draw edited), else None
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def grade_quiz(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
     """
     spec_file = folder / PUBLIC_SPEC_NAME
     spec, expected_hash = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
-    zero = {q.id: 0.0 for q in spec.questions}
+    zero = {slot.id: 0.0 for slot in spec.quiz_slots}
     path = responses_path(folder, section)
     loaded = _load_responses(str(path), *_stamp(path))
     if isinstance(loaded, str):
@@ -214,19 +217,30 @@ def grade_quiz(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
             zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"], None), None)
     if loaded.spec_hash != expected_hash:
         problems.append(f"{path.name}: made for another version of the quiz (spec {loaded.spec_hash[:16]})")
-    attempts = [Attempt(number, answers, when) for number, answers, when in graded_attempts(loaded)]
+    attempts = [Attempt(number, answers, when, draw)
+                for (number, answers, when), draw in zip(graded_attempts(loaded), graded_draws(loaded), strict=True)]
     counted = counted_attempts(spec.settings, attempts)
     if len(counted) < len(attempts):
         problems.append(f"{path.name}: {len(attempts) - len(counted)} attempt(s) beyond the limit "
                         f"of {spec.settings.attempts} ignored")
+    edited = [problem for attempt in counted
+              for problem in draw_problems(spec, loaded.learner.strip(), section, attempt.number, attempt.draw)]
+    if edited:
+        reason = f"{path.name}: the questions recorded are not the ones this learner was given: {edited[0]}"
+        return GradedQuiz(spec, SectionScores(zero, [f"not graded: {reason}"], None, reason), None)
     for attempt in counted:
+        given = set(attempt.draw.values()) if spec.has_pools and attempt.draw else None
         for question_id, answer in attempt.answers.items():
             try:
                 validate_answer(spec.question(question_id), answer)
             except KeyError:
                 problems.append(f"{path.name}: attempt {attempt.number}: unknown question {question_id[:40]!r}")
+                continue
             except AnswerError as exc:
                 problems.append(f"{path.name}: attempt {attempt.number}: {exc} (scored 0)")
+            if given is not None and question_id not in given:
+                problems.append(f"{path.name}: attempt {attempt.number}: question {question_id[:40]!r} was not "
+                                f"drawn for this learner (not counted)")
     result = SectionScores({**zero, **grade_attempts(spec, counted)}, list(dict.fromkeys(problems)), len(counted))
     return GradedQuiz(spec, result, shown_attempt(spec, counted))
 
@@ -294,11 +308,16 @@ def question_points(section: str, question_id: str, key: dict[str, Any]) -> floa
 def trainer_view(graded: GradedQuiz, question_id: str, width: int = 100) -> str:
     """What a quiz grade cell prints for the trainer: the question, the learner's answer in words, the points."""
     spec = graded.spec
-    number = next(n for n, q in enumerate(spec.questions, 1) if q.id == question_id)
-    question = spec.question(question_id)
+    slots = spec.quiz_slots
+    number, slot = next((n, s) for n, s in enumerate(slots, 1) if s.id == question_id)
+    drawn = (graded.shown.draw if graded.shown is not None else None) or {}
+    question = spec.question(drawn.get(slot.id, slot.questions[0]))
     earned = graded.result.scores.get(question_id, 0.0)
-    lines = [f"Question {number} of {len(spec.questions)} ({QUESTION_KINDS[question.type]}, "
+    lines = [f"Question {number} of {len(slots)} ({QUESTION_KINDS[question.type]}, "
              f"{points_text(question.points)})", question.text]
+    if slot.pooled:
+        lines.insert(1, f"Drawn: {question.id!r}, one of {len(slot.questions)} in this pool"
+                        if slot.id in drawn else f"One of {len(slot.questions)} in this pool (none drawn)")
     if graded.shown is None:
         lines.append("Learner's answer: (no attempt submitted)")
     else:
@@ -306,7 +325,7 @@ def trainer_view(graded: GradedQuiz, question_id: str, width: int = 100) -> str:
                "last": "the last attempt",
                "average": f"the last of {graded.result.attempts} attempts; the grade is their average"}
         lines.append(f"Learner's answer (attempt {graded.shown.number}, {how[spec.settings.grading_method]}): "
-                     f"{describe_answer(question, graded.shown.answers.get(question_id))}")
+                     f"{describe_answer(question, graded.shown.answers.get(question.id))}")
     lines.append(f"Points: {round(earned, 2):g} of {points_text(question.points)}")
     lines += [f"Not counted: {problem}" for problem in graded.result.problems]
     return "\n".join(textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False) for line in lines)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from coursekit.quiz.draw import slot_scores
 from coursekit.quiz.scoring import AnswerError, score_question
 from coursekit.quiz.spec import QuizSpec, Settings
 
@@ -19,11 +20,16 @@ GRADING_METHODS: tuple[str, ...] = ("highest", "average", "first", "last")
 
 @dataclass(frozen=True)
 class Attempt:
-    """One submitted attempt: its number (1-based), answers by question id, and when it was submitted."""
+    """One submitted attempt: its number (1-based), answers by question id, when it was submitted.
+
+    ``draw`` is the question given in each slot, by slot id (quizzes with
+    pools; see :mod:`coursekit.quiz.draw`), checked before grading.
+    """
 
     number: int
     answers: Mapping[str, Any] = field(default_factory=dict)
     submitted_at: str | None = None
+    draw: Mapping[str, str] | None = None
 
 
 class AttemptLimitError(ValueError):
@@ -90,6 +96,16 @@ def counted_attempts(settings: Settings, attempts: Sequence[Attempt]) -> list[At
     return ordered[: settings.attempts]
 
 
+def _attempt_scores(spec: QuizSpec, attempt: Attempt) -> dict[str, float]:
+    """Points per slot of one attempt: by question id without pools, else of the questions drawn."""
+    if not spec.has_pools:
+        return _safe_scores(spec, attempt.answers)
+    try:
+        return slot_scores(spec, attempt.draw or {}, attempt.answers)
+    except KeyError:  # no usable draw: nothing is known to have been asked
+        return {slot.id: 0.0 for slot in spec.quiz_slots}
+
+
 def _safe_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
     if not isinstance(answers, Mapping):
         answers = {}
@@ -102,9 +118,13 @@ def _safe_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
     return scores
 
 
-def attempt_scores(spec: QuizSpec, answers: Any) -> dict[str, float]:
-    """Points per question id of one attempt's answers (an answer that does not fit scores 0)."""
-    return _safe_scores(spec, answers)
+def attempt_scores(spec: QuizSpec, answers: Any, draw: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Points per slot of one attempt's answers (an answer that does not fit scores 0).
+
+    Without pools a slot is its question (``draw`` is not needed); with pools
+    each slot scores the question ``draw`` gave there (all 0 without a draw).
+    """
+    return _attempt_scores(spec, Attempt(0, answers if isinstance(answers, Mapping) else {}, draw=draw))
 
 
 def total(scores: Mapping[str, float]) -> float:
@@ -144,9 +164,11 @@ def grade_attempts(
     Returns
     -------
     dict[str, float]
-        Points per question id for every question (all 0 without attempts).
-        An answer that does not fit its question, or an unknown question id,
-        scores 0 rather than raising.
+        Points per slot id for every slot (all 0 without attempts); without
+        pools a slot's id is its question's. With pools each attempt scores
+        the questions of its ``draw`` (an attempt without a usable draw
+        scores 0). An answer that does not fit its question, or an unknown
+        question id, scores 0 rather than raising.
 
     Raises
     ------
@@ -157,14 +179,15 @@ def grade_attempts(
     if method not in GRADING_METHODS:
         raise ValueError(f"unknown grading method {method!r}; expected one of {', '.join(GRADING_METHODS)}")
     counted = counted_attempts(spec.settings, attempts)
+    slots = [slot.id for slot in spec.quiz_slots]
     if not counted:
-        return {q.id: 0.0 for q in spec.questions}
-    scored = [_safe_scores(spec, a.answers) for a in counted]
+        return {slot_id: 0.0 for slot_id in slots}
+    scored = [_attempt_scores(spec, a) for a in counted]
     if method == "first":
         return scored[0]
     if method == "last":
         return scored[-1]
     if method == "average":
-        return {q.id: round(sum(s[q.id] for s in scored) / len(scored), 6) for q in spec.questions}
+        return {slot_id: round(sum(s[slot_id] for s in scored) / len(scored), 6) for slot_id in slots}
     best = max(range(len(scored)), key=lambda i: (total(scored[i]), -i))
     return scored[best]

@@ -84,7 +84,7 @@ def shown_attempt(spec: QuizSpec, attempts: Sequence[Attempt]) -> Attempt | None
         return counted[0]
     if method in ("last", "average"):
         return counted[-1]
-    scored = [total(attempt_scores(spec, a.answers)) for a in counted]
+    scored = [total(attempt_scores(spec, a.answers, a.draw)) for a in counted]
     best = max(range(len(counted)), key=lambda i: (scored[i], -i))
     return counted[best]
 

@@ -73,6 +73,7 @@ def merge_in_progress(on_disk: InProgress, mine: InProgress, closed_at: str | No
         Per question the latest answer (or clearing), with its time.
     """
     closed = time_key(closed_at) if closed_at else None
+    draw = mine.draw or on_disk.draw  # both sides draw the same questions for one attempt
     chosen: dict[str, tuple[str | None, Any]] = {}
     for side in (on_disk, mine):
         for question_id, (when, answer) in _answer_times(side).items():
@@ -85,13 +86,14 @@ def merge_in_progress(on_disk: InProgress, mine: InProgress, closed_at: str | No
               if s.started_at and (closed is None or time_key(s.started_at) > closed)]
     if not chosen:  # an attempt started (Start attempt) before its first answer keeps its start
         first = min(starts, key=time_key, default=None)
-        return InProgress(started_at=first, updated_at=first) if first else InProgress()
+        return InProgress(started_at=first, updated_at=first, draw=draw) if first else InProgress(draw=draw)
     answers = {q: answer for q, (_, answer) in chosen.items() if answer is not _CLEARED}
     answered_at = {q: when for q, (when, _) in chosen.items() if when is not None}
     times = [when for when, _ in chosen.values()]
     started_at = min(starts or [t for t in times if t], key=time_key, default=None)
     updated_at = max((t for t in times if t), key=time_key, default=None)
-    return InProgress(started_at=started_at, updated_at=updated_at, answers=answers, answered_at=answered_at)
+    return InProgress(started_at=started_at, updated_at=updated_at, answers=answers, answered_at=answered_at,
+                      draw=draw)
 
 
 def merge_responses(on_disk: Responses, mine: Responses) -> Responses:

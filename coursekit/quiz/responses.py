@@ -16,6 +16,12 @@ problems as :class:`ResponsesError` with the file named::
                       "answered_at": {"q1": "…", "q2": "…"}}
     }
 
+* ``draw`` (in an attempt and in ``in_progress``; quizzes with pools only):
+  the question given in each slot, by slot id, e.g. ``{"transition":
+  "transition-b"}``, as :mod:`coursekit.quiz.draw` drew it; answers are keyed
+  by the id of the question given. Grading refuses a draw that is not the
+  learner's.
+
 * ``attempts[].id`` names a submitted attempt for good (a random hex id given at
   submit). Files written before ids existed have none: such an attempt is named
   by a digest of its number, times and answers (:func:`attempt_identity`), so
@@ -64,6 +70,7 @@ class AttemptRecord(_Model):
     started_at: str | None = None
     submitted_at: str
     answers: dict[str, Any] = Field(default_factory=dict)
+    draw: dict[str, str] | None = Field(None, max_length=1_000)
 
 
 class InProgress(_Model):
@@ -73,6 +80,7 @@ class InProgress(_Model):
     updated_at: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
     answered_at: dict[str, str] = Field(default_factory=dict)
+    draw: dict[str, str] | None = Field(None, max_length=1_000)
 
 
 class Responses(_Model):
@@ -87,7 +95,15 @@ class Responses(_Model):
 
     def to_json(self) -> str:
         """The file's text (stable key order, UTF-8, indented for people who look)."""
-        return json.dumps(self.model_dump(by_alias=True), indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+        return json.dumps(self.dump(), indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+    def dump(self) -> dict[str, Any]:
+        """The file's data; ``draw`` only where one was recorded (files of quizzes without pools are unchanged)."""
+        data = self.model_dump(by_alias=True)
+        for record in (*data["attempts"], data["in_progress"]):
+            if record.get("draw") is None:
+                record.pop("draw", None)
+        return data
 
 
 def empty_responses(learner: str, section: str, spec_hash: str) -> Responses:
@@ -222,3 +238,11 @@ def graded_attempts(responses: Responses) -> list[tuple[int, dict[str, Any], str
     if _given(pending.answers):
         result.append((len(result) + 1, pending.answers, pending.updated_at))
     return result
+
+
+def graded_draws(responses: Responses) -> list[dict[str, str] | None]:
+    """The recorded draw of each attempt :func:`graded_attempts` lists, in the same order (None: none recorded)."""
+    draws: list[dict[str, str] | None] = [attempt.draw for attempt in distinct_attempts(responses.attempts)]
+    if _given(responses.in_progress.answers):
+        draws.append(responses.in_progress.draw)
+    return draws

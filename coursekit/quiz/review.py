@@ -192,10 +192,15 @@ def counting_attempt(method: str, marks: Sequence[Marks | None]) -> set[int]:
 
 
 def attempt_history(settings: Settings, questions: Sequence[Question], attempts: Sequence[Any],
-                    verdicts: Sequence[Mapping[str, bool] | None]) -> list[dict[str, Any]]:
-    """Every submitted attempt with its time, marks (where allowed later) and whether it counts."""
+                    verdicts: Sequence[Mapping[str, bool] | None],
+                    given: Sequence[Sequence[Question]] | None = None) -> list[dict[str, Any]]:
+    """Every submitted attempt with its time, marks (where allowed later) and whether it counts.
+
+    ``given``: the questions of each attempt, where they differ (a quiz with pools); else ``questions``.
+    """
     shows_marks = settings.review.shows("open", "marks")
-    marks = [marks_of(questions, v) if shows_marks else None for v in verdicts]
+    per_attempt = list(given) if given is not None else [questions] * len(verdicts)
+    marks = [marks_of(asked, v) if shows_marks else None for asked, v in zip(per_attempt, verdicts, strict=True)]
     counts = counting_attempt(settings.grading_method, marks)
     return [{"number": a.number, "submitted_at": readable_time(a.submitted_at), "submitted_iso": a.submitted_at,
              "marks": _number(m.marks) if m else None, "max_marks": _number(m.max_marks) if m else None,

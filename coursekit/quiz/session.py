@@ -28,19 +28,20 @@ from typing import Any
 
 from coursekit.quiz.attempts import AttemptLimitError, attempts_left, check_can_submit
 from coursekit.quiz.contract import PUBLIC_SPEC_NAME
+from coursekit.quiz.draw import draw_for_attempt, drawn_spec
 from coursekit.quiz.merge import merge_in_progress, next_stamp
 from coursekit.quiz.navigation import Navigator
 from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord, InProgress, Responses
-from coursekit.quiz.scoring import is_answered, validate_answer
+from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
 from coursekit.quiz.shuffle import option_order
-from coursekit.quiz.spec import Question, Settings, answer_digest, parse_quiz
+from coursekit.quiz.spec import Question, QuizSpec, Settings, answer_digest, parse_quiz
 from coursekit.quiz.timed_attempt import DeadlineSplit, carried_over, split_at_deadline
 from coursekit.quiz.timing import parse_datetime
 from coursekit.quiz.types import REGISTRY, question_type
 
 
-def structural_questions(public: dict[str, Any]) -> list[Question]:
-    """The public spec's questions as models, each with a placeholder key.
+def structural_spec(public: dict[str, Any]) -> QuizSpec:
+    """The public spec as a :class:`QuizSpec` (its slots included), each question with a placeholder key.
 
     The placeholder lets :func:`~coursekit.quiz.scoring.validate_answer` check
     an answer's shape and option ids; it is never used for scoring.
@@ -50,9 +51,15 @@ def structural_questions(public: dict[str, Any]) -> list[Question]:
         data = {k: v for k, v in q.items() if k != "answer_digest"}
         data["answer"] = REGISTRY[q["type"]].placeholder_key(q) if q.get("type") in REGISTRY else None
         questions.append(data)
-    spec = parse_quiz({"title": public["title"], "settings": public["settings"], "questions": questions},
-                      origin=PUBLIC_SPEC_NAME, require_source=False)
-    return list(spec.questions)
+    data = {"title": public["title"], "settings": public["settings"], "questions": questions}
+    if public.get("slots"):
+        data["slots"] = public["slots"]
+    return parse_quiz(data, origin=PUBLIC_SPEC_NAME, require_source=False)
+
+
+def structural_questions(public: dict[str, Any]) -> list[Question]:
+    """The public spec's questions as models, each with a placeholder key (every question of every pool)."""
+    return list(structural_spec(public).questions)
 
 
 def canonical_answer(question: Question, answer: Any) -> Any:
@@ -67,13 +74,30 @@ class QuizSession:
         self.public = public
         self.section: str = public["section"]
         self.settings = Settings(**public["settings"])
-        self.questions = structural_questions(public)
+        self.spec = structural_spec(public)
         self.responses = responses
         self.clock = clock
         self.navigator = Navigator(len(self.questions), self.settings.navigation)
         self._digests = {q["id"]: q.get("answer_digest") for q in public["questions"]}
 
     # --- reading --------------------------------------------------------------------------------
+
+    def draw(self, number: int) -> dict[str, str] | None:
+        """The questions attempt ``number`` gives this learner, by slot (None for a quiz without pools)."""
+        if not self.spec.has_pools:
+            return None
+        return draw_for_attempt(self.spec, self.responses.learner, self.section, number)
+
+    def questions_of(self, draw: dict[str, str] | None) -> list[Question]:
+        """The questions of an attempt with this ``draw``: one per slot (all of them without pools)."""
+        if draw is None or not self.spec.has_pools:
+            return list(self.spec.questions)
+        return list(drawn_spec(self.spec, draw).questions)
+
+    @property
+    def questions(self) -> list[Question]:
+        """The questions of the attempt in progress, in order: the ones drawn for it where the quiz has pools."""
+        return self.questions_of(self.draw(self.attempt_number))
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -136,7 +160,9 @@ class QuizSession:
             If no attempt is left.
         """
         self._check_can_submit(len(current.attempts))
-        question = self.question(question_id)
+        question = self.spec.question(question_id)  # KeyError: no such question in the quiz
+        if question not in self.questions_of(self.draw(len(current.attempts) + 1)):
+            raise AnswerError(f"question {question_id[:40]!r}: not drawn for this attempt")
         value = validate_answer(question, answer)
         pending = current.in_progress
         answers = dict(pending.answers)
@@ -146,7 +172,8 @@ class QuizSession:
             answers.pop(question_id, None)
         now = next_stamp(current, self.clock())
         in_progress = InProgress(started_at=pending.started_at or now, updated_at=now, answers=answers,
-                                 answered_at={**pending.answered_at, question_id: now})
+                                 answered_at={**pending.answered_at, question_id: now},
+                                 draw=self.draw(len(current.attempts) + 1))
         return current.model_copy(update={"in_progress": in_progress}, deep=True)
 
     def with_submission(self, current: Responses) -> Responses:
@@ -166,7 +193,8 @@ class QuizSession:
         pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
         now = next_stamp(current, self.clock())
         attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
-                                started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers))
+                                started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers),
+                                draw=self.draw(len(current.attempts) + 1))
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
                                   deep=True)
 
@@ -206,9 +234,11 @@ class QuizSession:
         when = min(ends, now, key=lambda s: parse_datetime(s))
         attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
                                 started_at=pending.started_at or when, submitted_at=when,
-                                answers=dict(split.on_time))
+                                answers=dict(split.on_time), draw=self.draw(len(current.attempts) + 1))
         left = attempts_left(self.settings, len(current.attempts) + 1)
         nxt = carried_over(split, left is None or left > 0)
+        if self.spec.has_pools:  # the next attempt's questions: late answers to others will not count
+            nxt = nxt.model_copy(update={"draw": self.draw(len(current.attempts) + 2)})
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
                                   deep=True), split
 
@@ -258,7 +288,7 @@ class QuizSession:
         if not self.settings.marks_in_kernel or not salt or any(d is None for d in self._digests.values()):
             return None
         verdicts = {}
-        for q in self.questions:
+        for q in self.questions_of(attempt.draw):
             answer = attempt.answers.get(q.id)
             digest = self._digests.get(q.id)
             if answer is None or digest is None:

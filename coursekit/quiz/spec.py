@@ -168,12 +168,34 @@ def _question_from(data: Any) -> Any:
     return REGISTRY[kind].model.model_validate(data)
 
 
+class Slot(_Strict):
+    """One place of a quiz: a fixed question, or a pool from which each learner draws one question per attempt.
+
+    ``questions`` are the ids of the pool's members, in the authored order.
+    Every member has the same points; grades are kept per slot, under ``id``.
+    """
+
+    id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+    questions: tuple[str, ...] = Field(min_length=1)
+
+    @property
+    def pooled(self) -> bool:
+        """Whether learners draw among several questions here."""
+        return len(self.questions) > 1
+
+
 class QuizSpec(_Strict):
-    """A section's quiz: title, settings and questions with keys."""
+    """A section's quiz: title, settings and questions with keys.
+
+    ``questions`` holds every question, pool members included, in slot order;
+    ``slots`` says which questions form a pool (empty: each question is a slot
+    of its own, under its own id, as in quizzes without pools).
+    """
 
     title: str = Field(min_length=1)
     settings: Settings = Field(default_factory=Settings)
     questions: list[SerializeAsAny[QuestionModel]] = Field(min_length=1)
+    slots: list[Slot] = Field(default_factory=list)
 
     @field_validator("questions", mode="before")
     @classmethod
@@ -185,10 +207,42 @@ class QuizSpec(_Strict):
         check_unique([q.id for q in self.questions], "question")
         return self
 
+    @model_validator(mode="after")
+    def _slots_cover_questions(self) -> QuizSpec:
+        if not self.slots:
+            return self
+        members = [qid for slot in self.slots for qid in slot.questions]
+        if members != [q.id for q in self.questions]:
+            raise ValueError("slots: every question must belong to exactly one slot, in the order of the questions")
+        check_unique([slot.id for slot in self.slots], "slot")
+        for slot in self.slots:
+            clash = (set(members) - set(slot.questions)) & {slot.id}
+            if clash:
+                raise ValueError(f"slot {slot.id!r}: id already names a question of another slot")
+            points = {self.question(qid).points for qid in slot.questions}
+            if len(points) > 1:
+                raise ValueError(f"pool {slot.id!r}: its questions must have the same points "
+                                 f"(found {', '.join(f'{p:g}' for p in sorted(points))})")
+        return self
+
+    @property
+    def quiz_slots(self) -> list[Slot]:
+        """The quiz's slots in order: ``slots``, or one slot per question named by its id."""
+        return list(self.slots) or [Slot(id=q.id, questions=(q.id,)) for q in self.questions]
+
+    @property
+    def has_pools(self) -> bool:
+        """Whether any slot is a pool of several questions or is named apart from its question."""
+        return any(slot.pooled or slot.questions != (slot.id,) for slot in self.slots)
+
+    def slot_points(self, slot: Slot) -> float:
+        """The points of a slot (those of each of its questions)."""
+        return float(self.question(slot.questions[0]).points)
+
     @property
     def max_points(self) -> float:
-        """Total points of the quiz."""
-        return float(sum(q.points for q in self.questions))
+        """Total points of the quiz: one question's points per slot."""
+        return float(sum(self.slot_points(slot) for slot in self.quiz_slots))
 
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError if there is none)."""
@@ -230,6 +284,7 @@ def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -
     """
     if not isinstance(data, dict):
         raise QuizSpecError(f"{origin}: expected a mapping with title, settings and questions")
+    data = expand_pools(data, origin)
     _check_types(data, origin)
     lines: list[str] = []
     questions = data.get("questions")
@@ -255,6 +310,55 @@ def parse_quiz(data: Any, origin: str = "<quiz>", require_source: bool = True) -
                 "\n".join(f"{origin}: question {qid!r}: no source: cite the passage it tests" for qid in missing)
             )
     return spec
+
+
+POOL_KEYS = frozenset({"pool", "slot"})
+
+
+def expand_pools(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Turn the pools of an authored quiz into its flat question list and its ``slots``.
+
+    In ``quiz.yml`` an entry of ``questions`` is a question, or a pool::
+
+        - slot: transition          # optional; default: the first question's id
+          pool:                     # draw one of these per learner and attempt
+            - {id: transition-a, type: single_choice, ..., source: ...}
+            - {id: transition-b, type: single_choice, ..., source: ...}
+
+    Data without pools is returned unchanged (no ``slots``), so a quiz without
+    pools is exactly what it was. A pool of one question under that
+    question's id is the same as the question alone.
+
+    Raises
+    ------
+    QuizSpecError
+        When a pool is not a non-empty list of questions or has keys other than ``slot`` and ``pool``.
+    """
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not any(isinstance(q, dict) and "pool" in q for q in questions):
+        return data
+    flat: list[Any] = []
+    slots: list[dict[str, Any]] = []
+    for index, entry in enumerate(questions):
+        if not (isinstance(entry, dict) and "pool" in entry):
+            flat.append(entry)
+            qid = entry.get("id") if isinstance(entry, dict) else None
+            slots.append({"id": qid if isinstance(qid, str) else f"q{index + 1}", "questions": [qid]})
+            continue
+        where = f"{origin}: pool {entry.get('slot', f'#{index + 1}')!r}"
+        extra = sorted(str(k) for k in set(entry) - POOL_KEYS)
+        if extra:
+            raise QuizSpecError(f"{where}: unknown key(s) {', '.join(extra)}; a pool has only 'slot' and 'pool'")
+        members = entry["pool"]
+        if not isinstance(members, list) or not members or not all(isinstance(m, dict) for m in members):
+            raise QuizSpecError(f"{where}: 'pool' must be a non-empty list of questions")
+        slot = entry.get("slot", members[0].get("id"))
+        if not isinstance(slot, str):
+            raise QuizSpecError(f"{where}: 'slot' must be a text id")
+        flat += members
+        slots.append({"id": slot, "questions": [m.get("id") for m in members]})
+    trivial = all(s["questions"] == [s["id"]] for s in slots)
+    return {**data, "questions": flat, **({} if trivial else {"slots": slots})}
 
 
 def _error_lines(data: Any, origin: str, exc: ValidationError, prefix: tuple[Any, ...]) -> list[str]:
@@ -309,7 +413,7 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
                 public["answer_digest"] = ([answer_digest(salt, q.id, a) for a in canonical] if kind.many_digests
                                            else answer_digest(salt, q.id, canonical))
         questions.append(public)
-    return {
+    public: dict[str, Any] = {
         "schema": "coursekit.quiz/1",
         "section": section,
         "title": spec.title,
@@ -317,6 +421,9 @@ def public_spec(spec: QuizSpec, section: str, salt: str | None = None) -> dict[s
         "questions": questions,
         "salt": salt if spec.settings.marks_in_kernel else None,
     }
+    if spec.has_pools:
+        public["slots"] = [slot.model_dump(mode="json") for slot in spec.slots]
+    return public
 
 
 def answer_key(spec: QuizSpec) -> dict[str, dict[str, Any]]:
@@ -339,6 +446,8 @@ def rebuild_spec(public: dict[str, Any], key: dict[str, dict[str, Any]]) -> Quiz
             raise QuizSpecError(f"key: question {q.get('id')!r} has no key")
         questions.append({**q, **key[q["id"]]})
     data = {"title": public.get("title"), "settings": public.get("settings"), "questions": questions}
+    if public.get("slots"):
+        data["slots"] = public["slots"]
     return parse_quiz(data, origin="key", require_source=False)
 
 

@@ -47,6 +47,7 @@ from coursekit.grading.hidden import grade_quiz, submitter
 from coursekit.nbgrader_glue import ensure_exchange, nbgrader_api, nbgrader_config
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.spec import answer_key
 from coursekit.results.follow_up import cohort_grades
 from coursekit.results.lms import quiz_outcome
@@ -177,12 +178,15 @@ class QuizFeedback(NbGraderPreprocessor):
                                              0.0 if blank else score(grade_id), grade_id in pending and not blank,
                                              remark))
         review = section.quiz.settings.review
-        quiz = [page.QuizItem(number, question,
-                              describe_answer(question, shown.answers.get(question.id)) if shown else NO_ANSWER,
-                              score(quiz_cell_id(question.id)),
-                              page.feedback_texts(question, shown.answers.get(question.id) if shown else None,
-                                                  score(quiz_cell_id(question.id)), review))
-                for number, question in enumerate(section.quiz.questions, 1)]
+        # One item per slot: the question the learner was given there (with pools, nothing of the others).
+        given = (shown.draw if shown is not None else None) or draw_for_attempt(section.quiz, learner, section.id, 1)
+        quiz = []
+        for number, slot in enumerate(section.quiz.quiz_slots, 1):
+            question = section.quiz.question(given.get(slot.id, slot.questions[0]))
+            answer = shown.answers.get(question.id) if shown else None
+            points = score(quiz_cell_id(slot.id))
+            quiz.append(page.QuizItem(number, question, describe_answer(question, answer) if shown else NO_ANSWER,
+                                      points, page.feedback_texts(question, answer, points, review)))
         record = learner_record(info["db_url"], course, learner, section.id)
         quiz_score = sum(q.score or 0.0 for q in quiz)
         if record is not None and pd.notna(record["quiz_score"]):

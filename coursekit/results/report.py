@@ -9,7 +9,12 @@ Writes into ``grader/reports/``:
 * ``moodle_grades.csv``: Moodle's "Import grades from CSV" layout (see
   :mod:`.lms`);
 * ``canvas_grades.csv``: Canvas's gradebook import layout (see :mod:`.lms`);
-* ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics;
+* ``item_analysis.csv`` and ``quiz_stats.csv``: Moodle's quiz statistics (per
+  slot: a pool is one item, whichever question was drawn);
+* ``variant_analysis.csv`` (when a quiz has pools and the submissions folder
+  is given): per question drawn, facility, discrimination, n and a flag for a
+  question markedly harder or easier than its siblings (see
+  :mod:`coursekit.cohort.variants`);
 * ``copied_responses.csv`` (when the submissions folder is given): learners
   whose responses files hold the very same attempts (see :mod:`.copies`).
 
@@ -30,6 +35,8 @@ import pandas as pd
 from coursekit.authoring.course import Course
 from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.cohort.metrics import item_stats, section_stats
+from coursekit.cohort.responses import load_drawn
+from coursekit.cohort.variants import variant_stats
 from coursekit.csv_export import write_csv
 from coursekit.gradebook.extensions import Extension, load_extensions
 from coursekit.gradebook.lateness import effective_due, format_late, late_penalty, seconds_late
@@ -268,5 +275,9 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
     if submitted_root is not None:
         copies = find_copied_responses(submitted_root, [s.id for s in course.sections])
         files["copied_responses.csv"] = copies_table(copies)
+        pooled = {s.id: s.quiz for s in course.sections if s.quiz.has_pools}
+        if pooled:  # per question drawn, from the graded copies of the responses files
+            files["variant_analysis.csv"] = variant_stats(load_drawn(Path(submitted_root).parent / "autograded",
+                                                                     pooled))
     written = [write_csv(frame, out_dir / name) for name, frame in files.items()]
     return ReportFiles(grades[GRADES_COLUMNS], written, copies, moodle.left_out)

@@ -39,6 +39,7 @@ from tornado import web
 
 from coursekit.gradebook.learner_ids import describe_id, learner_id_problem
 from coursekit.json_store import UntrustedJSONError, loads
+from coursekit.quiz.draw import draw_for_attempt, drawn_spec
 from coursekit.quiz.review import reviewed_attempt
 from coursekit.quiz.timing import AttemptRefused, attempts_over, review_column
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
@@ -179,6 +180,8 @@ class _Handler(web.RequestHandler):
                      submitted: int = 0) -> dict[str, Any]:
         """One attempt as its learner may see it; ``submitted``: how many attempts that learner has submitted."""
         rules = self.book.rules(quiz.spec, attempt.learner, attempt.section)
+        draw = draw_for_attempt(quiz.spec, attempt.learner, attempt.section, attempt.number)
+        given = drawn_spec(quiz.spec, draw)  # nothing of a question not drawn reaches the learner
         view: dict[str, Any] = {
             "learner": attempt.learner, "section": attempt.section, "number": attempt.number,
             "attempt_id": attempt.client_id, "state": attempt.state, "started_at": iso(attempt.started_at),
@@ -186,13 +189,15 @@ class _Handler(web.RequestHandler):
             "auto_submitted": attempt.auto_submitted, "review": None}
         if attempt.submitted:
             column = review_column(rules, now, attempt.submitted_at)
-            view["review"] = reviewed_attempt(quiz.spec, attempt.answers, column,
+            view["review"] = reviewed_attempt(given, attempt.answers, column,
                                               attempts_over(rules, now, submitted))
             if quiz.spec.settings.review.shows(column, "attempt"):
                 view["answers"] = attempt.answers
         else:
             ends = self.book.deadline_of(quiz.spec, attempt)
             view.update(answers=attempt.answers, deadline=None if ends is None else iso(ends))
+        if quiz.spec.has_pools:
+            view["draw"] = draw
         return view
 
     def section_state(self, quiz: TrustedQuiz, learner: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from coursekit.quiz.draw import draw_for_attempt, drawn_spec
 from coursekit.quiz.navigation import NavigationError, check_sequential_answer
 from coursekit.quiz.overrides import Override, changed_override, effective_rules, stored_override
 from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
@@ -273,7 +274,8 @@ class AttemptBook:
         if not isinstance(answers, dict):
             raise AttemptRefused("answer", "answers must be an object of question id to answer")
         merged, reached = dict(attempt.answers), attempt.reached
-        order = [q.id for q in spec.questions]
+        spec = drawn_spec(spec, draw_for_attempt(spec, attempt.learner, attempt.section, attempt.number))
+        order = [q.id for q in spec.questions]  # with pools: the questions drawn for this attempt only
         for question_id in sorted(answers, key=lambda q: order.index(q) if q in order else -1):
             if question_id not in order:
                 raise AttemptRefused("answer", f"no question {str(question_id)[:40]!r} in this quiz")

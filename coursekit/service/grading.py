@@ -24,6 +24,7 @@ from coursekit.gradebook.engine import make_engine
 from coursekit.json_store import invalid_text, write_atomically
 from coursekit.quiz.attempts import attempt_scores, total
 from coursekit.quiz.contract import responses_path
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.responses import (
     AttemptRecord,
     InProgress,
@@ -33,6 +34,7 @@ from coursekit.quiz.responses import (
     distinct_attempts,
     parse_responses,
 )
+from coursekit.quiz.spec import QuizSpec
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
 from coursekit.service.migrate import service_tables_exist
 from coursekit.service.trusted import TrustedQuizzes, UnknownSectionError
@@ -74,17 +76,30 @@ def records_by_section(db_url: str, sections: Sequence[str]) -> dict[str, dict[s
                       for learner, attempts in learners.items()} for section, learners in found.items()}
 
 
-def as_responses(record: ServerRecord, spec_hash: str) -> Responses:
-    """The record as a responses document: submitted attempts by number, an open attempt as in progress."""
+def as_responses(record: ServerRecord, spec_hash: str, spec: QuizSpec | None = None) -> Responses:
+    """The record as a responses document: submitted attempts by number, an open attempt as in progress.
+
+    With a ``spec`` that has pools, each attempt carries the draw the service
+    gave it (:func:`coursekit.quiz.draw.draw_for_attempt` of the attempt's
+    number in the record), so grading scores the questions the learner was given.
+    """
     submitted = [a for a in record.attempts if a.submitted]
     pending = next((a for a in record.attempts if not a.submitted), None)
+
+    def draw(number: int) -> dict[str, str] | None:
+        if spec is None or not spec.has_pools:
+            return None
+        return draw_for_attempt(spec, record.learner, record.section, number)
+
     return Responses(
         learner=record.learner, section=record.section, spec_hash=spec_hash,
         attempts=[AttemptRecord(id=a.client_id or a.id, number=n, started_at=iso(a.started_at),
-                                submitted_at=iso(a.submitted_at), answers=a.answers)  # type: ignore[arg-type]
+                                submitted_at=iso(a.submitted_at), answers=a.answers,  # type: ignore[arg-type]
+                                draw=draw(n))
                   for n, a in enumerate(submitted, 1)],
         in_progress=InProgress(started_at=iso(pending.started_at), updated_at=iso(pending.started_at),
-                               answers=pending.answers) if pending else InProgress())
+                               answers=pending.answers, draw=draw(len(submitted) + 1)) if pending
+        else InProgress())
 
 
 def record_digest(digest: str, record: ServerRecord | None) -> str:
@@ -140,10 +155,13 @@ def without_invalid_text(record: ServerRecord) -> tuple[ServerRecord, list[str]]
 
 
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
-                      spec_hash: str) -> list[str]:
-    """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems."""
+                      spec_hash: str, spec: QuizSpec | None = None) -> list[str]:
+    """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems.
+
+    ``spec`` (the trusted quiz) lets the record carry each attempt's draw when the quiz has pools.
+    """
     record, unreadable = without_invalid_text(record or ServerRecord(learner, section, ()))
-    responses = as_responses(record, spec_hash)
+    responses = as_responses(record, spec_hash, spec)
     path = responses_path(snapshot, section)
     problems = unreadable + compare_with_file(path, responses)
     if not record.attempts:
@@ -159,7 +177,8 @@ def attempt_rows(book: AttemptBook, quizzes: TrustedQuizzes, section: str | None
     for attempt in book.attempts(learner, section):
         try:
             spec = quizzes.get(attempt.section).spec
-            marks: float | None = total(attempt_scores(spec, attempt.answers))
+            marks: float | None = total(attempt_scores(spec, attempt.answers, draw_for_attempt(
+                spec, attempt.learner, attempt.section, attempt.number)))
             most: float | None = spec.max_points
         except UnknownSectionError:
             marks = most = None
@@ -205,4 +224,5 @@ def snapshot_from_record(db_url: str, source_root: str, learner: str, section: s
     if not graded_by_record:
         return digest, []
     quiz = TrustedQuizzes(Path(source_root)).get(section)
-    return record_digest(digest, record), substitute_record(snapshot, learner, section, record, quiz.spec_hash)
+    return record_digest(digest, record), substitute_record(snapshot, learner, section, record, quiz.spec_hash,
+                                                            quiz.spec)

@@ -34,8 +34,8 @@ def header_text(session: QuizSession) -> str:
 
 
 def answered_count(session: QuizSession, answers: dict[str, Any]) -> int:
-    """How many of the quiz's questions ``answers`` answers."""
-    return sum(1 for q in session.questions if is_answered(q, answers.get(q.id)))
+    """How many of the quiz's questions ``answers`` answers (of any attempt: with pools, of its questions drawn)."""
+    return sum(1 for q in session.questions_of(None) if is_answered(q, answers.get(q.id)))
 
 
 def quiz_view(session: QuizSession, phase: str = "question", show_result: bool = False) -> dict[str, Any]:
@@ -69,13 +69,14 @@ def quiz_view(session: QuizSession, phase: str = "question", show_result: bool =
         "phase": phase,
         "confirm_text": (f"{len(missing)} question(s) unanswered ({', '.join(numbers)}). "
                          "Submit this attempt anyway?"),
-        "history": attempt_history(session.settings, session.questions, session.submitted, verdicts),
+        "history": attempt_history(session.settings, session.questions, session.submitted, verdicts,
+                                   [session.questions_of(a.draw) for a in session.submitted]),
         "grading_note": GRADING_METHODS[session.settings.grading_method],
         "result": None,
     }
     if show_result and session.submitted:
         last = session.submitted[-1]
-        view["result"] = attempt_result(session.settings, session.questions, last,
+        view["result"] = attempt_result(session.settings, session.questions_of(last.draw), last,
                                         answered_count(session, last.answers), verdicts[-1])
     return view
 
@@ -122,7 +123,7 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
             "answered": answered_count(session, last.get("answers", local)), "total": len(session.questions),
             "marks": review.get("marks"), "max_marks": review.get("max_marks"), "percent": review.get("percent"),
             "passed": review.get("passed"), "pass_rate": review.get("pass_rate"), "verdicts": review.get("verdicts"),
-            "questions": _server_rows(session, last.get("answers", local), review),
+            "questions": _server_rows(session, last.get("answers", local), {**review, "draw": last.get("draw")}),
             "note": SERVER_NOTE if review.get("marks") is not None or review.get("verdicts") else None,
         }
     return view
@@ -137,7 +138,8 @@ def _server_rows(session: QuizSession, answers: Any, review: dict[str, Any]) -> 
         outcomes = {int(v["number"]): {"state": "right" if v.get("right") else "wrong"} for v in review["verdicts"]}
     right = {int(r["number"]): str(r["answer"]) for r in review.get("right_answers") or []
              if isinstance(r, dict) and "number" in r}
-    return result_rows(session.questions, answers, outcomes or None, right or None)
+    draw = review.get("draw") if isinstance(review.get("draw"), dict) else None
+    return result_rows(session.questions_of(draw), answers, outcomes or None, right or None)
 
 
 def service_timer(state: dict[str, Any] | None, elapsed: float) -> dict[str, Any] | None:
