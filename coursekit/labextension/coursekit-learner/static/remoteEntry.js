@@ -24,6 +24,63 @@
     }
   }
 
+  // A course cell's hidden code (the widget calls, the trainer's scoring cells) is not for the learner: clicking
+  // its "•••" placeholder or the bar beside it leaves it hidden. Only cells the course locked (not editable) are
+  // kept so; a cell of the learner's own opens as in any JupyterLab.
+  const HIDDEN_INPUT = ".jp-InputPlaceholder, .jp-Cell-inputCollapser";
+
+  function lockedCellAt(shell, target) {
+    const panel = shell.currentWidget;
+    const cells = panel && panel.content && panel.content.widgets;
+    if (!cells) return null;
+    const cell = cells.find((c) => c.node.contains(target));
+    if (!cell || !cell.model) return null;
+    const model = cell.model;
+    const editable = typeof model.getMetadata === "function" ? model.getMetadata("editable")
+      : model.metadata && model.metadata.editable;
+    return editable === false ? cell : null;
+  }
+
+  function keepCourseCodeHidden(app) {
+    const guard = (event) => {
+      const target = event.target;
+      if (!(target instanceof Element) || !target.closest(HIDDEN_INPUT)) return;
+      if (!lockedCellAt(app.shell, target)) return;
+      event.stopPropagation();  // capture phase: JupyterLab's own click handler never sees it
+      event.preventDefault();
+    };
+    window.addEventListener("click", guard, true);
+    window.addEventListener("dblclick", guard, true);
+  }
+
+  // nbgrader's Validate dialog puts "The following cell failed:" and the cell's text ("Nothing to type here: …")
+  // before each reflection's message. A reflection's message (named by coursekit's validator) is said alone.
+  const REFLECTION_MESSAGE = / \(its Comment field\): /;
+
+  function plainValidation(root) {
+    const failed = root.querySelector("#validation-message.validation-failed");
+    if (!failed || failed.dataset.coursekitPlain) return;
+    failed.dataset.coursekitPlain = "yes";
+    for (const lead of [...failed.children]) {
+      const source = lead.nextElementSibling;
+      const error = source && source.nextElementSibling;
+      if (lead.classList.contains("jp-RenderedText") || !error) continue;
+      const text = error.textContent.trim();
+      if (!REFLECTION_MESSAGE.test(text)) continue;
+      const line = document.createElement("p");
+      line.className = "coursekit-validation-line";
+      line.textContent = text;
+      lead.replaceWith(line);
+      source.remove();
+      error.remove();
+    }
+  }
+
+  function plainValidationMessages() {
+    new MutationObserver(() => plainValidation(document.body))
+      .observe(document.body, { childList: true, subtree: true });
+  }
+
   const plugin = {
     id: "coursekit-learner:narrow-screens",
     description: "Side panels start collapsed on narrow screens; dialogs fit the window.",
@@ -33,6 +90,8 @@
       style.setAttribute("data-coursekit", "narrow-screens");
       style.textContent = CSS;
       document.head.append(style);
+      keepCourseCodeHidden(app);
+      plainValidationMessages();
       const query = window.matchMedia(NARROW);
       // After the saved layout is restored (it may have the file browser open), the notebook gets the width.
       app.restored.then(() => { if (query.matches) collapseSidePanels(app.shell); });
