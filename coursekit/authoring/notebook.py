@@ -263,10 +263,11 @@ def due_sentence(due: datetime | None, late_penalty_per_day: float = 0.0) -> str
 
 
 def _end_cell(section: Section, quiz_heading: str, due: datetime | None, late_penalty_per_day: float) -> NotebookNode:
-    """The last cell, after the trainer's part: Run All ends here, so that part stays collapsed.
+    """The last cell, after the trainer's part: Restart Kernel and Run All ends here, so that part stays collapsed.
 
     JupyterLab makes the last cell run the active one and opens a collapsed
-    heading around it; ending on this cell keeps the grading cells folded.
+    heading around it; ending on this cell keeps the grading cells folded. (In
+    learner mode Run All keeps the learner's place instead.)
     It names the quiz by the heading the learner sees above it, and says when
     the section is due.
     """

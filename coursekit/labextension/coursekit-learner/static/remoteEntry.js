@@ -81,9 +81,68 @@
       .observe(document.body, { childList: true, subtree: true });
   }
 
+  // Run All makes the last cell the active one and scrolls there: a learner at Reflection 1 would lose their
+  // place. In learner mode Run All keeps the cell the learner was at active, and the view where it was.
+  const RUN_ALL = "notebook:run-all-cells";
+
+  function scrollerOf(notebook) {
+    const outer = notebook.outerNode || notebook.node.querySelector(".jp-WindowedPanel-outer");
+    if (outer) return outer;  // JupyterLab 4: the windowed list's outer node scrolls
+    for (let node = notebook.node; node; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowY;
+      if (overflow === "auto" || overflow === "scroll") return node;
+    }
+    return null;
+  }
+
+  // JupyterLab scrolls more than once while Run All goes on (to the last cell, as outputs appear): until the
+  // learner scrolls, clicks or types, or a moment after the last cell ran, the learner's cell is held in place.
+  const SETTLE_MS = 1500;
+  const LEARNER_MOVES = ["wheel", "keydown", "pointerdown", "touchstart"];
+
+  function holdInPlace(notebook, index, offset, result) {
+    const scroller = scrollerOf(notebook);
+    const cell = notebook.widgets[index];
+    if (!scroller || !cell) return;
+    const hold = () => {
+      if (notebook.isDisposed) return;
+      if (notebook.activeCellIndex !== index) notebook.activeCellIndex = index;
+      const drift = cell.node.getBoundingClientRect().top - offset;
+      if (Math.abs(drift) > 1) scroller.scrollTop += drift;
+    };
+    const sizes = new ResizeObserver(hold);
+    const release = () => {
+      scroller.removeEventListener("scroll", hold);
+      sizes.disconnect();
+      for (const type of LEARNER_MOVES) window.removeEventListener(type, release, true);
+    };
+    scroller.addEventListener("scroll", hold);
+    sizes.observe(notebook.node);
+    for (const type of LEARNER_MOVES) window.addEventListener(type, release, true);
+    hold();
+    Promise.resolve(result).catch(() => null).then(() => setTimeout(release, SETTLE_MS));
+  }
+
+  function keepPlaceOnRunAll(app) {
+    const commands = app.commands;
+    const execute = commands.execute.bind(commands);
+    commands.execute = (id, args) => {
+      const panel = app.shell.currentWidget;
+      const notebook = panel && panel.content;
+      if (id !== RUN_ALL || !notebook || typeof notebook.activeCellIndex !== "number") return execute(id, args);
+      const index = notebook.activeCellIndex;
+      const cell = notebook.widgets[index];
+      const offset = cell ? cell.node.getBoundingClientRect().top : 0;
+      const result = execute(id, args);
+      holdInPlace(notebook, index, offset, result);
+      return result;
+    };
+  }
+
   const plugin = {
     id: "coursekit-learner:narrow-screens",
-    description: "Side panels start collapsed on narrow screens; dialogs fit the window.",
+    description: "Side panels start collapsed on narrow screens; dialogs fit the window; course code stays hidden; "
+      + "Validate speaks plainly; Run All keeps the learner's place.",
     autoStart: true,
     activate: (app) => {
       const style = document.createElement("style");
@@ -92,6 +151,7 @@
       document.head.append(style);
       keepCourseCodeHidden(app);
       plainValidationMessages();
+      keepPlaceOnRunAll(app);
       const query = window.matchMedia(NARROW);
       // After the saved layout is restored (it may have the file browser open), the notebook gets the width.
       app.restored.then(() => { if (query.matches) collapseSidePanels(app.shell); });
