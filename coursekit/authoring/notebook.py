@@ -290,10 +290,13 @@ def build_notebook(section: Section, grading: GradingSettings | None = None) -> 
     quiz_intro = distinct_heading(quiz_intro, text) if quiz_intro else (
         settings_markdown(section.quiz.title, section.quiz.settings))
     cells.extend(_text_cells("quiz-intro", quiz_intro))
+    grading = grading or GradingSettings()
+    deadline = due_sentence(grading.due.get(section.id), grading.late_penalty_per_day)
+    if deadline:  # under the quiz's heading, before the learner starts
+        cells.append(_markdown("quiz-due", deadline))
     cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
     cells.extend(_text_cells("after-quiz", after_quiz))
     cells.extend(_grade_cells(section))
-    grading = grading or GradingSettings()
     cells.append(_end_cell(section, first_heading(quiz_intro) or section.quiz.title, grading.due.get(section.id),
                            grading.late_penalty_per_day))
 
