@@ -261,7 +261,12 @@ class QuizPage:
         self.panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # the notebook is the current widget
         self.menu("Run", "Run All Cells")
         self.wait_for_quiz()
+        self.wait_for_place_kept()
         return self
+
+    def wait_for_place_kept(self) -> None:
+        """Wait until learner mode no longer holds the learner's place after Run All (it would undo a scroll)."""
+        self.page.locator("body:not([data-coursekit-holding])").wait_for(state="attached")
 
     def restart_and_run_all(self) -> QuizPage:
         """Kernel > Restart Kernel and Run All Cells…, confirm the dialog, then wait for the new quiz."""

@@ -112,10 +112,12 @@
     };
     const sizes = new ResizeObserver(hold);
     const release = () => {
+      delete document.body.dataset.coursekitHolding;
       scroller.removeEventListener("scroll", hold);
       sizes.disconnect();
       for (const type of LEARNER_MOVES) window.removeEventListener(type, release, true);
     };
+    document.body.dataset.coursekitHolding = "run-all";  // while set, a scroll not by the learner is undone
     scroller.addEventListener("scroll", hold);
     sizes.observe(notebook.node);
     for (const type of LEARNER_MOVES) window.addEventListener(type, release, true);
@@ -135,6 +137,13 @@
       const offset = cell ? cell.node.getBoundingClientRect().top : 0;
       const result = execute(id, args);
       holdInPlace(notebook, index, offset, result);
+      // The answers save themselves; the notebook, whose outputs Run All changed, is saved at once (learner mode
+      // saves it without widget state), so closing the tab right after asks nothing.
+      const context = panel.context;
+      Promise.resolve(result).then(() => {
+        if (context && !context.isDisposed && context.model && context.model.dirty) return context.save();
+        return null;
+      }).catch(() => null);
       return result;
     };
   }
