@@ -3,12 +3,14 @@
 The quiz and Comment cells show only their title line and JupyterLab's "•••"
 marker; the trainer's scoring cells the same once their heading is unfolded.
 Clicking the marker, or the bar beside the cell, would show the learner Python
-code: in learner mode it leaves the code hidden (and the keyboard, J then
-Enter, shows none either). A cell the learner adds and hides opens again as in
+code: in learner mode it leaves the code hidden (and the keyboard, Enter
+on the cell, shows none either). A cell the learner adds and hides opens again as in
 any JupyterLab.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from conftest import shutdown_sessions
@@ -32,9 +34,10 @@ def test_clicking_the_hidden_code_marker_of_a_course_cell_shows_no_code(lab_serv
         expect(marker).to_be_visible()
         expect(cell.locator(".jp-InputArea-editor")).to_have_count(0)
         assert quiz.panel.get_by_text("show_comment(").count() == 0
-        # by keyboard: from Reflection 1's text, J to the Comment cell, Enter (edit mode) shows no code either
-        quiz.panel.locator(".jp-MarkdownCell").filter(has=page.locator("h3", has_text="Reflection 1")).click()
-        page.keyboard.press("j")
+        # by keyboard: the Comment cell active, Enter (edit mode) shows no code either
+        cell.locator(".jp-OutputArea-output").click()
+        page.keyboard.press("Escape")
+        expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)
         expect(cell.locator(".jp-InputArea-editor")).to_have_count(0)

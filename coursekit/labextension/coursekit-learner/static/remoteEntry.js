@@ -51,6 +51,19 @@
     };
     window.addEventListener("click", guard, true);
     window.addEventListener("dblclick", guard, true);
+    // Enter in command mode would open the active cell's editor, and with it the hidden code
+    window.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+      const panel = app.shell.currentWidget;
+      const notebook = panel && panel.content;
+      const cell = notebook && notebook.activeCell;
+      // only the notebook's own command mode (focus on the notebook or the cell, never in a field of a widget)
+      if (!cell || notebook.mode !== "command" || !cell.inputHidden) return;
+      if (event.target !== notebook.node && event.target !== cell.node) return;
+      if (!lockedCellAt(app.shell, cell.node)) return;
+      event.stopPropagation();
+      event.preventDefault();
+    }, true);
   }
 
   // nbgrader's Validate dialog puts "The following cell failed:" and the cell's text ("Nothing to type here: …")
