@@ -19,9 +19,12 @@ Run All asks nothing. The trainer's own Jupyter set-up is not touched.
 
 On narrow screens (a phone, a small tablet, 200 % zoom) the side panels start
 collapsed, so the notebook has the width, and dialogs such as Validate fit the
-window: a small lab extension of coursekit's own, written as the federated
-module JupyterLab loads (``coursekit/labextension/coursekit-learner``, no build
-step), found through ``LabApp.extra_labextensions_path``.
+window; clicking the "•••" of a course cell's hidden code leaves it hidden;
+Validate names each unanswered reflection in one plain line; Run All keeps the
+learner's place. All this is a small lab extension of coursekit's own, written
+as the federated module JupyterLab loads
+(``coursekit/labextension/coursekit-learner``, no build step), found through
+``LabApp.extra_labextensions_path``.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ ASSIGNMENTS_MENU = {"id": "jp-mainmenu-coursekit-assignments", "label": "Assignm
                     "items": [{"command": OPEN_ASSIGNMENTS, "rank": 0}]}
 LAB_SETTINGS = "lab-settings"
 LAB_EXTENSIONS = Path(__file__).parent / "labextension"
-"""coursekit's own prebuilt lab extensions (learner mode: narrow screens)."""
+"""coursekit's own prebuilt lab extensions (learner mode: narrow screens, hidden code, Validate, Run All)."""
 AUTOSAVE_SECONDS = 10
 # A widget's state is its kernel's: saved in the notebook it would show "model not found" after a restart. Run All
 # changes the outputs; saved soon after (the widget cells with their start instruction), closing the tab asks nothing.

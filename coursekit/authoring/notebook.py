@@ -267,10 +267,11 @@ def due_sentence(due: datetime | None, late_penalty_per_day: float = 0.0) -> str
 
 
 def _end_cell(section: Section, quiz_heading: str, due: datetime | None, late_penalty_per_day: float) -> NotebookNode:
-    """The last cell, after the trainer's part: Run All ends here, so that part stays collapsed.
+    """The last cell, after the trainer's part: Restart Kernel and Run All ends here, so that part stays collapsed.
 
     JupyterLab makes the last cell run the active one and opens a collapsed
-    heading around it; ending on this cell keeps the grading cells folded.
+    heading around it; ending on this cell keeps the grading cells folded. (In
+    learner mode Run All keeps the learner's place instead.)
     It names the quiz by the heading the learner sees above it, and says when
     the section is due.
     """
@@ -293,10 +294,13 @@ def build_notebook(section: Section, grading: GradingSettings | None = None) -> 
     quiz_intro = distinct_heading(quiz_intro, text) if quiz_intro else (
         settings_markdown(section.quiz.title, section.quiz.settings))
     cells.extend(_text_cells("quiz-intro", quiz_intro))
+    grading = grading or GradingSettings()
+    deadline = due_sentence(grading.due.get(section.id), grading.late_penalty_per_day)
+    if deadline:  # under the quiz's heading, before the learner starts
+        cells.append(_markdown("quiz-due", deadline))
     cells.append(_widget_cell("quiz", quiz_call(section.id), ["quiz"]))
     cells.extend(_text_cells("after-quiz", after_quiz))
     cells.extend(_grade_cells(section))
-    grading = grading or GradingSettings()
     cells.append(_end_cell(section, first_heading(quiz_intro) or section.quiz.title, grading.due.get(section.id),
                            grading.late_penalty_per_day))
 

@@ -117,7 +117,9 @@ class QuizView(TimedAttempt):
 
     def _render(self) -> None:
         view = quiz_view(self.session, self.phase, self.show_result)
-        if self.link is not None:
+        if self.link is not None and not self.link.pending(self.session.submitted):
+            # an attempt kept on this computer (the service not reached) is shown as the file has it, with
+            # the file's numbers, until the service has recorded it: never the service's older attempt
             view = service_view(view, self.session, self.link.state, self.show_result)
         view["timer"] = self._timer()
         view["timing"] = self._timing()

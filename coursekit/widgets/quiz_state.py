@@ -107,6 +107,7 @@ def service_view(view: dict[str, Any], session: QuizSession, state: dict[str, An
     if left == 0:
         parts[:2] = [f"All attempts used ({len(submitted)})"]
     view["header"] = " · ".join(parts)
+    view["attempt"] = len(submitted) + 1  # "Start attempt N" and the header count as the service does
     view["finished"] = left == 0
     view["history"] = [{"number": a["number"], "submitted_at": readable_time(a["submitted_at"]),
                         "submitted_iso": a["submitted_at"],

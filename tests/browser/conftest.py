@@ -257,11 +257,20 @@ class QuizPage:
         entry.click()
 
     def run_all(self) -> QuizPage:
-        """Run > Run All Cells, then wait for the quiz."""
+        """Run > Run All Cells, wait for the quiz, then scroll to it as the learner does (Run All keeps the view)."""
         self.panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # the notebook is the current widget
         self.menu("Run", "Run All Cells")
         self.wait_for_quiz()
+        self.wait_for_place_kept()
+        self.quiz.scroll_into_view_if_needed()
+        # JupyterLab renders an off-screen cell's content (innerText) only once it is on screen again
+        self.quiz.wait_for(state="visible")
+        self.page.wait_for_function("q => q.innerText.trim().length > 0", arg=self.quiz.element_handle())
         return self
+
+    def wait_for_place_kept(self) -> None:
+        """Wait until learner mode no longer holds the learner's place after Run All (it would undo a scroll)."""
+        self.page.locator("body:not([data-coursekit-holding])").wait_for(state="attached")
 
     def restart_and_run_all(self) -> QuizPage:
         """Kernel > Restart Kernel and Run All Cells…, confirm the dialog, then wait for the new quiz."""

@@ -149,17 +149,29 @@ def learner(lab_server, page):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_run_all_ends_on_the_end_of_the_section_with_the_trainers_part_folded(learner, width):
-    quiz = learner("run_all_end", width).run_all()
+def test_run_all_keeps_the_learners_place_with_the_trainers_part_folded(learner, width):
+    quiz = learner("run_all_place", width)
+    page = quiz.page
+    heading = quiz.panel.locator(".jp-MarkdownCell", has_text="Reflection 1").filter(
+        has=page.locator("h3", has_text="Reflection 1"))
+    scroll_to(heading)
+    heading.click()  # the learner is at Reflection 1
+    top = heading.bounding_box()["y"]
+    quiz.menu("Run", "Run All Cells")
+    field = quiz.panel.locator(".coursekit-comment").first
+    field.wait_for()
+    page.wait_for_timeout(500)  # JupyterLab has scrolled, if it would
     active = quiz.panel.locator(".jp-Cell.jp-mod-active").first
-    expect(active).to_contain_text("End of the section")
-    expect(active).to_contain_text("Assignments › Assignment List")
-    # JupyterLab unfolds a heading around the active cell: ending after "For your trainer" keeps it folded
+    expect(active).to_contain_text("Reflection 1")  # still the cell the learner was at
+    expect(heading).to_be_in_viewport()
+    assert abs(heading.bounding_box()["y"] - top) < 80, (top, heading.bounding_box())
+    # JupyterLab unfolds a heading around the active cell: the trainer's part stays folded
     trainer = quiz.panel.locator(".jp-MarkdownCell", has_text="For your trainer").locator(".jp-collapseHeadingButton")
     expect(trainer).to_have_class(re.compile("jp-mod-collapsed"))
     assert quiz.panel.get_by_text("# Scored from your saved quiz").count() == 0 or \
         not quiz.panel.get_by_text("# Scored from your saved quiz").first.is_visible()
-    shot(quiz.page, f"run_all_end_{width}")
+    shot(page, f"run_all_place_{width}")
+    assert_accessible(page, ".coursekit-comment", f"Comment field after Run All at {width} px")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -3,7 +3,8 @@
 At 400 px (and 640 px, 1280 px at 200 % zoom) the side panels start collapsed, so the notebook has the width
 (at least 360 px); a matching question's long choice is written out in full
 under its select; the Validate dialog of Assignments › Assignment List lies
-wholly inside the window. At 1280 px the file browser stays open as before.
+wholly inside the window and names each unanswered reflection in one plain
+line. At 1280 px the file browser stays open as before.
 axe-core finds nothing in the quiz.
 """
 
@@ -89,6 +90,14 @@ def test_notebook_gets_the_width_and_dialogs_and_choices_fit(project, browser, t
             assert where["left"] >= 0 and where["right"] <= where["width"], where
             assert where["top"] >= 0 and where["bottom"] <= where["height"], where
             shot(page, f"narrow_validate_{width}")
-            dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+            # each reflection is named in one plain line: no "The following cell failed:", no placeholder text
+            said = dialog.inner_text()
+            for number in (1, 2, 3, 4):
+                assert f"Reflection {number} (its Comment field): You did not provide a response." in said, said
+            assert "The following cell failed" not in said and "Nothing to type here" not in said, said
+            expect(dialog.locator(".coursekit-validation-line")).to_have_count(4)
+            assert_fully_accessible(page, ".jp-Dialog-content", f"Validate at {width} px")
+            page.keyboard.press("Enter")  # the OK button has the focus
+            dialog.wait_for(state="detached")
         finally:
             context.close()

@@ -28,7 +28,7 @@ from conftest import (
     wait_until,
 )
 from playwright.sync_api import expect
-from test_learner_door_browser import WIDTHS, kernel_idle, narrow, saved_comment, scroll_to
+from test_learner_door_browser import WIDTHS, assert_accessible, kernel_idle, narrow, saved_comment, scroll_to
 
 from coursekit.authoring.notebook import COMMENT_CELL_TITLE, QUIZ_CELL_TITLE, START_COMMENT, START_QUIZ
 from coursekit.learner import AUTOSAVE_SECONDS
@@ -182,3 +182,36 @@ def test_a_copy_saved_with_widget_views_before_shows_the_start_instruction_again
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "returning_saved_before.png"))
     shutdown_sessions(returning_lab)
+
+
+@pytest.fixture(scope="module")
+def lab_without_autosave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """A learner-mode JupyterLab whose learner switched autosave off: only coursekit saves the notebook."""
+    workspace = tmp_path_factory.mktemp("no_autosave")
+    (workspace / "course").mkdir()
+    settings = workspace / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(workspace / "user-settings"))
+        with running_lab(workspace) as server:
+            yield server
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_run_all_saves_the_notebook_so_closing_right_after_asks_nothing(lab_without_autosave, page, width):
+    folder = add_learner_copy(lab_without_autosave, f"close_after_run_all_{width}")
+    quiz = QuizPage(page, lab_without_autosave, folder).open()
+    narrow(page, width)
+    released = quiz.notebook.stat().st_mtime_ns
+    quiz.run_all()
+    wait_until(lambda: kernel_idle(quiz) and quiz.panel.locator(".jp-InputPrompt", has_text="*").count() == 0,
+               timeout=60, what="every cell run")
+    saved_since(quiz, released, "saved when Run All finished")  # autosave is off: learner mode saved it
+    assert_saved_without_widget_state(quiz.notebook)
+    assert_accessible(page, ".coursekit-quiz", f"quiz after Run All at {width} px")
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+    dialog = page.locator(".jp-Dialog")
+    wait_until(lambda: dialog.count() > 0 or page.locator(".jp-NotebookPanel").count() == 0, what="tab closed")
+    assert dialog.count() == 0  # no "Save changes?"
+    shutdown_sessions(lab_without_autosave)

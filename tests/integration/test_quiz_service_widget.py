@@ -258,3 +258,48 @@ def test_a_timed_quiz_starts_here_when_the_service_cannot_be_reached(tmp_path, m
     view.answer(first.id, view.session.option_ids(first)[0])  # kept here, sent when the service is back
     saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text(encoding="utf-8"))
     assert saved["in_progress"]["started_at"] and first.id in saved["in_progress"]["answers"]
+
+
+def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_numbers(db_url, tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    source = quiz_source(tmp_path)
+    folder = quiz_folder(tmp_path / "ada")
+    with running_service(db_url, source, TOKENS, Clock(), port=port) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        first = view.session.questions[0]
+        view.answer(first.id, view.session.option_ids(first)[0])
+        _submit(view)
+        assert view.root.view["result"]["number"] == 1
+        view._on_message(None, {"action": "again"}, None)  # Start attempt 2, with the service still up
+    # the service stops; attempt 2 is answered and submitted: kept on this computer
+    view.answer(first.id, view.session.option_ids(first)[1])
+    _submit(view)
+    shown = view.root.view
+    assert shown["message"].endswith(QUEUED), shown["message"]
+    assert shown["result"]["number"] == 2  # the attempt just submitted, not the service's attempt 1
+    assert [row["number"] for row in shown["history"]] == [1, 2]
+    assert shown["header"].startswith("Attempt 3") and shown["attempt"] == 3  # header and "Start attempt 3" agree
+    assert "Recorded and marked by the quiz server" not in json.dumps(shown["result"])
+
+
+def test_after_the_responses_file_is_deleted_the_attempt_numbers_are_the_services(db_url, tmp_path, monkeypatch):
+    source = quiz_source(tmp_path, attempts=3)
+    folder = quiz_folder(tmp_path / "ada")
+    with running_service(db_url, source, TOKENS, Clock()) as url:
+        _as(monkeypatch, url, "ada")
+        view = quiz_view_for(SECTION, folder)
+        _submit(view)
+        (folder / "responses" / f"{SECTION}.json").unlink()  # the learner deletes the file
+        view = quiz_view_for(SECTION, folder)
+        assert view.root.view["header"].startswith("Attempt 2") and view.root.view["attempt"] == 2
+        _submit(view)
+        shown = view.root.view
+        assert "Attempt 2 submitted and recorded" in shown["message"]
+        assert shown["result"]["number"] == 2
+        assert shown["header"].startswith("Attempt 3") and shown["attempt"] == 3  # "Start attempt 3"
+        assert [row["number"] for row in shown["history"]] == [1, 2]

@@ -129,3 +129,17 @@ def test_the_end_cell_says_when_the_section_is_due_and_what_lateness_costs(repo:
     assert "loses 10 % of its points for each day or part of a day late" in end
     other = build_notebook(course.sections[1], grading).cells[-1].source
     assert "Hand it in by" not in other
+
+
+def test_the_quiz_header_says_when_the_section_is_due(repo: ProjectPaths) -> None:
+    from coursekit.authoring.grading_settings import GradingSettings
+
+    course = load_course(repo.course)
+    section = course.sections[0]
+    grading = GradingSettings(due={section.id: "2026-12-01T17:00:00+01:00"})
+    cells = build_notebook(section, grading).cells
+    quiz = next(i for i, c in enumerate(cells) if "quiz" in c.metadata.get("tags", []))
+    heading = max(i for i, c in enumerate(cells[:quiz]) if c.source.startswith("## "))
+    due = [c.source for c in cells[heading:quiz] if "Hand it in by **1 December 2026, 16:00 UTC**" in c.source]
+    assert len(due) == 1 and cells[heading].source.startswith("## Quiz")  # under the quiz's heading, before it
+    assert not any("Hand it in by" in c.source for c in build_notebook(course.sections[1], grading).cells[:-1])
