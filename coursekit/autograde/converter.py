@@ -13,7 +13,12 @@ four changes, each a small override:
   worker's process instead of a new kernel (see :mod:`.inprocess`);
   ``executor = "kernel"`` keeps nbgrader's ``Execute``;
 * a trainer's reviewed override of a quiz question stays reviewed on regrade
-  (:class:`SaveAutoGradesKeepingOverrides`).
+  (:class:`SaveAutoGradesKeepingOverrides`);
+* nbgrader's gradebook steps read their lookups once per section and write a
+  notebook's grades in one transaction (:mod:`.gradebook_steps`), and its
+  metadata check compiles its schema once (:mod:`.metadata_check`); the
+  exporter copies each notebook once and validates it before the gradebook
+  writes and at the end (:mod:`.exporter`).
 
 Problems found on the way are collected in :attr:`CoursekitAutograde.problems`.
 """
@@ -24,22 +29,28 @@ import os
 from pathlib import Path
 from typing import Any
 
+from nbconvert.exporters import Exporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.converters import Autograde
+from nbgrader.converters import Autograde, BaseConverter
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     Execute,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
-from traitlets import Enum, List, Unicode
+from traitlets import Enum, List, Type, Unicode
 
+from coursekit.autograde.exporter import GradingExporter
+from coursekit.autograde.gradebook_steps import (
+    AssignLatePenaltiesShared,
+    OverwriteCellsPreloaded,
+    SaveAutoGradesPreloaded,
+    worker_gradebook,
+)
+from coursekit.autograde.gradebook_submission import record_submission
+from coursekit.autograde.metadata_check import CheckCellMetadataOnce
 from coursekit.autograde.preprocessors import InProcessExecute, RebuildFromRelease
 from coursekit.autograde.snapshot import learner_files
 
@@ -62,7 +73,7 @@ def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
     return problems
 
 
-class SaveAutoGradesKeepingOverrides(SaveAutoGrades):
+class SaveAutoGradesKeepingOverrides(SaveAutoGradesPreloaded):
     """nbgrader's ``SaveAutoGrades``; a trainer's reviewed override of a quiz question stays reviewed.
 
     nbgrader never overwrites a manual score on regrade (the trainer's override is kept), but it flags
@@ -73,6 +84,7 @@ class SaveAutoGradesKeepingOverrides(SaveAutoGrades):
 
     def _add_score(self, cell: Any, resources: Any) -> None:
         """Save the automatic score as nbgrader does, then keep a reviewed override reviewed."""
+        # self.gradebook: the submission's preloaded rows; db.commit() flushes, the notebook commits once
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
         before, reviewed = grade.auto_score, grade.manual_score is not None and not grade.needs_manual_grade
@@ -89,8 +101,10 @@ class CoursekitAutograde(Autograde):
     executor = Enum(["inprocess", "kernel"], "inprocess",
                     help="Run the trusted cells in this process, or in a new kernel per notebook.").tag(config=True)
     release_directory = Unicode("", help="Folder of the release notebooks (the rebuild templates).").tag(config=True)
+    exporter_class = Type(GradingExporter, klass=Exporter).tag(config=True)
     sanitize_preprocessors = List([
-        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCellsPreloaded,
+        CheckCellMetadataOnce,
     ]).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -99,19 +113,25 @@ class CoursekitAutograde(Autograde):
         execute = InProcessExecute if self.executor == "inprocess" else Execute
         self.autograde_preprocessors = [
             execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGradesKeepingOverrides,
-            AssignLatePenalties, CheckCellMetadata,
+            AssignLatePenaltiesShared, CheckCellMetadataOnce,
         ]
 
     def _note(self, student_id: str, assignment_id: str, problem: str) -> None:
         self.problems.setdefault((student_id, assignment_id), []).append(problem)
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        """Copy as nbgrader does, then prune what the source does not have.
+        """Copy and record the submission as nbgrader does, then prune what the source does not have.
 
         The submission read here is the runner's snapshot (:mod:`.snapshot`): symlinks and other
         non-regular files were left out of it, and its notebooks repaired, before nbgrader started.
         """
-        super().init_assignment(assignment_id, student_id)
+        BaseConverter.init_assignment(self, assignment_id, student_id)
+        gradebook = worker_gradebook(self.coursedir.db_url, self.coursedir.course_id)
+        try:
+            self.notebooks = record_submission(self, gradebook, assignment_id, student_id)
+        except BaseException:
+            gradebook.db.rollback()
+            raise
         dest = Path(self._format_dest(assignment_id, student_id))
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment_id))
         prune_untrusted(dest, source, assignment_id)
