@@ -42,7 +42,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Enum, List, Type, Unicode
 
-from coursekit.autograde.exporter import GradingExporter
+from coursekit.autograde.exporter import GradingExporter, reread
 from coursekit.autograde.gradebook_steps import (
     AssignLatePenaltiesShared,
     OverwriteCellsPreloaded,
@@ -136,11 +136,54 @@ class CoursekitAutograde(Autograde):
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment_id))
         prune_untrusted(dest, source, assignment_id)
 
-    def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:
-        """Keep the problems the rebuild found, then write as nbgrader does."""
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        """Sanitize, then autograde the notebook, as nbgrader does, in one conversion.
+
+        nbgrader writes the sanitized notebook to ``autograded/`` and reads it back to autograde it;
+        here the autograde pass starts from that same notebook in memory (:func:`.exporter.reread`),
+        and the file is written once, autograded.
+        """
+        import datetime
+
+        from nbgrader import utils
+
+        self.log.info("Sanitizing %s", notebook_filename)
+        self._sanitizing = True
+        self._init_preprocessors()
+        resources = self.init_single_notebook_resources(notebook_filename)
+        self.exporter.keep_node = True
+        try:
+            sanitized, resources = self.exporter.from_filename(notebook_filename, resources=resources)
+        finally:
+            self.exporter.keep_node = False
+        self._keep_problems(resources)
+        build_directory = self._format_dest(resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
+        os.makedirs(build_directory, exist_ok=True)  # nbgrader's writer would have made it for the first pass
+        notebook_filename = os.path.join(build_directory, os.path.basename(notebook_filename))
+        self.log.info("Autograding %s", notebook_filename)
+        self._sanitizing = False
+        self._init_preprocessors()
+        try:
+            resources = self.init_single_notebook_resources(notebook_filename)
+            resources["metadata"] = {  # what nbconvert's from_filename would say of the file just written
+                "name": os.path.splitext(os.path.basename(notebook_filename))[0],
+                "path": os.path.dirname(notebook_filename),
+                "modified_date": datetime.datetime.now(tz=datetime.UTC).strftime("%B %-d, %Y"),
+            }
+            with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                output, resources = self.exporter.from_notebook_node(reread(sanitized), resources=resources)
+                self.write_single_notebook(output, resources)
+        finally:
+            self._sanitizing = True
+
+    def _keep_problems(self, resources: dict[str, Any]) -> None:
         info = resources.get("nbgrader", {})
         for problem in resources.get("coursekit_problems", []):
             self._note(info.get("student"), info.get("assignment"), problem)
+
+    def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:
+        """Keep the problems the rebuild found, then write as nbgrader does."""
+        self._keep_problems(resources)
         super().write_single_notebook(output, resources)
 
 

@@ -312,6 +312,9 @@ def worker_in_this_process(setup: GradingSetup) -> Iterator[Any]:
     try:
         yield _WORKER["api"]
     finally:
+        from coursekit.autograde.gradebook_steps import forget_gradebooks
+
+        forget_gradebooks()  # no session of this process stays open on the gradebook after the batch
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
