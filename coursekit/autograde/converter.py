@@ -38,7 +38,6 @@ from nbgrader.preprocessors import (
     Execute,
     IgnorePattern,
     LimitOutput,
-    OverwriteKernelspec,
 )
 from traitlets import Enum, List, Type, Unicode
 
@@ -46,6 +45,7 @@ from coursekit.autograde.exporter import GradingExporter, reread
 from coursekit.autograde.gradebook_steps import (
     AssignLatePenaltiesShared,
     OverwriteCellsPreloaded,
+    OverwriteKernelspecPreloaded,
     SaveAutoGradesPreloaded,
     worker_gradebook,
 )
@@ -103,7 +103,7 @@ class CoursekitAutograde(Autograde):
     release_directory = Unicode("", help="Folder of the release notebooks (the rebuild templates).").tag(config=True)
     exporter_class = Type(GradingExporter, klass=Exporter).tag(config=True)
     sanitize_preprocessors = List([
-        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCellsPreloaded,
+        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspecPreloaded, OverwriteCellsPreloaded,
         CheckCellMetadataOnce,
     ]).tag(config=True)
 

@@ -15,11 +15,12 @@ same ``find_*`` calls, with the same ``MissingEntry`` for an unknown cell.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from nbgrader.api import Comment, Grade, Gradebook, GradeCell, MissingEntry, TaskCell
-from nbgrader.preprocessors import AssignLatePenalties, OverwriteCells, SaveAutoGrades
+from nbgrader.preprocessors import AssignLatePenalties, OverwriteCells, OverwriteKernelspec, SaveAutoGrades
 from sqlalchemy.orm import joinedload
 
 _GRADEBOOKS: dict[tuple[str, str], Gradebook] = {}
@@ -74,6 +75,7 @@ class SectionCells:
     def __init__(self, gradebook: Gradebook, notebook: str, assignment: str) -> None:
         found = gradebook.find_notebook(notebook, assignment)
         self.notebook, self.assignment = notebook, assignment
+        self.kernelspec: str | None = found.kernelspec
         self.source = {c.name: SourceCellRow(c.name, c.cell_type, bool(c.locked), c.checksum, c.source)
                        for c in found.source_cells}
         graded = {c.name: GradedCellRow(c.name, c.max_score) for c in found.task_cells}
@@ -117,6 +119,24 @@ class OverwriteCellsPreloaded(OverwriteCells):
         gradebook.db.rollback()  # the cells are read: no transaction stays open
         for index, cell in enumerate(nb.cells):
             nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
+        return nb, resources
+
+
+class OverwriteKernelspecPreloaded(OverwriteKernelspec):
+    """nbgrader's ``OverwriteKernelspec``, the source notebook's kernelspec read once per section notebook."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        """Give ``nb`` the source notebook's kernelspec, when it has one."""
+        info = resources["nbgrader"]
+        gradebook = worker_gradebook(info["db_url"])
+        cells = SectionCells.load(gradebook, info["db_url"], info["notebook"], info["assignment"])
+        gradebook.db.rollback()  # read: no transaction stays open
+        kernelspec = json.loads(cells.kernelspec) if cells.kernelspec is not None else None
+        self.log.debug("Source notebook kernelspec: %s", kernelspec)
+        self.log.debug("Submitted notebook kernelspec: %s", nb.metadata.get("kernelspec", None))
+        if kernelspec:
+            self.log.debug("Overwriting submitted notebook kernelspec: %s", kernelspec)
+            nb.metadata["kernelspec"] = kernelspec
         return nb, resources
 
 

@@ -41,6 +41,7 @@ def test_section_cells_answer_as_nbgrader(gradebook):
         for section in sections:
             notebook = gb.find_notebook(section, section)
             cells = SectionCells(worker_gradebook(db_url), section, section)
+            assert cells.kernelspec == notebook.kernelspec
             names = {c.name for c in notebook.source_cells}
             assert names and set(cells.source) == names
             for name in names:
