@@ -789,6 +789,10 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a ``coursekit`` command; return its exit code."""
     args = make_parser().parse_args(argv)
+    if args.command == "autograde":
+        from coursekit.autograde.startup import leave_out_unused_imports
+
+        leave_out_unused_imports()
     from coursekit.errors import USER_ERRORS
     from coursekit.shared import enter_project, leave_project, permission_problem
 

@@ -85,6 +85,9 @@ def serve(site: Path, course_id: str, executor: str, timeout: float) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m coursekit.autograde.cluster_worker SITE SETTINGS_JSON``."""
+    from coursekit.autograde.startup import leave_out_unused_imports
+
+    leave_out_unused_imports()
     site, settings = (argv if argv is not None else sys.argv[1:])[:2]
     options = json.loads(settings)
     return serve(Path(site), options["course_id"], options["executor"], float(options["timeout"]))

@@ -13,7 +13,12 @@ four changes, each a small override:
   worker's process instead of a new kernel (see :mod:`.inprocess`);
   ``executor = "kernel"`` keeps nbgrader's ``Execute``;
 * a trainer's reviewed override of a quiz question stays reviewed on regrade
-  (:class:`SaveAutoGradesKeepingOverrides`).
+  (:class:`SaveAutoGradesKeepingOverrides`);
+* nbgrader's gradebook steps read their lookups once per section and write a
+  notebook's grades in one transaction (:mod:`.gradebook_steps`), and its
+  metadata check compiles its schema once (:mod:`.metadata_check`); the
+  exporter copies each notebook once and validates it before the gradebook
+  writes and at the end (:mod:`.exporter`).
 
 Problems found on the way are collected in :attr:`CoursekitAutograde.problems`.
 """
@@ -24,22 +29,28 @@ import os
 from pathlib import Path
 from typing import Any
 
+from nbconvert.exporters import Exporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.converters import Autograde
+from nbgrader.converters import Autograde, BaseConverter
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     Execute,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
-    OverwriteKernelspec,
-    SaveAutoGrades,
 )
-from traitlets import Enum, List, Unicode
+from traitlets import Enum, List, Type, Unicode
 
+from coursekit.autograde.exporter import GradingExporter, reread
+from coursekit.autograde.gradebook_steps import (
+    AssignLatePenaltiesShared,
+    OverwriteCellsPreloaded,
+    OverwriteKernelspecPreloaded,
+    SaveAutoGradesPreloaded,
+    worker_gradebook,
+)
+from coursekit.autograde.gradebook_submission import record_submission
+from coursekit.autograde.metadata_check import CheckCellMetadataOnce
 from coursekit.autograde.preprocessors import InProcessExecute, RebuildFromRelease
 from coursekit.autograde.snapshot import learner_files
 
@@ -62,7 +73,7 @@ def prune_untrusted(dest: Path, source: Path, section: str) -> list[str]:
     return problems
 
 
-class SaveAutoGradesKeepingOverrides(SaveAutoGrades):
+class SaveAutoGradesKeepingOverrides(SaveAutoGradesPreloaded):
     """nbgrader's ``SaveAutoGrades``; a trainer's reviewed override of a quiz question stays reviewed.
 
     nbgrader never overwrites a manual score on regrade (the trainer's override is kept), but it flags
@@ -73,6 +84,7 @@ class SaveAutoGradesKeepingOverrides(SaveAutoGrades):
 
     def _add_score(self, cell: Any, resources: Any) -> None:
         """Save the automatic score as nbgrader does, then keep a reviewed override reviewed."""
+        # self.gradebook: the submission's preloaded rows; db.commit() flushes, the notebook commits once
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
         before, reviewed = grade.auto_score, grade.manual_score is not None and not grade.needs_manual_grade
@@ -89,8 +101,10 @@ class CoursekitAutograde(Autograde):
     executor = Enum(["inprocess", "kernel"], "inprocess",
                     help="Run the trusted cells in this process, or in a new kernel per notebook.").tag(config=True)
     release_directory = Unicode("", help="Folder of the release notebooks (the rebuild templates).").tag(config=True)
+    exporter_class = Type(GradingExporter, klass=Exporter).tag(config=True)
     sanitize_preprocessors = List([
-        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+        RebuildFromRelease, ClearOutput, DeduplicateIds, OverwriteKernelspecPreloaded, OverwriteCellsPreloaded,
+        CheckCellMetadataOnce,
     ]).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -99,28 +113,77 @@ class CoursekitAutograde(Autograde):
         execute = InProcessExecute if self.executor == "inprocess" else Execute
         self.autograde_preprocessors = [
             execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGradesKeepingOverrides,
-            AssignLatePenalties, CheckCellMetadata,
+            AssignLatePenaltiesShared, CheckCellMetadataOnce,
         ]
 
     def _note(self, student_id: str, assignment_id: str, problem: str) -> None:
         self.problems.setdefault((student_id, assignment_id), []).append(problem)
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        """Copy as nbgrader does, then prune what the source does not have.
+        """Copy and record the submission as nbgrader does, then prune what the source does not have.
 
         The submission read here is the runner's snapshot (:mod:`.snapshot`): symlinks and other
         non-regular files were left out of it, and its notebooks repaired, before nbgrader started.
         """
-        super().init_assignment(assignment_id, student_id)
+        BaseConverter.init_assignment(self, assignment_id, student_id)
+        gradebook = worker_gradebook(self.coursedir.db_url, self.coursedir.course_id)
+        try:
+            self.notebooks = record_submission(self, gradebook, assignment_id, student_id)
+        except BaseException:
+            gradebook.db.rollback()
+            raise
         dest = Path(self._format_dest(assignment_id, student_id))
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment_id))
         prune_untrusted(dest, source, assignment_id)
 
-    def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:
-        """Keep the problems the rebuild found, then write as nbgrader does."""
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        """Sanitize, then autograde the notebook, as nbgrader does, in one conversion.
+
+        nbgrader writes the sanitized notebook to ``autograded/`` and reads it back to autograde it;
+        here the autograde pass starts from that same notebook in memory (:func:`.exporter.reread`),
+        and the file is written once, autograded.
+        """
+        import datetime
+
+        from nbgrader import utils
+
+        self.log.info("Sanitizing %s", notebook_filename)
+        self._sanitizing = True
+        self._init_preprocessors()
+        resources = self.init_single_notebook_resources(notebook_filename)
+        self.exporter.keep_node = True
+        try:
+            sanitized, resources = self.exporter.from_filename(notebook_filename, resources=resources)
+        finally:
+            self.exporter.keep_node = False
+        self._keep_problems(resources)
+        build_directory = self._format_dest(resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
+        os.makedirs(build_directory, exist_ok=True)  # nbgrader's writer would have made it for the first pass
+        notebook_filename = os.path.join(build_directory, os.path.basename(notebook_filename))
+        self.log.info("Autograding %s", notebook_filename)
+        self._sanitizing = False
+        self._init_preprocessors()
+        try:
+            resources = self.init_single_notebook_resources(notebook_filename)
+            resources["metadata"] = {  # what nbconvert's from_filename would say of the file just written
+                "name": os.path.splitext(os.path.basename(notebook_filename))[0],
+                "path": os.path.dirname(notebook_filename),
+                "modified_date": datetime.datetime.now(tz=datetime.UTC).strftime("%B %-d, %Y"),
+            }
+            with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                output, resources = self.exporter.from_notebook_node(reread(sanitized), resources=resources)
+                self.write_single_notebook(output, resources)
+        finally:
+            self._sanitizing = True
+
+    def _keep_problems(self, resources: dict[str, Any]) -> None:
         info = resources.get("nbgrader", {})
         for problem in resources.get("coursekit_problems", []):
             self._note(info.get("student"), info.get("assignment"), problem)
+
+    def write_single_notebook(self, output: str, resources: dict[str, Any]) -> None:
+        """Keep the problems the rebuild found, then write as nbgrader does."""
+        self._keep_problems(resources)
         super().write_single_notebook(output, resources)
 
 

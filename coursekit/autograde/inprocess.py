@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
 
 DISPLAY_ONLY_TAG = "quiz"
 
@@ -64,6 +63,14 @@ def _working_directory(path: str | None) -> Iterator[None]:
         os.chdir(before)
 
 
+def _output(output_type: str, **fields: Any) -> NotebookNode:
+    """``nbformat.v4.new_output`` without its schema check: the outputs built here have the schema's shape."""
+    output = NotebookNode(output_type=output_type, **fields)
+    if output_type == "execute_result":
+        output.setdefault("metadata", NotebookNode())
+    return output
+
+
 def run_source(source: str, namespace: dict[str, Any], execution_count: int,
                timeout: float | None = None) -> list[NotebookNode]:
     """Run one cell's source in ``namespace``; return the outputs a kernel would produce."""
@@ -83,17 +90,17 @@ def run_source(source: str, namespace: dict[str, Any], execution_count: int,
             raise
         error = exc
     if stdout.getvalue():
-        outputs.append(new_output("stream", name="stdout", text=stdout.getvalue()))
+        outputs.append(_output("stream", name="stdout", text=stdout.getvalue()))
     if stderr.getvalue():
-        outputs.append(new_output("stream", name="stderr", text=stderr.getvalue()))
+        outputs.append(_output("stream", name="stderr", text=stderr.getvalue()))
     if error is not None:
-        outputs.append(new_output(
+        outputs.append(_output(
             "error", ename=type(error).__name__, evalue=str(error),
             traceback=traceback.format_exception_only(type(error), error),
         ))
     elif result is not None:
-        outputs.append(new_output("execute_result", data={"text/plain": repr(result)},
-                                  execution_count=execution_count))
+        outputs.append(_output("execute_result", data=NotebookNode({"text/plain": repr(result)}),
+                               execution_count=execution_count))
     return outputs
 
 

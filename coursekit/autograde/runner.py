@@ -112,7 +112,10 @@ def init_worker(setup: GradingSetup, child: bool = True) -> None:
     # nbgrader's create-student path triggers SQLAlchemy autoflush warnings that say nothing to a trainer.
     warnings.filterwarnings("ignore", category=SAWarning)
     from coursekit.autograde.converter import configure
+    from coursekit.autograde.gradebook_steps import forget_gradebooks
     from coursekit.nbgrader_glue import nbgrader_api, nbgrader_config
+
+    forget_gradebooks()  # a new batch reads the sections' cells again
 
     config = nbgrader_config(setup.course_id, Path(setup.grader_root), Path(setup.source_root),
                              Path(setup.release_root), setup.db_url)
@@ -310,6 +313,9 @@ def worker_in_this_process(setup: GradingSetup) -> Iterator[Any]:
     try:
         yield _WORKER["api"]
     finally:
+        from coursekit.autograde.gradebook_steps import forget_gradebooks
+
+        forget_gradebooks()  # no session of this process stays open on the gradebook after the batch
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -329,6 +335,8 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | No
         with worker_in_this_process(setup):
             yield from map(grade_task, todo)
         return
+    import coursekit.autograde.converter  # noqa: F401  # nbgrader imported once, before the workers fork
+
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
         yield from pool.imap_unordered(grade_task, todo)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import nbformat
 import pytest
 from grading_support import answers, attempt, grade_all, make_project, scores_at, write_submission
+from nbgrader.api import Gradebook
 
 from coursekit.authoring.course import load_course
 from coursekit.gradebook.roster import ensure_sections, register_learners
@@ -54,3 +56,19 @@ def test_scores_equal_stock_nbgrader(tmp_path):
             assert ours_scores[key][0] == pytest.approx(value[0]), key
     full = sum(s.quiz.max_points for s in course.sections)
     assert sum(v[0] or 0 for k, v in stock_scores.items() if k[0] == "ada" and k[2].startswith("quiz-")) == full
+    assert _auto_comments(ours.gradebook_url) == _auto_comments(stock.gradebook_url)
+    for learner in plans:
+        for section in course.sections:
+            assert _graded_cells(ours.grader, learner, section.id) == _graded_cells(stock.grader, learner, section.id)
+
+
+def _auto_comments(db_url: str) -> dict[tuple[str, str, str], str | None]:
+    with Gradebook(db_url) as gb:
+        return {(sub.student.id, a.name, c.name): c.auto_comment
+                for a in gb.assignments for sub in a.submissions for nb in sub.notebooks for c in nb.comments}
+
+
+def _graded_cells(grader, learner: str, section: str) -> list[tuple]:
+    """The autograded notebook's cells as formgrader shows them: type, source, nbgrader metadata."""
+    notebook = nbformat.read(grader / "autograded" / learner / section / f"{section}.ipynb", as_version=4)
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in notebook.cells]
