@@ -194,13 +194,34 @@ def resident(pid: int) -> int:
     return 0
 
 
+def use(page, url: str, figures: dict[str, list], typed: str, others: list[str], before: set[int]) -> None:
+    """Open ``url`` in ``page``, use it (sort, filter, page through, other learners) and add what was measured to
+    ``figures``; ``before``: the renderer processes that ran before this page's context was made."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    figures["nodes"].append(page.evaluate("() => document.getElementsByTagName('*').length"))
+    table = page.evaluate(BROWSE, typed)
+    if table:
+        figures["sort"].extend(table["sorts"])
+        figures["filter"].append(table["filter"])
+    if url.endswith("/learner_progress.html"):
+        figures["learner"].extend(page.evaluate(LEARNERS, others) or [])
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    figures["heap"].append(metrics["JSHeapUsedSize"])
+    # the tab's renderer: started for this context (a spare one, if any, holds far less)
+    figures["tab"].append(max((resident(pid) for pid in renderers() - before), default=0))
+
+
 def browse(reports: dict[str, Path], repeats: int, typed: str, others: list[str]) -> dict[str, dict[str, list]]:
     """Per side and page: lists of DOM elements, sort, filter and learner times (ms), tab memory and JS heap
     (bytes), each page used in a tab of its own (see the module's docstring)."""
     from playwright.sync_api import sync_playwright
 
     seen: dict[str, dict[str, dict[str, list]]] = {
-        side: {page: {"nodes": [], "sort": [], "filter": [], "learner": [], "tab": [], "heap": []} for page in PAGES}
+        side: {page: {"nodes": [], "sort": [], "filter": [], "learner": [], "tab": [], "heap": [], "failed": []}
+               for page in PAGES}
         for side in reports}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
@@ -213,22 +234,12 @@ def browse(reports: dict[str, Path], repeats: int, typed: str, others: list[str]
                     context = browser.new_context(viewport={"width": 1280, "height": 900})
                     context.route(lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort())
                     page = context.new_page()
-                    page.goto((folder / page_name).as_uri())
-                    page.wait_for_load_state("load")
-                    cdp = context.new_cdp_session(page)
-                    cdp.send("Performance.enable")
+                    page.set_default_timeout(600_000)  # the baseline's pages take minutes at 50,000 learners
                     figures = seen[side][page_name]
-                    figures["nodes"].append(page.evaluate("() => document.getElementsByTagName('*').length"))
-                    table = page.evaluate(BROWSE, typed)
-                    if table:
-                        figures["sort"].extend(table["sorts"])
-                        figures["filter"].append(table["filter"])
-                    if page_name == "learner_progress.html":
-                        figures["learner"].extend(page.evaluate(LEARNERS, others) or [])
-                    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-                    figures["heap"].append(metrics["JSHeapUsedSize"])
-                    # the tab's renderer: started for this context (a spare one, if any, holds far less)
-                    figures["tab"].append(max((resident(pid) for pid in renderers() - before), default=0))
+                    try:
+                        use(page, (folder / page_name).as_uri(), figures, typed, others, before)
+                    except Exception as error:  # a tab that crashed or timed out: said, and measured no further
+                        figures["failed"].append(f"{type(error).__name__}: {str(error).splitlines()[0][:120]}")
                     context.close()
         browser.close()
     return seen
@@ -304,6 +315,10 @@ def main() -> int:
         print(f"{'':24s} {'ratio':9s} " + " ".join(f"{ratio(new[k], old[k]):>{w}s}" for k, _, w, _ in columns))
     print("(n: measurements behind each median: DOM/sort/filter/learner/tab; tab MB: the renderer's resident memory "
           "after use)")
+    for page_name in PAGES:
+        for name in sides:
+            for failure in seen[name][page_name]["failed"]:
+                print(f"{page_name} ({name}) could not be measured once: {failure}")
     for name in sides:
         files = data_files[name]
         print(f"shared assets ({name}): {assets[name] / 1e6:.2f} MB; learner data files: {len(files)}, "
