@@ -1,9 +1,13 @@
 """Every learner's results for the learner page, as data one page renders for any learner (pure: no Jupyter).
 
-``learner_progress.html#learner0042`` shows learner0042: the page embeds :func:`learner_data` as JSON (in the
-script element with id :data:`coursekit.cohort.assets.LEARNER_DATA_ID`) and its script
-(``templates/offline/learner.js``) renders the learner named after ``#`` into the tables of the first learner the
-notebook drew. Texts are ready to show (numbers formatted), so the script only places them.
+``learner_progress.html#learner0042`` shows learner0042: the page embeds what every learner shares (section
+titles, questions, cohort means) as JSON in the script element with id
+:data:`coursekit.cohort.assets.LEARNER_DATA_ID`, and each learner's own rows sit in one of a few data files beside
+it (:func:`split_learner_data`: about :data:`LEARNERS_PER_FILE` learners a file, the file picked by a hash of the
+id, :func:`learner_file`), so the page stays small at 50,000 learners. Its script
+(``templates/offline/learner.js``) loads the one file that holds the learner named after ``#`` and renders that
+learner into the tables of the first learner the notebook drew. Texts are ready to show (numbers formatted), so
+the script only places them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import pandas as pd
 
 from coursekit.results.follow_up import status_reason
 
+LEARNERS_PER_FILE = 100
+"""About how many learners one data file of the learner page holds (a file is read when one of them is shown)."""
 SECTION_COLUMNS = ["Section", "Quiz score", "Of", "Score (%)", "Pass rate (%)", "Status", "Why not passed",
                    "Comments answered", "Comments", "Review", "Attempts", "Submitted", "Late penalty"]
 QUESTION_COLUMNS = ["Section", "No.", "Question", "Score", "Of", "Cohort mean"]
@@ -138,3 +144,45 @@ def chart_finding(learner: str, rows: list[list[str]]) -> str:
         else:
             parts.append(f"{title}: {float(percent):.0f} % (pass rate {rate} %), {status}")
     return f"{learner}: " + "; ".join(parts)
+
+
+def learner_file(learner: str, files: int) -> int:
+    """The data file (0 to ``files`` - 1) that holds ``learner``: FNV-1a (32 bits) of the id's UTF-8, modulo ``files``.
+
+    ``learner.js`` computes the same from the id named in the address, so it reads only that one file.
+    """
+    if files < 1:
+        raise ValueError(f"a learner page needs at least one data file, not {files}")
+    text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in learner)  # as the browser encodes it
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % files
+
+
+def split_learner_data(data: Mapping[str, object], per_file: int = LEARNERS_PER_FILE
+                       ) -> tuple[dict[str, object], list[dict[str, list]]]:
+    """:func:`learner_data` cut into what the page embeds and the learners' data files.
+
+    Returns
+    -------
+    tuple
+        The page's part: ``titles``, ``questions`` and ``files`` (how many data files); and one entry per file,
+        in file order: ``learners`` (ids), ``sections`` and ``scores`` (that learner's entry of
+        :func:`learner_data`, in the same order). Lists side by side, never an object keyed by learner id (an id
+        such as ``__proto__`` stays an id). Every learner is in exactly one file, :func:`learner_file` of its id.
+    """
+    if per_file < 1:
+        raise ValueError(f"learners per data file must be 1 or more, not {per_file}")
+    learners: list[str] = data["learners"]  # type: ignore[assignment]
+    sections: Mapping[str, list] = data["sections"]  # type: ignore[assignment]
+    scores: Mapping[str, list] = data["scores"]  # type: ignore[assignment]
+    files = max(1, math.ceil(len(learners) / per_file))
+    chunks: list[dict[str, list]] = [{"learners": [], "sections": [], "scores": []} for _ in range(files)]
+    for learner in learners:
+        chunk = chunks[learner_file(learner, files)]
+        chunk["learners"].append(learner)
+        chunk["sections"].append(sections.get(learner, []))
+        chunk["scores"].append(scores.get(learner, []))
+    page = {"titles": data["titles"], "questions": data["questions"], "files": files}
+    return page, chunks

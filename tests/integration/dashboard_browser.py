@@ -19,7 +19,9 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
 * ``learner_link``: on a page whose first sortable table links learners, the learner on its second page
   whose link was followed (with Enter, from the keyboard), and what the learner page then showed: its heading,
   its results per section and its score per question, and its chart's accessible name; then (``unknown``)
-  the same after the address named a learner the report does not hold;
+  the same after the address named a learner the report does not hold; then (``every``) every learner of that
+  table named in the address in turn: the heading, status line, statuses per section and scores per question
+  shown, and the data files the page read;
 * ``axe``: axe-core's violations (every impact) over the whole page;
 * ``layout``: at 1280 and 768 px, the page's horizontal overflow, overlaps inside charts (legend against
   axis labels and plot area, x tick labels against each other) and the column headers out of sight until
@@ -126,6 +128,25 @@ LEARNER_PAGE = """() => {
 }"""
 
 
+EVERY_LEARNER = """async (ids) => {
+  const heading = document.getElementById('learner-heading'), status = document.getElementById('learner-status');
+  const seen = {};
+  for (const id of ids) {
+    window.location.hash = encodeURIComponent(id);
+    const started = performance.now();
+    while (heading.textContent !== 'Learner: ' + id && !/^(No learner|The results)/.test(status.textContent)
+           && performance.now() - started < 5000) {
+      await new Promise(done => setTimeout(done, 5));
+    }
+    seen[id] = {heading: heading.textContent, status: status.textContent,
+                sections: [...document.querySelectorAll('#learner-sections tbody tr')].map(r => r.cells[5].textContent),
+                scores: [...document.querySelectorAll('#learner-questions tbody tr')].map(r => r.cells[3].textContent)};
+  }
+  return {seen, files: [...document.querySelectorAll('script[src]')].map(s => s.getAttribute('src'))
+                        .filter(src => src.startsWith('data/'))};
+}"""
+
+
 def learner_link(page, url: str) -> dict:
     """Follow, with the keyboard, the link of the first learner on the second page of the first linked table."""
     tables = page.locator("table.sortable:has(tbody a)")
@@ -135,6 +156,9 @@ def learner_link(page, url: str) -> dict:
     _, following = pager(table)
     if following.is_visible():
         following.click()
+    ids = table.evaluate("t => { let s = t.nextElementSibling; while (!s.matches('script.table-rows')) "
+                         "s = s.nextElementSibling; const d = JSON.parse(s.textContent); const c = +Object.keys("
+                         "d.links)[0]; return d.rows.map(r => r[c]).filter(Boolean); }")
     link = table.locator("tbody a").first
     who = link.inner_text().strip()
     link.focus()
@@ -153,6 +177,13 @@ def learner_link(page, url: str) -> dict:
         seen["back_to_learner"] = page.evaluate(LEARNER_PAGE)["heading"]
     page.wait_for_load_state("load")
     seen["back"] = page.url == url
+    other = page.context.new_page()  # each learner of the table named in the address, in a tab of its own
+    errors: list[str] = []
+    other.on("pageerror", lambda e: errors.append(str(e)))
+    other.goto(seen["url"])
+    other.wait_for_load_state("load")
+    seen["every"] = {**other.evaluate(EVERY_LEARNER, sorted(set(ids))), "errors": errors}
+    other.close()
     return seen
 
 

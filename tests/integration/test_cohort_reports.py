@@ -349,6 +349,7 @@ def _check_links(paths, seen: dict, urls: dict) -> None:
         assert found["nav"] == [[label, href, "page" if href == urls[url] else None] for label, href in pages]
     with open(paths.reports / "grades.csv", encoding="utf-8") as handle:
         grades = {(r["learner"], r["section"]): r for r in csv.DictReader(handle)}
+    files = sorted(f"data/{f.name}" for f in (paths.reports / "data").glob("learners-*.js"))
     course = load_course(paths.course)
     cells = load_cells(paths.gradebook_url)
     scores = item_scores(cells).set_index(["learner", "section", "item"])["score"]
@@ -374,8 +375,21 @@ def _check_links(paths, seen: dict, urls: dict) -> None:
         assert unknown["status"] == "No learner “nobody such” in this report."
         assert unknown["heading"] == landed["heading"] and unknown["sections"] == landed["sections"]
         assert landed["back_to_learner"] == f"Learner: {who}"  # Back goes through the learners shown
+        every = landed["every"]  # each learner of the table, named in the address in turn
+        assert every["errors"] == [] and len(every["seen"]) > 10, (urls[url], every["errors"])
+        for learner, shown in every["seen"].items():
+            assert shown["heading"] == f"Learner: {learner}" and shown["status"] == "", (learner, shown)
+            assert shown["sections"] == [grades[learner, s.id]["status"] for s in course.sections], (learner, shown)
+            assert shown["scores"] == [f"{scores[learner, s.id, q.id]:.2f}" if (learner, s.id, q.id) in scores.index
+                                       else "" for s in course.sections for q in s.quiz.questions], learner
+        if urls[url] == "learners.html":  # every learner: each data file read, once it was needed
+            assert sorted(every["seen"]) == sorted({row[0] for row in grades})
+            assert sorted(every["files"]) == files and len(files) == 2, (every["files"], files)
         followed += 1
     assert followed == 2  # from the learners page and from a follow-up table
+    page = (paths.reports / "learner_progress.html").read_text(encoding="utf-8")
+    learners = sorted({row[0] for row in grades})
+    assert learners[0] in page and not any(who in page for who in learners[1:])  # the others are in data/
 
 
 def _check_series_toggles(seen: dict, urls: dict) -> None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from coursekit.results.follow_up import status_reason
-from coursekit.results.learner_view import SECTION_COLUMNS, chart_finding, learner_data, learner_rows
+from coursekit.results.learner_view import (
+    SECTION_COLUMNS,
+    chart_finding,
+    learner_data,
+    learner_file,
+    learner_rows,
+    split_learner_data,
+)
 
 TITLES = {"s1": "Section one", "s2": "Section two"}
 
@@ -75,3 +83,30 @@ def test_status_reason_words():
     assert status_reason("not graded", "  file\n damaged ") == "grading could not finish: file damaged"
     assert status_reason("not graded") == "grading could not finish"
     assert status_reason("failed", "ignored") == "quiz below the pass rate"
+
+
+def test_fnv1a_of_the_utf8_picks_the_file():
+    """The published FNV-1a (32-bit) vectors: the browser's copy (learner.js) computes the same numbers."""
+    assert learner_file("", 2**32 - 1) == 0x811C9DC5 % (2**32 - 1)
+    assert learner_file("a", 2**32 - 1) == 0xE40C292C
+    assert learner_file("foobar", 2**32 - 1) == 0xBF9CF968
+    assert learner_file("\ud800x", 7) == learner_file("\ufffdx", 7)  # a lone surrogate reads as U+FFFD, as in JS
+    with pytest.raises(ValueError, match="at least one data file"):
+        learner_file("a", 0)
+
+
+def test_split_puts_every_learner_in_the_one_file_its_id_names():
+    hostile = ["__proto__", "constructor", "</script><b>", "naïve ü", "a b", "x" * 300, "🙂", "0"]
+    ids = sorted([f"learner{n:04d}" for n in range(1, 251)] + hostile)
+    data = {"learners": ids, "titles": ["Section one"], "questions": [["Section one", "1", "One?", "", "1", "0.5"]],
+            "sections": {who: [[0, f"row of {who}"]] for who in ids}, "scores": {who: [float(len(who))] for who in ids}}
+    page, files = split_learner_data(data, per_file=100)
+    assert page == {"titles": ["Section one"], "questions": data["questions"], "files": 3}
+    assert sorted(who for chunk in files for who in chunk["learners"]) == ids  # each once
+    for number, chunk in enumerate(files):
+        assert chunk["learners"] and all(learner_file(who, 3) == number for who in chunk["learners"])
+        for who, rows, scores in zip(chunk["learners"], chunk["sections"], chunk["scores"], strict=True):
+            assert rows == [[0, f"row of {who}"]] and scores == [float(len(who))]
+    assert split_learner_data({**data, "learners": []})[0]["files"] == 1  # no learner: one empty file
+    with pytest.raises(ValueError, match="1 or more"):
+        split_learner_data(data, per_file=0)

@@ -1,13 +1,55 @@
-/* The learner page shows any learner from the data it embeds (script#learner-data, see
-   coursekit.results.learner_view): the learner named after "#" in the address (learner_progress.html#learner0042,
-   as the links of the other pages write it), or the one typed into the "Learner id" field. It fills the
-   heading, the results per section, the score per question (through window.coursekitTables) and the chart with
-   its finding, and says in a status line when the id is unknown. */
+/* The learner page shows any learner: the one named after "#" in the address (learner_progress.html#learner0042,
+   as the links of the other pages write it), or the one typed into the "Learner id" field. The page embeds what
+   every learner shares (script#learner-data: section titles, questions with the cohort mean, the number of data
+   files); each learner's own rows are in one of the data files beside the page (data/learners-0000.js, ...,
+   see coursekit.results.learner_view.split_learner_data), picked by a hash of the id (learner_file there) and
+   loaded on demand with a script element, which works from disk with no network. Each file calls
+   window.coursekitLearnerFile(number, {learners, sections, scores}). The script fills the heading, the results
+   per section, the score per question (through window.coursekitTables) and the chart with its finding, and says
+   in a status line when the id is unknown or its file cannot be read. */
 (function () {
   "use strict";
   var source = document.getElementById("learner-data");
   if (!source) { return; }
   var data = JSON.parse(source.textContent);
+  var known = new Map();  // learner id -> {sections, scores}, from the files read so far
+  var files = {};  // file number -> "loading" | "read" | "failed"
+  var waiting = {};  // file number -> functions to call once it is read (or failed)
+  var wanted = null;  // the learner last asked for: an answer for an earlier one is not shown
+  window.coursekitLearnerFile = function (number, chunk) {
+    chunk.learners.forEach(function (id, index) {
+      known.set(id, {sections: chunk.sections[index], scores: chunk.scores[index]});
+    });
+    files[number] = "read";
+  };
+  (data.inline || []).forEach(function (chunk, number) { window.coursekitLearnerFile(number, chunk); });
+  function fileOf(who) {  // as coursekit.results.learner_view.learner_file: FNV-1a of the UTF-8, modulo files
+    var bytes = new TextEncoder().encode(who), value = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i += 1) { value = Math.imul(value ^ bytes[i], 0x01000193) >>> 0; }
+    return value % data.files;
+  }
+  function fileName(number) { return data.path + String(number).padStart(4, "0") + ".js"; }
+  function withLearner(who, done) {  // done(rows or undefined, the file that could not be read or undefined)
+    if (known.has(who) || !data.files) { done(known.get(who)); return; }
+    var number = fileOf(who);
+    if (files[number] === "read" || !data.path) { done(known.get(who)); return; }
+    (waiting[number] = waiting[number] || []).push(function (failed) {
+      done(known.get(who), failed ? fileName(number) : undefined);
+    });
+    if (files[number] === "loading") { return; }
+    files[number] = "loading";
+    var script = document.createElement("script");
+    function finish(failed) {
+      if (failed) { files[number] = "failed"; script.remove(); }  // asked again, it is tried again
+      var calls = waiting[number] || [];
+      delete waiting[number];
+      calls.forEach(function (call) { call(failed); });
+    }
+    script.addEventListener("load", function () { finish(false); });
+    script.addEventListener("error", function () { finish(true); });
+    script.src = fileName(number);
+    document.head.appendChild(script);
+  }
   var heading = document.getElementById("learner-heading");
   var status = document.getElementById("learner-status");
   var sections = document.querySelector("#learner-sections table");
@@ -56,17 +98,13 @@
     caption.appendChild(strong);
     caption.appendChild(document.createTextNode(" " + said));
   }
-  function show(who) {
-    if (!Object.prototype.hasOwnProperty.call(data.sections, who)) {
-      status.textContent = "No learner “" + who + "” in this report.";
-      return;
-    }
+  function render(who, mine) {
     status.textContent = "";
     heading.textContent = "Learner: " + who;
     // as coursekit.results.learner_view.learner_rows makes them: the section's title, a score with 2 decimals
-    var rows = data.sections[who].map(function (row) { return [data.titles[row[0]]].concat(row.slice(1)); });
+    var rows = mine.sections.map(function (row) { return [data.titles[row[0]]].concat(row.slice(1)); });
     fillSections(rows);
-    var scores = data.scores[who] || [];
+    var scores = mine.scores || [];
     window.coursekitTables.setRows(questions, data.questions.map(function (question, index) {
       var score = scores[index];
       return [question[0], question[1], question[2], score === null || score === undefined ? "" : score.toFixed(2),
@@ -75,16 +113,31 @@
     fillChart(who, rows);
     field.value = who;
   }
+  function show(who) {
+    wanted = who;
+    if (!known.has(who)) { status.textContent = "Reading the results of “" + who + "”…"; }
+    withLearner(who, function (mine, unread) {
+      if (wanted !== who) { return; }  // another learner was asked for meanwhile
+      if (unread) {
+        status.textContent = "The results of “" + who + "” could not be read (" + unread + " beside this page).";
+      } else if (!mine) {
+        status.textContent = "No learner “" + who + "” in this report.";
+      } else {
+        render(who, mine);
+      }
+    });
+  }
   function fromAddress() {
-    var wanted = decodeURIComponent(window.location.hash.replace(/^#/, ""));
-    if (wanted) { show(wanted); }
+    var named = window.location.hash.replace(/^#/, "");
+    try { named = decodeURIComponent(named); } catch (malformed) { /* shown as written */ }
+    if (named) { show(named); }
   }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var wanted = field.value.trim();
-    if (!wanted) { return; }
-    if (window.location.hash === "#" + encodeURIComponent(wanted)) { show(wanted); } else {
-      window.location.hash = encodeURIComponent(wanted);
+    var typed = field.value.trim();
+    if (!typed) { return; }
+    if (window.location.hash === "#" + encodeURIComponent(typed)) { show(typed); } else {
+      window.location.hash = encodeURIComponent(typed);
     }
     heading.focus();
   });
