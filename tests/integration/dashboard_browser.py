@@ -83,6 +83,13 @@ LAYOUT = """() => {
             scrolled_headers: hidden};
 }"""
 
+REDRAWN = """() => [...document.querySelectorAll('figure.coursekit-chart')].every(f => {
+    const svg = f.querySelector('svg.main-svg');
+    if (!svg) return true;
+    const figure = f.getBoundingClientRect(), drawn = svg.getBoundingClientRect();
+    return drawn.width > 0 && drawn.right <= figure.right + 1 && drawn.left >= figure.left - 1;
+})"""
+
 AXE_RUN = """async () => {
     const r = await axe.run(document, {resultTypes: ['violations']});
     return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -356,7 +363,10 @@ def main(shots: Path, axe: Path, urls: list[str]) -> dict:
             stem = url.rsplit("/", 1)[1].removesuffix(".html")
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_timeout(800)  # plotly redraws responsive charts on resize
+                # plotly redraws responsive charts after a resize, later on a busy machine: read the layout
+                # once every chart is drawn for the new width, and for one more frame after that
+                page.wait_for_function(REDRAWN, timeout=30_000)
+                page.wait_for_timeout(100)
                 found["layout"][str(width)] = page.evaluate(LAYOUT)
                 page.screenshot(path=str(shots / f"{stem}-{width}.png"), full_page=True)
             found["left"] = list(left)
