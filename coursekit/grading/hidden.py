@@ -317,8 +317,10 @@ def graded_once(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
     QuizSpecError, OSError, ValueError
         As :func:`grade_quiz` and :func:`complete_key` (nothing is remembered then).
     """
-    spec_digest = _digest((folder / PUBLIC_SPEC_NAME).read_bytes())
-    full_key = complete_key(folder, section, key)
+    spec_bytes = (folder / PUBLIC_SPEC_NAME).read_bytes()
+    spec_digest = _digest(spec_bytes)
+    wanted = _remember(("question ids", spec_digest), lambda: _question_ids(spec_bytes.decode("utf-8")))
+    full_key = _completed(folder, section, key, wanted)
     path = responses_path(folder, section)
     responses_digest, loaded = _read_responses(path)
     return _remember(("graded", str(folder), section, spec_digest, json.dumps(full_key, sort_keys=True),
@@ -362,8 +364,15 @@ def complete_key(folder: Path, section: str, key: dict[str, Any]) -> dict[str, A
     QuizSpecError
         When the quiz has questions ``key`` lacks and no source notebook holds them.
     """
-    public = json.loads((folder / PUBLIC_SPEC_NAME).read_text(encoding="utf-8"))
-    wanted = {q.get("id") for q in public.get("questions", []) if isinstance(q, dict)}
+    return _completed(folder, section, key, _question_ids((folder / PUBLIC_SPEC_NAME).read_text(encoding="utf-8")))
+
+
+def _question_ids(spec_text: str) -> set[Any]:
+    public = json.loads(spec_text)
+    return {q.get("id") for q in public.get("questions", []) if isinstance(q, dict)}
+
+
+def _completed(folder: Path, section: str, key: dict[str, Any], wanted: set[Any]) -> dict[str, Any]:
     if wanted <= set(key):
         return key
     return {**_source_key(folder, section), **key}

@@ -117,3 +117,16 @@ def test_nothing_is_kept_from_one_notebook_for_the_next(tmp_path):
         later = graded_once(tmp_path, SECTION, KEY)
     assert later is not earlier
     assert later.result == earlier.result
+
+
+def test_a_broken_quiz_json_scores_zero_on_every_cell_with_the_reason(tmp_path, monkeypatch, capsys):
+    draw = draw_for_attempt(SPEC, "ada", SECTION, 1)
+    _write(tmp_path, _right(draw), draw)
+    (tmp_path / "quiz.json").write_bytes(b'{"questions": [\xff')
+    monkeypatch.chdir(tmp_path)
+    with one_scoring_per_notebook():
+        for question in ("fixed", "pick"):
+            assert grade_question(SECTION, question, KEY) == 0.0
+            out = capsys.readouterr()
+            assert out.err == ""
+            assert out.out.startswith(f"Question {question}: not scored (") and "utf-8" in out.out
