@@ -13,6 +13,7 @@ from traitlets import Float, Unicode
 
 from coursekit.autograde.inprocess import execute_notebook
 from coursekit.autograde.rebuild import rebuild_submission
+from coursekit.grading.hidden import one_scoring_per_notebook
 from coursekit.widgets.comment_store import CommentsError, read_comments
 
 
@@ -51,6 +52,10 @@ class InProcessExecute(NbGraderPreprocessor):
     timeout = Float(60.0, help="Seconds one cell may run.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        """Execute ``nb`` with the working directory set to the notebook's folder."""
+        """Execute ``nb`` with the working directory set to the notebook's folder.
+
+        The quiz is scored once for all of the notebook's grade cells, and forgotten after it.
+        """
         cwd = resources.get("metadata", {}).get("path") or os.getcwd()
-        return execute_notebook(nb, cwd=cwd, timeout=self.timeout), resources
+        with one_scoring_per_notebook():
+            return execute_notebook(nb, cwd=cwd, timeout=self.timeout), resources

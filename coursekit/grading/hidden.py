@@ -8,6 +8,7 @@ Each quiz grade cell of a source notebook ends with::
 (notebooks built before call ``question_points`` with the key of every
 question; both work). The other questions' keys, needed to find the attempt
 that counts, come from the trusted source notebook (:func:`complete_key`).
+A submission's quiz is scored once for all its grade cells (:func:`one_scoring_per_notebook`).
 :func:`grade_question` prints what the trainer needs in formgrader: the
 question, the learner's answer in words, the points.
 
@@ -36,6 +37,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import textwrap
@@ -158,12 +160,65 @@ def _load_spec(spec_file: str, mtime_ns: int, key_json: str) -> tuple[QuizSpec, 
     return rebuild_spec(public, json.loads(key_json)), spec_hash(public)
 
 
-@lru_cache(maxsize=256)
-def _load_responses(path: str, mtime_ns: int, size: int) -> Responses | str:
+_MEMO_SIZE = 16
+_memo: dict[tuple[Any, ...], Any] = {}
+_scoped = False  # inside one_scoring_per_notebook
+
+
+@contextlib.contextmanager
+def one_scoring_per_notebook() -> Iterator[None]:
+    """Forget every remembered score on entering and leaving the block: wrap each notebook graded in-process.
+
+    The grade cells of one notebook call :func:`grade_question` once per question; the quiz is scored on
+    the first call and the result reused by the others. What is remembered is keyed by the bytes of the
+    responses file and of ``quiz.json``, the key, the folder, the section and the submitter, so a reuse
+    gives what scoring again would; clearing it per notebook keeps nothing of one submission for the
+    next. In a kernel (one per notebook) the memory lives as long as the kernel (but the source
+    notebook is looked up again on every call there).
+    """
+    global _scoped
+    _memo.clear()
+    _scoped = True
     try:
-        return parse_responses(read_untrusted(Path(path)), Path(path).name)
+        yield
+    finally:
+        _scoped = False
+        _memo.clear()
+
+
+_Value = TypeVar("_Value")
+
+
+def _remember(key: tuple[Any, ...], compute: Callable[[], _Value]) -> _Value:
+    """``compute()``, or what it returned before for ``key`` (at most ``_MEMO_SIZE`` values kept)."""
+    if key in _memo:
+        return _memo[key]  # type: ignore[no-any-return]
+    value = compute()
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.pop(next(iter(_memo)))
+    _memo[key] = value
+    return value
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_responses(path: Path) -> tuple[str, Responses | str]:
+    """The identity of a responses file's content (its SHA-256, or the problem) and the parsed file or the problem."""
+    try:
+        data = read_untrusted(path)
     except ResponsesError as exc:
-        return str(exc)
+        return f"unreadable: {exc}", str(exc)
+    digest = _digest(data)
+
+    def parse() -> Responses | str:
+        try:
+            return parse_responses(data, path.name)
+        except ResponsesError as exc:
+            return str(exc)
+
+    return digest, _remember(("responses", digest, path.name), parse)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -201,11 +256,16 @@ def grade_quiz(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
     QuizSpecError, OSError, ValueError
         When the trusted side (quiz.json, the key) is missing or does not fit.
     """
+    path = responses_path(folder, section)
+    return _grade_quiz(folder, section, key, path, _read_responses(path)[1])
+
+
+def _grade_quiz(folder: Path, section: str, key: dict[str, Any], path: Path,
+                loaded: Responses | str) -> GradedQuiz:
+    """:func:`grade_quiz` with the responses file at ``path`` already read (``loaded``: parsed, or the problem)."""
     spec_file = folder / PUBLIC_SPEC_NAME
     spec, expected_hash = _load_spec(str(spec_file), _stamp(spec_file)[0], json.dumps(key, sort_keys=True))
     zero = {slot.id: 0.0 for slot in spec.quiz_slots}
-    path = responses_path(folder, section)
-    loaded = _load_responses(str(path), *_stamp(path))
     if isinstance(loaded, str):
         return GradedQuiz(spec, SectionScores(zero, [loaded], None), None)
     problems = []
@@ -245,6 +305,29 @@ def grade_quiz(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
     return GradedQuiz(spec, result, shown_attempt(spec, counted))
 
 
+def graded_once(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
+    """:func:`grade_quiz` with the key completed (:func:`complete_key`), scored once for all grade cells.
+
+    The first grade cell of a notebook scores the quiz; the others get the same result as long as
+    nothing it depends on changed: the bytes of ``quiz.json`` and of the responses file, the key,
+    the folder, the section, the submitter (see :func:`one_scoring_per_notebook`).
+
+    Raises
+    ------
+    QuizSpecError, OSError, ValueError
+        As :func:`grade_quiz` and :func:`complete_key` (nothing is remembered then).
+    """
+    spec_bytes = (folder / PUBLIC_SPEC_NAME).read_bytes()
+    spec_digest = _digest(spec_bytes)
+    wanted = _remember(("question ids", spec_digest), lambda: _question_ids(spec_bytes.decode("utf-8")))
+    full_key = _completed(folder, section, key, wanted)
+    path = responses_path(folder, section)
+    responses_digest, loaded = _read_responses(path)
+    return _remember(("graded", str(folder), section, spec_digest, json.dumps(full_key, sort_keys=True),
+                      responses_digest, submitter_of(folder)),
+                     lambda: _grade_quiz(folder, section, full_key, path, loaded))
+
+
 def section_scores(folder: Path, section: str, key: dict[str, Any]) -> SectionScores:
     """Per-question scores of a submission folder, the reasons any answer was not counted, the attempts counted.
 
@@ -281,15 +364,37 @@ def complete_key(folder: Path, section: str, key: dict[str, Any]) -> dict[str, A
     QuizSpecError
         When the quiz has questions ``key`` lacks and no source notebook holds them.
     """
-    public = json.loads((folder / PUBLIC_SPEC_NAME).read_text(encoding="utf-8"))
-    wanted = {q.get("id") for q in public.get("questions", []) if isinstance(q, dict)}
+    return _completed(folder, section, key, _question_ids((folder / PUBLIC_SPEC_NAME).read_text(encoding="utf-8")))
+
+
+def _question_ids(spec_text: str) -> set[Any]:
+    public = json.loads(spec_text)
+    return {q.get("id") for q in public.get("questions", []) if isinstance(q, dict)}
+
+
+def _completed(folder: Path, section: str, key: dict[str, Any], wanted: set[Any]) -> dict[str, Any]:
     if wanted <= set(key):
         return key
-    notebook = source_notebook(folder, section)
-    if notebook is None:
-        raise QuizSpecError(f"the source notebook of section {section!r} (the key of the other questions) "
-                            f"was not found; set {SOURCE_ENV} to the source folder")
-    return {**key_from_notebook(notebook), **key}
+    return {**_source_key(folder, section), **key}
+
+
+def _source_key(folder: Path, section: str) -> dict[str, Any]:
+    """The key of every question from the trusted source notebook of ``section``.
+
+    Looked up once per notebook inside :func:`one_scoring_per_notebook`, on every call outside it.
+    Raises :class:`QuizSpecError` when no source notebook is found.
+    """
+
+    def look_up() -> dict[str, Any]:
+        notebook = source_notebook(folder, section)
+        if notebook is None:
+            raise QuizSpecError(f"the source notebook of section {section!r} (the key of the other questions) "
+                                f"was not found; set {SOURCE_ENV} to the source folder")
+        return key_from_notebook(notebook)
+
+    if not _scoped:
+        return look_up()
+    return dict(_remember(("source key", os.path.abspath(folder), section, os.environ.get(SOURCE_ENV)), look_up))
 
 
 def question_points(section: str, question_id: str, key: dict[str, Any]) -> float:
@@ -299,8 +404,7 @@ def question_points(section: str, question_id: str, key: dict[str, Any]) -> floa
     of this question only (then completed by :func:`complete_key`).
     """
     try:
-        folder = Path.cwd()
-        return float(section_scores(folder, section, complete_key(folder, section, key)).scores.get(question_id, 0.0))
+        return float(graded_once(Path.cwd(), section, key).result.scores.get(question_id, 0.0))
     except (OSError, ValueError, KeyError, TypeError, QuizSpecError):
         return 0.0
 
@@ -340,7 +444,7 @@ def grade_question(section: str, question_id: str, key: dict[str, Any]) -> float
     """
     folder = Path.cwd()
     try:
-        graded = grade_quiz(folder, section, complete_key(folder, section, key))
+        graded = graded_once(folder, section, key)
         view = trainer_view(graded, question_id)
         points = float(graded.result.scores.get(question_id, 0.0))
     except (OSError, ValueError, KeyError, TypeError, StopIteration, QuizSpecError) as exc:
