@@ -28,6 +28,7 @@ import re
 import secrets
 import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -155,6 +156,23 @@ def course_run(tmp_path_factory):
     return paths, course, expected, ahead_due
 
 
+def _learner_data(reports: Path, page: dict) -> dict:
+    """The learner page's data as the page reads it: its own part and, per learner, the data file its id names."""
+    from coursekit.results.learner_view import learner_file
+
+    data = {**page, "learners": [], "sections": {}, "scores": {}}
+    for number in range(page["files"]):
+        text = (reports / f"{page['path']}{number:04d}.js").read_text(encoding="utf-8")
+        registered, chunk = re.fullmatch(r"window\.\w+\((\d+), (.*)\);\n", text, re.S).groups()
+        assert int(registered) == number
+        chunk = json.loads(chunk)
+        for learner, sections, scores in zip(chunk["learners"], chunk["sections"], chunk["scores"], strict=True):
+            assert learner_file(learner, page["files"]) == number, learner  # the file the page reads for this id
+            data["learners"].append(learner)
+            data["sections"][learner], data["scores"][learner] = sections, scores
+    return data
+
+
 @pytest.fixture(scope="module")
 def views(course_run):
     """Every view, made as its user makes it, parsed from its files."""
@@ -184,7 +202,7 @@ def views(course_run):
     assert main([*root_args, "dashboard"]) == 0
     reports = paths.reports
     learner_page = BeautifulSoup((reports / "learner_progress.html").read_text(encoding="utf-8"), "html.parser")
-    data = json.loads(learner_page.find("script", id="learner-data").string)
+    data = _learner_data(reports, json.loads(learner_page.find("script", id="learner-data").string))
     index = BeautifulSoup((reports / "learners.html").read_text(encoding="utf-8"), "html.parser")
     return {
         "formgrader": {key: feedback_facts(html) for key, html in formgrader.items()},
