@@ -628,7 +628,7 @@ def test_every_view_agrees_learner_by_learner_after_the_second_trainers_autograd
     assert not any(page["provisional"] for page in pages.values())
     for learner in learners:
         row, page = grades[(learner, SECTION)], pages[(learner, SECTION)]
-        assert float(row["quiz_score"]) == page["score"] == counted[learner], learner
+        assert float(row["quiz_score"]) == page["score"] == counted[learner], (learner, row, graded.stdout)
         assert float(row["late_penalty"] or 0) == page["penalty"] == 0.0, learner
         assert page["status"] == row["status"] == moodle[learner][f"{quiz_item} (Feedback)"], learner
         assert row["review"] == ("reviewed" if learner in reviewed else "no comments"), learner
