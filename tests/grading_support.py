@@ -74,6 +74,12 @@ def expected_score(section: Section, right: set[str] | None) -> float:
                      if right is None or slot.id in right or set(slot.questions) & set(right)))
 
 
+def drawn_answers(section: Section, learner: str, number: int, right: set[str] | None = None) -> dict[str, Any]:
+    """:func:`answers` to the questions drawn for ``learner``'s attempt ``number`` (what a quiz server takes)."""
+    given = set(draw_for_attempt(section.quiz, learner, section.id, number).values())
+    return {qid: answer for qid, answer in answers(section, right).items() if qid in given}
+
+
 def drawn_attempts(section: Section, learner: str, attempts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``attempts`` as the widget records them for ``learner``: with their draws, answers to undrawn questions dropped.
 

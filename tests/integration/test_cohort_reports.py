@@ -27,7 +27,7 @@ from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow
 
-MISKEYED = ("networks_consortia", "peer-support")  # single choice; planted key: its first distractor
+MISKEYED = ("networks_consortia", "peer-support")  # single choice slot (a pool); planted keys: first distractors
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +42,11 @@ def cohort(tmp_path_factory):
                                         for i, login in enumerate(sorted(plan.learners))])
     quiz_path = paths.course / MISKEYED[0] / "quiz.yml"
     quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
-    question = next(q for q in quiz["questions"] if q["id"] == MISKEYED[1])
-    distractor = next(o["id"] for o in question["options"] if o["id"] != question["answer"])
-    question["answer"] = distractor  # a wrong key: weaker learners pick the distractor more often
+    slot = next(e for e in quiz["questions"] if e.get("slot", e["pool"][0]["id"] if "pool" in e else e["id"])
+                == MISKEYED[1])
+    for question in slot.get("pool", [slot]):  # every question of the slot, whichever a learner was given
+        distractor = next(o["id"] for o in question["options"] if o["id"] != question["answer"])
+        question["answer"] = distractor  # a wrong key: weaker learners pick the distractor more often
     quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert main(["--root", str(paths.root), "build"]) == 0
     result = grade_all(paths, jobs=2)

@@ -7,6 +7,7 @@ import json
 import nbformat
 import pytest
 import yaml
+from pool_support import authored_questions
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
@@ -78,7 +79,7 @@ def test_release_writes_what_check_expects(project: ProjectPaths) -> None:
 def _keys_first(quiz_path) -> None:
     """Rewrite a quiz.yml the way the habit goes: every key first, ids a, b, c... in that order."""
     quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
-    for question in quiz["questions"]:
+    for question in authored_questions(quiz):
         if question["type"] not in ("single_choice", "multiple_choice"):
             continue
         keys = [question["answer"]] if isinstance(question["answer"], str) else question["answer"]
