@@ -57,10 +57,15 @@ def cohort(tmp_path_factory):
 def test_statuses_follow_the_pass_rate(cohort):
     _, plan, result, report = cohort
     grades = report.grades
-    assert not result.failed
+    # copies of an attempt under other numbers keep the copied draw: with pools they are refused, nothing else is
+    forged = {key for key, kind in plan.tampered.items() if kind == "forged_attempts"}
+    assert {(o.learner, o.section) for o in result.failed} == forged
+    assert all(any("not the ones this learner was given" in p for p in o.problems) for o in result.failed)
     assert len(grades) == len(plan.learners) * 2
     assert (grades["status"] == "not submitted").sum() == len(plan.not_submitted)
-    submitted = grades[grades["status"] != "not submitted"]
+    refused = grades.set_index(["learner", "section"]).loc[sorted(forged), "status"] if forged else []
+    assert set(refused) <= {"not graded"}
+    submitted = grades[~grades["status"].isin(["not submitted", "not graded"])]
     passed = submitted["quiz_percent"] >= submitted["pass_rate"]
     assert (submitted.loc[~passed, "status"] == "failed").all()
     complete = submitted["comments_answered"] == submitted["comments_total"]
