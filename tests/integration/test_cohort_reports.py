@@ -145,6 +145,12 @@ def test_feedback_shows_verdicts_and_passages_never_the_key(cohort):
     assert "Correct answer" not in sample
 
 
+def _charted_questions(paths) -> int:
+    """The questions with an options chart: every one but the typed answers, each question of a pool included."""
+    course = load_course(paths.course)
+    return sum(q.type != "short_answer" for s in course.sections for q in s.quiz.questions)
+
+
 def test_dashboards_render_with_figures(cohort):
     paths, _, _, _ = cohort
     written = build_dashboards(paths, paths.gradebook_url)
@@ -158,7 +164,8 @@ def test_dashboards_render_with_figures(cohort):
                            for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     # status, scores, weekly pass rate and mean score, cohorts, passing over time, comments; the scatter and one
     # chart per choice, true/false and matching question; one learner's scores; none on the index of learners
-    assert charts == {"cohort_overview": 7, "item_analysis": 1 + 20, "learner_progress": 1, "learner_index": 0}
+    assert charts == {"cohort_overview": 7, "item_analysis": 1 + _charted_questions(paths), "learner_progress": 1,
+                      "learner_index": 0}
     html = (paths.reports / "cohort_dashboard.html").read_text(encoding="utf-8")
     assert "Status per section" in html and html.count("Plotly.newPlot(") == 7
     assert "load_cells(" not in html  # code cells are not exported
@@ -218,9 +225,11 @@ def test_item_analysis_shows_every_question_with_its_options(cohort):
     course = load_course(paths.course)
     html = (paths.reports / "item_analysis.html").read_text(encoding="utf-8")
     headings = re.findall(r'<section class="question"><h4>(.*?)</h4>', html, re.DOTALL)
-    expected = [f"Question {n} (" for s in course.sections for n in range(1, len(s.quiz.questions) + 1)]
+    # a pool's questions are shown one after another under their slot's number
+    expected = [f"Question {n} (" for s in course.sections for n, slot in enumerate(s.quiz.quiz_slots, 1)
+                for _ in slot.questions]
     shown = unescape(re.sub(r"<[^>]+>", " ", html))  # the text a reader sees
-    assert len(headings) == sum(len(s.quiz.questions) for s in course.sections) == 22
+    assert len(headings) == sum(len(s.quiz.questions) for s in course.sections) > 22
     assert [h[:len(e)] for h, e in zip(headings, expected, strict=True)] == expected
     questions = [q for s in course.sections for q in s.quiz.questions]
     for heading, question in zip(headings, questions, strict=True):
@@ -337,7 +346,7 @@ def test_dashboards_work_offline_in_chromium(cohort):
     assert typed["cleared"] == typed["rows"]
     _check_links(paths, seen, urls)
     items = seen[(paths.reports / "item_analysis.html").as_uri()]
-    assert len(items["charts"]) == 21 and "facility" in items["hover"]
+    assert len(items["charts"]) == 1 + _charted_questions(paths) and "facility" in items["hover"]
     learners = seen[(paths.reports / "learners.html").as_uri()]["tables"]
     assert len(learners["columns"]["Learner"][0]) == 120 and learners["page_rows"] == 50  # one page in the DOM
     assert table["page_rows"] <= 50
@@ -374,8 +383,8 @@ def _check_links(paths, seen: dict, urls: dict) -> None:
             assert row[5] == expected["status"], (who, row)
             assert row[3] == (f"{float(expected['quiz_percent']):.1f}" if expected["quiz_percent"] else "")
             assert (row[6] == "") == (expected["status"] == "passed")  # why it is not passed, when it is not
-        wanted = [f"{scores[who, s.id, q.id]:.2f}" if (who, s.id, q.id) in scores.index else ""
-                  for s in course.sections for q in s.quiz.questions]
+        wanted = [f"{scores[who, s.id, slot.id]:.2f}" if (who, s.id, slot.id) in scores.index else ""
+                  for s in course.sections for slot in s.quiz.quiz_slots]  # one score per slot
         assert [row[3] for row in landed["questions"]] == wanted and any(wanted)
         unknown = landed["unknown"]
         assert unknown["status"] == "No learner “nobody such” in this report."
