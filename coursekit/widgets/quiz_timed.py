@@ -151,7 +151,9 @@ class TimedAttempt:
                 at = outcome.accepted["submitted_at"]
             elif outcome.message:
                 extra = f" {outcome.message}"
-        late = sorted(self._number(q) for q in split[0].late) if split else []
+        # numbered as in the attempt just submitted (with pools the next attempt gives other questions)
+        numbers = {q.id: n for n, q in enumerate(self.session.questions_of(attempt.draw), 1)}
+        late = sorted(numbers[q] for q in split[0].late if q in numbers) if split else []
         finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
             else self.session.finished
         note = late_note(late, None if finished else attempt.number + 1)
