@@ -7,13 +7,13 @@ statistics per question drawn.
 
 from __future__ import annotations
 
-import copy
 import shutil
 
 import pandas as pd
 import pytest
 import yaml
 from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission, wrong_answer
+from pool_support import variant
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -27,25 +27,14 @@ pytestmark = pytest.mark.slow
 SECTION = "cooperation_networking"
 
 
-def _variant(question: dict, new_id: str, answer: str) -> dict:
-    variant = copy.deepcopy(question)
-    variant["id"] = new_id
-    texts = {o["id"]: o["text"] for o in variant["options"]}
-    texts[question["answer"]], texts[answer] = texts[answer], texts[question["answer"]]
-    variant["options"] = [{**o, "text": texts[o["id"]]} for o in variant["options"]]
-    variant["answer"] = answer
-    variant["text"] = f"{question['text']} (variant {new_id[-1]})"
-    return variant
-
-
 def test_a_pool_is_graded_as_drawn_and_an_edited_draw_is_not_graded(tmp_path):
     paths = make_project(tmp_path / "project")
     shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
     quiz_file = paths.course / SECTION / "quiz.yml"
     data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
     first = data["questions"][0]
-    data["questions"][0] = {"slot": "schools", "pool": [first, _variant(first, "schools-b", "c"),
-                                                        _variant(first, "schools-c", "d")]}
+    data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c"),
+                                                        variant(first, "schools-c", "d")]}
     quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     root = ["--root", str(paths.root)]
     assert main([*root, "build"]) == 0 and main([*root, "release"]) == 0

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 
 import pytest
 import yaml
+from pool_support import variant
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -15,23 +15,12 @@ from coursekit.authoring.interchange import course_to_bank, import_bank, section
 SECTION = "cooperation_networking"
 
 
-def _variant(question: dict, new_id: str, answer: str) -> dict:
-    variant = copy.deepcopy(question)
-    variant["id"] = new_id
-    texts = {o["id"]: o["text"] for o in variant["options"]}
-    texts[question["answer"]], texts[answer] = texts[answer], texts[question["answer"]]
-    variant["options"] = [{**o, "text": texts[o["id"]]} for o in variant["options"]]
-    variant["answer"] = answer
-    variant["text"] = f"{question['text']} (variant {new_id[-1]})"
-    return variant
-
-
 def _pooled_course(root):
     shutil.copytree(REPO / "course", root / "course")
     path = root / "course" / SECTION / "quiz.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     first = data["questions"][0]
-    data["questions"][0] = {"slot": "schools", "pool": [first, _variant(first, "schools-b", "c")]}
+    data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c")]}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return load_course(root / "course")
 

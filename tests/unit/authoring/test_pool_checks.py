@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import pprint
 import shutil
 
 import pytest
 import yaml
+from pool_support import variant
 from project_support import REPO
 
 from coursekit.authoring.build import section_files
@@ -20,24 +20,13 @@ from coursekit.quiz.spec import answer_key
 SECTION = "cooperation_networking"
 
 
-def _variant(question: dict, new_id: str, answer: str) -> dict:
-    """``question`` under ``new_id`` with its key moved to option ``answer`` (option texts swapped)."""
-    variant = copy.deepcopy(question)
-    variant["id"] = new_id
-    texts = {o["id"]: o["text"] for o in variant["options"]}
-    texts[question["answer"]], texts[answer] = texts[answer], texts[question["answer"]]
-    variant["options"] = [{**o, "text": texts[o["id"]]} for o in variant["options"]]
-    variant["answer"] = answer
-    return variant
-
-
 def _pooled_course(tmp_path, change=None):
     """A copy of the course whose first quiz question is a pool of three variants, each citing its passage."""
     shutil.copytree(REPO / "course", tmp_path / "course")
     path = tmp_path / "course" / SECTION / "quiz.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     first = data["questions"][0]
-    members = [first, _variant(first, f"{first['id']}-b", "c"), _variant(first, f"{first['id']}-c", "d")]
+    members = [first, variant(first, f"{first['id']}-b", "c"), variant(first, f"{first['id']}-c", "d")]
     if change:
         change(members)
     data["questions"][0] = {"slot": first["id"], "pool": members}
@@ -87,7 +76,7 @@ def test_no_key_of_any_pool_question_in_a_release_and_each_one_is_checked(tmp_pa
 def test_the_positional_check_counts_the_variants_that_follow_the_pools_first(tmp_path):
     def all_first(members):  # every variant keeps its key at option a
         for member in members[1:]:
-            member.update(_variant(member, member["id"], "a"))
+            member.update(variant(member, member["id"], "a"))
 
     course = _pooled_course(tmp_path, all_first)
     release = _released(tmp_path, course)

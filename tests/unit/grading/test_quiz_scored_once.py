@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from pool_support import pooled_quiz
 
 from coursekit.grading.hidden import (
     SUBMITTER_ENV,
@@ -22,16 +23,7 @@ from coursekit.quiz.spec import answer_key, parse_quiz, public_spec, spec_hash
 SECTION = "pooled_once"
 
 
-def _single(qid: str, answer: str) -> dict:
-    return {"id": qid, "type": "single_choice", "text": f"Text of {qid}?",
-            "options": [{"id": "a", "text": "Alpha"}, {"id": "b", "text": "Beta"}, {"id": "c", "text": "Gamma"}],
-            "answer": answer, "source": f"passage of {qid}"}
-
-
-SPEC = parse_quiz({"title": "Quiz", "settings": {"grading_method": "last"}, "questions": [
-    _single("fixed", "a"),
-    {"slot": "pick", "pool": [_single("pick-a", "a"), _single("pick-b", "b"), _single("pick-c", "c")]},
-]})
+SPEC = parse_quiz(pooled_quiz())
 KEY = answer_key(SPEC)
 
 
