@@ -123,6 +123,9 @@ if LTI["ISSUER"]:
     c.Authenticator.allow_all = True
     c.Authenticator.manage_groups = True
     c.Authenticator.enable_auth_state = True  # the LMS user id beside the login (needs JUPYTERHUB_CRYPT_KEY)
+    if HUB_URL.startswith("https://"):
+        # The launch is a form posted from the LMS's site: the hub's state and nonce cookies must travel with it.
+        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
 else:
     c.JupyterHub.authenticator_class = "dummy"
     c.DummyAuthenticator.password = os.environ.get("COURSEKIT_PASSWORD", "")
