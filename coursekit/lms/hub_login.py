@@ -38,7 +38,7 @@ class CoursekitCallbackHandler(LTI13CallbackHandler):
         except LaunchRefused:
             raise
         except HTTPError as error:
-            message = error.log_message % error.args if error.args else (error.log_message or "")
+            message = (error.log_message or "") % error.args  # tornado keeps it %-escaped when without args
             raise HTTPError(error.status_code, plain_refusal(error.status_code, message)) from None
 
     def get_next_url(self, user: Any = None, default: Any = None) -> str:
