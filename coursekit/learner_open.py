@@ -1,7 +1,7 @@
 """``/coursekit/open/<section>`` in the learner's server: the section's notebook, fetched first when missing.
 
 Where a launch from the LMS lands (:meth:`coursekit.lms.launch.Launch.landing`): when the section is not in
-the learner's workspace yet, nbgraders's fetch (the Assignments panel's manager, with the learner's exchange
+the learner's workspace yet, nbgrader's fetch (the Assignments panel's manager, with the learner's exchange
 and course) copies it from the exchange; then the browser goes to the notebook in JupyterLab. A section the
 trainer has not released yet gives a short page saying so, with a link to JupyterLab. A copy already there
 is opened as it is (never fetched over).
@@ -9,7 +9,6 @@ is opened as it is (never fetched over).
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 from pathlib import Path
@@ -32,7 +31,7 @@ class OpenSection(JupyterHandler):
     """Open (fetching first when missing) the section named in the URL."""
 
     @web.authenticated
-    async def get(self, section: str) -> None:
+    def get(self, section: str) -> None:
         """Redirect to the section's notebook in JupyterLab, or say that it is not released."""
         if not SECTION_ID.match(section):
             raise web.HTTPError(404, "no such section")
@@ -43,7 +42,7 @@ class OpenSection(JupyterHandler):
         _, folder = manager._exchange(course)
         notebook = folder / section / f"{section}.ipynb"
         if not notebook.is_file():
-            await asyncio.get_running_loop().run_in_executor(None, manager.fetch_assignment, course, section)
+            manager.fetch_assignment(course, section)  # as nbgrader's own Fetch button does (in the server's folder)
         lab = url_path_join(self.base_url, "lab")
         if not notebook.is_file():
             self.set_status(404)
