@@ -39,9 +39,9 @@ class OpenSection(JupyterHandler):
         if manager is None:
             raise web.HTTPError(404, "the learner's Assignments panel is not enabled on this server")
         course = manager._course_id()
-        _, folder = manager._exchange(course)
+        exchange, folder = manager._exchange(course)
         notebook = folder / section / f"{section}.ipynb"
-        if not notebook.is_file():
+        if not notebook.is_file() and (exchange / course / "outbound" / section).is_dir():
             manager.fetch_assignment(course, section)  # as nbgrader's own Fetch button does (in the server's folder)
         lab = url_path_join(self.base_url, "lab")
         if not notebook.is_file():
