@@ -50,6 +50,7 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.assignment_list",  # replaced by coursekit's, which lists the learner's copies
 )
 LEARNER_SERVER_EXTENSIONS = ("coursekit.learner_validate", "coursekit.learner_assignments",
+                             "coursekit.learner_open",  # where a launch from the LMS lands
                              "coursekit.learner_save")  # the last: notebooks saved without widget state
 # The news and update checks would call out to the internet and pop up toasts.
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}

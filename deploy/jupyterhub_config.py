@@ -19,6 +19,14 @@ COURSEKIT_QUIZ_PORT      port of the quiz service (default 0: off). With a port,
                          quizzes then send answers and attempts to it (COURSEKIT_QUIZ_URL) and it scores them
 COURSEKIT_PROFILE_SCRIPT login-shell hook that puts coursekit on PATH (default /etc/profile.d/coursekit.sh;
                          empty: none)
+COURSEKIT_LTI_ISSUER     the LMS's issuer: set, learners and trainers log in by launching from the LMS (LTI 1.3,
+                         docs/lti.md) instead of the hub's login page; then also
+COURSEKIT_LTI_CLIENT_ID  the client id the LMS gave the hub (comma-separated when several)
+COURSEKIT_LTI_DEPLOYMENT_IDS the deployment ids the LMS gave (comma-separated); launches from others are refused
+COURSEKIT_LTI_JWKS_URL   the LMS's public key set URL
+COURSEKIT_LTI_AUTHORIZE_URL the LMS's OIDC authorization URL
+COURSEKIT_LTI_LOGIN_FROM which launch claim is the hub login: email_local (default), email, user_id or
+                         lis_person_sourcedid (as login_from in grader/lti_tool.json)
 
 Learners get JupyterLab in learner mode (nbgrader's instructor tools off, an
 Assignments menu); trainers get the formgrader as a hub service that only the
@@ -93,10 +101,36 @@ c.JupyterHub.cookie_secret_file = str(PRIVATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.command = [os.environ.get("COURSEKIT_PROXY", "configurable-http-proxy")]
 c.ConfigurableHTTPProxy.pid_file = str(PRIVATE / "proxy.pid")
 
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = os.environ.get("COURSEKIT_PASSWORD", "")
-c.Authenticator.allowed_users = set(LEARNERS + TRAINERS)
-c.JupyterHub.load_groups = {"learners": {"users": LEARNERS}, "trainers": {"users": TRAINERS}}
+LTI = {name: os.environ.get(f"COURSEKIT_LTI_{name}", "").strip()
+       for name in ("ISSUER", "CLIENT_ID", "DEPLOYMENT_IDS", "JWKS_URL", "AUTHORIZE_URL", "LOGIN_FROM")}
+if LTI["ISSUER"]:
+    # Launches from the LMS are the login: the LMS says who is in the course and in which role, so the hub's
+    # groups follow it (Instructor/TeachingAssistant: trainers, Learner: learners) and anyone it launches may log in.
+    missing = [f"COURSEKIT_LTI_{name}" for name in ("CLIENT_ID", "DEPLOYMENT_IDS", "JWKS_URL", "AUTHORIZE_URL")
+               if not LTI[name]]
+    if not os.environ.get("JUPYTERHUB_CRYPT_KEY"):
+        missing.append("JUPYTERHUB_CRYPT_KEY (openssl rand -hex 32: encrypts the LMS user id kept beside the login)")
+    if missing:
+        sys.exit(f"deploy/jupyterhub_config.py: COURSEKIT_LTI_ISSUER is set, so {', '.join(missing)} must be set too "
+                 "(docs/lti.md, the hub's settings)")
+    c.JupyterHub.authenticator_class = "coursekit.lms.hub_login.CoursekitLTIAuthenticator"
+    c.CoursekitLTIAuthenticator.issuer = LTI["ISSUER"]
+    c.CoursekitLTIAuthenticator.client_id = {v.strip() for v in LTI["CLIENT_ID"].split(",") if v.strip()}
+    c.CoursekitLTIAuthenticator.deployment_ids = {v.strip() for v in LTI["DEPLOYMENT_IDS"].split(",") if v.strip()}
+    c.CoursekitLTIAuthenticator.jwks_endpoint = LTI["JWKS_URL"]
+    c.CoursekitLTIAuthenticator.authorize_url = LTI["AUTHORIZE_URL"]
+    c.CoursekitLTIAuthenticator.login_from = LTI["LOGIN_FROM"] or "email_local"
+    c.Authenticator.allow_all = True
+    c.Authenticator.manage_groups = True
+    c.Authenticator.enable_auth_state = True  # the LMS user id beside the login (needs JUPYTERHUB_CRYPT_KEY)
+    if HUB_URL.startswith("https://"):
+        # The launch is a form posted from the LMS's site: the hub's state and nonce cookies must travel with it.
+        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
+else:
+    c.JupyterHub.authenticator_class = "dummy"
+    c.DummyAuthenticator.password = os.environ.get("COURSEKIT_PASSWORD", "")
+    c.Authenticator.allowed_users = set(LEARNERS + TRAINERS)
+    c.JupyterHub.load_groups = {"learners": {"users": LEARNERS}, "trainers": {"users": TRAINERS}}
 
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
@@ -152,8 +186,13 @@ def _own_lab_dirs(user: str) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces")}
 
 
+def _is_trainer(user) -> bool:
+    """A trainer: named in COURSEKIT_TRAINERS, or in the hub's trainers group (an LTI launch as instructor)."""
+    return user.name in TRAINERS or any(group.name == "trainers" for group in user.groups)
+
+
 def _pre_spawn(spawner) -> None:
-    group = "trainers" if spawner.user.name in TRAINERS else "learners"
+    group = "trainers" if _is_trainer(spawner.user) else "learners"
     spawner.environment.pop("COURSEKIT_DB_URL", None)
     spawner.environment.update(TRAINER_ENV if group == "trainers" else SHARED_ENV)
     spawner.environment.update(_own_lab_dirs(spawner.user.name))

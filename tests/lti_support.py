@@ -117,10 +117,12 @@ def write_tool_config(grader: Path, url: str, **overrides: Any) -> Path:
 
 @contextlib.contextmanager
 def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] | None = None,
-                     latency_ms: int = 0) -> Iterator[RunningPlatform]:
+                     latency_ms: int = 0, tool_login_url: str = TOOL_LOGIN_URL,
+                     tool_launch_url: str = TOOL_LAUNCH_URL) -> Iterator[RunningPlatform]:
     """The platform serving on a free loopback port, the tool registered with it in ``grader/``.
 
     ``latency_ms``: every answer of the platform waits that long (a platform across a network).
+    ``tool_login_url`` and ``tool_launch_url``: the hub's OIDC login initiation and launch (callback) URLs.
     """
     python = platform_python()
     port = free_port()
@@ -129,8 +131,8 @@ def running_platform(grader: Path, log_dir: Path, members: list[dict[str, Any]] 
     private_pem, public_pem = _pem_pair()
     tool_key = load_private_key(grader / "lti_tool_key.pem")
     config = {"issuer": url, "client_id": "coursekit-tool", "deployment_id": "deployment-1",
-              "tool_login_url": TOOL_LOGIN_URL, "tool_launch_url": TOOL_LAUNCH_URL,
-              "tool_redirect_uris": [TOOL_LAUNCH_URL],
+              "tool_login_url": tool_login_url, "tool_launch_url": tool_launch_url,
+              "tool_redirect_uris": [tool_launch_url],
               "platform_private_key": private_pem, "platform_public_key": public_pem,
               "tool_jwks": public_jwks(tool_key), "context": CONTEXT,
               "members": MEMBERS if members is None else members, "latency_ms": latency_ms}
