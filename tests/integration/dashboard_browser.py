@@ -31,10 +31,12 @@ process): ``python dashboard_browser.py SHOTS AXE URL...``. Prints one JSON obje
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -83,12 +85,8 @@ LAYOUT = """() => {
             scrolled_headers: hidden};
 }"""
 
-REDRAWN = """() => [...document.querySelectorAll('figure.coursekit-chart')].every(f => {
-    const svg = f.querySelector('svg.main-svg');
-    if (!svg) return true;
-    const figure = f.getBoundingClientRect(), drawn = svg.getBoundingClientRect();
-    return drawn.width > 0 && drawn.right <= figure.right + 1 && drawn.left >= figure.left - 1;
-})"""
+LAYOUT_CLEAN = (f"() => {{ const found = ({LAYOUT})(); "
+                "return found.overflow === 0 && found.overlaps.length === 0; }")
 
 AXE_RUN = """async () => {
     const r = await axe.run(document, {resultTypes: ['violations']});
@@ -363,10 +361,10 @@ def main(shots: Path, axe: Path, urls: list[str]) -> dict:
             stem = url.rsplit("/", 1)[1].removesuffix(".html")
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
-                # plotly redraws responsive charts after a resize, later on a busy machine: read the layout
-                # once every chart is drawn for the new width, and for one more frame after that
-                page.wait_for_function(REDRAWN, timeout=30_000)
-                page.wait_for_timeout(100)
+                # plotly redraws responsive charts some time after a resize, later on a busy machine: give the
+                # layout up to 20 s to come right; a problem that is still there then is reported
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_function(LAYOUT_CLEAN, timeout=20_000, polling=200)
                 found["layout"][str(width)] = page.evaluate(LAYOUT)
                 page.screenshot(path=str(shots / f"{stem}-{width}.png"), full_page=True)
             found["left"] = list(left)
