@@ -8,7 +8,7 @@ Files that cannot be trusted are skipped the way grading skips them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +19,7 @@ from coursekit.quiz.attempts import Attempt, counted_attempts
 from coursekit.quiz.contract import responses_glob
 from coursekit.quiz.describe import shown_attempt
 from coursekit.quiz.draw import draw_problems, drawn_questions, slot_scores
-from coursekit.quiz.responses import ResponsesError, graded_attempts, graded_draws, parse_responses
+from coursekit.quiz.responses import Responses, ResponsesError, graded_attempts, graded_draws, parse_responses
 from coursekit.quiz.spec import QuizSpec
 from coursekit.quiz.types import question_type
 
@@ -29,6 +29,20 @@ COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
 AttemptChoice = Literal["graded", "last", "every"]
 """Which attempts :func:`load_choices` counts: the one the grade reflects, the last one, or every one."""
 
+
+
+def _section_responses(autograded: Path, section: str) -> Iterator[tuple[str, Responses]]:
+    """(learner, parsed responses file) of every autograded submission of ``section``, in path order.
+
+    Files that cannot be read or parsed as responses, and files of another section, are left out.
+    """
+    for path in sorted(autograded.glob(responses_glob(section))):
+        try:
+            responses = parse_responses(read_untrusted(path), path.name)
+        except ResponsesError:
+            continue
+        if responses.section == section:
+            yield path.parents[2].name, responses
 
 def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
     """Every option picked in the cohort's responses files, for the sections of ``quizzes``.
@@ -50,14 +64,7 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
     rows = []
     for section, spec in quizzes.items():
         questions = {question.id: question for question in spec.questions}
-        for path in sorted(autograded.glob(responses_glob(section))):
-            learner = path.parents[2].name
-            try:
-                responses = parse_responses(read_untrusted(path), path.name)
-            except ResponsesError:
-                continue
-            if responses.section != section:
-                continue
+        for learner, responses in _section_responses(autograded, section):
             counted = graded_attempts(responses)
             if attempts == "graded":
                 shown = shown_attempt(spec, [Attempt(number, answers, when, draw) for (number, answers, when), draw
@@ -91,13 +98,8 @@ def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec]) -> pd.DataFram
     for section, spec in quizzes.items():
         if not spec.has_pools:
             continue
-        for path in sorted(autograded.glob(responses_glob(section))):
-            learner = path.parents[2].name
-            try:
-                responses = parse_responses(read_untrusted(path), path.name)
-            except ResponsesError:
-                continue
-            if responses.section != section or responses.learner.strip() != learner:
+        for learner, responses in _section_responses(autograded, section):
+            if responses.learner.strip() != learner:
                 continue
             attempts = [Attempt(number, answers, when, draw) for (number, answers, when), draw
                         in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
