@@ -27,6 +27,9 @@ COURSEKIT_LTI_JWKS_URL   the LMS's public key set URL
 COURSEKIT_LTI_AUTHORIZE_URL the LMS's OIDC authorization URL
 COURSEKIT_LTI_LOGIN_FROM which launch claim is the hub login: email_local (default), email, user_id or
                          lis_person_sourcedid (as login_from in grader/lti_tool.json)
+COURSEKIT_LTI_ACCOUNT_HOMES set (e.g. /home): a launched login without a system account gets one at its first
+                         launch, home <folder>/<login> (coursekit.lms.accounts); unset: the accounts must exist
+COURSEKIT_LTI_TRAINERS_GROUP the system group a trainer's new account joins (the project's group, docs/deploy.md)
 
 Learners get JupyterLab in learner mode (nbgrader's instructor tools off, an
 Assignments menu); trainers get the formgrader as a hub service that only the
@@ -39,6 +42,8 @@ PATH) and the formgrader service as the same COURSEKIT_* variables, and the
 nbgrader configs written here read them.
 """
 
+import asyncio
+import grp
 import json
 import os
 import pwd
@@ -102,7 +107,8 @@ c.ConfigurableHTTPProxy.command = [os.environ.get("COURSEKIT_PROXY", "configurab
 c.ConfigurableHTTPProxy.pid_file = str(PRIVATE / "proxy.pid")
 
 LTI = {name: os.environ.get(f"COURSEKIT_LTI_{name}", "").strip()
-       for name in ("ISSUER", "CLIENT_ID", "DEPLOYMENT_IDS", "JWKS_URL", "AUTHORIZE_URL", "LOGIN_FROM")}
+       for name in ("ISSUER", "CLIENT_ID", "DEPLOYMENT_IDS", "JWKS_URL", "AUTHORIZE_URL", "LOGIN_FROM",
+                    "ACCOUNT_HOMES", "TRAINERS_GROUP")}
 if LTI["ISSUER"]:
     # Launches from the LMS are the login: the LMS says who is in the course and in which role, so the hub's
     # groups follow it (Instructor/TeachingAssistant: trainers, Learner: learners) and anyone it launches may log in.
@@ -110,6 +116,8 @@ if LTI["ISSUER"]:
                if not LTI[name]]
     if not os.environ.get("JUPYTERHUB_CRYPT_KEY"):
         missing.append("JUPYTERHUB_CRYPT_KEY (openssl rand -hex 32: encrypts the LMS user id kept beside the login)")
+    if LTI["TRAINERS_GROUP"] and not LTI["ACCOUNT_HOMES"]:
+        missing.append("COURSEKIT_LTI_ACCOUNT_HOMES (COURSEKIT_LTI_TRAINERS_GROUP is for the accounts made at launch)")
     if missing:
         sys.exit(f"deploy/jupyterhub_config.py: COURSEKIT_LTI_ISSUER is set, so {', '.join(missing)} must be set too "
                  "(docs/lti.md, the hub's settings)")
@@ -120,6 +128,16 @@ if LTI["ISSUER"]:
     c.CoursekitLTIAuthenticator.jwks_endpoint = LTI["JWKS_URL"]
     c.CoursekitLTIAuthenticator.authorize_url = LTI["AUTHORIZE_URL"]
     c.CoursekitLTIAuthenticator.login_from = LTI["LOGIN_FROM"] or "email_local"
+    c.CoursekitLTIAuthenticator.create_accounts = bool(LTI["ACCOUNT_HOMES"])
+    if LTI["ACCOUNT_HOMES"] and not Path(LTI["ACCOUNT_HOMES"]).is_absolute():
+        sys.exit("deploy/jupyterhub_config.py: COURSEKIT_LTI_ACCOUNT_HOMES must be an absolute folder, not "
+                 f"{LTI['ACCOUNT_HOMES']!r}")
+    if LTI["TRAINERS_GROUP"]:
+        try:
+            grp.getgrnam(LTI["TRAINERS_GROUP"])
+        except KeyError:
+            sys.exit(f"deploy/jupyterhub_config.py: COURSEKIT_LTI_TRAINERS_GROUP names the system group "
+                     f"{LTI['TRAINERS_GROUP']!r}, which does not exist (groupadd it, docs/deploy.md)")
     c.Authenticator.allow_all = True
     c.Authenticator.manage_groups = True
     c.Authenticator.enable_auth_state = True  # the LMS user id beside the login (needs JUPYTERHUB_CRYPT_KEY)
@@ -191,8 +209,15 @@ def _is_trainer(user) -> bool:
     return user.name in TRAINERS or any(group.name == "trainers" for group in user.groups)
 
 
-def _pre_spawn(spawner) -> None:
+async def _pre_spawn(spawner) -> None:
     group = "trainers" if _is_trainer(spawner.user) else "learners"
+    if LTI["ISSUER"] and LTI["ACCOUNT_HOMES"]:
+        # A login the LMS launches for the first time gets its system account before its server starts.
+        from coursekit.lms.accounts import ensure_account
+
+        system_groups = [LTI["TRAINERS_GROUP"]] if group == "trainers" and LTI["TRAINERS_GROUP"] else []
+        if await asyncio.to_thread(ensure_account, spawner.user.name, Path(LTI["ACCOUNT_HOMES"]), system_groups):
+            spawner.log.info("made the system account %s for its first launch from the LMS", spawner.user.name)
     spawner.environment.pop("COURSEKIT_DB_URL", None)
     spawner.environment.update(TRAINER_ENV if group == "trainers" else SHARED_ENV)
     spawner.environment.update(_own_lab_dirs(spawner.user.name))

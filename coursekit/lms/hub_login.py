@@ -4,8 +4,10 @@ The library runs the OIDC flow (login initiation, the redirect to the platform's
 cookie, the nonce) and checks the id_token (signature by the platform's key set, issuer, audience, expiry).
 :class:`CoursekitLTIAuthenticator` adds what coursekit decides (:func:`coursekit.lms.launch.read_launch`):
 the deployment, the hub login as a valid learner id, the ``trainers`` or ``learners`` group (the hub's
-groups follow the LMS: ``manage_groups``), the LMS user id in the encrypted auth_state, and, after login,
-the landing: JupyterLab for a trainer, the launched section (fetched when missing) for a learner.
+groups follow the LMS: ``manage_groups``), the LMS user id in the encrypted auth_state, the system account
+(:func:`coursekit.lms.accounts.launch_refusal`: never one of the machine's own; a missing one only when the
+hub makes accounts), and, after login, the landing: JupyterLab for a trainer, the launched section (fetched
+when missing) for a learner.
 
 Every refusal is JupyterHub's error page with one sentence; nothing of the launch is kept.
 """
@@ -19,9 +21,14 @@ from jupyterhub.utils import url_path_join
 from ltiauthenticator.lti13.auth import LTI13Authenticator
 from ltiauthenticator.lti13.handlers import LTI13CallbackHandler
 from tornado.web import HTTPError
-from traitlets import Set, Unicode
+from traitlets import Bool, Set, Unicode
 
+from coursekit.lms.accounts import launch_refusal
 from coursekit.lms.launch import LaunchError, plain_refusal, read_launch
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 class LaunchRefused(HTTPError):
@@ -59,13 +66,18 @@ class CoursekitLTIAuthenticator(LTI13Authenticator):
     login_from = Unicode("email_local", config=True,
                          help="Which launch claim is the hub login: email, email_local, user_id (sub) or "
                               "lis_person_sourcedid (as coursekit lms roster's login_from).")
+    create_accounts = Bool(False, config=True,
+                           help="True: a login without a system account gets one when its server first starts "
+                                "(the hub's pre-spawn hook); False: the account must exist.")
 
     async def authenticate(self, handler: Any, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """The hub user of a checked launch: name, group (managed by the LMS) and the LMS ids as auth_state."""
         try:
             launch = read_launch(data or {}, self.login_from, self.deployment_ids)
         except LaunchError as error:
-            text = str(error)
-            raise LaunchRefused(403, text[:1].upper() + text[1:] + ".") from None
+            raise LaunchRefused(403, _sentence(str(error))) from None
+        refusal = launch_refusal(launch.login, self.create_accounts)
+        if refusal:
+            raise LaunchRefused(403, _sentence(refusal))
         handler._coursekit_landing = launch.landing()
         return {"name": launch.login, "groups": [launch.group], "auth_state": launch.auth_state()}

@@ -38,6 +38,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hub_start import remove_accounts, running_hub
 from postgres_support import postgres_bin, running_postgres
 from process_support import traversable
 from project_support import REPO
@@ -155,31 +156,15 @@ def centre(reachable):
                    "COURSEKIT_FORMGRADER_PORT": str(_free_port()), "COURSEKIT_HUB_ADMIN_TOKEN": admin_token,
                    "COURSEKIT_GRADER_DIR": str(project / "grader"), "COURSEKIT_DB_URL": db_url,
                    "COURSEKIT_HUB_API_PORT": str(_free_port()), "COURSEKIT_QUIZ_PORT": str(_free_port())}
-        log = (base / "hub.log").open("w")
-        hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py"),
-                                f"--JupyterHub.hub_bind_url=http://127.0.0.1:{hub_env['COURSEKIT_HUB_API_PORT']}",
-                                "--ConfigurableHTTPProxy.api_url=http://127.0.0.1:" + str(_free_port())],
-                               cwd=state, env=hub_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{hub_port}"
         try:
-            _wait(lambda: _http("GET", f"{url}/hub/api/", admin_token)[0] == 200, 90, "the hub did not start")
-            yield {"url": url, "token": admin_token, "project": project, "exchange": exchange, "db_url": db_url,
-                   "trainer_env": trainer_env, "base": base, "server": server, "password": password,
-                   "state": state, "log": base / "hub.log"}
+            with running_hub(url, hub_env, state, admin_token, base / "hub.log", "hub.log",
+                             hub_api_port=int(hub_env["COURSEKIT_HUB_API_PORT"])):
+                yield {"url": url, "token": admin_token, "project": project, "exchange": exchange, "db_url": db_url,
+                       "trainer_env": trainer_env, "base": base, "server": server, "password": password,
+                       "state": state, "log": base / "hub.log"}
         finally:
-            for learner in (*LEARNERS, BROWSER_LEARNER):
-                _http("DELETE", f"{url}/hub/api/users/{learner}/server", admin_token)
-            os.killpg(hub.pid, 15)
-            hub.wait(timeout=30)
-            log.close()
-            artifacts = REPO / "artifacts" / "hub"
-            artifacts.mkdir(parents=True, exist_ok=True)
-            shutil.copy(base / "hub.log", artifacts / "hub.log")
-            if shutil.which("pkill"):
-                subprocess.run(["pkill", "-u", ",".join(ACCOUNTS)], capture_output=True)
-            time.sleep(1)
-            for user in ACCOUNTS:
-                subprocess.run(["userdel", "-r", user], capture_output=True)
+            remove_accounts(ACCOUNTS)
             subprocess.run(["groupdel", TRAINERS_GROUP], capture_output=True)
             shutil.rmtree(base, ignore_errors=True)
             PROFILE_SCRIPT.unlink(missing_ok=True)

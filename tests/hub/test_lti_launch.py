@@ -5,20 +5,25 @@ the hub (deploy/jupyterhub_config.py) runs with the COURSEKIT_LTI_* settings, so
 In Chromium, a click on the course's link (the platform's login initiation) goes through the hub's OIDC
 login, the platform's authorize endpoint and its auto-posted id_token: the learner lands in JupyterLab in
 learner mode with the launched section fetched from the exchange and open; the trainer lands in trainer mode.
-Then the refusals, each a page with one sentence and no traceback: a replayed launch, an expired one, one
-for another audience, one from an unknown deployment, an LMS login that cannot be a learner id. Root only
+A learner and the trainer come with no system account: the hub makes theirs at the first launch (the trainer's
+in the trainers' system group). Then the refusals, each a page with one sentence and no traceback: a replayed
+launch, an expired one, one for another audience, one from an unknown deployment, an LMS login that cannot be
+a learner id, one that is an account of the machine itself. Root only
 (system accounts); ``python -m pytest -m hub tests/hub/test_lti_launch.py``.
 """
 
 from __future__ import annotations
 
+import grp
 import html
 import http.cookiejar
 import json
 import os
+import pwd
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -29,6 +34,9 @@ from pathlib import Path
 
 import jwt
 import pytest
+from hub_start import free_port as _free_port
+from hub_start import hub_api as _api
+from hub_start import remove_accounts, running_hub
 from lti_support import INSTRUCTOR, LEARNER, running_platform
 from process_support import traversable
 from project_support import REPO
@@ -39,46 +47,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 BASE = Path("/srv/coursekit-lti-launch-test")
 LEARNER_LOGIN, TRAINER_LOGIN = "ck-lti-ada", "ck-lti-tina"
+NEW_LEARNER_LOGIN = "ck-lti-neo"  # comes from the LMS with no account on the hub's machine
 ODD_LOGIN_MEMBER = "lms-666"  # an LMS login that cannot be a learner id
+SYSTEM_LOGIN_MEMBER = "lms-667"  # an LMS login that is one of the machine's own accounts
 MEMBERS = [
     {"user_id": "lms-201", "name": "Ada Lovelace", "email": f"{LEARNER_LOGIN}@example.org", "roles": [LEARNER]},
+    {"user_id": "lms-202", "name": "Neo New", "email": f"{NEW_LEARNER_LOGIN}@example.org", "roles": [LEARNER]},
     {"user_id": "lms-901", "name": "Tina Trainer", "email": f"{TRAINER_LOGIN}@example.org", "roles": [INSTRUCTOR]},
     {"user_id": ODD_LOGIN_MEMBER, "name": "Odd Login", "email": "Ck-Odd<b>@example.org", "roles": [LEARNER]},
+    {"user_id": SYSTEM_LOGIN_MEMBER, "name": "Daemon", "email": "daemon@example.org", "roles": [LEARNER]},
 ]
-ACCOUNTS = (LEARNER_LOGIN, TRAINER_LOGIN)
+EXISTING = (LEARNER_LOGIN,)  # made before the hub starts, as an administrator does
+MADE_AT_LAUNCH = (NEW_LEARNER_LOGIN, TRAINER_LOGIN)  # made by the hub at their first launch
+ACCOUNTS = (*EXISTING, *MADE_AT_LAUNCH)
+TRAINERS_SYSTEM_GROUP = "ck-lti-trainers"
 SECTION = "cooperation_networking"
 PROXY = REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _api(method: str, url: str, token: str) -> tuple[int, object]:
-    request = urllib.request.Request(url, method=method, headers={"Authorization": f"token {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def _wait(condition, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(message)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +75,10 @@ def lti_hub():
     (BASE / "home").mkdir(parents=True)
     for folder in (BASE, BASE / "home"):
         folder.chmod(0o755)
-    for user in ACCOUNTS:
-        subprocess.run(["userdel", "-r", user], capture_output=True)
+    remove_accounts(ACCOUNTS)
+    subprocess.run(["groupdel", TRAINERS_SYSTEM_GROUP], capture_output=True)
+    subprocess.run(["groupadd", TRAINERS_SYSTEM_GROUP], check=True)
+    for user in EXISTING:
         subprocess.run(["useradd", "-m", "-d", str(BASE / "home" / user), "-s", "/bin/bash", user], check=True)
         (BASE / "home" / user).chmod(0o700)
     exchange, project, lti = BASE / "exchange", BASE / "project", BASE / "lti"
@@ -116,7 +103,6 @@ def lti_hub():
 
     hub_port, admin_token = _free_port(), secrets.token_hex(16)
     hub_url = f"http://127.0.0.1:{hub_port}"
-    hub = None
     try:
         with traversable([Path(os.path.realpath(sys.executable)), Path(sys.executable), REPO]), \
                 running_platform(lti, lti, members=MEMBERS, tool_login_url=f"{hub_url}/hub/lti13/oauth_login",
@@ -132,31 +118,17 @@ def lti_hub():
                    "COURSEKIT_LTI_DEPLOYMENT_IDS": platform.deployment_id,
                    "COURSEKIT_LTI_JWKS_URL": f"{platform.url}/.well-known/jwks.json",
                    "COURSEKIT_LTI_AUTHORIZE_URL": f"{platform.url}/authorize",
-                   "COURSEKIT_LTI_LOGIN_FROM": "email_local", "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32)}
-            log = (BASE / "hub.log").open("w")
-            hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py"),
-                                    f"--JupyterHub.hub_bind_url=http://127.0.0.1:{_free_port()}",
-                                    f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{_free_port()}"],
-                                   cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            _wait(lambda: _api("GET", f"{hub_url}/hub/api/", admin_token)[0] == 200, 90, "the hub did not start")
-            private_key = json.loads((lti / "lti_platform.json").read_text(encoding="utf-8"))["platform_private_key"]
-            yield {"url": hub_url, "token": admin_token, "platform": platform, "course": course,
-                   "private_key": private_key, "log": BASE / "hub.log"}
+                   "COURSEKIT_LTI_LOGIN_FROM": "email_local", "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32),
+                   "COURSEKIT_LTI_ACCOUNT_HOMES": str(BASE / "home"),
+                   "COURSEKIT_LTI_TRAINERS_GROUP": TRAINERS_SYSTEM_GROUP}
+            with running_hub(hub_url, env, state, admin_token, BASE / "hub.log", "lti-hub.log"):
+                platform_file = json.loads((lti / "lti_platform.json").read_text(encoding="utf-8"))
+                private_key = platform_file["platform_private_key"]
+                yield {"url": hub_url, "token": admin_token, "platform": platform, "course": course,
+                       "private_key": private_key, "log": BASE / "hub.log"}
     finally:
-        if hub is not None:
-            for user in ACCOUNTS:
-                _api("DELETE", f"{hub_url}/hub/api/users/{user}/server", admin_token)
-            os.killpg(hub.pid, 15)
-            hub.wait(timeout=30)
-            log.close()
-            artifacts = REPO / "artifacts" / "hub"
-            artifacts.mkdir(parents=True, exist_ok=True)
-            shutil.copy(BASE / "hub.log", artifacts / "lti-hub.log")
-        if shutil.which("pkill"):
-            subprocess.run(["pkill", "-u", ",".join(ACCOUNTS)], capture_output=True)
-        time.sleep(1)
-        for user in ACCOUNTS:
-            subprocess.run(["userdel", "-r", user], capture_output=True)
+        remove_accounts(ACCOUNTS)
+        subprocess.run(["groupdel", TRAINERS_SYSTEM_GROUP], capture_output=True)
         shutil.rmtree(BASE, ignore_errors=True)
 
 
@@ -216,10 +188,48 @@ def test_learner_launches_into_the_section_fetched_and_open_in_learner_mode(lti_
         session.close()
 
 
+def _assert_made_at_launch(login: str, trainer: bool) -> None:
+    """The system account the launch made: own home (0700) under the test's homes, bash, the trainers' group."""
+    account = pwd.getpwnam(login)
+    home = BASE / "home" / login
+    assert account.pw_dir == str(home) and account.pw_shell == "/bin/bash" and account.pw_uid >= 1000
+    assert home.stat().st_uid == account.pw_uid and stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert grp.getgrgid(account.pw_gid).gr_name == login
+    assert (login in grp.getgrnam(TRAINERS_SYSTEM_GROUP).gr_mem) is trainer
+
+
+def test_a_learner_new_to_the_hub_gets_an_account_at_the_first_launch_and_lands_in_the_section(lti_hub, chromium):
+    from hub_browser import HubSession
+
+    with pytest.raises(KeyError):
+        pwd.getpwnam(NEW_LEARNER_LOGIN)
+    session = HubSession(chromium, lti_hub["url"], NEW_LEARNER_LOGIN)
+    notebook = f"{lti_hub['course'].id}/{SECTION}/{SECTION}.ipynb"
+    try:
+        session.page.goto(_launch_link(lti_hub, "lms-202", SECTION))
+        session.page.wait_for_url(re.compile(rf"/user/{NEW_LEARNER_LOGIN}/lab/tree/{re.escape(notebook)}"),
+                                  timeout=180_000)
+        session.page.locator(".lm-TabBar-tabLabel", has_text=f"{SECTION}.ipynb").first.wait_for(timeout=120_000)
+        session.dismiss_toasts()
+        session.shot("lti-new-learner-01-section-open")
+        bar = session.menu_bar()
+        assert "Assignments" in bar and "Nbgrader" not in bar, bar
+        _assert_made_at_launch(NEW_LEARNER_LOGIN, trainer=False)
+        fetched = BASE / "home" / NEW_LEARNER_LOGIN / notebook
+        assert fetched.is_file() and fetched.stat().st_uid == pwd.getpwnam(NEW_LEARNER_LOGIN).pw_uid
+        user = _user(lti_hub, NEW_LEARNER_LOGIN)
+        assert user["groups"] == ["learners"] and user["auth_state"]["lms_user_id"] == "lms-202"
+        assert not session.errors, session.errors
+    finally:
+        session.close()
+
+
 def test_trainer_launches_into_trainer_mode(lti_hub, chromium):
     from hub_browser import HubSession
 
     session = HubSession(chromium, lti_hub["url"], TRAINER_LOGIN)
+    with pytest.raises(KeyError):
+        pwd.getpwnam(TRAINER_LOGIN)  # a trainer new to the hub's machine
     try:
         session.page.goto(_launch_link(lti_hub, "lms-901", SECTION))
         session.page.wait_for_url(re.compile(rf"/user/{TRAINER_LOGIN}/lab"), timeout=180_000)
@@ -232,6 +242,7 @@ def test_trainer_launches_into_trainer_mode(lti_hub, chromium):
         user = _user(lti_hub, TRAINER_LOGIN)
         assert user["groups"] == ["trainers"]
         assert user["auth_state"]["lms_user_id"] == "lms-901" and user["auth_state"]["mode"] == "trainer"
+        _assert_made_at_launch(TRAINER_LOGIN, trainer=True)
         assert not session.errors, session.errors
     finally:
         session.close()
@@ -302,6 +313,17 @@ def test_an_lms_login_that_cannot_be_a_learner_id_is_refused_by_name(lti_hub):
     status, _, page = client.open(action, fields)
     _assert_refusal_page(status, page, 403, "The LMS login 'Ck-Odd<b>' cannot be a coursekit login")
     assert _api("GET", f"{lti_hub['url']}/hub/api/users/ck-odd%3Cb%3E", lti_hub["token"])[0] == 404
+
+
+def test_an_lms_login_that_is_one_of_the_machines_own_accounts_is_refused_by_name(lti_hub):
+    daemon = pwd.getpwnam("daemon")
+    client = _Browserless()
+    action, fields = client.launch_form(_launch_link(lti_hub, SYSTEM_LOGIN_MEMBER, SECTION))
+    status, _, page = client.open(action, fields)
+    _assert_refusal_page(status, page, 403,
+                         f"The login 'daemon' is a system account of the hub's machine (uid {daemon.pw_uid})")
+    assert _api("GET", f"{lti_hub['url']}/hub/api/users/daemon", lti_hub["token"])[0] == 404
+    assert pwd.getpwnam("daemon") == daemon
 
 
 def test_hub_log_holds_no_server_error(lti_hub):
