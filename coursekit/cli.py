@@ -274,11 +274,19 @@ def cmd_lms(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
 
 
+def _with_services(args: argparse.Namespace, paths, config):
+    """``config`` with the service URLs: lti_tool.json's, else those the hub recorded from the LMS's launches."""
+    from coursekit.lms.services import SERVICES_NAME, resolve_services
+
+    return resolve_services(config, paths.grader / SERVICES_NAME, getattr(args, "context", None))
+
+
 def _lms_sync(args: argparse.Namespace, paths, config) -> int:
     from coursekit.authoring.course import load_course
     from coursekit.lms.client import PlatformClient
     from coursekit.lms.sync import current_grades, sync_grades
 
+    config = _with_services(args, paths, config)
     course = load_course(paths.course)
     grades = current_grades(_db_url(args, paths), course)
     result = sync_grades(config, grades, course, PlatformClient(config, ["lineitem", "score"]))
@@ -315,6 +323,7 @@ def _lms_roster(args: argparse.Namespace, paths, config) -> int:
     from coursekit.lms.client import PlatformClient
     from coursekit.lms.roster import fetch_members, members_to_roster
 
+    config = _with_services(args, paths, config)
     client = PlatformClient(config, ["members"])
     membership = members_to_roster(fetch_members(client, config.memberships_url), config.login_from,
                                    config.memberships_url)
@@ -514,6 +523,9 @@ def _add_lms(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default=None, help="deep-link: the request's data value, sent back as it came")
     parser.add_argument("--out", default=None, help="deep-link: write the page to this file (default: print it)")
     parser.add_argument("--config", default=None, help="the tool's LTI registration (default: grader/lti_tool.json)")
+    parser.add_argument("--context", default=None,
+                        help="sync, roster: the LMS course (context id) whose recorded service URLs to use, when "
+                             "launches from several are recorded in grader/lti_services.json")
     _add_db(parser)
 
 

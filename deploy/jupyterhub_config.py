@@ -129,6 +129,8 @@ if LTI["ISSUER"]:
     c.CoursekitLTIAuthenticator.authorize_url = LTI["AUTHORIZE_URL"]
     c.CoursekitLTIAuthenticator.login_from = LTI["LOGIN_FROM"] or "email_local"
     c.CoursekitLTIAuthenticator.create_accounts = bool(LTI["ACCOUNT_HOMES"])
+    if GRADER_DIR:  # the course's AGS and NRPS URLs of each launch, for `coursekit lms sync` and `roster`
+        c.CoursekitLTIAuthenticator.services_file = str(Path(GRADER_DIR) / "lti_services.json")
     if LTI["ACCOUNT_HOMES"] and not Path(LTI["ACCOUNT_HOMES"]).is_absolute():
         sys.exit("deploy/jupyterhub_config.py: COURSEKIT_LTI_ACCOUNT_HOMES must be an absolute folder, not "
                  f"{LTI['ACCOUNT_HOMES']!r}")

@@ -6,8 +6,11 @@ Fields (strings unless said):
 * ``token_url``: the platform's OAuth 2 access token URL; ``token_audience`` (optional): the ``aud`` of the
   signed assertion when the platform wants another value than the token URL (Canvas);
 * ``key_set_url`` (optional): the platform's public key set (launches, a later part);
-* ``lineitems_url``: the course's line items container (Assignment and Grade Services);
-* ``memberships_url``: the course's membership container (Names and Role Provisioning Services);
+* ``lineitems_url`` (optional): the course's line items container (Assignment and Grade Services);
+* ``memberships_url`` (optional): the course's membership container (Names and Role Provisioning Services);
+  without them, both come from the launches the hub recorded (:mod:`coursekit.lms.services`);
+* ``service_hosts`` (optional list of URLs): hosts of the platform besides those of ``issuer``, ``token_url``
+  and ``key_set_url`` that the launches may name as service URLs (Canvas: the school's own host);
 * ``private_key_file``: the tool's RSA private key (PEM), relative to the file's folder;
 * ``launch_url`` (optional): the tool's launch URL as the platform has it (the content items of deep linking);
 * ``login_from`` (optional): which member field is the hub login, ``email`` (default), ``email_local`` (the part
@@ -28,10 +31,9 @@ from urllib.parse import urlparse
 
 CONFIG_NAME = "lti_tool.json"
 LOGIN_FIELDS = ("email", "email_local", "user_id", "lis_person_sourcedid")
-REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "lineitems_url", "memberships_url",
-            "private_key_file")
-OPTIONAL = ("token_audience", "key_set_url", "launch_url", "login_from", "retries", "backoff_seconds",
-            "workers", "sync_after_autograde")
+REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "private_key_file")
+OPTIONAL = ("lineitems_url", "memberships_url", "service_hosts", "token_audience", "key_set_url", "launch_url",
+            "login_from", "retries", "backoff_seconds", "workers", "sync_after_autograde")
 
 
 class LmsError(Exception):
@@ -46,9 +48,10 @@ class ToolConfig:
     client_id: str
     deployment_id: str
     token_url: str
-    lineitems_url: str
-    memberships_url: str
     private_key_file: Path
+    lineitems_url: str = ""
+    memberships_url: str = ""
+    service_hosts: tuple[str, ...] = ()
     token_audience: str = ""
     key_set_url: str = ""
     launch_url: str = ""
@@ -92,6 +95,11 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
     for name in ("token_url", "lineitems_url", "memberships_url", "key_set_url", "launch_url"):
         if name in REQUIRED or data.get(name):
             _check_url(origin, name, data[name])
+    hosts = data.get("service_hosts", [])
+    if not isinstance(hosts, list):
+        raise LmsError(f"{origin}: service_hosts must be a list of URLs, not {hosts!r}")
+    for host in hosts:
+        _check_url(origin, "service_hosts", host)
     login_from = data.get("login_from", "email")
     if login_from not in LOGIN_FIELDS:
         raise LmsError(f"{origin}: login_from must be one of {', '.join(LOGIN_FIELDS)}, not {login_from!r}")
@@ -108,8 +116,9 @@ def parse_tool_config(data: object, origin: str, folder: Path) -> ToolConfig:
         raise LmsError(f"{origin}: sync_after_autograde must be true or false, not {after!r}")
     return ToolConfig(
         issuer=data["issuer"], client_id=data["client_id"], deployment_id=data["deployment_id"],
-        token_url=data["token_url"], lineitems_url=data["lineitems_url"].rstrip("/"),
-        memberships_url=data["memberships_url"], private_key_file=folder / data["private_key_file"],
+        token_url=data["token_url"], lineitems_url=data.get("lineitems_url", "").rstrip("/"),
+        memberships_url=data.get("memberships_url", ""), service_hosts=tuple(hosts),
+        private_key_file=folder / data["private_key_file"],
         token_audience=data.get("token_audience", ""), key_set_url=data.get("key_set_url", ""),
         launch_url=data.get("launch_url", ""),
         login_from=login_from, retries=retries, backoff_seconds=float(backoff), workers=workers,

@@ -6,7 +6,8 @@ cookie, the nonce) and checks the id_token (signature by the platform's key set,
 the deployment, the hub login as a valid learner id, the ``trainers`` or ``learners`` group (the hub's
 groups follow the LMS: ``manage_groups``), the LMS user id in the encrypted auth_state, the system account
 (:func:`coursekit.lms.accounts.launch_refusal`: never one of the machine's own; a missing one only when the
-hub makes accounts), and, after login, the landing: JupyterLab for a trainer, the launched section (fetched
+hub makes accounts), the course's service URLs kept for ``coursekit lms sync`` and ``roster``
+(:mod:`coursekit.lms.services`), and, after login, the landing: JupyterLab for a trainer, the launched section (fetched
 when missing) for a learner.
 
 Every refusal is JupyterHub's error page with one sentence; nothing of the launch is kept.
@@ -14,6 +15,7 @@ Every refusal is JupyterHub's error page with one sentence; nothing of the launc
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -24,7 +26,9 @@ from tornado.web import HTTPError
 from traitlets import Bool, Set, Unicode
 
 from coursekit.lms.accounts import launch_refusal
+from coursekit.lms.config import LmsError
 from coursekit.lms.launch import LaunchError, plain_refusal, read_launch
+from coursekit.lms.services import record_launch_services
 
 
 def _sentence(text: str) -> str:
@@ -69,6 +73,9 @@ class CoursekitLTIAuthenticator(LTI13Authenticator):
     create_accounts = Bool(False, config=True,
                            help="True: a login without a system account gets one when its server first starts "
                                 "(the hub's pre-spawn hook); False: the account must exist.")
+    services_file = Unicode("", config=True,
+                            help="Where the service URLs of each launch are kept for coursekit lms sync and roster "
+                                 "(grader/lti_services.json); empty: not kept.")
 
     async def authenticate(self, handler: Any, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """The hub user of a checked launch: name, group (managed by the LMS) and the LMS ids as auth_state."""
@@ -79,5 +86,15 @@ class CoursekitLTIAuthenticator(LTI13Authenticator):
         refusal = launch_refusal(launch.login, self.create_accounts)
         if refusal:
             raise LaunchRefused(403, _sentence(refusal))
+        if self.services_file:
+            self._keep_services(Path(self.services_file), data or {})
         handler._coursekit_landing = launch.landing()
         return {"name": launch.login, "groups": [launch.group], "auth_state": launch.auth_state()}
+
+    def _keep_services(self, path: Path, claims: dict[str, Any]) -> None:
+        """The launch's AGS and NRPS URLs into ``path``; a failure is logged, the launch goes on."""
+        try:
+            if record_launch_services(path, claims, owner_of=path.parent):
+                self.log.info("LTI service URLs of the launch kept in %s", path)
+        except (LmsError, OSError) as error:
+            self.log.warning("LTI service URLs of the launch not kept in %s: %s", path, error)

@@ -5,7 +5,9 @@ sends the browser to the tool's login URL, the tool's authentication request com
 and the platform answers with a form posting a signed id_token. The token is checked with the platform's
 published key set. Deep linking goes round: the platform's ``LtiDeepLinkingRequest`` gives the return URL
 and data that ``coursekit lms deep-link`` signs its answer for. A platform naming a line item on another
-host stops ``coursekit lms sync`` before anything is written.
+host stops ``coursekit lms sync`` before anything is written. The service URLs a launch names, kept as the hub
+keeps them, serve ``coursekit lms roster`` and ``sync`` without URLs in ``lti_tool.json``; one on another host
+is refused by name.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from lti_support import CONTEXT, TOOL_LAUNCH_URL, TOOL_LOGIN_URL, RunningPlatfor
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.gradebook.roster import ensure_gradebook
+from coursekit.gradebook.roster_file import load_roster
+from coursekit.lms.services import AGS_CLAIM, SERVICES_NAME, record_launch_services
 from coursekit.paths import ProjectPaths
 
 pytestmark = pytest.mark.slow
@@ -173,3 +177,38 @@ def test_a_line_item_elsewhere_stops_the_sync_before_anything_is_written(running
     state = running.state()
     assert len(state["lineitems"]) == 1 and state["score_posts"] == 0
     assert not any(r.startswith("POST /ags") for r in state["requests"])
+
+
+def test_the_service_urls_of_a_launch_serve_roster_and_sync_and_another_host_is_refused(
+        running: RunningPlatform, project: ProjectPaths, capsys) -> None:
+    status, page, fields = auth_request(running, login_initiation(running, "lms-101", section="cooperation_networking"))
+    assert status == 200, page
+    claims = id_token_claims(running, page, fields)
+    services = project.grader / SERVICES_NAME
+    assert record_launch_services(services, claims) is True  # what the hub does at each launch
+    assert record_launch_services(services, claims) is False  # the same launch again changes nothing
+    config_path = write_tool_config(project.grader, running.url)
+    registration = json.loads(config_path.read_text(encoding="utf-8"))
+    del registration["lineitems_url"], registration["memberships_url"]  # no URL copied from the LMS by hand
+    config_path.write_text(json.dumps(registration), encoding="utf-8")
+    ensure_gradebook(project.gradebook_url)
+
+    assert main(["--root", str(project.root), "lms", "roster"]) == 0
+    out = capsys.readouterr().out
+    assert f"from {running.url}/nrps/{CONTEXT['id']}/memberships" in out
+    assert load_roster(project.gradebook_url).set_index("learner").loc["ada", "lms_user_id"] == "lms-101"
+    assert main(["--root", str(project.root), "lms", "sync"]) == 0
+    assert f"posted to {running.url}/ags/{CONTEXT['id']}/lineitems" in capsys.readouterr().out
+    assert f"GET /ags/{CONTEXT['id']}/lineitems" in running.state()["requests"]
+
+    # A launch naming its line items on another host: kept (the hub sends nothing), refused by the sync by name.
+    elsewhere = "https://attacker.example.net/ags/course-42/lineitems"
+    claims[AGS_CLAIM] = {**claims[AGS_CLAIM], "lineitems": elsewhere}
+    assert record_launch_services(services, claims) is True
+    before = running.state()
+    assert main(["--root", str(project.root), "lms", "sync"]) == 1
+    err = capsys.readouterr().err
+    assert f"the launch's lineitems_url {elsewhere!r} is not on the platform's hosts ({running.url})" in err
+    assert "Traceback" not in err
+    after = running.state()
+    assert after["token_requests"] == before["token_requests"] and after["requests"] == before["requests"]
