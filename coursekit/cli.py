@@ -282,14 +282,18 @@ def _with_services(args: argparse.Namespace, paths, config):
 
 
 def _lms_sync(args: argparse.Namespace, paths, config) -> int:
+    import fcntl
+
     from coursekit.authoring.course import load_course
     from coursekit.lms.client import PlatformClient
     from coursekit.lms.sync import current_grades, sync_grades
 
     config = _with_services(args, paths, config)
     course = load_course(paths.course)
-    grades = current_grades(_db_url(args, paths), course)
-    result = sync_grades(config, grades, course, PlatformClient(config, ["lineitem", "score"]))
+    with open(paths.grader / ".lti_sync.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one sync at a time (after autograde, after a review, by hand)
+        grades = current_grades(_db_url(args, paths), course)
+        result = sync_grades(config, grades, course, PlatformClient(config, ["lineitem", "score"]))
     print(f"lms sync: {len(result.created)} line item(s) created, {len(result.updated)} updated, "
           f"{len(result.found)} found, {result.scores} score(s) posted to {config.lineitems_url}")
     if result.duplicates:

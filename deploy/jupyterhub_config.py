@@ -174,7 +174,9 @@ TRAINER_NBGRADER = ("import os\n"
 # learner names and ids and run only their own script (coursekit.grading.formgrader_guard).
 TRAINER_SERVER = {"ServerApp": {"tornado_settings": {"headers": {
     "Content-Security-Policy": "frame-ancestors 'self'"}},
-    "jpserver_extensions": {"coursekit.grading.formgrader_guard": True}}}
+    "jpserver_extensions": {"coursekit.grading.formgrader_guard": True,
+                            # coursekit lms sync after each review, when grader/lti_tool.json says so
+                            "coursekit.lms.review_sync": True}}}
 
 
 def _jupyter_config(group: str) -> Path:
