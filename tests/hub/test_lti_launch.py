@@ -37,7 +37,7 @@ import pytest
 from hub_start import free_port as _free_port
 from hub_start import hub_api as _api
 from hub_start import remove_accounts, running_hub
-from lti_support import INSTRUCTOR, LEARNER, running_platform
+from lti_support import CONTEXT, INSTRUCTOR, LEARNER, running_platform
 from process_support import traversable
 from project_support import REPO
 
@@ -120,12 +120,13 @@ def lti_hub():
                    "COURSEKIT_LTI_AUTHORIZE_URL": f"{platform.url}/authorize",
                    "COURSEKIT_LTI_LOGIN_FROM": "email_local", "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32),
                    "COURSEKIT_LTI_ACCOUNT_HOMES": str(BASE / "home"),
+                   "COURSEKIT_GRADER_DIR": str(project / "grader"),
                    "COURSEKIT_LTI_TRAINERS_GROUP": TRAINERS_SYSTEM_GROUP}
             with running_hub(hub_url, env, state, admin_token, BASE / "hub.log", "lti-hub.log"):
                 platform_file = json.loads((lti / "lti_platform.json").read_text(encoding="utf-8"))
                 private_key = platform_file["platform_private_key"]
                 yield {"url": hub_url, "token": admin_token, "platform": platform, "course": course,
-                       "private_key": private_key, "log": BASE / "hub.log"}
+                       "private_key": private_key, "log": BASE / "hub.log", "grader": project / "grader"}
     finally:
         remove_accounts(ACCOUNTS)
         subprocess.run(["groupdel", TRAINERS_SYSTEM_GROUP], capture_output=True)
@@ -175,6 +176,13 @@ def test_learner_launches_into_the_section_fetched_and_open_in_learner_mode(lti_
         assert user["groups"] == ["learners"] and not user["admin"]
         assert user["auth_state"]["lms_user_id"] == "lms-201"
         assert user["auth_state"]["mode"] == "learner" and user["auth_state"]["section"] == SECTION
+        # the course's service URLs of the launch, kept where coursekit lms sync and roster find them
+        platform = lti_hub["platform"]
+        services = json.loads((lti_hub["grader"] / "lti_services.json").read_text(encoding="utf-8"))["contexts"]
+        assert services == [{"issuer": platform.issuer, "deployment_id": platform.deployment_id,
+                             "context_id": CONTEXT["id"], "context_title": CONTEXT["title"],
+                             "lineitems_url": f"{platform.url}/ags/{CONTEXT['id']}/lineitems",
+                             "memberships_url": f"{platform.url}/nrps/{CONTEXT['id']}/memberships"}]
 
         # The same link again: the copy is opened as it is (the learner's work is never fetched over).
         fetched.write_text(fetched.read_text(encoding="utf-8").replace("}", "} ", 1), encoding="utf-8")
