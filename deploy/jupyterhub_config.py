@@ -131,6 +131,7 @@ if LTI["ISSUER"]:
     c.CoursekitLTIAuthenticator.create_accounts = bool(LTI["ACCOUNT_HOMES"])
     if GRADER_DIR:  # the course's AGS and NRPS URLs of each launch, for `coursekit lms sync` and `roster`
         c.CoursekitLTIAuthenticator.services_file = str(Path(GRADER_DIR) / "lti_services.json")
+        c.CoursekitLTIAuthenticator.grader_dir = GRADER_DIR  # the activity chooser's sections and signing key
     if LTI["ACCOUNT_HOMES"] and not Path(LTI["ACCOUNT_HOMES"]).is_absolute():
         sys.exit("deploy/jupyterhub_config.py: COURSEKIT_LTI_ACCOUNT_HOMES must be an absolute folder, not "
                  f"{LTI['ACCOUNT_HOMES']!r}")

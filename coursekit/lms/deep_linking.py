@@ -25,8 +25,11 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
-def content_items(course: Course, sections: list[str], launch_url: str) -> list[dict[str, Any]]:
+def content_items(course: Course, sections: list[str], launch_url: str, comments: bool = False) -> list[dict[str, Any]]:
     """One ``ltiResourceLink`` per section, in the order given (pure).
+
+    With ``comments``, a section with comment questions gets a second link carrying the comments line item
+    (a link holds one line item), titled ``<quiz title>: comments``.
 
     Raises
     ------
@@ -45,12 +48,19 @@ def content_items(course: Course, sections: list[str], launch_url: str) -> list[
         items.append({"type": "ltiResourceLink", "title": known[section].quiz.title, "url": launch_url,
                       "custom": {"section": section},
                       "lineItem": {**quiz.payload()}})
+        if comments and (section, "comments") in specs:
+            items.append({"type": "ltiResourceLink", "title": f"{known[section].quiz.title}: comments",
+                          "url": launch_url, "custom": {"section": section},
+                          "lineItem": {**specs[(section, "comments")].payload()}})
     return items
 
 
 def deep_linking_response(config: ToolConfig, course: Course, sections: list[str], data: str | None = None,
-                          now: float | None = None) -> str:
-    """The signed ``LtiDeepLinkingResponse`` JWT for ``sections`` (``data``: the request's ``data``, echoed)."""
+                          now: float | None = None, comments: bool = False) -> str:
+    """The signed ``LtiDeepLinkingResponse`` JWT for ``sections`` (``data``: the request's ``data``, echoed).
+
+    ``comments``: each section's comments line item too (:func:`content_items`).
+    """
     if not config.launch_url:
         raise LmsError("lti_tool.json: launch_url is needed for deep linking (the tool's launch URL)")
     key = load_private_key(config.private_key_file)
@@ -61,7 +71,7 @@ def deep_linking_response(config: ToolConfig, course: Course, sections: list[str
         f"{CLAIM}deployment_id": config.deployment_id,
         f"{CLAIM}message_type": "LtiDeepLinkingResponse",
         f"{CLAIM}version": "1.3.0",
-        f"{DL_CLAIM}content_items": content_items(course, sections, config.launch_url),
+        f"{DL_CLAIM}content_items": content_items(course, sections, config.launch_url, comments),
     }
     if data is not None:
         claims[f"{DL_CLAIM}data"] = data

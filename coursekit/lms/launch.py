@@ -10,14 +10,16 @@ The hub's LTI login (:mod:`coursekit.lms.hub_login`) hands the checked claims of
   name, never changed into another;
 * the course roles decide the mode: Instructor or TeachingAssistant → trainer (the hub's ``trainers`` group),
   Learner → learner; any other role is refused;
-* the custom parameter ``section`` (a section id of the course) says which section the link opens.
+* the custom parameter ``section`` (a section id of the course) says which section the link opens;
+* an ``LtiDeepLinkingRequest`` (the LMS's activity chooser) is for trainers only: its return URL and data are
+  kept for the hub's chooser page (:attr:`Launch.deep_linking`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from coursekit.authoring.course import SECTION_ID
 from coursekit.gradebook.learner_ids import describe_id, learner_id_problem
@@ -27,6 +29,9 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLES_CLAIM = CLAIM + "roles"
 DEPLOYMENT_CLAIM = CLAIM + "deployment_id"
 CUSTOM_CLAIM = CLAIM + "custom"
+MESSAGE_TYPE_CLAIM = CLAIM + "message_type"
+DEEP_LINKING_SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 LIS_CLAIM = CLAIM + "lis"
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TRAINER_ROLES = frozenset({"Instructor", "TeachingAssistant"})
@@ -48,6 +53,8 @@ class Launch:
     trainer: bool
     section: str = ""
     deployment_id: str = ""
+    deep_linking: dict[str, str] | None = None
+    """For the LMS's activity chooser: ``return_url`` and ``data`` of the deep-linking request."""
 
     @property
     def group(self) -> str:
@@ -60,14 +67,19 @@ class Launch:
         A learner with a section: coursekit's open route, which fetches the section when it is not in the
         workspace yet and opens its notebook; otherwise (a trainer, or no section) JupyterLab.
         """
+        if self.deep_linking is not None:
+            return "deep-link"
         if self.section and not self.trainer:
             return f"coursekit/open/{quote(self.section)}"
         return "lab"
 
     def auth_state(self) -> dict[str, Any]:
         """What the hub keeps beside the login (its encrypted auth_state)."""
-        return {"lms_user_id": self.lms_user_id, "lti_deployment_id": self.deployment_id,
-                "mode": "trainer" if self.trainer else "learner", "section": self.section}
+        state = {"lms_user_id": self.lms_user_id, "lti_deployment_id": self.deployment_id,
+                 "mode": "trainer" if self.trainer else "learner", "section": self.section}
+        if self.deep_linking is not None:
+            state["deep_linking"] = dict(self.deep_linking)
+        return state
 
 
 def context_roles(claims: dict[str, Any]) -> set[str]:
@@ -134,7 +146,23 @@ def read_launch(claims: dict[str, Any], login_from: str, deployment_ids: frozens
         raise LaunchError(f"the link's section {describe_id(section)} is no section id of coursekit "
                           "(lower-case letters, digits and '_'): ask the trainer to fix the link")
     return Launch(login=login, lms_user_id=str(claims.get("sub") or ""), trainer=trainer, section=section,
-                  deployment_id=deployment)
+                  deployment_id=deployment, deep_linking=_deep_linking(claims, trainer))
+
+
+def _deep_linking(claims: dict[str, Any], trainer: bool) -> dict[str, str] | None:
+    """``return_url`` and ``data`` of a deep-linking request (None for any other launch)."""
+    if claims.get(MESSAGE_TYPE_CLAIM) != DEEP_LINKING_REQUEST:
+        return None
+    if not trainer:
+        raise LaunchError("only the course's instructors and teaching assistants add coursekit sections to it")
+    settings = claims.get(DEEP_LINKING_SETTINGS_CLAIM)
+    settings = settings if isinstance(settings, dict) else {}
+    return_url = str(settings.get("deep_link_return_url") or "")
+    if urlsplit(return_url).scheme not in ("http", "https") or not urlsplit(return_url).netloc:
+        raise LaunchError(f"the LMS's activity chooser sent no usable return address ({describe_id(return_url)}): "
+                          "tell the course's administrator")
+    data = settings.get("data")
+    return {"return_url": return_url, "data": "" if data is None else str(data)}
 
 
 RELAUNCH = "Open the link in the LMS course again."

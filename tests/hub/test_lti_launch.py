@@ -107,6 +107,11 @@ def lti_hub():
         with traversable([Path(os.path.realpath(sys.executable)), Path(sys.executable), REPO]), \
                 running_platform(lti, lti, members=MEMBERS, tool_login_url=f"{hub_url}/hub/lti13/oauth_login",
                                  tool_launch_url=f"{hub_url}/hub/lti13/oauth_callback") as platform:
+            # the tool's registration and key where the hub signs the activity chooser's answer
+            registration = json.loads((lti / "lti_tool.json").read_text(encoding="utf-8"))
+            registration["launch_url"] = f"{hub_url}/hub/lti13/oauth_callback"
+            (project / "grader" / "lti_tool.json").write_text(json.dumps(registration), encoding="utf-8")
+            shutil.copy(lti / "lti_tool_key.pem", project / "grader" / "lti_tool_key.pem")
             state = BASE / "hub"
             state.mkdir()
             env = {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", "COURSEKIT_HUB_URL": hub_url,
@@ -321,6 +326,49 @@ def test_an_lms_login_that_cannot_be_a_learner_id_is_refused_by_name(lti_hub):
     status, _, page = client.open(action, fields)
     _assert_refusal_page(status, page, 403, "The LMS login 'Ck-Odd<b>' cannot be a coursekit login")
     assert _api("GET", f"{lti_hub['url']}/hub/api/users/ck-odd%3Cb%3E", lti_hub["token"])[0] == 404
+
+
+def test_a_trainer_adds_released_sections_with_the_activity_chooser(lti_hub, chromium):
+    from hub_browser import HubSession
+
+    platform, course = lti_hub["platform"], lti_hub["course"]
+    released = [s.id for s in course.sections if (lti_hub["grader"].parent / "release" / s.id).is_dir()]
+    assert len(released) >= 2
+    session = HubSession(chromium, lti_hub["url"], TRAINER_LOGIN)
+    try:
+        query = urllib.parse.urlencode({"user": "lms-901", "section": "", "deep_link": 1})
+        session.page.goto(f"{platform.url}/launch/chooser-1?{query}")  # the LMS's activity chooser: coursekit
+        session.page.wait_for_url(re.compile(r"/hub/coursekit/deep-link$"), timeout=120_000)
+        session.page.get_by_role("heading", name="Add coursekit sections to the course").wait_for()
+        boxes = session.page.locator('input[name="section"]')
+        assert [boxes.nth(i).get_attribute("value") for i in range(boxes.count())] == released
+        chosen = released[:2]
+        for section in chosen:
+            session.page.locator(f'input[name="section"][value="{section}"]').check()
+        session.page.get_by_label("Also a gradebook column for the comments").check()
+        session.shot("lti-trainer-02-activity-chooser")
+        session.page.get_by_role("button", name="Add to the course").click()
+        session.page.wait_for_url(re.compile(r"/deep_link_return$"), timeout=60_000)  # posted back to the LMS
+        linked = platform.state()["deep_linked"][-1]
+        assert linked["data"] == "dl-chooser-1"
+        expected = [(sid, tag) for sid in chosen for tag in ("coursekit-quiz", "coursekit-comments")
+                    if tag == "coursekit-quiz" or course.section(sid).comments]
+        assert [(i["custom"]["section"], i["lineItem"]["tag"]) for i in linked["items"]] == expected
+        assert {i["url"] for i in linked["items"]} == {f"{lti_hub['url']}/hub/lti13/oauth_callback"}
+        # the chooser's request is used up: the page again says to start from the LMS
+        response = session.page.goto(f"{lti_hub['url']}/hub/coursekit/deep-link")
+        assert response.status == 400
+        assert "No activity chooser is open for you" in session.page.content()
+    finally:
+        session.close()
+
+
+def test_a_learners_activity_chooser_launch_is_refused(lti_hub):
+    client = _Browserless()
+    query = urllib.parse.urlencode({"user": "lms-201", "section": "", "deep_link": 1})
+    action, fields = client.launch_form(f"{lti_hub['platform'].url}/launch/chooser-2?{query}")
+    status, _, page = client.open(action, fields)
+    _assert_refusal_page(status, page, 403, "Only the course's instructors and teaching assistants add coursekit")
 
 
 def test_an_lms_login_that_is_one_of_the_machines_own_accounts_is_refused_by_name(lti_hub):

@@ -398,6 +398,11 @@ async def authorize(request: Request) -> Response:
                                     context_label=CONFIG["context"]["label"])
     launch.set_resource_link_claim(hint["resource_link"])
     launch.set_custom_parameters_claim({"section": hint["section"]} if hint["section"] else {})
+    # who the platform is and how it shows the tool, as Moodle and Canvas say it in every launch
+    # (jupyterhub-ltiauthenticator requires both in a deep-linking request)
+    launch.set_extra_claims({"https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
+        "guid": CONFIG["issuer"], "name": "coursekit test platform", "product_family_code": "lti1p3platform"}})
+    launch.set_launch_presentation_claim(document_target="window", return_url=f"{CONFIG['base_url']}/course")
     base = f"{CONFIG['base_url']}/ags/{CONFIG['context']['id']}/lineitems"
     launch.set_ags(base).set_nrps(f"{CONFIG['base_url']}/nrps/{CONFIG['context']['id']}/memberships")
     if hint["deep_link"]:

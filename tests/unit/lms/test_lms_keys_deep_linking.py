@@ -38,6 +38,25 @@ def test_the_response_verifies_with_the_published_key_set(config: ToolConfig, re
     assert claims[f"{DL_CLAIM}content_items"] == content_items(course, [course.sections[0].id], config.launch_url)
 
 
+def test_the_comments_line_item_is_a_second_link_of_each_section_with_comments(config: ToolConfig, repo) -> None:
+    course = load_course(repo.course)
+    ids = [s.id for s in course.sections]
+    with_comments = [s.id for s in course.sections if s.comments]
+    assert with_comments
+    items = content_items(course, ids, config.launch_url, comments=True)
+    assert [(i["custom"]["section"], i["lineItem"]["tag"]) for i in items] == [
+        pair for sid in ids for pair in [(sid, "coursekit-quiz")] + ([(sid, "coursekit-comments")]
+                                                                     if sid in with_comments else [])]
+    comment = next(i for i in items if i["lineItem"]["tag"] == "coursekit-comments")
+    section = course.section(comment["custom"]["section"])
+    assert comment["title"] == f"{section.quiz.title}: comments"
+    assert comment["lineItem"]["scoreMaximum"] == sum(q.points for q in section.comments)
+    assert comment["lineItem"]["resourceId"] == section.id
+    token = deep_linking_response(config, course, ids, comments=True)
+    sent = jwt.decode(token, options={"verify_signature": False})[f"{DL_CLAIM}content_items"]
+    assert sent == items
+
+
 def test_unknown_sections_and_a_missing_launch_url_are_refused(config: ToolConfig, repo) -> None:
     course = load_course(repo.course)
     with pytest.raises(LmsError, match="unknown section"):

@@ -96,3 +96,28 @@ def test_the_login_librarys_refusals_in_plain_words(status, message, words):
     sentence = plain_refusal(status, message)
     assert words in sentence
     assert "Traceback" not in sentence
+
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def test_a_trainers_deep_linking_launch_keeps_the_return_url_and_data_and_lands_on_the_chooser():
+    data = claims([INSTRUCTOR], section=None, **{
+        "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
+        DL_SETTINGS: {"deep_link_return_url": "https://lms.example.org/dl/return", "data": "dl-7"}})
+    launch = read_launch(data, "email_local", DEPLOYMENTS)
+    assert launch.landing() == "deep-link"
+    assert launch.auth_state()["deep_linking"] == {"return_url": "https://lms.example.org/dl/return", "data": "dl-7"}
+    assert "deep_linking" not in read_launch(claims([INSTRUCTOR]), "email_local", DEPLOYMENTS).auth_state()
+
+
+@pytest.mark.parametrize(("roles", "settings", "words"), [
+    ([LEARNER], {"deep_link_return_url": "https://lms.example.org/dl/return"}, "only the course's instructors"),
+    ([INSTRUCTOR], {"deep_link_return_url": "javascript:alert(1)"}, "no usable return address ('javascript"),
+    ([INSTRUCTOR], None, "no usable return address"),
+])
+def test_a_deep_linking_launch_a_learner_makes_or_without_return_url_is_refused(roles, settings, words):
+    data = claims(roles, section=None, **{"https://purl.imsglobal.org/spec/lti/claim/message_type":
+                                          "LtiDeepLinkingRequest", DL_SETTINGS: settings})
+    with pytest.raises(LaunchError, match=words.replace("(", "\\(")):
+        read_launch(data, "email_local", DEPLOYMENTS)
