@@ -51,7 +51,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -312,11 +312,13 @@ def _connect(address: str) -> Any:
     return client
 
 
-def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
-    """The request for one submission (its snapshot's files) with the snapshot's digest and problems."""
+def _prepare(task: Task, setup: GradingSetup, folder: Path,
+             remove: Callable[[Path], Any] = shutil.rmtree) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
+    """The request for one submission (its snapshot's files) with the snapshot's digest and problems.
+
+    The snapshot is taken into ``folder`` (new) and read into memory; ``remove`` deletes the folder after.
+    """
     started = time.perf_counter()
-    folder = scratch / "snapshot"
-    shutil.rmtree(folder, ignore_errors=True)
     try:
         copied = snapshot_submission(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section,
                                      folder, repair=False)  # the worker repairs the notebooks, as a local process
@@ -326,7 +328,7 @@ def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list
         digest, problems = copied
         files = read_files(folder)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove(folder)
     request = {"learner": task.learner, "section": task.section, "files": files}
     return replace(task, digest=digest), problems, request
 
@@ -395,6 +397,13 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
     recorder = GradebookRecorder(api)
     lookups = contextlib.ExitStack()
     lookups.enter_context(shared_engines())  # the snapshots' hand-in times and quiz records: one engine
+    from concurrent.futures import ThreadPoolExecutor
+
+    remover = ThreadPoolExecutor(1, thread_name_prefix="coursekit-snapshot-removal")  # waits on the disk, not here
+    folders = (scratch / str(number) for number in itertools.count())
+
+    def remove(folder: Path) -> None:
+        remover.submit(shutil.rmtree, folder, ignore_errors=True)
     try:
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
         threads = sum(client.nthreads().values())
@@ -409,7 +418,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             """Submit the next few submissions as one task (False: none left); the unreadable ones to ``unread``."""
             entries, requests = [], []
             for task in pending:
-                prepared = _prepare(task, setup, scratch)
+                prepared = _prepare(task, setup, next(folders), remove)
                 if isinstance(prepared, Outcome):
                     unread.append(prepared)
                     continue
@@ -453,6 +462,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             yield from filter(once, outcomes)
             yield from filter(once, fill())
     finally:
+        remover.shutdown(wait=True)
         lookups.close()
         recorder.close()
         shutil.rmtree(scratch, ignore_errors=True)
