@@ -71,8 +71,10 @@ def _empty_folder(account: str | None) -> Path:
 
 
 def _env(folder: Path) -> dict[str, str]:
-    return {"PATH": f"{BIN}{os.pathsep}/usr/bin:/bin", "HOME": str(folder), "TMPDIR": str(folder),
-            "LANG": "C.UTF-8"}
+    env = {"PATH": f"{BIN}{os.pathsep}/usr/bin:/bin", "HOME": str(folder), "TMPDIR": str(folder), "LANG": "C.UTF-8"}
+    if os.environ.get("PYTHONPATH"):  # the workers import the code under test, as the client does
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
 
 
 def start_workers(address: str, count: int, account: str | None, log_dir: Path, into: list[Worker]) -> None:

@@ -3,9 +3,11 @@
 The trainer's machine (the client) and the Dask workers share nothing but the
 scheduler's address:
 
-* the client snapshots each submission exactly as a local run does (the
-  files grading reads, pruned, notebooks repaired, digest of what was read)
-  and sends the snapshot's files as bytes, a bounded number at a time;
+* the client snapshots each submission as a local run does (the files
+  grading reads, pruned, the trusted hand-in time, digest of what was read)
+  and sends the snapshot's files as bytes, a bounded number at a time; the
+  worker repairs the notebooks (its snapshot of those files is the local
+  run's), so the client reads no notebook;
 * the trusted course material (``course/``, ``source/``, ``release/``) travels
   once, as one archive broadcast to the workers (:class:`Material`); each
   worker unpacks it once and keeps a grading process per worker thread beside
@@ -49,13 +51,14 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from coursekit.autograde.job import GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.transfer import read_files
+from coursekit.gradebook.engine import shared_engines
 from coursekit.gradebook.submissions import Task
 from coursekit.paths import SNAPSHOTS
 
@@ -269,6 +272,23 @@ def grade_on_worker(material: Material, request: dict[str, Any]) -> tuple[Outcom
     return answer
 
 
+def grade_chunk_on_worker(material: Material,
+                          requests: list[dict[str, Any]]) -> list[tuple[Outcome, dict[str, Any] | None]]:
+    """The Dask task: grade a few submissions one after the other (:func:`grade_on_worker` each)."""
+    return [grade_on_worker(material, request) for request in requests]
+
+
+MAX_CHUNK = 4
+"""Submissions sent to a worker in one Dask task, at most."""
+CHUNKS_PER_THREAD = 8
+"""A batch is cut into at least this many tasks per worker thread, so the workers finish together."""
+
+
+def chunk_size(submissions: int, threads: int) -> int:
+    """Submissions per Dask task: fewer round trips, yet enough tasks to keep every worker thread busy."""
+    return max(1, min(MAX_CHUNK, submissions // max(1, threads * CHUNKS_PER_THREAD)))
+
+
 # --- client side -----------------------------------------------------------------------------------
 
 ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[^\s/:\[\]]+|\[[0-9a-fA-F:.]+\]):\d+$")
@@ -292,21 +312,23 @@ def _connect(address: str) -> Any:
     return client
 
 
-def _prepare(task: Task, setup: GradingSetup, scratch: Path) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
-    """The request for one submission (its snapshot's files) with the snapshot's digest and problems."""
+def _prepare(task: Task, setup: GradingSetup, folder: Path,
+             remove: Callable[[Path], Any] = shutil.rmtree) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
+    """The request for one submission (its snapshot's files) with the snapshot's digest and problems.
+
+    The snapshot is taken into ``folder`` (new) and read into memory; ``remove`` deletes the folder after.
+    """
     started = time.perf_counter()
-    folder = scratch / "snapshot"
-    shutil.rmtree(folder, ignore_errors=True)
     try:
         copied = snapshot_submission(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section,
-                                     folder)
+                                     folder, repair=False)  # the worker repairs the notebooks, as a local process
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
         digest, problems = copied
         files = read_files(folder)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove(folder)
     request = {"learner": task.learner, "section": task.section, "files": files}
     return replace(task, digest=digest), problems, request
 
@@ -373,49 +395,75 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     recorder = GradebookRecorder(api)
+    lookups = contextlib.ExitStack()
+    lookups.enter_context(shared_engines())  # the snapshots' hand-in times and quiz records: one engine
+    from concurrent.futures import ThreadPoolExecutor
+
+    remover = ThreadPoolExecutor(1, thread_name_prefix="coursekit-snapshot-removal")  # waits on the disk, not here
+    folders = (scratch / str(number) for number in itertools.count())
+
+    def remove(folder: Path) -> None:
+        remover.submit(shutil.rmtree, folder, ignore_errors=True)
     try:
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
-        window = max(8, 2 * sum(client.nthreads().values()))
+        threads = sum(client.nthreads().values())
+        chunk, window = chunk_size(len(todo), threads), max(4, 2 * threads)  # window: tasks in flight
         pending = iter(todo)
-        waiting: dict[str, tuple[Task, list[str]]] = {}
+        waiting: dict[str, list[tuple[Task, list[str]]]] = {}
         done: set[tuple[str, str]] = set()
         batch, numbers = uuid.uuid4().hex[:8], itertools.count()
         futures = as_completed(loop=client.loop)
 
-        def submit_next() -> Outcome | None:
-            """Submit the next submission; its outcome at once when it could not be read."""
+        def submit_next(unread: list[Outcome]) -> bool:
+            """Submit the next few submissions as one task (False: none left); the unreadable ones to ``unread``."""
+            entries, requests = [], []
             for task in pending:
-                prepared = _prepare(task, setup, scratch)
+                prepared = _prepare(task, setup, next(folders), remove)
                 if isinstance(prepared, Outcome):
-                    return prepared
+                    unread.append(prepared)
+                    continue
                 ready, problems, request = prepared
-                key = f"coursekit-grade-{batch}-{next(numbers)}"
-                waiting[key] = (ready, problems)
-                futures.add(client.submit(grade_on_worker, material, request, key=key, pure=False))
-                return None
-            return None
+                entries.append((ready, problems))
+                requests.append(request)
+                if len(requests) == chunk:
+                    break
+            if not requests:
+                return False
+            key = f"coursekit-grade-{batch}-{next(numbers)}"
+            waiting[key] = entries
+            futures.add(client.submit(grade_chunk_on_worker, material, requests, key=key, pure=False))
+            return True
 
-        for _ in range(window):
-            if (unread := submit_next()) is not None:
-                done.add((unread.learner, unread.section))
-                yield unread
+        def fill() -> list[Outcome]:
+            unread: list[Outcome] = []
+            while futures.count() < window and submit_next(unread):
+                pass
+            return unread
+
+        def once(outcome: Outcome) -> bool:
+            """Whether ``outcome`` is the first of its submission (one result per submission, recorded once)."""
+            first = (outcome.learner, outcome.section) not in done
+            done.add((outcome.learner, outcome.section))
+            return first
+
+        yield from filter(once, fill())
         while not futures.is_empty():
             future = next(futures)
-            task, problems = waiting.pop(future.key)
+            entries = waiting.pop(future.key)
             try:
-                outcome, graded = future.result()
+                answers = future.result()
             except Exception as exc:  # a lost worker, a cancelled task: reported, graded next run
-                outcome = _lost(task, problems, exc)
+                outcomes = [_lost(task, problems, exc) for task, problems in entries]
             else:
-                outcome = _record(recorder, api, task, problems, outcome, graded)
+                outcomes = [outcome if (task.learner, task.section) in done  # graded already: not written again
+                            else _record(recorder, api, task, problems, outcome, graded)
+                            for (task, problems), (outcome, graded) in zip(entries, answers, strict=True)]
             future.release()
-            if (task.learner, task.section) not in done:  # one result per submission, recorded once
-                done.add((task.learner, task.section))
-                yield outcome
-            while futures.count() < window and (unread := submit_next()) is not None:
-                done.add((unread.learner, unread.section))
-                yield unread
+            yield from filter(once, outcomes)
+            yield from filter(once, fill())
     finally:
+        remover.shutdown(wait=True)
+        lookups.close()
         recorder.close()
         shutil.rmtree(scratch, ignore_errors=True)
         client.close()

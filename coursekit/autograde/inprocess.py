@@ -7,7 +7,11 @@ kernel, and starting one per learner is most of stock nbgrader's cost. This
 runner produces the outputs nbgrader's grading reads, the way a kernel would:
 ``stream`` outputs for stdout and stderr, an ``execute_result`` with the
 ``text/plain`` repr of a cell's last expression, an ``error`` output for an
-exception. Display-only cells (tag ``quiz``) are not run.
+exception. Display-only cells are not run and keep no output: the quiz widget
+(tag ``quiz``) and each Comment field (tag ``comment``), whose only output
+would be the widget's repr with a memory address. The trainer reads a Comment
+answer in its graded answer cell, written there from the learner's saved text
+by :mod:`coursekit.autograde.rebuild`, never in the field's output.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-DISPLAY_ONLY_TAG = "quiz"
+DISPLAY_ONLY_TAGS = frozenset({"quiz", "comment"})
+"""Tags of the widget cells that grading does not run (the quiz, the Comment fields)."""
 
 
 class CellTimeoutError(TimeoutError):
@@ -114,7 +119,7 @@ def execute_notebook(notebook: NotebookNode, cwd: str | None = None,
             if cell.cell_type != "code":
                 continue
             cell.outputs = []
-            if DISPLAY_ONLY_TAG in cell.get("metadata", {}).get("tags", []):
+            if DISPLAY_ONLY_TAGS.intersection(cell.get("metadata", {}).get("tags", [])):
                 cell.execution_count = None
                 continue
             count += 1

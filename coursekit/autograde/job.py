@@ -60,9 +60,13 @@ class GradingSetup:
     settled it from the exchange's record before sending the files, whose times the transfer does not keep)."""
 
 
-def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path,
-                        folder: Path) -> tuple[str, list[str]] | str:
-    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be."""
+def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder: Path,
+                        repair: bool = True) -> tuple[str, list[str]] | str:
+    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be.
+
+    ``repair=False`` leaves the notebooks as handed in, for a grading process that repairs them itself (a
+    cluster worker snapshots the files it is sent exactly as a local process does, repair included).
+    """
     # nbformat loads with the executor, when grading starts
     from coursekit.autograde.inprocess import CellTimeoutError, time_limit
 
@@ -72,7 +76,7 @@ def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path,
             if not snapshot.has_work:
                 found = "; ".join(snapshot.problems) or "the folder is empty"
                 return f"nothing of the learner's work could be read ({found})"
-            repaired = repair_notebooks(folder, Path(setup.release_root) / task.section)
+            repaired = repair_notebooks(folder, Path(setup.release_root) / task.section) if repair else []
             if not setup.handin_settled:  # a clock the learner does not set
                 repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
                                              task.section, Path(setup.source_root))

@@ -116,34 +116,65 @@ class GradebookRecorder:
 
     def _record(self, learner: str, section: str, timestamp: str | None,
                 notebooks: dict[str, list[CellResult]]) -> None:
-        from nbgrader.api import MissingEntry
+        from nbgrader.api import BaseCell, Comment, Grade, Notebook, SubmittedNotebook
 
         gb = self.gradebook
-        try:
-            gb.find_student(learner)
-        except MissingEntry:
-            gb.add_student(learner)
-        extra = {"timestamp": timestamp} if timestamp else {}
-        submission = gb.update_or_create_submission(section, learner, **extra)
+        submission = self._submission(learner, section, timestamp)
+        found = {name: notebook for notebook, name in
+                 gb.db.query(SubmittedNotebook, Notebook.name)
+                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                 .filter(SubmittedNotebook.assignment_id == submission.id)}
+        ids = [found[name].id for name in notebooks if name in found]  # nbgrader skips notebooks it does not know
+        grades = {(grade.notebook_id, name): grade for grade, name in
+                  gb.db.query(Grade, BaseCell.name).join(BaseCell, Grade.cell_id == BaseCell.id)
+                  .filter(Grade.notebook_id.in_(ids))}
+        comments = {(comment.notebook_id, name): comment for comment, name in
+                    gb.db.query(Comment, BaseCell.name).join(BaseCell, Comment.cell_id == BaseCell.id)
+                    .filter(Comment.notebook_id.in_(ids))}
         for name, cells in notebooks.items():
-            try:
-                notebook = gb.find_submission_notebook(name, section, learner)
-            except MissingEntry:
-                continue  # nbgrader skips notebooks the gradebook does not know
-            grades = {grade.name: grade for grade in notebook.grades}
-            comments = {comment.name: comment for comment in notebook.comments}
+            notebook = found.get(name)
+            if notebook is None:
+                continue
             for cell in cells:
                 if cell.kind == GRADE:
-                    _save_score(grades[cell.grade_id], cell)
+                    _save_score(grades[notebook.id, cell.grade_id], cell)
                 else:
-                    comments[cell.grade_id].auto_comment = cell.auto_comment
+                    comments[notebook.id, cell.grade_id].auto_comment = cell.auto_comment
             gb.db.flush()
             self._late_penalty(learner, submission, notebook)
         gb.db.commit()
 
+    def _submission(self, learner: str, section: str, timestamp: str | None) -> Any:
+        """The learner's submission of ``section`` (created as nbgrader creates it), its timestamp updated.
+
+        The section's due date comes with it (one query); a first submission is created by nbgrader's
+        ``update_or_create_submission``, with the learner when the gradebook does not know them yet.
+        """
+        from nbgrader import utils
+        from nbgrader.api import Assignment, MissingEntry, SubmittedAssignment
+        from sqlalchemy.orm import contains_eager
+
+        gb = self.gradebook
+        submission = (gb.db.query(SubmittedAssignment)
+                      .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                      .options(contains_eager(SubmittedAssignment.assignment))
+                      .filter(Assignment.name == section, SubmittedAssignment.student_id == learner)
+                      .one_or_none())
+        if submission is None:
+            try:
+                gb.find_student(learner)
+            except MissingEntry:
+                gb.add_student(learner)
+            extra = {"timestamp": timestamp} if timestamp else {}
+            return gb.update_or_create_submission(section, learner, **extra)
+        if timestamp:
+            submission.timestamp = utils.parse_utc(timestamp)
+        return submission
+
     def _late_penalty(self, learner: str, submission: Any, notebook: Any) -> None:
         notebook.late_submission_penalty = None
         if submission.total_seconds_late > 0:
+            self.gradebook.db.expire(notebook, ["score"])  # the score of the grades just flushed, as nbgrader reads it
             penalty = self.late.plugin_inst.late_submission_penalty(learner, notebook.score,
                                                                    submission.total_seconds_late)
             if penalty is not None:
