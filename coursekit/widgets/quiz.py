@@ -95,6 +95,7 @@ class QuizView(TimedAttempt):
         if message:
             self._message, self._warn = message, True
         if link is not None:
+            session.given_draws = link.draw_of  # the service draws with its own key: its questions are shown
             outcome = link.refresh()
             if not outcome.message and link.pending(session.submitted):
                 outcome = link.flush(session.submitted)
