@@ -244,10 +244,37 @@ class QuizSession:
                                 answers=dict(split.on_time), draw=self.draw(len(current.attempts) + 1))
         left = attempts_left(self.settings, len(current.attempts) + 1)
         nxt = carried_over(split, left is None or left > 0)
-        if self.spec.has_pools:  # the next attempt's questions: late answers to others will not count
+        if self.spec.has_pools:
+            # A learner's consecutive attempts never give the same question of a pool, whatever key drew them
+            # (places n - 1 and n mod k of one order), so the next attempt gives another question in every pool:
+            # late answers are carried for the questions of single-question slots only, even before the quiz
+            # service's draw of the next attempt is known here.
+            fixed = {slot.questions[0] for slot in self.spec.quiz_slots if len(slot.questions) == 1}
+            nxt = carried_over(split, left is None or left > 0, fixed)
             nxt = nxt.model_copy(update={"draw": self.draw(len(current.attempts) + 2)})
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
                                   deep=True), split
+
+    def without_undrawn(self, current: Responses) -> tuple[Responses, list[str]]:
+        """``current`` without answers in progress to questions the attempt in progress does not give.
+
+        With pools, answers carried from an attempt whose time ran out, or saved by another tab for
+        an attempt that drew other questions, may answer a question this attempt does not give
+        (its draw is known for sure only once the quiz service started it). Returns the document
+        (unchanged when nothing is dropped) and the ids dropped, in the order they were saved.
+        """
+        if not self.spec.has_pools:
+            return current, []
+        draw = self.draw(len(current.attempts) + 1)
+        given = {q.id for q in self.questions_of(draw)}
+        pending = current.in_progress
+        dropped = [q for q in pending.answers if q not in given]
+        if not dropped:
+            return current, []
+        kept = InProgress(started_at=pending.started_at, updated_at=pending.updated_at,
+                          answers={q: v for q, v in pending.answers.items() if q in given},
+                          answered_at={q: t for q, t in pending.answered_at.items() if q in given}, draw=draw)
+        return current.model_copy(update={"in_progress": kept}, deep=True), dropped
 
     def adopt(self, responses: Responses) -> None:
         """Take ``responses`` (what the store saved, merged with other tabs' work) as the session's state.
