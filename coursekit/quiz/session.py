@@ -199,9 +199,11 @@ class QuizSession:
         self._check_can_submit(len(current.attempts))
         pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
         now = next_stamp(current, self.clock())
+        draw = self.draw(len(current.attempts) + 1)
+        given = {q.id for q in self.questions_of(draw)}  # with pools: never an answer to a question not drawn
         attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
-                                started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers),
-                                draw=self.draw(len(current.attempts) + 1))
+                                started_at=pending.started_at or now, submitted_at=now,
+                                answers={q: v for q, v in pending.answers.items() if q in given}, draw=draw)
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
                                   deep=True)
 

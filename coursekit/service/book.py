@@ -287,9 +287,14 @@ class AttemptBook:
         if not isinstance(answers, dict):
             raise AttemptRefused("answer", "answers must be an object of question id to answer")
         merged, reached = dict(attempt.answers), attempt.reached
+        every = {q.id for q in spec.questions}
         spec = drawn_spec(spec, self.draw(spec, attempt.learner, attempt.section, attempt.number))
         order = [q.id for q in spec.questions]  # with pools: the questions drawn for this attempt only
         for question_id in sorted(answers, key=lambda q: order.index(q) if q in order else -1):
+            if question_id in every and question_id not in order:  # another question of a pool
+                raise AttemptRefused("not_drawn", f"question {str(question_id)[:40]!r} is not one of the questions "
+                                     f"drawn for attempt {attempt.number} (another tab or window may have "
+                                     "started it); nothing of this request was saved")
             if question_id not in order:
                 raise AttemptRefused("answer", f"no question {str(question_id)[:40]!r} in this quiz")
             if len(json.dumps(answers[question_id], default=str)) > MAX_ANSWER_CHARS:
