@@ -200,10 +200,12 @@ class QuizSession:
         pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
         now = next_stamp(current, self.clock())
         draw = self.draw(len(current.attempts) + 1)
-        given = {q.id for q in self.questions_of(draw)}  # with pools: never an answer to a question not drawn
+        answers = dict(pending.answers)
+        if self.spec.has_pools:  # never an answer to a question the attempt's draw does not give
+            given = {q.id for q in self.questions_of(draw)}
+            answers = {q: v for q, v in answers.items() if q in given}
         attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
-                                started_at=pending.started_at or now, submitted_at=now,
-                                answers={q: v for q, v in pending.answers.items() if q in given}, draw=draw)
+                                started_at=pending.started_at or now, submitted_at=now, answers=answers, draw=draw)
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
                                   deep=True)
 

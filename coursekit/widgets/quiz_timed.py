@@ -113,6 +113,8 @@ class TimedAttempt:
         questions this attempt gives; under the quiz service its draw is known once it started the
         attempt. Numbers are those of the last attempt, where the learner gave those answers.
         """
+        if not self.session.spec.has_pools:
+            return ""
         dropped: list[str] = []
 
         def change(current: Any) -> Any:
