@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.timed_attempt import late_note, replaced_note, timing_statement
+from coursekit.quiz.timed_attempt import late_note, not_carried, replaced_note, timing_statement
 from coursekit.widgets.quiz_state import local_timer, service_timer
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
@@ -188,8 +188,7 @@ class TimedAttempt:
         finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
             else self.session.finished
         late_ids = list(split[0].late) if split else []
-        carried = saved.in_progress.answers
-        replaced = [] if finished else [q for q in late_ids if q not in carried]
+        replaced = not_carried(split[0], not finished, saved.in_progress) if split else []
         late = sorted(numbers[q] for q in late_ids if q in numbers and q not in replaced)
         note = late_note(late, None if finished else attempt.number + 1,
                          sorted(numbers[q] for q in replaced if q in numbers))
