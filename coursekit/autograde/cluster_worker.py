@@ -50,6 +50,7 @@ def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, A
     from coursekit.autograde.record import graded_cells
     from coursekit.autograde.runner import grade_task
     from coursekit.gradebook.submissions import Task
+    from coursekit.grading.hidden import service_draw_key
 
     learner, section = request["learner"], request["section"]
     grader = Path(setup.grader_root)
@@ -57,7 +58,9 @@ def grade_request(setup: Any, request: dict[str, Any]) -> tuple[Any, dict[str, A
     autograded = grader / "autograded" / learner / section
     try:
         write_files(submitted, request["files"])
-        outcome = grade_task(Task(learner, section, ""))
+        key = request.get("draw_key")
+        with service_draw_key(bytes.fromhex(key) if isinstance(key, str) and key else None):
+            outcome = grade_task(Task(learner, section, ""))
         if not outcome.ok:
             return outcome, None
         return outcome, {"files": read_files(autograded), "cells": graded_cells(autograded)}

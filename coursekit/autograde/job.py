@@ -61,11 +61,13 @@ class GradingSetup:
 
 
 def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder: Path,
-                        repair: bool = True) -> tuple[str, list[str]] | str:
-    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems), or why it cannot be.
+                        repair: bool = True) -> tuple[str, list[str], bytes | None] | str:
+    """Copy the submission into ``folder`` and repair its notebooks: (digest, problems, draw key), or why it cannot be.
 
-    ``repair=False`` leaves the notebooks as handed in, for a grading process that repairs them itself (a
-    cluster worker snapshots the files it is sent exactly as a local process does, repair included).
+    The draw key is the quiz service's when the section is graded from its record (grading checks the
+    draws with it: :func:`coursekit.grading.hidden.service_draw_key`), else None. ``repair=False`` leaves
+    the notebooks as handed in, for a grading process that repairs them itself (a cluster worker snapshots
+    the files it is sent exactly as a local process does, repair included).
     """
     # nbformat loads with the executor, when grading starts
     from coursekit.autograde.inprocess import CellTimeoutError, time_limit
@@ -80,9 +82,9 @@ def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder
             if not setup.handin_settled:  # a clock the learner does not set
                 repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
                                              task.section, Path(setup.source_root))
-            digest, recorded = snapshot_from_record(setup.db_url, setup.source_root, task.learner, task.section,
-                                                    folder, snapshot.digest)  # the quiz service's record, if any
-            return digest, snapshot.problems + repaired + recorded
+            digest, recorded, key = snapshot_from_record(setup.db_url, setup.source_root, task.learner,
+                                                         task.section, folder, snapshot.digest)  # the service's record
+            return digest, snapshot.problems + repaired + recorded, key
     except (CellTimeoutError, OSError) as exc:
         return str(exc)
     except Exception as exc:  # a learner's folder must never end the batch

@@ -51,7 +51,7 @@ from coursekit.gradebook.locks import gradebook_locks, section_lock_name
 from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.gradebook.state import GradedState, load_states, make_engine, save_state
 from coursekit.gradebook.submissions import Refused, Task, find_submissions
-from coursekit.grading.hidden import SOURCE_ENV, as_submitter
+from coursekit.grading.hidden import SOURCE_ENV, as_submitter, service_draw_key
 from coursekit.paths import SNAPSHOTS, ProjectPaths
 from coursekit.service.grading import tasks_with_record_digests
 
@@ -185,8 +185,9 @@ def grade_task(task: Task) -> Outcome:
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
-        digest, problems = copied
-        result, found = _nbgrader_autograde(api, task, os.path.relpath(snapshot_root, api.coursedir.root))
+        digest, problems, key = copied
+        with service_draw_key(key):  # a section graded from the quiz service's record: its draws are the service's
+            result, found = _nbgrader_autograde(api, task, os.path.relpath(snapshot_root, api.coursedir.root))
     finally:
         shutil.rmtree(snapshot_root, ignore_errors=True)
     problems += found
@@ -194,8 +195,9 @@ def grade_task(task: Task) -> Outcome:
     attempts = None
     if ok:
         autograded = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
-        check = check_submission(autograded, task.section, Path(setup.source_root) / task.section /
-                                 f"{task.section}.ipynb")
+        with service_draw_key(key):
+            check = check_submission(autograded, task.section, Path(setup.source_root) / task.section /
+                                     f"{task.section}.ipynb")
         problems.extend(check.problems)
         attempts = check.attempts
         ok = check.refused is None  # a draw edited in the responses file: not graded, with the reason

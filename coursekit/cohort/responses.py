@@ -85,14 +85,16 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
 DRAWN_COLUMNS = ["learner", "section", "slot", "question", "score", "max_score"]
 
 
-def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec]) -> pd.DataFrame:
+def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec],
+               draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """The question each learner was given in each slot, and its score (input of :mod:`coursekit.cohort.variants`).
 
     One row per learner, section and slot, from the attempt the learner's
     grade reflects (:func:`coursekit.quiz.describe.shown_attempt`; under
     ``average`` the last attempt). Only sections whose quiz has pools; files
     that cannot be trusted, saved by another learner, or whose draws are not
-    the learner's (not graded, :func:`coursekit.quiz.draw.draw_problems`) are left out.
+    the learner's (not graded, :func:`coursekit.quiz.draw.draw_problems`) are left out. ``draw_keys``:
+    the quiz service's draw key of each section graded from its record (the others drew publicly).
     """
     rows = []
     for section, spec in quizzes.items():
@@ -104,7 +106,8 @@ def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec]) -> pd.DataFram
             attempts = [Attempt(number, answers, when, draw) for (number, answers, when), draw
                         in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
             attempts = counted_attempts(spec.settings, attempts)
-            if any(draw_problems(spec, learner, section, a.number, a.draw) for a in attempts):
+            key = (draw_keys or {}).get(section)
+            if any(draw_problems(spec, learner, section, a.number, a.draw, key) for a in attempts):
                 continue
             shown = shown_attempt(spec, attempts)
             if shown is None or not shown.draw:

@@ -67,6 +67,7 @@ from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
 SOURCE_ENV = "COURSEKIT_SOURCE"
 GRADE_FUNCTIONS = ("grade_question", "question_points")
 SUBMITTER_ENV = "COURSEKIT_SUBMITTER"
+DRAW_KEY_ENV = "COURSEKIT_DRAW_KEY"
 LEARNER_FOLDERS = ("autograded", "submitted")
 
 
@@ -82,6 +83,38 @@ def submitter(learner: str) -> Iterator[None]:
             os.environ.pop(SUBMITTER_ENV, None)
         else:
             os.environ[SUBMITTER_ENV] = previous
+
+
+@contextlib.contextmanager
+def service_draw_key(key: bytes | None) -> Iterator[None]:
+    """Check draws with the quiz service's ``key`` inside the block (``COURSEKIT_DRAW_KEY``); None changes nothing.
+
+    The grader sets it around a submission graded from the quiz service's
+    record, whose questions the service drew with its own key
+    (:mod:`coursekit.service.draw_key`); a kernel started by nbgrader
+    inherits it. Without it, draws are checked against the public draw of
+    one machine.
+    """
+    if key is None:
+        yield
+        return
+    previous = os.environ.get(DRAW_KEY_ENV)
+    os.environ[DRAW_KEY_ENV] = key.hex()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DRAW_KEY_ENV, None)
+        else:
+            os.environ[DRAW_KEY_ENV] = previous
+
+
+def draw_key() -> bytes | None:
+    """The key draws are checked with: the quiz service's, set by the grader, else None (the public draw)."""
+    try:
+        return bytes.fromhex(os.environ.get(DRAW_KEY_ENV, "").strip()) or None
+    except ValueError:
+        return None
 
 
 class _LearnerTask(Protocol):
@@ -284,7 +317,8 @@ def _grade_quiz(folder: Path, section: str, key: dict[str, Any], path: Path,
         problems.append(f"{path.name}: {len(attempts) - len(counted)} attempt(s) beyond the limit "
                         f"of {spec.settings.attempts} ignored")
     edited = [problem for attempt in counted
-              for problem in draw_problems(spec, loaded.learner.strip(), section, attempt.number, attempt.draw)]
+              for problem in draw_problems(spec, loaded.learner.strip(), section, attempt.number, attempt.draw,
+                                           draw_key())]
     if edited:
         reason = f"{path.name}: the questions recorded are not the ones this learner was given: {edited[0]}"
         return GradedQuiz(spec, SectionScores(zero, [f"not graded: {reason}"], None, reason), None)
@@ -324,7 +358,7 @@ def graded_once(folder: Path, section: str, key: dict[str, Any]) -> GradedQuiz:
     path = responses_path(folder, section)
     responses_digest, loaded = _read_responses(path)
     return _remember(("graded", str(folder), section, spec_digest, json.dumps(full_key, sort_keys=True),
-                      responses_digest, submitter_of(folder)),
+                      responses_digest, submitter_of(folder), draw_key()),
                      lambda: _grade_quiz(folder, section, full_key, path, loaded))
 
 

@@ -25,8 +25,9 @@ refuses a responses file whose recorded draw differs
 (:func:`draw_problems`), and the numbers of attempts are those of the file's
 submitted attempts in time order, so the only way to another question is
 another attempt, as in Moodle. Under JupyterHub the quiz service draws and
-records; it may key the draw with a per-course secret that only the trainer's
-side holds, so that even the next question cannot be foreseen.
+records, keyed by a secret kept in the gradebook that only the trainer's side
+reads (:mod:`coursekit.service.draw_key`), so that not even the next question
+can be foreseen.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ find the right answers by trying, which is what immediate feedback is for.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from coursekit.quiz.attempts import AttemptLimitError, attempts_left, check_can_submit
@@ -75,6 +75,9 @@ class QuizSession:
         self.section: str = public["section"]
         self.settings = Settings(**public["settings"])
         self.spec = structural_spec(public)
+        self.given_draws: Callable[[int], Mapping[str, Any] | None] | None = None
+        """The quiz service's draw of an attempt number, when it gave one (under JupyterHub it draws with a key
+        the learner cannot read); None, or a number it has no draw for: the public draw of one machine."""
         self.responses = responses
         self.clock = clock
         self.navigator = Navigator(len(self.questions), self.settings.navigation)
@@ -86,6 +89,10 @@ class QuizSession:
         """The questions attempt ``number`` gives this learner, by slot (None for a quiz without pools)."""
         if not self.spec.has_pools:
             return None
+        given = self.given_draws(number) if self.given_draws is not None else None
+        if isinstance(given, Mapping) and set(given) == {slot.id for slot in self.spec.quiz_slots} \
+                and all(given[slot.id] in slot.questions for slot in self.spec.quiz_slots):
+            return {str(k): str(v) for k, v in given.items()}
         return draw_for_attempt(self.spec, self.responses.learner, self.section, number)
 
     def questions_of(self, draw: dict[str, str] | None) -> list[Question]:
@@ -192,9 +199,13 @@ class QuizSession:
         self._check_can_submit(len(current.attempts))
         pending = merge_in_progress(current.in_progress, self.responses.in_progress, closed_at=None)
         now = next_stamp(current, self.clock())
+        draw = self.draw(len(current.attempts) + 1)
+        answers = dict(pending.answers)
+        if self.spec.has_pools:  # never an answer to a question the attempt's draw does not give
+            given = {q.id for q in self.questions_of(draw)}
+            answers = {q: v for q, v in answers.items() if q in given}
         attempt = AttemptRecord(id=uuid.uuid4().hex, number=len(current.attempts) + 1,
-                                started_at=pending.started_at or now, submitted_at=now, answers=dict(pending.answers),
-                                draw=self.draw(len(current.attempts) + 1))
+                                started_at=pending.started_at or now, submitted_at=now, answers=answers, draw=draw)
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": InProgress()},
                                   deep=True)
 
@@ -237,10 +248,37 @@ class QuizSession:
                                 answers=dict(split.on_time), draw=self.draw(len(current.attempts) + 1))
         left = attempts_left(self.settings, len(current.attempts) + 1)
         nxt = carried_over(split, left is None or left > 0)
-        if self.spec.has_pools:  # the next attempt's questions: late answers to others will not count
+        if self.spec.has_pools:
+            # A learner's consecutive attempts never give the same question of a pool, whatever key drew them
+            # (places n - 1 and n mod k of one order), so the next attempt gives another question in every pool:
+            # late answers are carried for the questions of single-question slots only, even before the quiz
+            # service's draw of the next attempt is known here.
+            fixed = {slot.questions[0] for slot in self.spec.quiz_slots if len(slot.questions) == 1}
+            nxt = carried_over(split, left is None or left > 0, fixed)
             nxt = nxt.model_copy(update={"draw": self.draw(len(current.attempts) + 2)})
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
                                   deep=True), split
+
+    def without_undrawn(self, current: Responses) -> tuple[Responses, list[str]]:
+        """``current`` without answers in progress to questions the attempt in progress does not give.
+
+        With pools, answers carried from an attempt whose time ran out, or saved by another tab for
+        an attempt that drew other questions, may answer a question this attempt does not give
+        (its draw is known for sure only once the quiz service started it). Returns the document
+        (unchanged when nothing is dropped) and the ids dropped, in the order they were saved.
+        """
+        if not self.spec.has_pools:
+            return current, []
+        draw = self.draw(len(current.attempts) + 1)
+        given = {q.id for q in self.questions_of(draw)}
+        pending = current.in_progress
+        dropped = [q for q in pending.answers if q not in given]
+        if not dropped:
+            return current, []
+        kept = InProgress(started_at=pending.started_at, updated_at=pending.updated_at,
+                          answers={q: v for q, v in pending.answers.items() if q in given},
+                          answered_at={q: t for q, t in pending.answered_at.items() if q in given}, draw=draw)
+        return current.model_copy(update={"in_progress": kept}, deep=True), dropped
 
     def adopt(self, responses: Responses) -> None:
         """Take ``responses`` (what the store saved, merged with other tabs' work) as the session's state.

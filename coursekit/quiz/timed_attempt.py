@@ -6,11 +6,15 @@ then, not on the first click. When time runs out, the attempt is submitted at
 its deadline with the answers given until then; an answer given after the
 deadline (the learner came back to a page whose time had already run out) is
 not part of it. It is kept for the next attempt when one is left, and
-otherwise shown as not counted, never dropped silently.
+otherwise shown as not counted, never dropped silently. With question pools
+the next attempt gives another question in a pooled slot: a late answer to
+the question it replaces is not carried (it would answer a question the
+learner is not given), and the learner is told so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,15 +89,26 @@ def split_at_deadline(in_progress: InProgress, deadline: str) -> DeadlineSplit:
     return DeadlineSplit(on_time, late, late_at)
 
 
-def carried_over(split: DeadlineSplit, attempt_left: bool) -> InProgress:
+def carried_over(split: DeadlineSplit, attempt_left: bool, next_questions: Collection[str] | None = None) -> InProgress:
     """The next attempt's answers in progress: the late answers when an attempt is left, else nothing.
 
+    ``next_questions``: the ids of the questions the next attempt gives (with pools, its draw); a late
+    answer to any other question is not carried (:func:`not_carried` names them). None: every question.
     It has no start time: the next attempt starts (and its clock runs) when the learner presses Start attempt.
     """
-    if not attempt_left or not split.late:
+    late = {q: v for q, v in split.late.items() if next_questions is None or q in next_questions}
+    if not attempt_left or not late:
         return InProgress()
-    latest = max(split.late_at.values(), key=time_key)
-    return InProgress(started_at=None, updated_at=latest, answers=dict(split.late), answered_at=dict(split.late_at))
+    late_at = {q: split.late_at[q] for q in late if q in split.late_at}
+    latest = max(late_at.values(), key=time_key) if late_at else None
+    return InProgress(started_at=None, updated_at=latest, answers=late, answered_at=late_at)
+
+
+def not_carried(split: DeadlineSplit, attempt_left: bool, carried: InProgress) -> list[str]:
+    """Late answers an attempt left could have taken but that were not carried (another question drawn there)."""
+    if not attempt_left:
+        return []
+    return [q for q in split.late if q not in carried.answers]
 
 
 def _numbers_text(numbers: list[int]) -> str:
@@ -102,11 +117,34 @@ def _numbers_text(numbers: list[int]) -> str:
     return f"question{'s' if len(words) > 1 else ''} {listed}"
 
 
-def late_note(numbers: list[int], kept_for: int | None) -> str | None:
-    """What happened to answers given after the deadline: kept for attempt ``kept_for``, or not counted (None)."""
-    if not numbers:
-        return None
-    given = f"Your answer{'s' if len(numbers) > 1 else ''} to {_numbers_text(numbers)}, given after that time,"
-    if kept_for is not None:
-        return f"{given} {'are' if len(numbers) > 1 else 'is'} kept for attempt {kept_for}."
-    return f"{given} {'were' if len(numbers) > 1 else 'was'} not counted: no attempt is left."
+def late_note(numbers: list[int], kept_for: int | None, replaced: list[int] | None = None) -> str | None:
+    """What happened to answers given after the deadline: kept for attempt ``kept_for``, or not counted (None).
+
+    ``replaced``: numbers of questions whose late answers are not kept because attempt ``kept_for``
+    gives another question in their place (question pools).
+    """
+    notes = []
+    if numbers:
+        given = f"Your answer{'s' if len(numbers) > 1 else ''} to {_numbers_text(numbers)}, given after that time,"
+        if kept_for is not None:
+            notes.append(f"{given} {'are' if len(numbers) > 1 else 'is'} kept for attempt {kept_for}.")
+        else:
+            notes.append(f"{given} {'were' if len(numbers) > 1 else 'was'} not counted: no attempt is left.")
+    if replaced:
+        notes.append(replaced_note(replaced, kept_for))
+    return " ".join(notes) or None
+
+
+def replaced_note(numbers: list[int], attempt: int | None, given_in: int | None = None) -> str:
+    """Late answers to ``numbers`` not kept: attempt ``attempt`` gives other questions in their place.
+
+    ``given_in``: the attempt the answers were given in, when the note comes after that attempt's
+    result (at the next Start attempt).
+    """
+    many = len(numbers) > 1
+    which = f"attempt {attempt}" if attempt is not None else "the next attempt"
+    where = f" of attempt {given_in}" if given_in is not None else ""
+    when = "its time ran out" if given_in is not None else "that time"
+    return (f"Your answer{'s' if many else ''} to {_numbers_text(numbers)}{where}, given after {when}, "
+            f"{'were' if many else 'was'} not counted and {'are' if many else 'is'} not kept: {which} gives "
+            f"{'other questions' if many else 'another question'} in {'their' if many else 'its'} place.")

@@ -47,6 +47,7 @@ from coursekit.gradebook.submissions import find_submissions
 from coursekit.results.copies import CopyGroup, find_copied_responses
 from coursekit.results.lms import MOODLE_IDENTIFIERS, canvas_grades, moodle_grades
 from coursekit.results.status import NOT_DUE_YET, NOT_GRADED, NOT_SUBMITTED, comments_review, section_status
+from coursekit.service.grading import section_draw_keys
 
 GRADES_COLUMNS = [
     "learner", "section", "name", "email", "idnumber", "group", "quiz_score", "quiz_max", "quiz_percent",
@@ -277,7 +278,8 @@ def write_report(db_url: str, course: Course, out_dir: Path, submitted_root: Pat
         files["copied_responses.csv"] = copies_table(copies)
         pooled = {s.id: s.quiz for s in course.sections if s.quiz.has_pools}
         if pooled:  # per question drawn, from the graded copies of the responses files
+            keys = section_draw_keys(db_url, sorted(pooled))  # sections the quiz service drew, with its key
             files["variant_analysis.csv"] = variant_stats(load_drawn(Path(submitted_root).parent / "autograded",
-                                                                     pooled))
+                                                                     pooled, keys))
     written = [write_csv(frame, out_dir / name) for name, frame in files.items()]
     return ReportFiles(grades[GRADES_COLUMNS], written, copies, moodle.left_out)

@@ -7,6 +7,7 @@ attempts, members of the ``trainers`` group may list everyone's.
 
 ==========================================  =========================================================
 ``GET  api/sections/<s>``                   my attempts, the open one, the rules I work under, server time
+                                            (with pools and no time limit: ``next_draw``, the next attempt's)
 ``POST api/sections/<s>/start``             start (or resume) my attempt
 ``PUT  api/sections/<s>/answers``           save answers of my open attempt: ``{"answers": {...}}``
 ``POST api/sections/<s>/submit``            submit: ``{"attempt_id": "<client id>", "answers": {...}}``
@@ -39,7 +40,7 @@ from tornado import web
 
 from coursekit.gradebook.learner_ids import describe_id, learner_id_problem
 from coursekit.json_store import UntrustedJSONError, loads
-from coursekit.quiz.draw import draw_for_attempt, drawn_spec
+from coursekit.quiz.draw import drawn_spec
 from coursekit.quiz.review import reviewed_attempt
 from coursekit.quiz.timing import AttemptRefused, attempts_over, review_column
 from coursekit.service.book import AttemptBook, RecordedAttempt, iso
@@ -180,7 +181,7 @@ class _Handler(web.RequestHandler):
                      submitted: int = 0) -> dict[str, Any]:
         """One attempt as its learner may see it; ``submitted``: how many attempts that learner has submitted."""
         rules = self.book.rules(quiz.spec, attempt.learner, attempt.section)
-        draw = draw_for_attempt(quiz.spec, attempt.learner, attempt.section, attempt.number)
+        draw = self.book.draw(quiz.spec, attempt.learner, attempt.section, attempt.number)
         given = drawn_spec(quiz.spec, draw)  # nothing of a question not drawn reaches the learner
         view: dict[str, Any] = {
             "learner": attempt.learner, "section": attempt.section, "number": attempt.number,
@@ -206,7 +207,7 @@ class _Handler(web.RequestHandler):
         rules = self.book.rules(quiz.spec, learner, quiz.section)
         mine = self.book.attempts(learner, quiz.section)
         done = sum(1 for a in mine if a.submitted)
-        return {
+        state = {
             "section": quiz.section, "learner": learner, "server_time": iso(now),
             "attempts_allowed": rules.attempts, "attempts_used": len(mine),
             "attempts_left": None if rules.attempts is None else max(0, rules.attempts - len(mine)),
@@ -215,6 +216,13 @@ class _Handler(web.RequestHandler):
             "time_limit_minutes": None if rules.time_limit is None else rules.time_limit.total_seconds() / 60,
             "attempts": [self.attempt_view(quiz, a, now, done) for a in mine],
         }
+        if quiz.spec.has_pools and rules.time_limit is None and all(a.submitted for a in mine) \
+                and (rules.attempts is None or len(mine) < rules.attempts) \
+                and (rules.open is None or rules.open <= now) and (rules.close is None or now < rules.close):
+            # the questions the next attempt brings, shown as the widget offers it (a timed attempt's
+            # questions come with its start, when its clock runs)
+            state["next_draw"] = self.book.draw(quiz.spec, learner, quiz.section, len(mine) + 1)
+        return state
 
 
 class SectionHandler(_Handler):

@@ -29,12 +29,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from coursekit.quiz.draw import draw_for_attempt, drawn_spec
+from coursekit.quiz.draw import Draw, draw_for_attempt, drawn_spec
 from coursekit.quiz.navigation import NavigationError, check_sequential_answer
 from coursekit.quiz.overrides import Override, changed_override, effective_rules, stored_override
 from coursekit.quiz.scoring import AnswerError, is_answered, validate_answer
 from coursekit.quiz.spec import QuizSpec, Settings
 from coursekit.quiz.timing import AttemptRefused, Rules, check_can_save, check_can_start, deadline, finish_time
+from coursekit.service.draw_key import read_draw_key
 from coursekit.service.tables import ATTEMPT, OVERRIDE
 
 RETRIES = 20
@@ -114,6 +115,18 @@ class AttemptBook:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
         self.clock = clock
+        self._draw_key: bytes | None = None
+
+    @property
+    def draw_key(self) -> bytes:
+        """The key of this service's draw (:mod:`coursekit.service.draw_key`), read once from the gradebook."""
+        if self._draw_key is None:
+            self._draw_key = read_draw_key(self.engine)
+        return self._draw_key
+
+    def draw(self, spec: QuizSpec, learner: str, section: str, number: int) -> Draw:
+        """The questions attempt ``number`` of ``learner`` gives in ``section``, drawn with the service's key."""
+        return draw_for_attempt(spec, learner, section, number, self.draw_key)
 
     # --- overrides ------------------------------------------------------------------------------
 
@@ -274,9 +287,14 @@ class AttemptBook:
         if not isinstance(answers, dict):
             raise AttemptRefused("answer", "answers must be an object of question id to answer")
         merged, reached = dict(attempt.answers), attempt.reached
-        spec = drawn_spec(spec, draw_for_attempt(spec, attempt.learner, attempt.section, attempt.number))
+        every = {q.id for q in spec.questions}
+        spec = drawn_spec(spec, self.draw(spec, attempt.learner, attempt.section, attempt.number))
         order = [q.id for q in spec.questions]  # with pools: the questions drawn for this attempt only
         for question_id in sorted(answers, key=lambda q: order.index(q) if q in order else -1):
+            if question_id in every and question_id not in order:  # another question of a pool
+                raise AttemptRefused("not_drawn", f"question {str(question_id)[:40]!r} is not one of the questions "
+                                     f"drawn for attempt {attempt.number} (another tab or window may have "
+                                     "started it); nothing of this request was saved")
             if question_id not in order:
                 raise AttemptRefused("answer", f"no question {str(question_id)[:40]!r} in this quiz")
             if len(json.dumps(answers[question_id], default=str)) > MAX_ANSWER_CHARS:

@@ -76,12 +76,14 @@ def records_by_section(db_url: str, sections: Sequence[str]) -> dict[str, dict[s
                       for learner, attempts in learners.items()} for section, learners in found.items()}
 
 
-def as_responses(record: ServerRecord, spec_hash: str, spec: QuizSpec | None = None) -> Responses:
+def as_responses(record: ServerRecord, spec_hash: str, spec: QuizSpec | None = None,
+                 draw_key: bytes | None = None) -> Responses:
     """The record as a responses document: submitted attempts by number, an open attempt as in progress.
 
     With a ``spec`` that has pools, each attempt carries the draw the service
     gave it (:func:`coursekit.quiz.draw.draw_for_attempt` of the attempt's
-    number in the record), so grading scores the questions the learner was given.
+    number in the record, with the service's ``draw_key``), so grading scores
+    the questions the learner was given.
     """
     submitted = [a for a in record.attempts if a.submitted]
     pending = next((a for a in record.attempts if not a.submitted), None)
@@ -89,7 +91,7 @@ def as_responses(record: ServerRecord, spec_hash: str, spec: QuizSpec | None = N
     def draw(number: int) -> dict[str, str] | None:
         if spec is None or not spec.has_pools:
             return None
-        return draw_for_attempt(spec, record.learner, record.section, number)
+        return draw_for_attempt(spec, record.learner, record.section, number, draw_key)
 
     return Responses(
         learner=record.learner, section=record.section, spec_hash=spec_hash,
@@ -155,13 +157,14 @@ def without_invalid_text(record: ServerRecord) -> tuple[ServerRecord, list[str]]
 
 
 def substitute_record(snapshot: Path, learner: str, section: str, record: ServerRecord | None,
-                      spec_hash: str, spec: QuizSpec | None = None) -> list[str]:
+                      spec_hash: str, spec: QuizSpec | None = None, draw_key: bytes | None = None) -> list[str]:
     """Write ``record`` over the snapshot's responses file; the learner's file's differences as problems.
 
-    ``spec`` (the trusted quiz) lets the record carry each attempt's draw when the quiz has pools.
+    ``spec`` (the trusted quiz) and the service's ``draw_key`` let the record carry each attempt's draw
+    when the quiz has pools.
     """
     record, unreadable = without_invalid_text(record or ServerRecord(learner, section, ()))
-    responses = as_responses(record, spec_hash, spec)
+    responses = as_responses(record, spec_hash, spec, draw_key)
     path = responses_path(snapshot, section)
     problems = unreadable + compare_with_file(path, responses)
     if not record.attempts:
@@ -177,7 +180,7 @@ def attempt_rows(book: AttemptBook, quizzes: TrustedQuizzes, section: str | None
     for attempt in book.attempts(learner, section):
         try:
             spec = quizzes.get(attempt.section).spec
-            marks: float | None = total(attempt_scores(spec, attempt.answers, draw_for_attempt(
+            marks: float | None = total(attempt_scores(spec, attempt.answers, book.draw(
                 spec, attempt.learner, attempt.section, attempt.number)))
             most: float | None = spec.max_points
         except UnknownSectionError:
@@ -192,15 +195,27 @@ def attempt_rows(book: AttemptBook, quizzes: TrustedQuizzes, section: str | None
     return rows
 
 
-def _learner_record(db_url: str, learner: str, section: str) -> tuple[bool, ServerRecord | None]:
-    """(whether the section is graded from the service's record, this learner's record)."""
+def _learner_record(db_url: str, learner: str, section: str) -> tuple[ServerRecord | None, bytes | None]:
+    """The learner's record when the section is graded from the service's record (else None), the draw key."""
     book = open_book(db_url)
     if book is None:
-        return False, None
+        return None, None
     try:
         if section not in book.sections_recorded():
-            return False, None
-        return True, ServerRecord(learner, section, tuple(book.attempts(learner, section)))
+            return None, None
+        return ServerRecord(learner, section, tuple(book.attempts(learner, section))), book.draw_key
+    finally:
+        book.engine.dispose()
+
+
+def section_draw_keys(db_url: str, sections: Sequence[str]) -> dict[str, bytes]:
+    """The service's draw key for each of ``sections`` graded from its record (the others draw publicly)."""
+    book = open_book(db_url)
+    if book is None:
+        return {}
+    try:
+        recorded = book.sections_recorded() & set(sections)
+        return {section: book.draw_key for section in sorted(recorded)}
     finally:
         book.engine.dispose()
 
@@ -214,15 +229,17 @@ def tasks_with_record_digests(db_url: str, tasks: Sequence[Any]) -> list[Any]:
 
 
 def snapshot_from_record(db_url: str, source_root: str, learner: str, section: str, snapshot: Path,
-                         digest: str) -> tuple[str, list[str]]:
-    """Grade a snapshot from the service's record when its section has one: (digest, problems).
+                         digest: str) -> tuple[str, list[str], bytes | None]:
+    """Grade a snapshot from the service's record when its section has one: (digest, problems, draw key).
 
-    Without quiz service tables, or when the section has no recorded attempt,
-    the snapshot and digest are left as they are.
+    The draw key is the service's (:mod:`coursekit.service.draw_key`), with
+    which grading checks the draws of a section graded from the record; None
+    (the public draw) otherwise. Without quiz service tables, or when the
+    section has no recorded attempt, the snapshot and digest are left as they are.
     """
-    graded_by_record, record = _learner_record(db_url, learner, section)
-    if not graded_by_record:
-        return digest, []
+    record, key = _learner_record(db_url, learner, section)
+    if record is None:
+        return digest, [], None
     quiz = TrustedQuizzes(Path(source_root)).get(section)
     return record_digest(digest, record), substitute_record(snapshot, learner, section, record, quiz.spec_hash,
-                                                            quiz.spec)
+                                                            quiz.spec, key), key

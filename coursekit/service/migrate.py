@@ -10,6 +10,7 @@ nothing to do. Nothing here ever calls ``create_all`` outside the lock.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from coursekit.gradebook.locks import SCHEMA_LOCK, gradebook_lock
 from coursekit.gradebook.state import make_engine
-from coursekit.service.tables import ATTEMPT, OVERRIDE, SCHEMA
+from coursekit.service.tables import ATTEMPT, DRAW_KEY, OVERRIDE, SCHEMA
 
 
 class SchemaNotReadyError(RuntimeError):
@@ -31,7 +32,14 @@ def _step_1(conn: Connection) -> None:
         table.create(conn)
 
 
-STEPS: list[Callable[[Connection], None]] = [_step_1]
+def _step_2(conn: Connection) -> None:
+    """The key of the service's draw of pooled questions: 32 random bytes, made once, kept with the record."""
+    DRAW_KEY.create(conn)
+    conn.execute(DRAW_KEY.insert().values(id=1, key=secrets.token_hex(32),
+                                          created_at=datetime.now(UTC).isoformat(timespec="milliseconds")))
+
+
+STEPS: list[Callable[[Connection], None]] = [_step_1, _step_2]
 LATEST = len(STEPS)
 
 

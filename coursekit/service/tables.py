@@ -6,6 +6,10 @@
   attempt when it was submitted) is unique per learner and section, so an
   attempt sent twice is recorded once.
 * ``coursekit_quiz_override``: Moodle's user overrides, with who set them and when.
+* ``coursekit_quiz_draw_key``: the key of the service's draw of pooled questions
+  (one row, 32 random bytes as hex, made when the tables are migrated to
+  version 2): only the service and grading read it, never a learner
+  (:mod:`.draw_key`).
 * ``coursekit_quiz_schema``: the migration the tables are at (:mod:`.migrate`).
 
 Times are ISO 8601 UTC text with milliseconds (``2026-12-01T09:00:00.000+00:00``),
@@ -47,6 +51,14 @@ OVERRIDE = Table(
     Column("time_limit_minutes", Float, nullable=True),
     Column("set_by", String(128), nullable=False),
     Column("set_at", String(40), nullable=False),
+)
+
+DRAW_KEY = Table(
+    "coursekit_quiz_draw_key",
+    METADATA,
+    Column("id", Integer, primary_key=True),  # always 1: one key per gradebook
+    Column("key", String(128), nullable=False),
+    Column("created_at", String(40), nullable=False),
 )
 
 SCHEMA = Table(

@@ -42,6 +42,7 @@ from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.esm import widget_module
 from coursekit.widgets.quiz_state import quiz_view, service_view
+from coursekit.widgets.quiz_tabs import OtherTabs, OtherTabSubmitted
 from coursekit.widgets.quiz_timed import TimedAttempt
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
@@ -79,7 +80,7 @@ class QuizWidget(OwnIdsWidget):
         super().__init__(**kwargs)
 
 
-class QuizView(TimedAttempt):
+class QuizView(TimedAttempt, OtherTabs):
     """Connects a :class:`QuizWidget` to a session and its store."""
 
     def __init__(self, session: QuizSession, store: ResponseStore, message: str | None = None,
@@ -95,6 +96,7 @@ class QuizView(TimedAttempt):
         if message:
             self._message, self._warn = message, True
         if link is not None:
+            session.given_draws = link.draw_of  # the service draws with its own key: its questions are shown
             outcome = link.refresh()
             if not outcome.message and link.pending(session.submitted):
                 outcome = link.flush(session.submitted)
@@ -187,10 +189,23 @@ class QuizView(TimedAttempt):
             self._render()
             return
         question = self.session.question(question_id)
+        given = answer
         answer = question_type(question).from_widget(question, answer)
         try:
-            saved = self.store.update(self.session.responses,
-                                      lambda current: self.session.with_answer(current, question_id, answer))
+            saved = self.store.update(self.session.responses, self._guarded(
+                lambda current: self.session.with_answer(current, question_id, answer)))
+        except OtherTabSubmitted as moved:
+            shown, now = self._take_up_new_attempt()
+            if question_id in {q.id for q in self.session.questions}:  # still given: saved in the new attempt
+                self.answer(question_id, given)
+                self._say(f"{self.other_tab_note(moved.submitted, now)} {self._message}", warn=True,
+                          at=self._message_time)
+            else:
+                self._say(f"{self.other_tab_note(moved.submitted, now)} "
+                          f"{self.not_kept_note(shown.get(question_id), now)}", warn=True)
+                self._focus_question()
+            self._render()
+            return
         except (AnswerError, AttemptLimitError, StoreError) as exc:
             if isinstance(exc, AttemptLimitError):
                 self._catch_up()
@@ -230,7 +245,15 @@ class QuizView(TimedAttempt):
     def _save_submission(self, change: Any) -> Any | None:
         """Write a submission through the store and adopt it; when refused, say why, show the questions, None."""
         try:
-            saved = self.store.update(self.session.responses, change)
+            saved = self.store.update(self.session.responses, self._guarded(change))
+        except OtherTabSubmitted as moved:  # that attempt is submitted already; this one gives other questions
+            _, now = self._take_up_new_attempt()
+            self.phase, self.show_result, self._time_up = "question", False, None
+            self._say(f"Not submitted from this tab: {self.other_tab_note(moved.submitted, now)} "
+                      "Submit again when you are ready.", warn=True)
+            self._focus_question()
+            self._render()
+            return None
         except (AttemptLimitError, StoreError) as exc:
             if isinstance(exc, AttemptLimitError):
                 self._catch_up()

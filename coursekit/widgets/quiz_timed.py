@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coursekit.quiz.attempts import AttemptLimitError
 from coursekit.quiz.session import QuizSession
-from coursekit.quiz.timed_attempt import late_note, timing_statement
+from coursekit.quiz.timed_attempt import late_note, not_carried, replaced_note, timing_statement
 from coursekit.widgets.quiz_state import local_timer, service_timer
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
@@ -88,20 +88,52 @@ class TimedAttempt:
             self._render()
             return
         self.session.adopt(saved)
+        dropped = self._drop_undrawn()
         self.phase, self.show_result, self._time_up = "question", False, None
         limit = self._timing() or {}
         said = f"Attempt {self.session.attempt_number} started."
         if limit.get("limit"):
             said += f" Time limit: {limit['limit']}."
+        if dropped:
+            said += f" {dropped}"
         if self.session.answers:
             said += " Your answers given after the last attempt's time ran out are filled in."
             if self.link is not None:
                 outcome = self.link.save(self.session.answers)
                 if outcome.message:
-                    said = outcome.message
-        self._say(f"{said} {queued}".strip(), warn=bool(queued))
+                    said = f"{dropped} {outcome.message}".strip()
+        self._say(f"{said} {queued}".strip(), warn=bool(queued) or bool(dropped))
         self._focus_question()
         self._render()
+
+    def _drop_undrawn(self) -> str:
+        """Drop answers in progress to questions this attempt does not give (pools); what to tell the learner.
+
+        Answers carried from the last attempt (given after its time ran out) are kept only for the
+        questions this attempt gives; under the quiz service its draw is known once it started the
+        attempt. Numbers are those of the last attempt, where the learner gave those answers.
+        """
+        if not self.session.spec.has_pools:
+            return ""
+        dropped: list[str] = []
+
+        def change(current: Any) -> Any:
+            kept, dropped[:] = self.session.without_undrawn(current)
+            return kept
+
+        try:
+            saved = self.store.update(self.session.responses, change)
+        except StoreError:
+            return ""
+        self.session.adopt(saved)
+        if not dropped:
+            return ""
+        last = self.session.submitted[-1] if self.session.submitted else None
+        numbers = {q.id: n for n, q in enumerate(self.session.questions_of(last.draw if last else None), 1)}
+        listed = sorted(numbers[q] for q in dropped if q in numbers)
+        if not listed or last is None:
+            return "Answers saved for questions this attempt does not give are not kept."
+        return replaced_note(listed, self.session.attempt_number, last.number)
 
     def time_up(self) -> None:
         """The browser's countdown reached 0: submit the attempt with what was saved, unasked.
@@ -153,10 +185,13 @@ class TimedAttempt:
                 extra = f" {outcome.message}"
         # numbered as in the attempt just submitted (with pools the next attempt gives other questions)
         numbers = {q.id: n for n, q in enumerate(self.session.questions_of(attempt.draw), 1)}
-        late = sorted(numbers[q] for q in split[0].late if q in numbers) if split else []
         finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
             else self.session.finished
-        note = late_note(late, None if finished else attempt.number + 1)
+        late_ids = list(split[0].late) if split else []
+        replaced = not_carried(split[0], not finished, saved.in_progress) if split else []
+        late = sorted(numbers[q] for q in late_ids if q in numbers and q not in replaced)
+        note = late_note(late, None if finished else attempt.number + 1,
+                         sorted(numbers[q] for q in replaced if q in numbers))
         self._time_up = {"number": attempt.number, "at": at, "note": note}
         self.phase, self.show_result = "result", True
         self._move_focus("timeup")

@@ -79,6 +79,16 @@ class ServiceLink:
         """Seconds since :attr:`state` arrived (monotonic clock: the server's time stays the only time)."""
         return time.monotonic() - self._state_arrived
 
+    def draw_of(self, number: int) -> dict[str, Any] | None:
+        """The questions the service drew for attempt ``number`` (its record, or ``next_draw``), else None."""
+        state = self._state or {}
+        attempts = state.get("attempts") or []
+        for attempt in attempts:
+            if isinstance(attempt, dict) and attempt.get("number") == number and isinstance(attempt.get("draw"), dict):
+                return attempt["draw"]
+        nxt = state.get("next_draw")
+        return nxt if isinstance(nxt, dict) and number == len(attempts) + 1 else None
+
     def has_open_attempt(self) -> bool:
         """Whether the service's last state holds an open attempt."""
         return any(a.get("state") == "open" for a in (self._state or {}).get("attempts", []))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from coursekit.gradebook.engine import make_engine
-from coursekit.grading.hidden import SUBMITTER_ENV, grade_quiz
+from coursekit.grading.hidden import SUBMITTER_ENV, grade_quiz, service_draw_key
 from coursekit.quiz.draw import draw_for_attempt, drawn_spec
 from coursekit.quiz.review import reviewed_attempt
 from coursekit.quiz.spec import answer_key, parse_quiz, public_spec, spec_hash
@@ -42,7 +42,7 @@ def book(tmp_path):
 
 
 def test_the_service_takes_answers_to_the_questions_drawn_only(book):
-    drawn = draw_for_attempt(SPEC, "ada", SECTION, 1)["pick"]
+    drawn = book.draw(SPEC, "ada", SECTION, 1)["pick"]  # drawn with the service's own key
     other = next(q for q in ("pick-a", "pick-b", "pick-c") if q != drawn)
     attempt = book.save(SPEC, "ada", SECTION, {"fixed": "a", drawn: KEYS[drawn]})
     assert attempt.answers == {"fixed": "a", drawn: KEYS[drawn]}
@@ -52,19 +52,20 @@ def test_the_service_takes_answers_to_the_questions_drawn_only(book):
 
 def test_the_record_carries_each_attempts_draw_and_grades_as_given(book, tmp_path, monkeypatch):
     for number in (1, 2):
-        drawn = draw_for_attempt(SPEC, "ada", SECTION, number)["pick"]
+        drawn = book.draw(SPEC, "ada", SECTION, number)["pick"]
         answers = {"fixed": "b", drawn: KEYS[drawn]} if number == 1 else {"fixed": "a"}
         book.submit(SPEC, "ada", SECTION, f"client-{number}", answers)
     record = ServerRecord("ada", SECTION, tuple(book.attempts("ada", SECTION)))
     public = public_spec(SPEC, SECTION)
-    responses = as_responses(record, spec_hash(public), SPEC)
-    assert [a.draw for a in responses.attempts] == [draw_for_attempt(SPEC, "ada", SECTION, n) for n in (1, 2)]
+    responses = as_responses(record, spec_hash(public), SPEC, book.draw_key)
+    assert [a.draw for a in responses.attempts] == [book.draw(SPEC, "ada", SECTION, n) for n in (1, 2)]
     assert as_responses(record, spec_hash(public)).attempts[0].draw is None  # without the spec, no draw
     (tmp_path / "quiz.json").write_text(json.dumps(public), encoding="utf-8")
-    assert substitute_record(tmp_path, "ada", SECTION, record, spec_hash(public), SPEC) == [
+    assert substitute_record(tmp_path, "ada", SECTION, record, spec_hash(public), SPEC, book.draw_key) == [
         "responses/pooled.json: missing from the submission; graded from the quiz server's record"]
     monkeypatch.setenv(SUBMITTER_ENV, "ada")
-    graded = grade_quiz(tmp_path, SECTION, answer_key(SPEC))
+    with service_draw_key(book.draw_key):  # as the grader does for a section graded from the record
+        graded = grade_quiz(tmp_path, SECTION, answer_key(SPEC))
     assert graded.result.refused is None
     assert graded.result.scores == {"fixed": 0.0, "pick": 1.0}  # highest: attempt 1 (1 point) over attempt 2 (1)
 

@@ -1,0 +1,63 @@
+"""``coursekit autograde`` of a pooled section graded from the quiz service's record: the draws the service made
+with its own key are checked with that key (read from the gradebook), scored as given, and counted per variant."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission
+from pool_service_support import learners_drawn_apart
+from pool_support import variant
+from project_support import REPO
+from service_support import Clock
+
+from coursekit.authoring.course import load_course
+from coursekit.cli import main
+from coursekit.gradebook.state import make_engine
+from coursekit.quiz.draw import draw_for_attempt
+from coursekit.results.report import write_report
+from coursekit.service.book import AttemptBook
+from coursekit.service.migrate import migrate
+
+pytestmark = pytest.mark.slow
+
+SECTION = "cooperation_networking"
+
+
+def test_a_record_drawn_with_the_services_key_is_graded_as_given(tmp_path):
+    paths = make_project(tmp_path / "project")
+    shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
+    quiz_file = paths.course / SECTION / "quiz.yml"
+    data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
+    first = data["questions"][0]
+    data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c"),
+                                                        variant(first, "schools-c", "d")]}
+    quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    root = ["--root", str(paths.root)]
+    assert main([*root, "build"]) == 0 and main([*root, "release"]) == 0
+    course = load_course(paths.course)
+    section = course.section(SECTION)
+    quiz = section.quiz
+    migrate(paths.gradebook_url)
+    book = AttemptBook(make_engine(paths.gradebook_url), Clock())
+    learner = learners_drawn_apart(quiz, book.draw_key, SECTION)[0]  # the public draw is not theirs
+    served = book.draw(quiz, learner, SECTION, 1)
+    right = {question.id: right_answer(question) for question in
+             (quiz.question(served[slot.id]) for slot in quiz.quiz_slots)}
+    book.submit(quiz, learner, SECTION, "hub-1", right)
+    # the learner's own file claims the public draw: the record, not the file, is graded
+    public = draw_for_attempt(quiz, learner, SECTION, 1)
+    write_submission(paths, course, section, learner, [{**attempt(1, right), "draw": public}])
+    result = grade_all(paths, jobs=1, timeout=60)
+    assert result.failed == [] and [o.learner for o in result.graded] == [learner], result
+    points = sum(score or 0.0 for (who, sect, cell), (score, _) in scores_at(paths.gradebook_url).items()
+                 if who == learner and sect == SECTION and cell.startswith("quiz"))
+    assert points == pytest.approx(quiz.max_points)
+    report = write_report(paths.gradebook_url, course, paths.reports, paths.grader / "submitted")
+    row = report.grades[report.grades["section"] == SECTION].set_index("learner").loc[learner]
+    assert row["status"] != "not graded", row["problems"]
+    variants = pd.read_csv(paths.reports / "variant_analysis.csv")
+    assert set(variants[variants["slot"] == "schools"]["question"]) == {served["schools"]}
