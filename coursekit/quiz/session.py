@@ -237,8 +237,12 @@ class QuizSession:
                                 answers=dict(split.on_time), draw=self.draw(len(current.attempts) + 1))
         left = attempts_left(self.settings, len(current.attempts) + 1)
         nxt = carried_over(split, left is None or left > 0)
-        if self.spec.has_pools:  # the next attempt's questions: late answers to others will not count
-            nxt = nxt.model_copy(update={"draw": self.draw(len(current.attempts) + 2)})
+        if self.spec.has_pools:  # the next attempt's questions: late answers to others cannot count, none is kept
+            draw = self.draw(len(current.attempts) + 2) or {}
+            given = set(draw.values())
+            nxt = nxt.model_copy(update={
+                "draw": draw, "answers": {q: a for q, a in nxt.answers.items() if q in given},
+                "answered_at": {q: at for q, at in nxt.answered_at.items() if q in given}})
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
                                   deep=True), split
 

@@ -102,8 +102,18 @@ def _numbers_text(numbers: list[int]) -> str:
     return f"question{'s' if len(words) > 1 else ''} {listed}"
 
 
-def late_note(numbers: list[int], kept_for: int | None) -> str | None:
-    """What happened to answers given after the deadline: kept for attempt ``kept_for``, or not counted (None)."""
+def late_note(numbers: list[int], kept_for: int | None, not_drawn: list[int] | None = None) -> str | None:
+    """What happened to answers given after the deadline: kept for attempt ``kept_for``, or not counted (None).
+
+    ``not_drawn`` numbers late answers to questions of a pool that attempt ``kept_for`` does not give: they are
+    not counted either.
+    """
+    if not_drawn and kept_for is not None:
+        given = (f"Your answer{'s' if len(not_drawn) > 1 else ''} to {_numbers_text(not_drawn)}, given after that "
+                 f"time, {'were' if len(not_drawn) > 1 else 'was'} not counted: attempt {kept_for} draws other "
+                 "questions there.")
+        kept = late_note(numbers, kept_for)
+        return f"{kept} {given}" if kept else given
     if not numbers:
         return None
     given = f"Your answer{'s' if len(numbers) > 1 else ''} to {_numbers_text(numbers)}, given after that time,"

@@ -156,7 +156,10 @@ class TimedAttempt:
         late = sorted(numbers[q] for q in split[0].late if q in numbers) if split else []
         finished = self.link.state is not None and not self._attempt_left() if self.link is not None \
             else self.session.finished
-        note = late_note(late, None if finished else attempt.number + 1)
+        given_next = set((saved.in_progress.draw or {}).values())  # with pools: what the next attempt gives
+        not_drawn = sorted(numbers[q] for q in split[0].late if q in numbers and q not in given_next) \
+            if split and given_next and not finished else []
+        note = late_note([n for n in late if n not in not_drawn], None if finished else attempt.number + 1, not_drawn)
         self._time_up = {"number": attempt.number, "at": at, "note": note}
         self.phase, self.show_result = "result", True
         self._move_focus("timeup")
