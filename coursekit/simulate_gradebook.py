@@ -28,6 +28,7 @@ from coursekit.gradebook.engine import make_engine
 from coursekit.gradebook.nbgrader_tables import GRADED_TABLES
 from coursekit.quiz.attempts import attempt_scores
 from coursekit.quiz.contract import responses_path
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.simulate import difficulty, p_right, responses_document, simulated_answer
 
 
@@ -36,11 +37,12 @@ def _id() -> str:
 
 
 def _write_responses(folder: Path, template: dict[str, Any], learner: str, answers: dict[str, Any],
-                     when: datetime) -> None:
-    """One learner's responses file with a single submitted attempt holding ``answers``."""
+                     when: datetime, draw: dict[str, str] | None = None) -> None:
+    """One learner's responses file with a single submitted attempt holding ``answers`` (and its ``draw``)."""
     moment = when.isoformat(timespec="seconds")
-    document = {**template, "learner": learner,
-                "attempts": [{"number": 1, "started_at": moment, "submitted_at": moment, "answers": answers}],
+    attempt = {"number": 1, "started_at": moment, "submitted_at": moment, "answers": answers,
+               **({"draw": draw} if draw is not None else {})}
+    document = {**template, "learner": learner, "attempts": [attempt],
                 "in_progress": {"answers": {}, "updated_at": moment}}
     path = responses_path(folder / learner / template["section"], template["section"])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +54,8 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
     """Insert ``learners`` graded learners into a gradebook whose sections already exist.
 
     With ``responses_dir`` (a workspace's ``autograded/`` folder), every submission also gets its responses
-    file, and each question's grade is the score of the answer in it.
+    file, and each slot's grade is the score of the answer in it. With pools a learner answers the questions
+    drawn for their first attempt (recorded with it), each as hard as its slot.
 
     Returns the number of grade rows written.
     """
@@ -90,17 +93,22 @@ def write_gradebook_cohort(course: Course, db_url: str, learners: int, seed: int
             rows["submitted_notebook"].append({"id": nb_id, "assignment_id": sub_id, "notebook_id": notebook_id,
                                                "flagged": False})
             by_name = cells_by_notebook[notebook_id]
+            quiz = section.quiz
             if responses_dir is not None:
-                answers = {q.id: simulated_answer(q, p_right(ability, difficulty(section.id, q.id)), rng)
-                           for q in section.quiz.questions}
-                _write_responses(responses_dir, templates[section.id], learner, answers, when)
-                points = attempt_scores(section.quiz, answers)
+                draw = draw_for_attempt(quiz, learner, section.id, 1) if quiz.has_pools else None
+                given = [(slot.id, quiz.question(draw[slot.id] if draw is not None else slot.questions[0]))
+                         for slot in quiz.quiz_slots]
+                answers = {q.id: simulated_answer(q, p_right(ability, difficulty(section.id, slot_id)), rng)
+                           for slot_id, q in given}
+                _write_responses(responses_dir, templates[section.id], learner, answers, when, draw)
+                points = attempt_scores(quiz, answers, draw)
             else:
-                points = {q.id: q.points if rng.random() < p_right(ability, difficulty(section.id, q.id)) else 0.0
-                          for q in section.quiz.questions}
-            for q in section.quiz.questions:
-                rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": by_name[quiz_cell_id(q.id)],
-                                      "auto_score": points[q.id], "manual_score": None,
+                points = {slot.id: quiz.slot_points(slot)
+                          if rng.random() < p_right(ability, difficulty(section.id, slot.id)) else 0.0
+                          for slot in quiz.quiz_slots}
+            for slot in quiz.quiz_slots:
+                rows["grade"].append({"id": _id(), "notebook_id": nb_id, "cell_id": by_name[quiz_cell_id(slot.id)],
+                                      "auto_score": points[slot.id], "manual_score": None,
                                       "extra_credit": None, "needs_manual_grade": False})
             for c in section.comments:
                 blank = rng.random() < 0.05

@@ -18,6 +18,7 @@ from coursekit.autograde.runner import BatchResult, grade_workspace
 from coursekit.cli import main
 from coursekit.gradebook.roster import register_learners
 from coursekit.paths import ProjectPaths
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.spec import Question
 from coursekit.quiz.types import question_type
 from coursekit.results.report import write_report
@@ -49,15 +50,57 @@ def wrong_answer(question: Question) -> Any:
     return question_type(question).wrong_answer(question)
 
 
+def slot_of(section: Section) -> dict[str, str]:
+    """The slot id of every question of a section's quiz (a fixed question is its own slot)."""
+    return {qid: slot.id for slot in section.quiz.quiz_slots for qid in slot.questions}
+
+
 def answers(section: Section, right: set[str] | None = None) -> dict[str, Any]:
-    """Answers to every question: right for the ids in ``right`` (all when None), wrong otherwise."""
-    return {q.id: right_answer(q) if right is None or q.id in right else wrong_answer(q)
+    """Answers to every question, pool members included: right for the slots in ``right`` (all when None).
+
+    ``right`` names slots (a pool's slot id is its first question's id); every
+    question of such a slot is answered right, the others wrong. A responses
+    file keeps only the answers to the questions drawn (:func:`drawn_attempts`).
+    """
+    slots = slot_of(section)
+    return {q.id: right_answer(q) if right is None or slots[q.id] in right or q.id in right else wrong_answer(q)
             for q in section.quiz.questions}
 
 
 def expected_score(section: Section, right: set[str] | None) -> float:
-    """What :func:`answers` earns, counted by hand: the points of the right questions."""
-    return float(sum(q.points for q in section.quiz.questions if right is None or q.id in right))
+    """What :func:`answers` earns, counted by hand: the points of the right slots (one question each)."""
+    quiz = section.quiz
+    return float(sum(quiz.slot_points(slot) for slot in quiz.quiz_slots
+                     if right is None or slot.id in right or set(slot.questions) & set(right)))
+
+
+def drawn_answers(section: Section, learner: str, number: int, right: set[str] | None = None) -> dict[str, Any]:
+    """:func:`answers` to the questions drawn for ``learner``'s attempt ``number`` (what a quiz server takes)."""
+    given = set(draw_for_attempt(section.quiz, learner, section.id, number).values())
+    return {qid: answer for qid, answer in answers(section, right).items() if qid in given}
+
+
+def drawn_attempts(section: Section, learner: str, attempts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``attempts`` as the widget records them for ``learner``: with their draws, answers to undrawn questions dropped.
+
+    A quiz without pools, or an attempt that already records a ``draw``, is left as it is.
+    """
+    quiz = section.quiz
+    if not quiz.has_pools:
+        return attempts
+    recorded = []
+    for record in attempts:
+        if "draw" in record or not isinstance(record.get("number"), int):
+            recorded.append(record)
+            continue
+        draw = draw_for_attempt(quiz, learner, section.id, record["number"])
+        given = set(draw.values())
+        pooled = {qid for slot in quiz.quiz_slots for qid in slot.questions}
+        kept = record.get("answers")
+        if isinstance(kept, dict):
+            kept = {qid: answer for qid, answer in kept.items() if qid not in pooled or qid in given}
+        recorded.append({**record, "answers": kept, "draw": draw})
+    return recorded
 
 
 def attempt(number: int, given: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +133,7 @@ def write_submission(paths: ProjectPaths, course: Course, section: Section, lear
                             for gid, text in field_comments.items()}}
         (folder / "responses" / f"{section.id}.comments.json").write_text(json.dumps(doc), encoding="utf-8")
     text = responses_text if responses_text is not None else json.dumps(
-        responses_document(course, section, learner, attempts))
+        responses_document(course, section, learner, drawn_attempts(section, learner, attempts)))
     (folder / "responses" / f"{section.id}.json").write_text(text, encoding="utf-8")
     hand_in_at(folder, "2026-10-01 09:10:00")
     return folder

@@ -1,4 +1,5 @@
-"""Pooled quizzes for tests: a seed question's variants, and a small pooled quiz of single-choice questions."""
+"""Pooled quizzes for tests: a seed question's variants, a small pooled quiz of single-choice questions, and the
+questions of an authored quiz.yml whose slots may be pools."""
 
 from __future__ import annotations
 
@@ -31,3 +32,11 @@ def pooled_quiz() -> dict[str, Any]:
         single("fixed", "a"),
         {"slot": "pick", "pool": [single("pick-a", "a"), single("pick-b", "b"), single("pick-c", "c")]},
     ]}
+
+
+def authored_questions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every question of a loaded ``quiz.yml``, pool members included, in authored order (the dicts themselves)."""
+    questions = []
+    for entry in data["questions"]:
+        questions.extend(entry["pool"] if isinstance(entry, dict) and "pool" in entry else [entry])
+    return questions

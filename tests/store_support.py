@@ -34,8 +34,14 @@ def open_tab(folder: Path) -> tuple[QuizSession, ResponseStore]:
 
 
 def questions_of_type(session: QuizSession, kind: str) -> list[str]:
-    """Ids of the quiz's questions of one type."""
+    """Ids of the questions of one type in the attempt in progress (with pools: the ones drawn for it)."""
     return [q.id for q in session.questions if q.type == kind]
+
+
+def lasting_questions(session: QuizSession) -> list[str]:
+    """Ids of the questions of the attempt in progress that the next attempt gives too (fixed slots, not pools)."""
+    following = {q.id for q in session.questions_of(session.draw(session.attempt_number + 1))}
+    return [q.id for q in session.questions if q.id in following]
 
 
 def answer(session: QuizSession, store: ResponseStore, question_id: str, value: Any) -> Responses:

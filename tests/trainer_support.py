@@ -41,8 +41,8 @@ def free_port() -> int:
 
 
 def first_right(section: Section, count: int) -> set[str]:
-    """The ids of the first ``count`` questions."""
-    return {q.id for q in section.quiz.questions[:count]}
+    """The ids of the first ``count`` slots (a question, or a pool whichever of its questions is drawn)."""
+    return {s.id for s in section.quiz.quiz_slots[:count]}
 
 
 def graded_workspace(root: Path) -> ProjectPaths:

@@ -427,10 +427,21 @@ def _thirds(totals: pd.DataFrame) -> pd.DataFrame:
                          "group": group, "note": note})
 
 
-def _point_biserial(picked: pd.DataFrame, totals: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
-    """Point-biserial correlation of each counted option (rows of ``counts``) with the section's totals."""
+def _learner_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """``learner, section, total``: one row per learner and section, a missing total counted as 0."""
     learners = totals.drop_duplicates(["section", "learner"])[["learner", "section", "total"]].copy()
     learners["total"] = pd.to_numeric(learners["total"], errors="coerce").fillna(0.0).astype(float)
+    return learners
+
+
+def _point_biserial(picked: pd.DataFrame, totals: pd.DataFrame, counts: pd.DataFrame,
+                    given: pd.DataFrame | None = None) -> np.ndarray:
+    """Point-biserial correlation of each counted option (rows of ``counts``) with the learners' totals.
+
+    The learners are those given the option's item: the section's, or for an
+    item of ``given`` (a question drawn from a pool) those it was drawn for.
+    """
+    learners = _learner_totals(totals)
     per_section = learners.groupby("section", observed=True)["total"].agg(["mean", "size"])
     per_section["sd"] = learners.groupby("section", observed=True)["total"].std(ddof=0)
     picked_totals = picked.merge(learners, on=["learner", "section"])
@@ -441,6 +452,15 @@ def _point_biserial(picked: pd.DataFrame, totals: pd.DataFrame, counts: pd.DataF
     picked_n = number_picked.reindex(keys).to_numpy(dtype=float)
     section = per_section.reindex(counts["section"])
     mean, size, sd = (section[c].to_numpy(dtype=float) for c in ("mean", "size", "sd"))
+    if given is not None and not given.empty:
+        given_totals = given.merge(learners, on=["learner", "section"]).groupby(["section", "item"], observed=True)
+        per_item = given_totals["total"].agg(["mean", "size"])
+        per_item["sd"] = given_totals["total"].std(ddof=0)
+        items = pd.MultiIndex.from_frame(counts[["section", "item"]])
+        pooled = items.isin(per_item.index)
+        of_item = per_item.reindex(items)
+        mean, size, sd = (np.where(pooled, of_item[c].to_numpy(dtype=float), value)
+                          for c, value in (("mean", mean), ("size", size), ("sd", sd)))
     p = np.divide(picked_n, size, out=np.full(len(size), np.nan), where=size > 0)
     scale = np.maximum(1.0, np.abs(mean))
     ok = (p > 0) & (p < 1) & (sd > _RELATIVE_TOLERANCE * scale)
@@ -449,7 +469,7 @@ def _point_biserial(picked: pd.DataFrame, totals: pd.DataFrame, counts: pd.DataF
     return result
 
 
-def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame, given: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which options the top and bottom third of each section picked, per item.
 
     Learners are ranked per section by ``total`` (highest first, NaN last, ties
@@ -467,6 +487,15 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
     totals : pandas.DataFrame
         ``learner, section, total``: every learner to count, also those who
         picked nothing.
+    given : pandas.DataFrame, optional
+        ``learner, section, item``: who was given each question drawn from a
+        pool (:func:`coursekit.cohort.responses.load_given`). An item listed
+        here is counted over the learners it was drawn for only: its group
+        sizes, shares and point-biserial leave out the learners of the
+        section given another question of its pool, and an option picked by a
+        learner it was not drawn for counts nothing. The thirds stay those of
+        the whole section. Items not listed are counted over every learner of
+        the section.
 
     Returns
     -------
@@ -474,15 +503,19 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
         One row per section × item × option that anyone picked, sorted, columns:
         ``section``, ``item``, ``option``, ``picked_top``, ``picked_bottom``
         (learners of the group who picked it), ``n_top``, ``n_bottom`` (group
-        sizes), ``share_top``, ``share_bottom`` (picked / group size, NaN for an
+        sizes; for a question drawn from a pool, the group's learners it was
+        drawn for), ``share_top``, ``share_bottom`` (picked / group size, NaN for an
         empty group), ``share_all`` (pickers / all learners of the section in
-        ``totals``), ``point_biserial`` (correlation of picking the option
-        with the learners' totals; NaN when everyone or no one picked it or the
-        totals do not vary), ``note`` (empty unless the section has fewer than 3
-        learners).
+        ``totals``, or of those the question was drawn for), ``point_biserial``
+        (correlation of picking the option with the totals of the learners
+        counted; NaN when everyone or no one picked it or the totals do not
+        vary), ``note`` (empty unless the section has fewer than 3 learners).
     """
     _require(choices, ["learner", "section", "item", "option"], "choices")
     _require(totals, ["learner", "section", "total"], "totals")
+    if given is not None:
+        _require(given, ["learner", "section", "item"], "given")
+        given = given[["learner", "section", "item"]].drop_duplicates()
     if choices.empty or totals.empty:
         return pd.DataFrame(columns=DISTRACTOR_COLUMNS)
     groups = _thirds(totals)
@@ -491,6 +524,12 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
     notes = groups.drop_duplicates("section").set_index("section")["note"]
     picked = (choices[["learner", "section", "item", "option"]]
               .drop_duplicates().merge(groups[["learner", "section", "group"]], on=["learner", "section"]))
+    if given is not None and not given.empty:  # a pooled question counts only the learners it was drawn for
+        pooled_items = pd.MultiIndex.from_frame(given[["section", "item"]].drop_duplicates())
+        in_pool = pd.MultiIndex.from_frame(picked[["section", "item"]]).isin(pooled_items)
+        drawn = pd.MultiIndex.from_frame(picked[["learner", "section", "item"]]).isin(
+            pd.MultiIndex.from_frame(given))
+        picked = picked[~in_pool | drawn]
     if picked.empty:
         return pd.DataFrame(columns=DISTRACTOR_COLUMNS)
     counts = (picked.groupby(["section", "item", "option", "group"], observed=True).size()
@@ -499,13 +538,23 @@ def distractor_stats(choices: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
     n_top = section_sizes["top"].to_numpy()
     n_bottom = section_sizes["bottom"].to_numpy()
     n_all = section_sizes.sum(axis=1).to_numpy()
+    if given is not None and not given.empty:
+        given_groups = given.merge(groups[["learner", "section", "group"]], on=["learner", "section"])
+        item_sizes = (pd.crosstab([given_groups["section"], given_groups["item"]], given_groups["group"])
+                      .reindex(columns=["top", "middle", "bottom"], fill_value=0))
+        items = pd.MultiIndex.from_frame(counts[["section", "item"]])
+        pooled = items.isin(item_sizes.index)
+        of_item = item_sizes.reindex(items)
+        n_top = np.where(pooled, of_item["top"].to_numpy(dtype=float), n_top)
+        n_bottom = np.where(pooled, of_item["bottom"].to_numpy(dtype=float), n_bottom)
+        n_all = np.where(pooled, of_item.sum(axis=1).to_numpy(dtype=float), n_all)
     picked_top, picked_bottom = counts["top"].to_numpy(), counts["bottom"].to_numpy()
     picked_all = picked_top + counts["middle"].to_numpy() + picked_bottom
 
     def share(count: np.ndarray, size: np.ndarray) -> np.ndarray:
         return np.divide(count, size, out=np.full(len(count), np.nan), where=size > 0)
 
-    biserial = _point_biserial(picked, totals, counts)
+    biserial = _point_biserial(picked, totals, counts, given)
     result = pd.DataFrame({
         "section": counts["section"], "item": counts["item"], "option": counts["option"],
         "picked_top": picked_top.astype(int), "picked_bottom": picked_bottom.astype(int),

@@ -44,6 +44,24 @@ def _section_responses(autograded: Path, section: str) -> Iterator[tuple[str, Re
         if responses.section == section:
             yield path.parents[2].name, responses
 
+def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
+                      ) -> Iterator[tuple[str, QuizSpec, str, Attempt]]:
+    """(section, quiz, learner, attempt) of every attempt :func:`load_choices` counts, in path order."""
+    if attempts not in ("graded", "last", "every"):
+        raise ValueError(f"attempts must be 'graded', 'last' or 'every', not {attempts!r}")
+    for section, spec in quizzes.items():
+        for learner, responses in _section_responses(autograded, section):
+            counted = [Attempt(number, answers, when, draw) for (number, answers, when), draw
+                       in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
+            if attempts == "graded":
+                shown = shown_attempt(spec, counted)
+                counted = [a for a in counted if shown is not None and a.number == shown.number]
+            elif attempts == "last":
+                counted = counted[-1:]
+            for attempt in counted:
+                yield section, spec, learner, attempt
+
+
 def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
     """Every option picked in the cohort's responses files, for the sections of ``quizzes``.
 
@@ -59,27 +77,42 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
     ``average``), so the share of learners who picked a key and the facility
     tell the same story; ``"last"`` the last attempt; ``"every"`` every one.
     """
-    if attempts not in ("graded", "last", "every"):
-        raise ValueError(f"attempts must be 'graded', 'last' or 'every', not {attempts!r}")
     rows = []
-    for section, spec in quizzes.items():
-        questions = {question.id: question for question in spec.questions}
-        for learner, responses in _section_responses(autograded, section):
-            counted = graded_attempts(responses)
-            if attempts == "graded":
-                shown = shown_attempt(spec, [Attempt(number, answers, when, draw) for (number, answers, when), draw
-                                             in zip(counted, graded_draws(responses), strict=True)])
-                counted = [a for a in counted if shown is not None and a[0] == shown.number]
-            elif attempts == "last":
-                counted = counted[-1:]
-            for number, answers, when in counted:
-                for item, answer in answers.items():
-                    question = questions.get(item)
-                    if question is None:
-                        continue
-                    values = question_type(question).picked_values(question, answer)
-                    rows.extend((learner, section, item, value, number, when) for value in values)
+    questions = {section: {question.id: question for question in spec.questions} for section, spec in quizzes.items()}
+    for section, _, learner, attempt in _counted_attempts(autograded, quizzes, attempts):
+        for item, answer in attempt.answers.items():
+            question = questions[section].get(item)
+            if question is None:
+                continue
+            values = question_type(question).picked_values(question, answer)
+            rows.extend((learner, section, item, value, attempt.number, attempt.submitted_at) for value in values)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+GIVEN_COLUMNS = ["learner", "section", "slot", "item", "attempt"]
+
+
+def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
+    """Which question of each pool every learner was given, in the attempts :func:`load_choices` counts.
+
+    One row per learner, pooled slot and counted attempt: ``learner``,
+    ``section``, ``slot``, ``item`` (the question drawn there, as recorded with
+    the attempt) and ``attempt``. Fixed slots and quizzes without pools give
+    no rows; an attempt without a recorded draw, or one naming a question
+    outside its pool, gives none either (grading does not count it). This is
+    what :func:`coursekit.cohort.metrics.distractor_stats` divides a pooled
+    question's option counts by: the learners given that question, not
+    everyone who met its slot.
+    """
+    rows = []
+    pooled = {section: {slot.id: set(slot.questions) for slot in spec.quiz_slots if len(slot.questions) > 1}
+              for section, spec in quizzes.items() if spec.has_pools}
+    for section, _, learner, attempt in _counted_attempts(
+            autograded, {s: q for s, q in quizzes.items() if s in pooled}, attempts):
+        draw = attempt.draw if isinstance(attempt.draw, Mapping) else {}
+        rows.extend((learner, section, slot_id, draw[slot_id], attempt.number)
+                    for slot_id, members in pooled[section].items() if draw.get(slot_id) in members)
+    return pd.DataFrame(rows, columns=GIVEN_COLUMNS)
 
 
 DRAWN_COLUMNS = ["learner", "section", "slot", "question", "score", "max_score"]

@@ -154,6 +154,8 @@ def add_learner_copy(server: LabServer, name: str, settings: dict[str, Any] | No
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
         spec["settings"].update(settings or {})
         spec["questions"] += extra_questions or []
+        if spec.get("slots"):  # a quiz with pools lists its slots: each added question is one of its own
+            spec["slots"] += [{"id": q["id"], "questions": [q["id"]]} for q in extra_questions or []]
         spec_path.write_text(json.dumps(spec, indent=1, sort_keys=True), encoding="utf-8")
     return folder
 
@@ -204,6 +206,22 @@ def read_json(path: Path) -> dict[str, Any] | None:
 def option_texts(question: dict[str, Any], key: str = "options") -> dict[str, str]:
     """A quiz.json question's option (or, with ``key="choices"``, matching choice) texts by id."""
     return {o["id"]: o["text"] for o in question[key]}
+
+
+def drawn_public(spec: dict[str, Any], learner: str, attempt: int) -> list[dict[str, Any]]:
+    """The questions of a public quiz.json drawn for ``learner``'s attempt (every question when it has no pools)."""
+    from coursekit.quiz.draw import member_order
+    from coursekit.quiz.spec import Slot
+
+    by_id = {q["id"]: q for q in spec["questions"]}
+    slots = spec.get("slots") or [{"id": q["id"], "questions": [q["id"]]} for q in spec["questions"]]
+    given = []
+    for slot in slots:
+        members = list(slot["questions"])
+        order = member_order(Slot(id=slot["id"], questions=tuple(members)), learner, SECTION) \
+            if len(members) > 1 else members
+        given.append(by_id[order[(attempt - 1) % len(order)]])
+    return given
 
 
 class QuizPage:
@@ -319,6 +337,10 @@ class QuizPage:
     def spec(self) -> dict[str, Any]:
         """The public quiz spec (quiz.json) this copy of the notebook uses."""
         return json.loads((self.folder / "quiz.json").read_text(encoding="utf-8"))
+
+    def given(self, attempt: int = 1, learner: str = LEARNER) -> list[dict[str, Any]]:
+        """The questions of quiz.json the learner is given in ``attempt``, in order: one per slot (a pool's draw)."""
+        return drawn_public(self.spec(), learner, attempt)
 
     def answer_with_mouse(self, question: dict[str, Any], value: Any) -> None:
         """Answer the question on the current page by clicking its controls (typing for a short answer).

@@ -76,7 +76,7 @@ def test_lab_hands_in_the_copy_worked_on_with_its_answers(project, page, tmp_pat
     with SUPPORT.running_lab(workspace, course_id=course_id, exchange=exchange) as server:
         page.set_viewport_size({"width": 1280, "height": 900})
         quiz = SUPPORT.QuizPage(page, server, server.root / SECTION).open().run_all()
-        first = quiz.spec()["questions"][0]
+        first = quiz.given()[0]
         chosen = right_answer(next(q for q in course.section(SECTION).quiz.questions if q.id == first["id"]))
         quiz.answer_with_mouse(first, chosen)
         quiz.button("coursekit-submit").click()

@@ -60,8 +60,7 @@ def test_notebook_gets_the_width_and_dialogs_and_choices_fit(project, browser, t
             shot(page, f"narrow_opened_{width}")
 
             quiz.run_all()
-            spec = quiz.spec()
-            index, matching = next((i, q) for i, q in enumerate(spec["questions"]) if q["type"] == "matching")
+            index, matching = next((i, q) for i, q in enumerate(quiz.given()) if q["type"] == "matching")
             quiz.button(f"coursekit-map-{index + 1}").click()
             box = quiz.question(matching["id"])
             box.wait_for(state="visible")

@@ -24,7 +24,7 @@ def test_question_map_is_one_tab_stop_with_arrow_keys_and_each_question_is_named
         quiz = QuizPage(page, lab_server, folder).open()
         narrow(page, width)
         quiz.run_all()
-        questions = quiz.spec()["questions"]
+        questions = quiz.given()
         first = questions[0]
         stops = quiz.quiz.locator(".coursekit-map[tabindex='0']")
         expect(stops).to_have_count(1)

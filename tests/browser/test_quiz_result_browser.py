@@ -41,7 +41,7 @@ def test_result_lists_each_question_with_its_text_the_answer_and_its_outcome(lab
     quiz = QuizPage(page, lab_server, folder).open()
     narrow(page, width)
     quiz.run_all()
-    questions = quiz.spec()["questions"]
+    questions = quiz.given()
     first = questions[0]
     key = right_answers()[first["id"]]
     _submit_first_answer_only(quiz, first, key)
@@ -70,7 +70,7 @@ def test_with_no_attempt_left_the_quiz_says_it_is_finished(lab_server, page, wid
     quiz = QuizPage(page, lab_server, folder).open()
     narrow(page, width)
     quiz.run_all()
-    first = quiz.spec()["questions"][0]
+    first = quiz.given()[0]
     _submit_first_answer_only(quiz, first, first["options"][0]["id"])
     notice = quiz.quiz.locator(".coursekit-finished")
     expect(notice).to_have_text("This quiz is finished: you have used all your attempts. Your attempts, and the "

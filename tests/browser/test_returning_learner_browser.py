@@ -131,7 +131,7 @@ def test_reopened_after_saving_shows_the_start_instruction_and_no_widget_error(r
 
     # Answers save themselves: answering never marks the notebook unsaved.
     record_unsaved_marks(page)
-    first = quiz.spec()["questions"][0]
+    first = quiz.given()[0]
     quiz.answer_with_mouse(first, first["options"][1]["id"])
     quiz.wait_for_responses(lambda d: d["in_progress"]["answers"].get(first["id"]) == first["options"][1]["id"])
     field = quiz.panel.locator(".coursekit-comment textarea").nth(1)

@@ -44,6 +44,7 @@ from process_support import traversable
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
+from coursekit.quiz.draw import draw_for_attempt, drawn_spec
 from coursekit.quiz.spec import spec_hash
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
@@ -208,16 +209,16 @@ def _start_server(centre, learner: str) -> str:
     return body["token"]
 
 
-def _answers(section, right: bool | None) -> dict:
-    answers = {}
-    for i, q in enumerate(section.quiz.questions):
-        if right is None and i % 2:
-            continue
-        if right is False:
-            answers[q.id] = next(o.id for o in q.options if o.id != q.answer) if q.type == "single_choice" else None
-            continue
-        answers[q.id] = q.answer[0] if q.type == "short_answer" else q.answer
-    return {k: v for k, v in answers.items() if v is not None}
+def _first_attempt(section, learner: str, right: set[str] | None) -> list[dict]:
+    """The learner's first attempt as the quiz widget records it: the questions drawn for it, with its draw.
+
+    Slots in ``right`` (all when None) are answered right, the others wrong.
+    """
+    from grading_support import answers, drawn_attempts
+
+    return drawn_attempts(section, learner, [{"number": 1, "started_at": "2026-11-24T09:00:00",
+                                              "submitted_at": "2026-11-24T09:10:00",
+                                              "answers": answers(section, right)}])
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +232,8 @@ def test_training_centre_round_trip(centre, released):
     assert "released cooperation_networking to the exchange" in released.stdout, released.stderr
     course = load_course(centre["project"] / "course")
     section = course.section(SECTION)
-    plans = dict(zip(LEARNERS, (True, False, None), strict=True))
+    every_other = {slot.id for slot in section.quiz.quiz_slots[::2]}
+    plans = dict(zip(LEARNERS, (None, set(), every_other), strict=True))  # the slots answered right
     tokens = {}
     for learner, plan in plans.items():
         token = tokens[learner] = _start_server(centre, learner)
@@ -246,8 +248,7 @@ def test_training_centre_round_trip(centre, released):
         document = {
             "schema": "coursekit.responses/1", "learner": learner, "section": SECTION,
             "spec_hash": spec_hash(public),
-            "attempts": [{"number": 1, "started_at": "2026-11-24T09:00:00", "submitted_at": "2026-11-24T09:10:00",
-                          "answers": _answers(section, plan)}],
+            "attempts": _first_attempt(section, learner, plan),
             "in_progress": {"answers": {}},
         }
         assert _http("PUT", f"{base}/api/contents/{folder}/responses", token, data={"type": "directory"})[0] in (
@@ -274,8 +275,9 @@ def test_training_centre_round_trip(centre, released):
     full = section.quiz.max_points
     assert grades.loc[(LEARNERS[0], SECTION), "quiz_score"] == full
     assert grades.loc[(LEARNERS[1], SECTION), "quiz_score"] == 0
-    half = sum(q.points for i, q in enumerate(section.quiz.questions) if i % 2 == 0)
-    assert grades.loc[(LEARNERS[2], SECTION), "quiz_score"] == half
+    from grading_support import expected_score
+
+    assert grades.loc[(LEARNERS[2], SECTION), "quiz_score"] == expected_score(section, every_other)
     assert (grades.xs("networks_consortia", level="section")["status"] == "not submitted").all()
 
     # what learners must not read: the trainer's sources and gradebook, other learners' submissions
@@ -353,10 +355,6 @@ def test_fifty_learners_submit_at_once(centre):
 COMMENT = "We run a joint teacher exchange with the regional vocational school."
 
 
-def _correct_answers(section) -> dict:
-    return {q.id: (q.answer[0] if q.type == "short_answer" else q.answer) for q in section.quiz.questions}
-
-
 @pytest.fixture(scope="module")
 def chromium():
     from hub_browser import chromium as launch
@@ -365,8 +363,12 @@ def chromium():
         yield browser
 
 
-def _answer_quiz(quiz, section) -> None:
-    answers, questions = _correct_answers(section), quiz.spec()["questions"]
+def _answer_quiz(quiz, section, learner: str) -> None:
+    """Answer the questions drawn for the learner's first attempt right, page by page, and submit."""
+    from grading_support import drawn_answers
+
+    answers, questions = drawn_answers(section, learner, 1), quiz.given(1, learner)
+    assert [q["id"] for q in questions] == [q.id for q in _drawn(section, learner, 1)]
     for number, question in enumerate(questions, 1):
         quiz.answer_with_mouse(question, answers[question["id"]])
         if number < len(questions):
@@ -417,7 +419,7 @@ def test_learner_fetches_answers_and_submits_in_the_browser(centre, released, ch
         session.dismiss_toasts()
         quiz.wait_for_kernel_idle()
         quiz.run_all()
-        _answer_quiz(quiz, section)
+        _answer_quiz(quiz, section, BROWSER_LEARNER)
         session.shot("learner-04-quiz-submitted")
         _write_comment(session, quiz.panel)
         comments = folder / "responses" / f"{SECTION}.comments.json"
@@ -731,11 +733,18 @@ def _quiz_folder_path(learner: str) -> Path:
     return Path(pwd.getpwnam(learner).pw_dir) / "quiz-service" / QUIZ_SECTION
 
 
-def _quiz_answers(right: set[str] | None) -> dict:
-    course = load_course(REPO / "course")
-    from grading_support import answers
+def _quiz_answers(learner: str, number: int, right: set[str] | None) -> dict:
+    """Answers to the questions the quiz service draws for ``learner``'s attempt ``number``: right in the slots
+    ``right`` (all when None), wrong in the others."""
+    from grading_support import drawn_answers
 
-    return answers(course.section(QUIZ_SECTION), right)
+    return drawn_answers(load_course(REPO / "course").section(QUIZ_SECTION), learner, number, right)
+
+
+def _drawn(section, learner: str, number: int) -> list:
+    """The questions of ``section`` drawn for ``learner``'s attempt ``number``, one per slot, in order."""
+    quiz = section.quiz
+    return drawn_spec(quiz, draw_for_attempt(quiz, learner, section.id, number)).questions
 
 
 def _trainer_client(centre):
@@ -773,28 +782,28 @@ def test_quiz_service_counts_attempts_from_the_learners_kernel_not_the_file(cent
     _quiz_folder(learner)
     course = load_course(REPO / "course")
     section = course.section(QUIZ_SECTION)
-    first_id = section.quiz.questions[0].id
-    shown = _kernel_quiz(learner, env, _quiz_answers({first_id}))
+    first_slot = section.quiz.quiz_slots[0]
+    shown = _kernel_quiz(learner, env, _quiz_answers(learner, 1, {first_slot.id}))
     assert "attempts left: 2" in shown["header"], shown
     assert "Attempt 1 submitted and recorded by the quiz server" in shown["message"], shown
     assert shown["salt"] is None and shown["digests"] == 0  # the key's digests never reach the kernel
     responses = _quiz_folder_path(learner) / "responses" / f"{QUIZ_SECTION}.json"
     _run_as(learner, "rm", "-f", str(responses), str(responses.with_name(f".{QUIZ_SECTION}.service.json")))
-    shown = _kernel_quiz(learner, env, _quiz_answers(set()))
+    shown = _kernel_quiz(learner, env, _quiz_answers(learner, 2, set()))
     assert "attempts left: 1" in shown["header"], shown  # deleting the file started nothing again
     assert "Attempt 2 submitted and recorded" in shown["message"], shown
     _run_as(learner, "rm", "-f", str(responses), str(responses.with_name(f".{QUIZ_SECTION}.service.json")))
-    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    shown = _kernel_quiz(learner, env, _quiz_answers(learner, 3, None))
     assert "no attempts left: 2 of 2 used" in shown["message"], shown  # the third is refused by the server
     listed = _coursekit(centre, "attempts", "--section", QUIZ_SECTION, "--learner", learner)
     assert "2 attempt(s)" in listed.stdout, listed.stdout
     # the trainer collects a file claiming full marks: the grade is the recorded one (attempt 1: one question)
-    from grading_support import attempt, write_submission
+    from grading_support import answers, attempt, write_submission
 
     from coursekit.paths import ProjectPaths
 
     paths = ProjectPaths(centre["project"])
-    write_submission(paths, course, section, learner, [attempt(1, _quiz_answers(None))] * 2)
+    write_submission(paths, course, section, learner, [attempt(1, answers(section))] * 2)
     subprocess.run(["chown", "-R", f"{TRAINER}:{TRAINER}", str(paths.grader / "submitted")], check=True)
     graded = _run_as(TRAINER, str(BIN / "coursekit"), "--root", str(centre["project"]), "autograde", "--section",
                      QUIZ_SECTION, "--learner", learner, "--quiet", "--jobs", "1", env=centre["trainer_env"],
@@ -810,7 +819,7 @@ def test_quiz_service_counts_attempts_from_the_learners_kernel_not_the_file(cent
             "JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON g.cell_id = bc.id "
             "WHERE s.id = :l AND a.name = :s AND bc.name LIKE 'quiz%'"), {"l": learner, "s": QUIZ_SECTION}).scalar()
     engine.dispose()
-    assert score == pytest.approx(section.quiz.questions[0].points), graded.stdout
+    assert score == pytest.approx(section.quiz.slot_points(first_slot)), graded.stdout
 
 
 def test_quiz_service_refuses_after_close_and_submits_when_time_runs_out(centre, quiz_settings):
@@ -820,11 +829,11 @@ def test_quiz_service_refuses_after_close_and_submits_when_time_runs_out(centre,
     _wait_for_service(centre)
     env = _server_env(learner)
     _quiz_folder(learner)
-    first_id = load_course(REPO / "course").section(QUIZ_SECTION).quiz.questions[0].id
-    saved = _kernel_quiz(learner, env, {first_id: _quiz_answers(None)[first_id]}, action="answer")
+    first_id = _drawn(load_course(REPO / "course").section(QUIZ_SECTION), learner, 1)[0].id
+    saved = _kernel_quiz(learner, env, {first_id: _quiz_answers(learner, 1, None)[first_id]}, action="answer")
     assert "Traceback" not in saved["message"]
     time.sleep(4)
-    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    shown = _kernel_quiz(learner, env, _quiz_answers(learner, 2, None))
     assert shown["opened"].startswith("Time is up: your attempt was submitted at {time}"), shown
     trainer = _trainer_client(centre)
     [recorded] = trainer.attempts(section=QUIZ_SECTION, learner=learner)
@@ -834,7 +843,7 @@ def test_quiz_service_refuses_after_close_and_submits_when_time_runs_out(centre,
     took = datetime.fromisoformat(recorded["submitted_at"]) - datetime.fromisoformat(recorded["started_at"])
     assert took.total_seconds() == pytest.approx(3.0, abs=0.01)  # the server's clock: started + limit
     quiz_settings(close="2020-01-01T00:00:00Z")
-    shown = _kernel_quiz(learner, env, _quiz_answers(None))
+    shown = _kernel_quiz(learner, env, _quiz_answers(learner, 2, None))
     # the close date alone (no time limit now): nothing to start, the submit is refused and the learner told so
     assert "the quiz closed at 2020-01-01 00:00 UTC" in shown["started"] + shown["message"], shown
     assert len(trainer.attempts(section=QUIZ_SECTION, learner=learner)) == 1
@@ -910,8 +919,8 @@ def test_quiz_service_stopped_mid_quiz_loses_nothing_and_counts_nothing_twice(ce
     _wait_for_service(centre)
     env = _server_env(learner)
     _quiz_folder(learner)
-    questions = load_course(REPO / "course").section(QUIZ_SECTION).quiz.questions
-    right = _quiz_answers(None)
+    questions = _drawn(load_course(REPO / "course").section(QUIZ_SECTION), learner, 1)
+    right = _quiz_answers(learner, 1, None)
     _kernel_quiz(learner, env, {questions[0].id: right[questions[0].id]}, action="answer")
     assert _service_pids()
     with _quiz_service_down():  # stopped mid-quiz; the hub starts it again afterwards
@@ -944,11 +953,11 @@ def test_fifty_learners_submit_to_the_quiz_service_at_once(centre, quiz_settings
         assert status == 201, body
         tokens[name] = body["token"]
     _wait_for_service(centre)
-    answers = _quiz_answers(None)
+    answers = {name: _quiz_answers(name, 1, None) for name in names}  # each learner's own draw
 
     def submit(name):
         client = QuizServiceClient(f"{url}/services/coursekit-quiz/", tokens[name], timeout=60)
-        return [client.submit(QUIZ_SECTION, f"{name}-only", answers)["repeated"] for _ in range(2)]
+        return [client.submit(QUIZ_SECTION, f"{name}-only", answers[name])["repeated"] for _ in range(2)]
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         repeats = list(pool.map(submit, names))

@@ -20,8 +20,8 @@ def test_scores_equal_stock_nbgrader(tmp_path):
     course = load_course(ours.course)
     plans = {
         "ada": {s.id: [attempt(1, answers(s, None))] for s in course.sections},
-        "ben": {s.id: [attempt(1, answers(s, {q.id for q in s.quiz.questions[::2]})),
-                       attempt(2, answers(s, {q.id for q in s.quiz.questions[:3]}))] for s in course.sections},
+        "ben": {s.id: [attempt(1, answers(s, {slot.id for slot in s.quiz.quiz_slots[::2]})),
+                       attempt(2, answers(s, {slot.id for slot in s.quiz.quiz_slots[:3]}))] for s in course.sections},
         "cy": {s.id: [attempt(1, answers(s, set()))] for s in course.sections},
     }
     for learner, by_section in plans.items():
@@ -47,7 +47,7 @@ def test_scores_equal_stock_nbgrader(tmp_path):
 
     ours_scores, stock_scores = scores_at(ours.gradebook_url), scores_at(stock.gradebook_url)
     assert ours_scores.keys() == stock_scores.keys()
-    assert len(ours_scores) == len(plans) * sum(len(s.quiz.questions) + len(s.comments) for s in course.sections)
+    assert len(ours_scores) == len(plans) * sum(len(s.quiz.quiz_slots) + len(s.comments) for s in course.sections)
     for key, value in stock_scores.items():
         assert ours_scores[key][1] == value[1], key
         if value[0] is None:

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 import yaml
 from grading_support import grade_all, make_project
+from pool_support import authored_questions
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
@@ -20,7 +21,7 @@ def test_item_analysis_lists_the_accepted_answers_with_their_fractions(tmp_path)
     paths = make_project(tmp_path)
     quiz_path = paths.course / SECTION / "quiz.yml"
     quiz = yaml.safe_load(quiz_path.read_text(encoding="utf-8"))
-    question = next(q for q in quiz["questions"] if q["type"] == "short_answer")
+    question = next(q for q in authored_questions(quiz) if q["type"] == "short_answer")
     question["answer"] = [{"text": "Memorandum of Understanding", "fraction": 100, "feedback": "Right."},
                           {"text": "MoU", "fraction": 50, "feedback": "The abbreviation itself, spelt out?"}]
     quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission, wrong_answer
-from pool_support import variant
+from pool_support import authored_questions, variant
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -32,7 +32,7 @@ def test_a_pool_is_graded_as_drawn_and_an_edited_draw_is_not_graded(tmp_path):
     shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
     quiz_file = paths.course / SECTION / "quiz.yml"
     data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
-    first = data["questions"][0]
+    first = authored_questions(data)[0]  # the shipped slot is replaced by a pool of three of its own
     data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c"),
                                                         variant(first, "schools-c", "d")]}
     quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

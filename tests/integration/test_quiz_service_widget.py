@@ -174,8 +174,11 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
         assert recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
 
 
+@pytest.mark.parametrize("late", ["fixed", "pooled"])
 def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_starts_clean(
-        db_url, tmp_path, monkeypatch):
+        db_url, tmp_path, monkeypatch, late):
+    """The late answer is to a question attempt 2 gives again (kept for it) or to a pool's question it does not
+    give (not counted, and attempt 2 is not refused for it)."""
     clock = Clock()
     source = quiz_source(tmp_path, attempts=2, time_limit=10)
     folder = quiz_folder(tmp_path / "ada")
@@ -184,18 +187,26 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
         server_side = service_client(url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.session.clock = lambda: iso(clock.now)
-        first, second = view.session.questions[:2]
+        questions = view.session.questions
+        again = set(view.session.draw(2).values())  # what attempt 2 gives: the fixed slots' questions, other draws
+        first, second = [q for q in questions if q.id in again][:2]
+        pooled = next(q for q in questions if q.id not in again)  # a pool's question attempt 2 does not give
         view.start()
         view.answer(first.id, view.session.option_ids(first)[0])  # 09:00, on time
         clock.advance(60)  # the learner went away; back at 10:00 the page still shows attempt 1
-        view.answer(second.id, view.session.option_ids(second)[:1])  # given after the deadline
+        given_late = second if late == "fixed" else pooled
+        view.answer(given_late.id, view.session.option_ids(given_late)[0])  # given after the deadline
         assert view.root.view["warn"]  # the service refused it; the file keeps it
 
         back = quiz_view_for(SECTION, folder)  # the notebook run again on return
         shown = back.root.view
         assert shown["phase"] == "result" and shown["focus"] == "timeup"
         assert shown["time_up"]["at"].startswith("2026-12-01T09:10:00"), shown["time_up"]  # not 10:00
-        assert shown["time_up"]["note"] == "Your answer to question 2, given after that time, is kept for attempt 2."
+        number = questions.index(given_late) + 1
+        assert shown["time_up"]["note"] == (
+            f"Your answer to question {number}, given after that time, is kept for attempt 2." if late == "fixed"
+            else f"Your answer to question {number}, given after that time, was not counted and is not kept: "
+                 "attempt 2 gives another question in its place.")
         assert "attempts left: 1" in shown["header"] and shown["finished"] is False
         recorded = server_side.state(SECTION)["attempts"]
         assert len(recorded) == 1 and recorded[0]["submitted_at"].startswith("2026-12-01T09:10:00")
@@ -212,7 +223,9 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
         _submit(back)
         recorded = server_side.state(SECTION)["attempts"]
         assert [a["state"] for a in recorded] == ["submitted", "submitted"]
-        assert set(recorded[1]["answers"]) == {first.id, second.id}  # the late answer and the new one, none lost
+        # the late answer and the new one, none lost; a late answer to a question attempt 2 does not give is not
+        # carried into it (the service would refuse the attempt for it)
+        assert set(recorded[1]["answers"]) == ({first.id, second.id} if late == "fixed" else {first.id})
         assert back.root.view["finished"] is True
 
 
@@ -225,12 +238,13 @@ def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once
         _as(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.answer("purposes", key["purposes"][:1])  # one of the right boxes: part marks
+        text = view.session.question("purposes").text  # ada's attempt 1 draws it (attempt 2 gives purposes-b)
         _submit(view)
         rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
         purposes = rows[2]
         assert purposes["state"] == "partly" and purposes["state_words"] == "Partly right", purposes
         assert 0 < float(purposes["marks"]) < 2 and purposes["points"] == "2"
-        assert purposes["text"] == view.session.question("purposes").text and purposes["answer"] != "(no answer)"
+        assert purposes["text"] == text and purposes["answer"] != "(no answer)"
         assert rows[1]["state"] == "unanswered" and rows[1]["answer"] == "(no answer)"
         assert all(row["right_answer"] is None for row in rows.values())  # an attempt is left: no key
         _submit(view)  # the last attempt

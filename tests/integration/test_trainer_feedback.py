@@ -29,6 +29,7 @@ from trainer_support import (
 from coursekit.authoring.course import load_course
 from coursekit.authoring.notebook import COMMENT_PLACEHOLDER
 from coursekit.cli import main
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.spec import answer_key
 
 pytestmark = pytest.mark.slow
@@ -67,9 +68,12 @@ def _grade_cells(paths, learner):
 def test_each_grade_cell_shows_its_question_the_answer_in_words_and_the_points(workspace):
     paths, _, section = workspace
     cells = _grade_cells(paths, "ada")
-    assert len(cells) == len(section.quiz.questions)
-    for number, (cell, question) in enumerate(zip(cells, section.quiz.questions, strict=True), 1):
-        others = [q.id for q in section.quiz.questions if q.id != question.id]
+    quiz = section.quiz
+    assert len(cells) == len(quiz.quiz_slots)  # one grade cell per slot
+    counted = draw_for_attempt(quiz, "ada", SECTION, 2)  # the questions of ada's counted attempt
+    given = [quiz.question(counted[slot.id]) for slot in quiz.quiz_slots]
+    for number, (cell, question, slot) in enumerate(zip(cells, given, quiz.quiz_slots, strict=True), 1):
+        others = [q.id for q in quiz.questions if q.id not in slot.questions]
         call = re.search(r"grade_question\((.*)\)", cell.source, re.DOTALL).group(1)
         assert not any(repr(other) in call for other in others), "another question's key in the cell"
         shown = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
@@ -80,7 +84,7 @@ def test_each_grade_cell_shows_its_question_the_answer_in_words_and_the_points(w
         assert "attempt 2, the attempt with the highest total" in flat  # the counted attempt, not the last
         assert f"Points: {1 if number <= 9 else 0}" in flat or question.points != 1
         assert "{'answer'" not in shown
-    first = section.quiz.questions[0]
+    first = given[0]
     picked = next(o.text for o in first.options if o.id == first.answer)
     assert picked in " ".join("".join(o.get("text", "") for o in cells[0].outputs).split())
 
@@ -152,14 +156,14 @@ def test_provisional_feedback_is_marked_and_shows_answers_verdicts_and_the_pass_
         _assert_no_machinery(html)
     text = " ".join(BeautifulSoup(ada, "html.parser").get_text().split())
     # ada: questions 1-9 right in her counted attempt; 15 quiz points, pass rate 75 %
-    earned = sum(q.points for q in section.quiz.questions[:9])
+    earned = sum(section.quiz.slot_points(s) for s in section.quiz.quiz_slots[:9])
     assert f"Quiz: {earned:g} of 15 points" in text
     assert ("passed (pass rate 75 %)" in text) == (earned / 15 >= 0.75)
     assert "not yet passed" in " ".join(BeautifulSoup(ben, "html.parser").get_text().split())
     assert "Comments: 6 of 8 points" in text  # 4 comments reviewed at 1.5 points each, apart from the quiz
     assert f"Your trainer's remarks: {REMARK}" in text
-    first = section.quiz.questions[0]
-    assert f"Your answer: {next(o.text for o in first.options if o.id == first.answer)}" in text
+    first = section.quiz.question(draw_for_attempt(section.quiz, "ada", SECTION, 2)[section.quiz.quiz_slots[0].id])
+    assert f"Your answer: {next(o.text for o in first.options if o.id == first.answer)}" in text  # as drawn
     assert "Right: 1 of 1 point" in text and "Not right: 0 of" in text
     assert ADA_COMMENT in text
 
@@ -179,7 +183,7 @@ def test_a_quiz_override_is_kept_and_stays_reviewed_on_regrade(tmp_path):
     from nbgrader.api import Gradebook
 
     paths = graded_workspace(tmp_path)
-    question = "quiz-" + load_course(paths.course).section(SECTION).quiz.questions[9].id
+    question = "quiz-" + load_course(paths.course).section(SECTION).quiz.quiz_slots[9].id  # wrong for ada
     with Gradebook(paths.gradebook_url) as gradebook:  # what formgrader's score box does (GradeHandler.put)
         grade = gradebook.find_grade(question, SECTION, SECTION, "ada")
         assert grade.auto_score == 0

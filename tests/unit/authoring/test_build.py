@@ -31,8 +31,9 @@ def test_notebook_structure(repo: ProjectPaths) -> None:
         meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         grade_cells = [m for m in meta if m.get("grade") and not m.get("solution")]
         comment_cells = [m for m in meta if m.get("grade") and m.get("solution")]
-        assert [m["grade_id"] for m in grade_cells] == [f"quiz-{q.id}" for q in section.quiz.questions]
-        assert [m["points"] for m in grade_cells] == [q.points for q in section.quiz.questions]
+        slots = section.quiz.quiz_slots  # one grade cell per slot: a pool is one cell
+        assert [m["grade_id"] for m in grade_cells] == [f"quiz-{s.id}" for s in slots]
+        assert [m["points"] for m in grade_cells] == [section.quiz.slot_points(s) for s in slots]
         assert len(comment_cells) == len(section.comments)
         quiz_cells = [c for c in nb.cells if c.source == quiz_call(section.id)]
         assert len(quiz_cells) == 1

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import yaml
+from pool_support import authored_questions
 
 from coursekit.authoring.course import CourseError, load_course
 from coursekit.paths import ProjectPaths
@@ -20,7 +21,7 @@ def _edit_quiz(project: ProjectPaths, section: str, edit) -> str:
 
 
 def _first(data, qtype):
-    return next(q for q in data["questions"] if q["type"] == qtype)
+    return next(q for q in authored_questions(data) if q["type"] == qtype)
 
 
 def test_the_course_loads(repo: ProjectPaths) -> None:
@@ -37,7 +38,7 @@ def test_the_course_loads(repo: ProjectPaths) -> None:
     ("edit", "expected"),
     [
         (lambda d: _first(d, "single_choice").update(type="essay"), r"unknown type 'essay'"),
-        (lambda d: d["questions"][1].update(id=d["questions"][0]["id"]), r"duplicate question id"),
+        (lambda d: authored_questions(d)[1].update(id=authored_questions(d)[0]["id"]), r"duplicate question id"),
         (lambda d: _first(d, "single_choice").update(answer="zz"), r"key 'zz' is not among the options"),
         (lambda d: _first(d, "multiple_choice").update(answer=["a", "zz"]), r"key 'zz' is not among"),
         (lambda d: _first(d, "true_false").update(points=0), r"points must be greater than 0"),
@@ -67,7 +68,7 @@ def test_bad_quiz_names_file_question_and_problem(project: ProjectPaths, edit, e
 
 def test_changed_quote_fails_naming_file_and_question(project: ProjectPaths) -> None:
     def change_quote(data):
-        q = data["questions"][2]
+        q = authored_questions(data)[2]
         q["source"] = q["source"].replace(q["source"].split()[1], "altered", 1)
         change_quote.qid = q["id"]
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from pool_support import variant
+from pool_support import authored_questions, variant
 from project_support import REPO
 
 from coursekit.authoring.build import section_files
@@ -25,7 +25,7 @@ def _pooled_course(tmp_path, change=None):
     shutil.copytree(REPO / "course", tmp_path / "course")
     path = tmp_path / "course" / SECTION / "quiz.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    first = data["questions"][0]
+    first = authored_questions(data)[0]  # the shipped slot is replaced by a pool of three of its own
     members = [first, variant(first, f"{first['id']}-b", "c"), variant(first, f"{first['id']}-c", "d")]
     if change:
         change(members)

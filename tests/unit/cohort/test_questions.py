@@ -15,13 +15,17 @@ QUIZZES = {s.id: s.quiz for s in COURSE.sections}
 
 
 def test_catalogue_numbers_every_question_in_the_learners_order():
-    catalogue = question_catalogue(QUIZZES)
-    assert len(catalogue) == sum(len(q.questions) for q in QUIZZES.values())
+    catalogue = question_catalogue(QUIZZES)  # one row per slot; a pool shows its first question
+    assert len(catalogue) == sum(len(q.quiz_slots) for q in QUIZZES.values())
     for section, quiz in QUIZZES.items():
         rows = catalogue[catalogue["section"] == section]
-        assert list(rows["item"]) == [q.id for q in quiz.questions]
-        assert list(rows["number"]) == list(range(1, len(quiz.questions) + 1))
-        assert list(rows["text"]) == [q.text for q in quiz.questions]
+        slots = quiz.quiz_slots
+        assert any(slot.pooled for slot in slots)
+        assert list(rows["item"]) == [s.id for s in slots]
+        assert list(rows["number"]) == list(range(1, len(slots) + 1))
+        firsts = [quiz.question(s.questions[0]).text for s in slots]
+        assert list(rows["text"]) == [f"{text} (one of {len(s.questions)} questions drawn)" if s.pooled else text
+                                      for text, s in zip(firsts, slots, strict=True)]
     assert set(catalogue["type"]) == {"single choice", "multiple choice", "true or false", "matching", "short answer"}
     assert set(catalogue["type"]) == {question_type(q).words for quiz in QUIZZES.values() for q in quiz.questions}
 

@@ -12,7 +12,8 @@ from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.cohort.responses import load_choices
 from coursekit.gradebook.roster import ensure_sections
 from coursekit.quiz.attempts import attempt_scores
-from coursekit.quiz.responses import graded_attempts, parse_responses
+from coursekit.quiz.draw import draw_problems
+from coursekit.quiz.responses import graded_attempts, graded_draws, parse_responses
 from coursekit.simulate_gradebook import write_gradebook_cohort
 
 REPO = Path(__file__).resolve().parents[3]
@@ -32,12 +33,20 @@ def test_every_submission_has_a_responses_file_its_grades_were_scored_from(tmp_p
     submissions = {(learner, section) for learner, section, _ in scores.index}
     files = sorted(autograded.glob("*/*/responses/*.json"))
     assert len(files) == len(submissions) > 40
+    answered = set()
     for path in files:
         learner, section = path.parents[2].name, path.parents[1].name
         responses = parse_responses(path.read_text(encoding="utf-8"), path.name)
         assert responses.learner == learner and responses.section == section
-        ((_, answers, _),) = graded_attempts(responses)
+        ((number, answers, _),), (draw,) = graded_attempts(responses), graded_draws(responses)
         quiz = course.section(section).quiz
-        assert attempt_scores(quiz, answers) == {q.id: scores[learner, section, q.id] for q in quiz.questions}
+        assert draw_problems(quiz, learner, section, number, draw) == []  # the draw grading expects
+        assert set(answers) <= set(draw.values())  # only the questions drawn are answered
+        answered |= set(answers)
+        assert attempt_scores(quiz, answers, draw) == {slot.id: scores[learner, section, slot.id]
+                                                       for slot in quiz.quiz_slots}
+    for section in course.sections:  # both questions of every pool were drawn for some learner
+        for slot in section.quiz.quiz_slots:
+            assert set(slot.questions) <= answered, slot
     choices = load_choices(autograded, {s.id: s.quiz for s in course.sections})
     assert set(zip(choices["learner"], choices["section"], strict=True)) == submissions

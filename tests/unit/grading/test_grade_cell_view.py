@@ -6,13 +6,14 @@ import json
 import shutil
 
 import pytest
-from grading_support import answers, attempt
+from grading_support import answers, attempt, drawn_attempts
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
 from coursekit.authoring.notebook import hidden_test_source
 from coursekit.grading.hidden import SOURCE_ENV, SUBMITTER_ENV, complete_key, grade_question, key_from_notebook
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.spec import answer_key
 from coursekit.simulate import responses_document
 
@@ -36,22 +37,26 @@ def _workspace(root, section, attempts, with_source=True):
     (folder / "responses").mkdir(parents=True)
     shutil.copy(REPO / "source" / SECTION / "quiz.json", folder)
     course = load_course(REPO / "course")
-    document = responses_document(course, section, "ada", attempts)
+    document = responses_document(course, section, "ada", drawn_attempts(section, "ada", attempts))
     (folder / "responses" / f"{SECTION}.json").write_text(json.dumps(document), encoding="utf-8")
     if with_source:
         shutil.copytree(REPO / "source" / SECTION, root / "source" / SECTION)
     return folder
 
 
-def _one_key(section, question_id):
-    return {question_id: answer_key(section.quiz)[question_id]}
+def _one_key(section, slot_id):
+    """What the grade cell of one slot holds: the keys of the slot's questions (one, or a pool's)."""
+    slot = next(s for s in section.quiz.quiz_slots if s.id == slot_id)
+    return {qid: answer_key(section.quiz)[qid] for qid in slot.questions}
 
 
 def test_each_grade_cell_holds_only_its_own_key(section):
-    for question in section.quiz.questions:
-        source = hidden_test_source(SECTION, question.id, section.quiz)
-        others = [q.id for q in section.quiz.questions if q.id != question.id]
+    assert any(slot.pooled for slot in section.quiz.quiz_slots)
+    for slot in section.quiz.quiz_slots:
+        source = hidden_test_source(SECTION, slot.id, section.quiz)
+        others = [q.id for q in section.quiz.questions if q.id not in slot.questions]
         assert not [o for o in others if repr(o) in source]
+        assert all(repr(own) in source for own in slot.questions)
         assert "grade_question(" in source
 
 
@@ -60,18 +65,22 @@ def test_the_source_notebooks_key_is_every_cells_key_merged(section):
 
 
 def test_the_cell_prints_question_answer_in_words_and_points(tmp_path, section, monkeypatch, capsys):
-    qids = [q.id for q in section.quiz.questions]
+    quiz = section.quiz
+    qids = [s.id for s in quiz.quiz_slots]
     first_right = answers(section, {qids[0]})
     all_right = answers(section)
-    all_right[qids[1]] = first_right[qids[1]]  # attempt 2 is best overall, but wrong on question 2
+    for qid in quiz.quiz_slots[1].questions:  # attempt 2 is best overall, but wrong on question 2
+        all_right[qid] = first_right[qid]
     monkeypatch.chdir(_workspace(tmp_path, section, [attempt(1, first_right), attempt(2, all_right)]))
-    first = section.quiz.questions[0]
-    points = grade_question(SECTION, first.id, _one_key(section, first.id))
+    first = quiz.question(draw_for_attempt(quiz, "ada", SECTION, 2)[qids[0]])  # the question ada was given
+    points = grade_question(SECTION, qids[0], _one_key(section, qids[0]))
     out = capsys.readouterr()
     assert out.err == ""
     assert points == first.points
     text = " ".join(out.out.split())
-    assert text.startswith(f"Question 1 of {len(qids)} (single choice, 1 point) {' '.join(first.text.split())}")
+    pool = quiz.quiz_slots[0].questions
+    drawn = f"Drawn: {first.id!r}, one of {len(pool)} in this pool " if len(pool) > 1 else ""
+    assert text.startswith(f"Question 1 of {len(qids)} (single choice, 1 point) {drawn}{' '.join(first.text.split())}")
     right_text = next(o.text for o in first.options if o.id == first.answer)
     assert f"Learner's answer (attempt 2, the attempt with the highest total): {right_text}" in text
     assert "Points: 1 of 1 point" in text
@@ -107,7 +116,8 @@ def test_a_source_folder_inside_the_submission_is_never_used(tmp_path, section):
 def test_the_leak_check_finds_one_questions_key(tmp_path, section):
     course = load_course(REPO / "course")
     shutil.copytree(REPO / "release", tmp_path / "release")
-    question = section.quiz.questions[3]
+    question = section.quiz.quiz_slots[3]  # a fixed question: its slot is named by its id
+    assert question.questions == (question.id,)
     notebook = tmp_path / "release" / SECTION / "notes.txt"
     notebook.write_text(hidden_test_source(SECTION, question.id, section.quiz).splitlines()[3], encoding="utf-8")
     found = find_leaks(tmp_path / "release", course)

@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from grading_support import answers, attempt, expected_score
+from grading_support import answers, attempt, drawn_attempts, expected_score
 from project_support import REPO
 
 from coursekit.authoring.course import load_course
@@ -41,7 +41,8 @@ def _folder(root, learner, saved_by, course, step="autograded"):
     folder = root / step / learner / SECTION
     (folder / "responses").mkdir(parents=True)
     shutil.copy(REPO / "source" / SECTION / "quiz.json", folder)
-    document = responses_document(course, section, saved_by, [attempt(1, answers(section))])
+    given = drawn_attempts(section, saved_by.strip(), [attempt(1, answers(section))])  # ids compared stripped
+    document = responses_document(course, section, saved_by, given)
     (folder / "responses" / f"{SECTION}.json").write_text(json.dumps(document), encoding="utf-8")
     return folder
 

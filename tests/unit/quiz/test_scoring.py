@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coursekit.quiz.draw import draw_for_attempt, slot_scores
 from coursekit.quiz.scoring import (
     MAX_TEXT,
     AnswerError,
@@ -232,7 +233,11 @@ def test_real_quiz_key_scores_full_marks_and_nothing_scores_zero(path):
     keys = {q.id: _key_answer(q) for q in spec.questions}
     scores = score_answers(spec, keys)
     assert scores == {q.id: q.points for q in spec.questions}
-    assert sum(scores.values()) == pytest.approx(spec.max_points)
+    assert any(slot.pooled for slot in spec.quiz_slots)
+    longest = max(len(slot.questions) for slot in spec.quiz_slots)
+    for number in range(1, longest + 1):  # every question of every pool is drawn once in these attempts
+        draw = draw_for_attempt(spec, "ada", path.parent.name, number)
+        assert sum(slot_scores(spec, draw, keys).values()) == pytest.approx(spec.max_points)
     assert spec.max_points > 0
     assert sum(score_answers(spec, {}).values()) == 0.0
     assert sum(score_answers(spec, dict.fromkeys(keys)).values()) == 0.0

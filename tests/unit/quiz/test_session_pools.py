@@ -70,6 +70,24 @@ def test_a_file_the_session_wrote_is_graded_on_the_questions_given(tmp_path, mon
     assert graded.result.scores == {"fixed": 1.0, "pick": 0.0}  # last: the attempt in progress, handed in
 
 
+def test_a_late_answer_to_a_question_the_next_attempt_does_not_draw_is_not_kept():
+    """Attempt 2 draws another question of the pool: the late answer to attempt 1's could never count there."""
+    timed = parse_quiz({"title": "Quiz", "settings": {"time_limit": 10, "grading_method": "last"}, "questions": [
+        _single("fixed"), {"slot": "pick", "pool": [_single("pick-a"), _single("pick-b"), _single("pick-c")]}]})
+    public = public_spec(timed, SECTION)
+    times = iter(["2026-12-01T09:15:00.000+00:00", "2026-12-01T09:16:00.000+00:00",
+                  "2026-12-01T09:20:00.000+00:00"])
+    session = QuizSession(public, empty_responses("ada", SECTION, spec_hash(public)), clock=lambda: next(times))
+    first, second = (draw_for_attempt(timed, "ada", SECTION, n)["pick"] for n in (1, 2))
+    assert first != second  # a pool of three: attempts 1 to 3 never repeat a question
+    session.set_answer("fixed", "b")  # late, and attempt 2 gives the fixed question again: kept
+    session.set_answer(first, "b")  # late, and attempt 2 gives another question in its slot: dropped
+    saved, split = session.with_time_up(session.responses, "2026-12-01T09:10:00.000+00:00")
+    assert set(split.late) == {"fixed", first} and saved.attempts[0].answers == {}
+    assert saved.in_progress.answers == {"fixed": "b"} and set(saved.in_progress.answered_at) == {"fixed"}
+    assert saved.in_progress.draw == draw_for_attempt(timed, "ada", SECTION, 2)
+
+
 def test_when_time_runs_out_the_attempt_keeps_its_draw_and_the_next_one_carries_its_own(tmp_path, monkeypatch):
     timed = parse_quiz({"title": "Quiz", "settings": {"time_limit": 10, "grading_method": "last"}, "questions": [
         _single("fixed"), {"slot": "pick", "pool": [_single("pick-a"), _single("pick-b"), _single("pick-c")]}]})

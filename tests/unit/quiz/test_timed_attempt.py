@@ -51,5 +51,10 @@ def test_answers_after_the_deadline_are_split_off_and_carried_only_when_an_attem
 def test_late_note_says_kept_or_not_counted():
     assert late_note([], 2) is None
     assert late_note([2], 2) == "Your answer to question 2, given after that time, is kept for attempt 2."
+    assert late_note([2], 2, [3, 4]) == ("Your answer to question 2, given after that time, is kept for attempt 2. "
+                                         "Your answers to questions 3 and 4, given after that time, were not "
+                                         "counted and are not kept: attempt 2 gives other questions in their place.")
+    assert late_note([], 3, [1]) == ("Your answer to question 1, given after that time, was not counted and is not "
+                                     "kept: attempt 3 gives another question in its place.")
     assert late_note([2, 5, 7], None) == ("Your answers to questions 2, 5 and 7, given after that time, were not "
                                           "counted: no attempt is left.")

@@ -76,16 +76,24 @@ def test_time_ran_out_while_away_is_submitted_at_its_deadline_and_late_answers_g
     view = quiz_view_for(SECTION, folder)
     _at(view, 0)
     view.start()
-    first, second = view.session.questions[:2]
+    questions = view.session.questions
+    again = set(view.session.draw(2).values())  # what attempt 2 gives: the fixed slots' questions, other draws
+    first, second = [q for q in questions if q.id in again][:2]
+    pooled = next(q for q in questions if q.id not in again)  # a pool's question attempt 2 does not give
     view.answer(first.id, view.session.option_ids(first)[0])  # on time
     _at(view, 3600)  # an hour later, the page still open: the browser's count was asleep
-    view.answer(second.id, view.session.option_ids(second)[:1])  # a multiple choice
+    view.answer(second.id, view.session.option_ids(second)[0])
+    view.answer(pooled.id, view.session.option_ids(pooled)[0])
     session, store, _ = load_quiz(SECTION, folder)  # the notebook opened again (new kernel)
     session.clock = view.session.clock
     back = QuizView(session, store)
     shown = back.root.view
     assert shown["phase"] == "result" and shown["time_up"]["at"] == "2026-12-01T09:10:00.000+00:00", shown
-    assert shown["time_up"]["note"] == "Your answer to question 2, given after that time, is kept for attempt 2."
+    kept, dropped = questions.index(second) + 1, questions.index(pooled) + 1
+    assert shown["time_up"]["note"] == (
+        f"Your answer to question {kept}, given after that time, is kept for attempt 2. Your answer to question "
+        f"{dropped}, given after that time, was not counted and is not kept: attempt 2 gives another question in "
+        "its place.")
     saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text(encoding="utf-8"))
     assert saved["attempts"][0]["submitted_at"] == "2026-12-01T09:10:00.000+00:00"
     assert list(saved["attempts"][0]["answers"]) == [first.id]

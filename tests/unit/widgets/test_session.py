@@ -39,12 +39,13 @@ def test_answers_are_validated_against_the_public_spec():
 
 def test_submit_records_attempts_and_starts_a_new_one():
     session, quiz = _session()
-    session.set_answer("recruitment", True)
+    flag = next(q.id for q in session.questions if q.type == "true_false")  # the one drawn for attempt 1
+    session.set_answer(flag, True)
     responses = session.submit()
     assert [a.number for a in responses.attempts] == [1]
-    assert responses.attempts[0].answers == {"recruitment": True}
+    assert responses.attempts[0].answers == {flag: True}
     assert responses.in_progress.answers == {} and session.attempt_number == 2
-    assert len(session.unanswered()) == len(quiz.questions)
+    assert len(session.unanswered()) == len(quiz.quiz_slots)  # one question per slot
 
 
 def test_attempt_limit_is_enforced():
@@ -71,13 +72,17 @@ def test_sequential_navigation_never_goes_back():
 def test_immediate_feedback_from_digests_without_the_key():
     session, quiz = _session(feedback="immediate")
     assert all("answer" not in q for q in session.public["questions"])
-    for question in quiz.questions:
+    given = [quiz.question(q.id) for q in session.questions]  # the questions drawn for attempt 1, with keys
+    assert len(given) == len(quiz.quiz_slots)
+    for question in given:
         right = question.answer[0] if question.type == "short_answer" else question.answer
         session.set_answer(question.id, right)
-    session.set_answer("recruitment", False)
+    flag = next(q for q in given if q.type == "true_false")
+    session.set_answer(flag.id, not flag.answer)
     verdicts = session.feedback(session.submit().attempts[-1])
-    assert verdicts["recruitment"] is False
-    assert all(v for k, v in verdicts.items() if k != "recruitment")
+    assert set(verdicts) == {q.id for q in given}
+    assert verdicts[flag.id] is False
+    assert all(v for k, v in verdicts.items() if k != flag.id)
 
 
 def test_no_verdicts_when_review_hides_marks_or_attempts_are_limited():

@@ -7,6 +7,7 @@ import pytest
 from store_support import (
     SECTION,
     answer,
+    lasting_questions,
     on_disk,
     open_tab,
     questions_of_type,
@@ -183,15 +184,18 @@ def test_answers_saved_in_one_tab_go_into_the_attempt_the_other_submits(tmp_path
     folder = quiz_folder(tmp_path / "learner")
     left, left_store = open_tab(folder)
     right, right_store = open_tab(folder)
-    flags = questions_of_type(left, "true_false")
-    answer(right, right_store, flags[0], True)
-    answer(left, left_store, flags[1], False)
+    flags = lasting_questions(left)  # given in attempt 2 too (a pool would give another)
+    first, second = (value_for(left, qid, n) for n, qid in enumerate(flags[:2]))
+    again = value_for(left, flags[0], 1)
+    assert again != first
+    answer(right, right_store, flags[0], first)
+    answer(left, left_store, flags[1], second)
     saved = submit(right, right_store)
-    assert saved.attempts[0].answers == {flags[0]: True, flags[1]: False}
+    assert saved.attempts[0].answers == {flags[0]: first, flags[1]: second}
     assert saved.in_progress.answers == {}
-    answer(left, left_store, flags[0], False)  # the left tab still shows the old attempt: its old answer goes
-    assert on_disk(folder).in_progress.answers == {flags[0]: False}
-    assert on_disk(folder).attempts[0].answers == {flags[0]: True, flags[1]: False}
+    answer(left, left_store, flags[0], again)  # the left tab still shows the old attempt: its old answer goes
+    assert on_disk(folder).in_progress.answers == {flags[0]: again}
+    assert on_disk(folder).attempts[0].answers == {flags[0]: first, flags[1]: second}
 
 
 # --- limits ---------------------------------------------------------------------------------------
