@@ -74,9 +74,13 @@ def expected_score(section: Section, right: set[str] | None) -> float:
                      if right is None or slot.id in right or set(slot.questions) & set(right)))
 
 
-def drawn_answers(section: Section, learner: str, number: int, right: set[str] | None = None) -> dict[str, Any]:
-    """:func:`answers` to the questions drawn for ``learner``'s attempt ``number`` (what a quiz server takes)."""
-    given = set(draw_for_attempt(section.quiz, learner, section.id, number).values())
+def drawn_answers(section: Section, learner: str, number: int, right: set[str] | None = None,
+                  secret: bytes | None = None) -> dict[str, Any]:
+    """:func:`answers` to the questions drawn for ``learner``'s attempt ``number`` (what a quiz server takes).
+
+    ``secret``: the quiz service's draw key (:mod:`coursekit.service.draw_key`), else the public draw.
+    """
+    given = set(draw_for_attempt(section.quiz, learner, section.id, number, secret).values())
     return {qid: answer for qid, answer in answers(section, right).items() if qid in given}
 
 

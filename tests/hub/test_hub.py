@@ -161,6 +161,8 @@ def centre(reachable):
         try:
             with running_hub(url, hub_env, state, admin_token, base / "hub.log", "hub.log",
                              hub_api_port=int(hub_env["COURSEKIT_HUB_API_PORT"])):
+                _SERVICE_KEY.clear()  # this gradebook's quiz service draws with a key of its own
+                _SERVICE_KEY["db_url"] = db_url
                 yield {"url": url, "token": admin_token, "project": project, "exchange": exchange, "db_url": db_url,
                        "trainer_env": trainer_env, "base": base, "server": server, "password": password,
                        "state": state, "log": base / "hub.log"}
@@ -364,11 +366,13 @@ def chromium():
 
 
 def _answer_quiz(quiz, section, learner: str) -> None:
-    """Answer the questions drawn for the learner's first attempt right, page by page, and submit."""
+    """Answer the questions the quiz service drew for the learner's first attempt right, page by page, and submit
+    (each is looked for on the page shown, so another question there fails the test)."""
     from grading_support import drawn_answers
 
-    answers, questions = drawn_answers(section, learner, 1), quiz.given(1, learner)
-    assert [q["id"] for q in questions] == [q.id for q in _drawn(section, learner, 1)]
+    answers = drawn_answers(section, learner, 1, secret=_service_key())
+    by_id = {q["id"]: q for q in quiz.spec()["questions"]}
+    questions = [by_id[q.id] for q in _drawn(section, learner, 1)]
     for number, question in enumerate(questions, 1):
         quiz.answer_with_mouse(question, answers[question["id"]])
         if number < len(questions):
@@ -738,13 +742,32 @@ def _quiz_answers(learner: str, number: int, right: set[str] | None) -> dict:
     ``right`` (all when None), wrong in the others."""
     from grading_support import drawn_answers
 
-    return drawn_answers(load_course(REPO / "course").section(QUIZ_SECTION), learner, number, right)
+    return drawn_answers(load_course(REPO / "course").section(QUIZ_SECTION), learner, number, right,
+                         secret=_service_key())
+
+
+_SERVICE_KEY: dict = {}
+"""The running hub's gradebook URL and, once read, its quiz service's draw key (set by ``centre``)."""
+
+
+def _service_key() -> bytes:
+    """The key the hub's quiz service draws pooled questions with, read from its gradebook as grading reads it."""
+    if "key" not in _SERVICE_KEY:
+        from coursekit.gradebook.engine import make_engine
+        from coursekit.service.draw_key import read_draw_key
+
+        engine = make_engine(_SERVICE_KEY["db_url"])
+        try:
+            _SERVICE_KEY["key"] = read_draw_key(engine)
+        finally:
+            engine.dispose()
+    return _SERVICE_KEY["key"]
 
 
 def _drawn(section, learner: str, number: int) -> list:
-    """The questions of ``section`` drawn for ``learner``'s attempt ``number``, one per slot, in order."""
+    """The questions of ``section`` the hub's quiz service draws for ``learner``'s attempt ``number``, in order."""
     quiz = section.quiz
-    return drawn_spec(quiz, draw_for_attempt(quiz, learner, section.id, number)).questions
+    return drawn_spec(quiz, draw_for_attempt(quiz, learner, section.id, number, _service_key())).questions
 
 
 def _trainer_client(centre):
