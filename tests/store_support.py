@@ -6,6 +6,7 @@ a kernel) can run the same steps as the tests.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,16 @@ def quiz_folder(folder: Path) -> Path:
     """A learner's folder holding the section's released ``quiz.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "release" / SECTION / "quiz.json", folder / "quiz.json")
+    return folder
+
+
+def fixed_quiz_folder(folder: Path) -> Path:
+    """A learner's folder holding the section's ``quiz.json`` without pools: each slot keeps its first question."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = json.loads((REPO / "release" / SECTION / "quiz.json").read_text(encoding="utf-8"))
+    kept = {slot["questions"][0] for slot in spec.pop("slots")}
+    spec["questions"] = [q for q in spec["questions"] if q["id"] in kept]
+    (folder / "quiz.json").write_text(json.dumps(spec), encoding="utf-8")
     return folder
 
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from store_support import SECTION, lasting_questions, on_disk, open_tab, questions_of_type, quiz_folder, value_for
+from store_support import (
+    SECTION,
+    fixed_quiz_folder,
+    lasting_questions,
+    on_disk,
+    open_tab,
+    questions_of_type,
+    quiz_folder,
+    value_for,
+)
 
 from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord
 from coursekit.widgets import load_quiz
@@ -50,7 +59,8 @@ def test_two_tabs_answering_in_turn_show_and_save_every_answer(tmp_path):
 
 
 def test_two_tabs_submitting_attempt_one_both_say_so_and_both_are_kept(tmp_path):
-    folder = quiz_folder(tmp_path / "learner")
+    """Without pools a second tab's submit is an attempt of its own (with pools: test_pool_other_tab.py)."""
+    folder = fixed_quiz_folder(tmp_path / "learner")
     left, right = _view(folder), _view(folder)
     _submit(left)
     _submit(right)
@@ -64,7 +74,7 @@ def test_two_tabs_submitting_attempt_one_both_say_so_and_both_are_kept(tmp_path)
 
 
 def test_the_attempt_a_file_cannot_keep_is_refused_with_a_message(tmp_path):
-    folder = quiz_folder(tmp_path / "learner")
+    folder = fixed_quiz_folder(tmp_path / "learner")
     session, store = open_tab(folder)
     store.save(session.responses.model_copy(update={"attempts": [
         AttemptRecord(id=f"a{n}", number=n, submitted_at=f"2026-01-01T00:00:{n % 60:02d}.{n // 60:03d}+00:00")
