@@ -57,13 +57,21 @@ def service_client(url: str, name: str, **options: Any) -> QuizServiceClient:
     return QuizServiceClient(url, service_token(name), **options)
 
 
-def quiz_source(folder: Path, section: str = SECTION, **settings: Any) -> Path:
-    """A copy of the project's ``source/<section>`` whose quiz.json has ``settings`` changed; the source root."""
+def quiz_source(folder: Path, section: str = SECTION, pools: bool = False, **settings: Any) -> Path:
+    """A copy of the project's ``source/<section>`` whose quiz.json has ``settings`` changed; the source root.
+
+    Without ``pools`` the quiz is the seed quiz's fixed form: each slot keeps its first question
+    (:func:`fixed_right_answers` answers it); with ``pools`` the service draws from the seed's pools.
+    """
     root = folder / "source"
     shutil.copytree(REPO / "source" / section, root / section, dirs_exist_ok=True)
     spec_file = root / section / "quiz.json"
     public = json.loads(spec_file.read_text(encoding="utf-8"))
     public["settings"].update(settings)
+    if not pools:
+        kept = _first_questions(public)
+        public.pop("slots", None)
+        public["questions"] = [q for q in public["questions"] if q["id"] in kept]
     spec_file.write_text(json.dumps(public), encoding="utf-8")
     return root
 
@@ -74,6 +82,29 @@ def right_answers(section: str = SECTION) -> dict[str, Any]:
     public = json.loads((REPO / "source" / section / "quiz.json").read_text(encoding="utf-8"))
     kinds = {q["id"]: q["type"] for q in public["questions"]}
     return {qid: (k["answer"][0] if kinds[qid] == "short_answer" else k["answer"]) for qid, k in key.items()}
+
+
+def _first_questions(public: dict[str, Any]) -> set[str]:
+    return {slot["questions"][0] for slot in public.get("slots") or [{"questions": [q["id"]]}
+                                                                      for q in public["questions"]]}
+
+
+def fixed_right_answers(section: str = SECTION) -> dict[str, Any]:
+    """:func:`right_answers` to the questions of the seed quiz's fixed form (``quiz_source`` without pools)."""
+    public = json.loads((REPO / "source" / section / "quiz.json").read_text(encoding="utf-8"))
+    kept = _first_questions(public)
+    return {qid: answer for qid, answer in right_answers(section).items() if qid in kept}
+
+
+def service_draw_key(db_url: str) -> bytes:
+    """The key the quiz service of ``db_url`` draws pooled questions with (made when its tables were migrated)."""
+    from coursekit.service.draw_key import read_draw_key
+
+    engine = make_engine(db_url)
+    try:
+        return read_draw_key(engine)
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:

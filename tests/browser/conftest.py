@@ -208,8 +208,11 @@ def option_texts(question: dict[str, Any], key: str = "options") -> dict[str, st
     return {o["id"]: o["text"] for o in question[key]}
 
 
-def drawn_public(spec: dict[str, Any], learner: str, attempt: int) -> list[dict[str, Any]]:
-    """The questions of a public quiz.json drawn for ``learner``'s attempt (every question when it has no pools)."""
+def drawn_public(spec: dict[str, Any], learner: str, attempt: int, secret: bytes | None = None) -> list[dict[str, Any]]:
+    """The questions of a public quiz.json drawn for ``learner``'s attempt (every question when it has no pools).
+
+    ``secret``: the quiz service's draw key when the service draws (else the public draw of one machine).
+    """
     from coursekit.quiz.draw import member_order
     from coursekit.quiz.spec import Slot
 
@@ -218,7 +221,7 @@ def drawn_public(spec: dict[str, Any], learner: str, attempt: int) -> list[dict[
     given = []
     for slot in slots:
         members = list(slot["questions"])
-        order = member_order(Slot(id=slot["id"], questions=tuple(members)), learner, SECTION) \
+        order = member_order(Slot(id=slot["id"], questions=tuple(members)), learner, SECTION, secret) \
             if len(members) > 1 else members
         given.append(by_id[order[(attempt - 1) % len(order)]])
     return given
@@ -338,9 +341,10 @@ class QuizPage:
         """The public quiz spec (quiz.json) this copy of the notebook uses."""
         return json.loads((self.folder / "quiz.json").read_text(encoding="utf-8"))
 
-    def given(self, attempt: int = 1, learner: str = LEARNER) -> list[dict[str, Any]]:
-        """The questions of quiz.json the learner is given in ``attempt``, in order: one per slot (a pool's draw)."""
-        return drawn_public(self.spec(), learner, attempt)
+    def given(self, attempt: int = 1, learner: str = LEARNER, secret: bytes | None = None) -> list[dict[str, Any]]:
+        """The questions of quiz.json the learner is given in ``attempt``, in order: one per slot (a pool's draw;
+        ``secret``: the quiz service's draw key when the service draws)."""
+        return drawn_public(self.spec(), learner, attempt, secret)
 
     def answer_with_mouse(self, question: dict[str, Any], value: Any) -> None:
         """Answer the question on the current page by clicking its controls (typing for a short answer).

@@ -21,7 +21,14 @@ import test_learner_door_browser as door
 from conftest import RELEASE, SECTION, QuizPage, add_learner_copy, running_lab
 from playwright.sync_api import expect
 from postgres_support import create_database, running_postgres
-from service_support import quiz_source, running_service, service_client, service_token, service_tokens
+from service_support import (
+    quiz_source,
+    running_service,
+    service_client,
+    service_draw_key,
+    service_token,
+    service_tokens,
+)
 
 from coursekit.learner import copy_release
 from coursekit.service.book import utc_now
@@ -33,7 +40,7 @@ TOKENS = service_tokens(["ada"])
 
 
 def test_countdown_from_the_servers_time_then_submitted_once_when_time_runs_out(browser, tmp_path, monkeypatch):
-    source = quiz_source(tmp_path, time_limit=TIME_LIMIT_MINUTES)
+    source = quiz_source(tmp_path, pools=True, time_limit=TIME_LIMIT_MINUTES)
     with running_postgres() as server_url:
         db_url = create_database(server_url, f"timer_{uuid.uuid4().hex[:10]}")
         with running_service(db_url, source, TOKENS, utc_now) as url:
@@ -47,12 +54,12 @@ def test_countdown_from_the_servers_time_then_submitted_once_when_time_runs_out(
                 page = context.new_page()
                 page.set_default_timeout(60_000)
                 try:
-                    _take_the_timed_quiz(QuizPage(page, lab, folder), url)
+                    _take_the_timed_quiz(QuizPage(page, lab, folder), url, service_draw_key(db_url))
                 finally:
                     context.close()
 
 
-def _take_the_timed_quiz(quiz: QuizPage, url: str) -> None:
+def _take_the_timed_quiz(quiz: QuizPage, url: str, secret: bytes) -> None:
     page = quiz.page
     quiz.open().run_all()
     door.narrow(page, 400)
@@ -61,7 +68,7 @@ def _take_the_timed_quiz(quiz: QuizPage, url: str) -> None:
     start = quiz.quiz.get_by_role("button", name="Start attempt", exact=True)
     start.focus()
     page.keyboard.press("Enter")  # the attempt starts on the service: its clock runs from here
-    first = quiz.given()[0]
+    first = quiz.given(secret=secret)[0]  # the question the service drew
     options = first.get("options")
     quiz.answer_with_mouse(first, options[0]["id"] if options else True)
 

@@ -41,7 +41,6 @@ from trainer_support import first_right, review
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
 from coursekit.gradebook.state import make_engine
-from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.timing import AttemptRefused
 from coursekit.service.book import AttemptBook
 from coursekit.service.migrate import migrate
@@ -71,7 +70,7 @@ def _submit_to_service(book: AttemptBook, clock: Clock, section, learner: str, a
                        attempts: list[dict]) -> None:
     clock.now = at
     for number, given in enumerate(attempts, 1):
-        drawn = set(draw_for_attempt(section.quiz, learner, section.id, number).values())
+        drawn = set(book.draw(section.quiz, learner, section.id, number).values())  # with the service's key
         answered = {qid: answer for qid, answer in given.items() if qid in drawn}  # the server takes the draw only
         book.submit(section.quiz, learner, section.id, f"{learner}-{number}", answered)
         clock.advance(2)

@@ -45,9 +45,9 @@ def graded(tmp_path_factory):
     spec = section.quiz
     everything, nothing = answers(section, None), answers(section, set())
     # the quiz server takes answers to the questions it drew for each attempt only
-    book.submit(spec, "ada", SECTION, "ada-1", drawn_answers(section, "ada", 1, set()))
-    book.submit(spec, "ada", SECTION, "ada-2", drawn_answers(section, "ada", 2))
-    book.submit(spec, "bob", SECTION, "bob-1", drawn_answers(section, "bob", 1, set()))
+    book.submit(spec, "ada", SECTION, "ada-1", drawn_answers(section, "ada", 1, set(), secret=book.draw_key))
+    book.submit(spec, "ada", SECTION, "ada-2", drawn_answers(section, "ada", 2, secret=book.draw_key))
+    book.submit(spec, "bob", SECTION, "bob-1", drawn_answers(section, "bob", 1, set(), secret=book.draw_key))
     # the learners' files say otherwise: ada's was cut to one wrong attempt, bob's claims full marks, cy has no record
     write_submission(paths, course, section, "ada", [attempt(1, nothing)])
     write_submission(paths, course, section, "bob", [attempt(1, everything), attempt(2, everything)])
@@ -78,7 +78,7 @@ def test_a_new_recorded_attempt_is_graded_at_the_next_run_and_nothing_else(grade
     paths, _, section, book, _ = graded
     again = grade_all(paths, jobs=1, timeout=30)
     assert (len(again.graded), len(again.skipped)) == (0, 3)
-    book.submit(section.quiz, "bob", SECTION, "bob-2", drawn_answers(section, "bob", 2))
+    book.submit(section.quiz, "bob", SECTION, "bob-2", drawn_answers(section, "bob", 2, secret=book.draw_key))
     third = grade_all(paths, jobs=1, timeout=30)
     assert [o.learner for o in third.graded] == ["bob"] and len(third.skipped) == 2
     assert _quiz_points(paths.gradebook_url, "bob") == pytest.approx(expected_score(section, None))

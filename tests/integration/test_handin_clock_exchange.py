@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
-from grading_support import answers, attempt, hand_in_at, make_project, write_submission
+from grading_support import answers, attempt, drawn_answers, hand_in_at, make_project, write_submission
 from nbgrader.exchange.default import ExchangeSubmit
 
 from coursekit.authoring.course import load_course
@@ -131,9 +131,9 @@ def test_with_the_quiz_service_its_record_of_the_last_attempt_counts(tmp_path):
     migrate(paths.gradebook_url)
     clock = Clock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     book = AttemptBook(make_engine(paths.gradebook_url), clock)
-    book.submit(section.quiz, "ada", SECTION, "ada-1", answers(section, set()))
+    book.submit(section.quiz, "ada", SECTION, "ada-1", drawn_answers(section, "ada", 1, set(), book.draw_key))
     clock.advance(90)
-    book.submit(section.quiz, "ada", SECTION, "ada-2", answers(section))
+    book.submit(section.quiz, "ada", SECTION, "ada-2", drawn_answers(section, "ada", 2, None, book.draw_key))
     book.engine.dispose()
     for learner in ("ada", "cy"):  # cy has no record: the files' time counts
         write_submission(paths, course, section, learner, [attempt(1, answers(section))])

@@ -32,9 +32,11 @@ def test_a_record_drawn_with_the_services_key_is_graded_as_given(tmp_path):
     shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
     quiz_file = paths.course / SECTION / "quiz.yml"
     data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
-    first = data["questions"][0]
-    data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c"),
-                                                        variant(first, "schools-c", "d")]}
+    index, first = next((i, q) for i, q in enumerate(data["questions"])  # a fixed single-choice slot
+                        if q.get("type") == "single_choice" and len(q["options"]) >= 3)
+    others = [o["id"] for o in first["options"] if o["id"] != first["answer"]]
+    data["questions"][index] = {"slot": "schools", "pool": [first, variant(first, "schools-b", others[0]),
+                                                            variant(first, "schools-c", others[1])]}
     quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     root = ["--root", str(paths.root)]
     assert main([*root, "build"]) == 0 and main([*root, "release"]) == 0

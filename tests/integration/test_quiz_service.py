@@ -10,7 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from postgres_support import create_database, running_postgres
-from service_support import SECTION, Clock, quiz_source, right_answers, running_service, service_client, service_tokens
+from service_support import (
+    SECTION,
+    Clock,
+    fixed_right_answers,
+    quiz_source,
+    running_service,
+    service_client,
+    service_tokens,
+)
 from sqlalchemy import create_engine, func, select
 
 from coursekit.gradebook.state import make_engine
@@ -72,9 +80,9 @@ def test_attempt_limit_is_the_servers_and_a_repeated_submit_counts_once(db_url, 
         assert first["attempt"]["answers"] == {"partner-schools": "a", "recruitment": True}
         again = ada.submit(SECTION, "attempt-one", {"recruitment": False})
         assert again["repeated"] is True and again["attempt"]["answers"]["recruitment"] is True
-        ada.submit(SECTION, "attempt-two", right_answers())
+        ada.submit(SECTION, "attempt-two", fixed_right_answers())
         with pytest.raises(ServiceRefused, match="no attempts left: 2 of 2 used") as refused:
-            ada.submit(SECTION, "attempt-three", right_answers())
+            ada.submit(SECTION, "attempt-three", fixed_right_answers())
         assert refused.value.status == 409 and refused.value.reason == "no_attempts"
         with pytest.raises(ServiceRefused, match="no attempts left"):
             ada.save(SECTION, {"partner-schools": "a"})
@@ -101,7 +109,7 @@ def test_close_and_time_limit_use_the_servers_clock(db_url, tmp_path):
         assert done["attempt"]["answers"] == {"partner-schools": "a"}  # what was saved in time, nothing after
         clock.advance(3 * 60)  # 12:31, after close
         with pytest.raises(ServiceRefused, match="the quiz closed at 2026-12-01 12:00 UTC") as closed:
-            bob.submit(SECTION, "after-close", right_answers())
+            bob.submit(SECTION, "after-close", fixed_right_answers())
         assert closed.value.reason == "closed"
     assert _count(db_url, learner=BOB) == 0
 
@@ -118,7 +126,7 @@ def test_a_learner_reaches_only_their_own_attempts_and_never_the_key(db_url, tmp
                                                        "open": ["attempt"], "closed": ["attempt", "marks"]})
     with running_service(db_url, source, service_tokens([ADA, BOB], trainer=TRAINER), Clock()) as url:
         ada, bob, trainer = service_client(url, ADA), service_client(url, BOB), service_client(url, TRAINER)
-        ada.submit(SECTION, "ada-1", right_answers())
+        ada.submit(SECTION, "ada-1", fixed_right_answers())
         bob.submit(SECTION, "bob-1", {"partner-schools": "b"})
         assert {a["learner"] for a in ada.attempts()} == {ADA}
         with pytest.raises(ServiceRefused, match="your own attempts only") as refused:
@@ -130,7 +138,7 @@ def test_a_learner_reaches_only_their_own_attempts_and_never_the_key(db_url, tmp
             QuizServiceClient(url, "not-a-token").attempts()
         # bob cannot submit as ada: every action is on the token's own learner
         bob.submit(SECTION, "ada-1", {"partner-schools": "c"})
-        assert [a["answers"] for a in ada.attempts()] == [right_answers()]
+        assert [a["answers"] for a in ada.attempts()] == [fixed_right_answers()]
         seen = json.dumps([ada.state(SECTION), ada.attempts(), bob.state(SECTION)])
         key = json.loads((source / SECTION / "quiz.json").read_text())
         assert "answer_digest" not in seen and "salt" not in seen and "right_answers\": [" not in seen
@@ -149,7 +157,7 @@ def test_a_hub_login_that_is_not_a_plain_login_name_is_refused_and_records_nothi
     with running_service(db_url, source, tokens, Clock()) as url:
         for i in range(len(odd)):
             with pytest.raises(ServiceRefused, match="ask your trainer") as refused:
-                QuizServiceClient(url, f"tok-odd{i}").submit(SECTION, f"odd-{i}", right_answers())
+                QuizServiceClient(url, f"tok-odd{i}").submit(SECTION, f"odd-{i}", fixed_right_answers())
             assert refused.value.status == 403
         assert service_client(url, TRAINER).attempts() == []
     assert _count(db_url) == 0
@@ -194,7 +202,7 @@ def test_fifty_learners_submit_at_once_each_recorded_once(db_url, tmp_path):
             client.save(SECTION, {"partner-schools": "a"})
             outcomes = []
             for _ in range(2):  # the kernel resends: the second is the same attempt
-                outcomes.append(client.submit(SECTION, f"{name}-attempt", right_answers()))
+                outcomes.append(client.submit(SECTION, f"{name}-attempt", fixed_right_answers()))
             return outcomes
 
         with ThreadPoolExecutor(max_workers=50) as pool:

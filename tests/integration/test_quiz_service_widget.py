@@ -10,14 +10,14 @@ from postgres_support import create_database, running_postgres
 from service_support import (
     SECTION,
     Clock,
+    fixed_right_answers,
     quiz_source,
-    right_answers,
     running_service,
     service_client,
     service_token,
     service_tokens,
 )
-from store_support import quiz_folder
+from store_support import fixed_quiz_folder, quiz_folder
 
 from coursekit.service.book import iso
 from coursekit.widgets import quiz_view_for
@@ -58,7 +58,7 @@ TOKENS = service_tokens(["ada", "bob"])
 
 
 def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(db_url, tmp_path, monkeypatch):
-    source = quiz_source(tmp_path, attempts=2)
+    source = quiz_source(tmp_path, pools=True, attempts=2)
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, Clock()) as url:
         _as(monkeypatch, url, "ada")
@@ -100,7 +100,7 @@ def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, t
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     source = quiz_source(tmp_path)
-    folder = quiz_folder(tmp_path / "bob")
+    folder = fixed_quiz_folder(tmp_path / "bob")
     url = f"http://127.0.0.1:{port}/services/quiz/"
     _as(monkeypatch, url, "bob")
     view = quiz_view_for(SECTION, folder)  # the service is not running
@@ -138,7 +138,7 @@ def test_without_the_service_the_quiz_works_on_its_file_as_before(tmp_path, monk
 
 def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url, tmp_path, monkeypatch):
     clock = Clock()
-    source = quiz_source(tmp_path, attempts=1, time_limit=10)
+    source = quiz_source(tmp_path, pools=True, attempts=1, time_limit=10)
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, clock) as url:
         _as(monkeypatch, url, "ada")
@@ -180,18 +180,19 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
     """The late answer is to a question attempt 2 gives again (kept for it) or to a pool's question it does not
     give (not counted, and attempt 2 is not refused for it)."""
     clock = Clock()
-    source = quiz_source(tmp_path, attempts=2, time_limit=10)
+    source = quiz_source(tmp_path, pools=True, attempts=2, time_limit=10)
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, clock) as url:
         _as(monkeypatch, url, "ada")
         server_side = service_client(url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.session.clock = lambda: iso(clock.now)
+        view.start()  # a timed attempt's questions come from the service with its start
         questions = view.session.questions
-        again = set(view.session.draw(2).values())  # what attempt 2 gives: the fixed slots' questions, other draws
+        # attempt 2 gives the fixed slots' questions again and another question in every pool
+        again = {slot.questions[0] for slot in view.session.spec.quiz_slots if len(slot.questions) == 1}
         first, second = [q for q in questions if q.id in again][:2]
         pooled = next(q for q in questions if q.id not in again)  # a pool's question attempt 2 does not give
-        view.start()
         view.answer(first.id, view.session.option_ids(first)[0])  # 09:00, on time
         clock.advance(60)  # the learner went away; back at 10:00 the page still shows attempt 1
         given_late = second if late == "fixed" else pooled
@@ -232,13 +233,13 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
 def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once_no_attempt_is_left(
         db_url, tmp_path, monkeypatch):
     source = quiz_source(tmp_path, attempts=2)
-    folder = quiz_folder(tmp_path / "ada")
-    key = right_answers()
+    folder = fixed_quiz_folder(tmp_path / "ada")
+    key = fixed_right_answers()
     with running_service(db_url, source, TOKENS, Clock()) as url:
         _as(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.answer("purposes", key["purposes"][:1])  # one of the right boxes: part marks
-        text = view.session.question("purposes").text  # ada's attempt 1 draws it (attempt 2 gives purposes-b)
+        text = view.session.question("purposes").text
         _submit(view)
         rows = {row["number"]: row for row in view.root.view["result"]["questions"]}
         purposes = rows[2]
@@ -280,7 +281,7 @@ def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_nu
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    source = quiz_source(tmp_path)
+    source = quiz_source(tmp_path, pools=True)
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, Clock(), port=port) as url:
         _as(monkeypatch, url, "ada")
@@ -302,7 +303,7 @@ def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_nu
 
 
 def test_after_the_responses_file_is_deleted_the_attempt_numbers_are_the_services(db_url, tmp_path, monkeypatch):
-    source = quiz_source(tmp_path, attempts=3)
+    source = quiz_source(tmp_path, pools=True, attempts=3)
     folder = quiz_folder(tmp_path / "ada")
     with running_service(db_url, source, TOKENS, Clock()) as url:
         _as(monkeypatch, url, "ada")
