@@ -401,13 +401,15 @@ def test_ctrl_s_in_a_comment_or_the_quiz_never_opens_the_browsers_save_page_dial
     page = quiz.page
     # What the browser does with the key after every handler ran: a default not prevented is "Save page as".
     page.evaluate("""() => { window.ckSaves = [];
-        document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 's') setTimeout(() =>
-            window.ckSaves.push([document.activeElement.tagName, e.defaultPrevented]), 0); }, true); }""")
+        document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 's') {
+            const focused = document.activeElement.tagName;  // where the key went, read as it is pressed
+            setTimeout(() => window.ckSaves.push([focused, e.defaultPrevented]), 0); } }, true); }""")
     field = quiz.panel.locator(".coursekit-comment textarea").first
     field.scroll_into_view_if_needed()
     field.click()
     page.keyboard.type("We share workshops.")
     page.keyboard.press("Control+s")
+    page.wait_for_function("() => window.ckSaves.length === 1")
     quiz.question(quiz.given()[0]["id"]).get_by_role("radio").first.focus()
     page.keyboard.press("Control+s")
     page.wait_for_function("() => window.ckSaves.length === 2")

@@ -24,6 +24,7 @@ from grading_support import (
 )
 
 from coursekit.authoring.course import load_course
+from coursekit.quiz.draw import draw_for_attempt
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +119,9 @@ def graded(tmp_path_factory):
     (other / "responses" / f"{SECTION}.json").write_text(json.dumps(doc))
     expected["other-section"] = 0.0
     unknown = dict(honest)
-    unknown[next(q.id for q in section.quiz.questions if q.type == "single_choice" and q.id not in honest_right)] = "zz"
+    given = set(draw_for_attempt(section.quiz, "unknown-option", section.id, 1).values())  # a question drawn for it
+    unknown[next(q.id for q in section.quiz.questions
+                 if q.type == "single_choice" and q.id not in honest_right and q.id in given)] = "zz"
     submit("unknown-option", honest_right, attempts=[attempt(1, unknown)])
 
     result = grade_all(paths, jobs=2, timeout=10)

@@ -75,7 +75,8 @@ def _grades(paths):
 
 def test_a_copied_responses_file_scores_zero_with_the_reason(graded, capsys):
     paths, _, result, full, _ = graded
-    assert not result.failed, [(o.learner, o.problems) for o in result.failed]
+    # dan's forged name passes the owner check, but the questions in ada's file are ada's draw, not his
+    assert [(o.learner, "this learner's draw is" in " ".join(o.problems)) for o in result.failed] == [("dan", True)]
     problems = {(learner, p) for learner, _, p in result.problems}
     assert (("ben", f"{SECTION}.json: saved by learner 'ada', not by the submitter 'ben' (copied; not counted)")
             in problems)
@@ -89,7 +90,7 @@ def test_a_copied_responses_file_scores_zero_with_the_reason(graded, capsys):
 
 
 def test_copies_are_listed_for_the_trainer(graded, capsys):
-    paths, _, _, full, _ = graded
+    paths, _, _, _, _ = graded
     out = _report(paths, capsys)
     assert "copied responses: 1 group(s) of learners with identical attempts" in out
     assert f"  {SECTION}: ada, ben, dan" in out
@@ -97,8 +98,9 @@ def test_copies_are_listed_for_the_trainer(graded, capsys):
     assert rows[0] == ["section", "fingerprint", "learners"]
     assert [(r[0], r[2]) for r in rows[1:]] == [(SECTION, "ada; ben; dan")]
     assert len(rows[1][1]) == 16
-    # dan's forged name passes the owner check, so the listing is how a trainer finds him
-    assert float(_grades(paths)[("dan", SECTION)]["quiz_score"]) == full
+    # dan's forged name passes the owner check; the pools' draws (ada's, not his) keep his copy from counting
+    dan = _grades(paths)[("dan", SECTION)]
+    assert dan["status"] == "not graded" and dan["quiz_score"] == "" and "draw edited" in dan["problems"], dan
 
 
 def test_formula_ids_are_refused_as_no_login_names_and_neutralised_in_every_csv(graded, capsys):

@@ -12,7 +12,7 @@ import json
 
 import nbformat
 import pytest
-from grading_support import answers, attempt, grade_all, grades_csv, make_project
+from grading_support import answers, attempt, drawn_attempts, grade_all, grades_csv, make_project
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
@@ -46,8 +46,9 @@ def test_lab_submits_the_working_copy_with_its_answers(tmp_path, monkeypatch, ca
     # the learner works in the copy the lab opened
     working = workspace / "course" / SECTION
     (working / "responses").mkdir()
+    saved = drawn_attempts(section, "ada", [attempt(1, answers(section))])  # as the widget saves them, with the draw
     (working / "responses" / f"{SECTION}.json").write_text(
-        json.dumps(responses_document(course, section, "ada", [attempt(1, answers(section))])), encoding="utf-8")
+        json.dumps(responses_document(course, section, "ada", saved)), encoding="utf-8")
     CommentStore(working, SECTION, "ada").save("comment-own-cooperation", COMMENT)
 
     # before the trainer's release: the course and the learner's sections, no error; Submit says why not
