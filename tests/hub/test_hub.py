@@ -38,7 +38,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hub_start import free_port as _free_port
 from hub_start import remove_accounts, running_hub
+from hub_start import wait as _wait
 from postgres_support import postgres_bin, running_postgres
 from process_support import traversable
 from project_support import REPO
@@ -171,26 +173,6 @@ def centre(reachable):
             subprocess.run(["groupdel", TRAINERS_GROUP], capture_output=True)
             shutil.rmtree(base, ignore_errors=True)
             PROFILE_SCRIPT.unlink(missing_ok=True)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(condition, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(message)
 
 
 def _coursekit(centre, *args: str):
