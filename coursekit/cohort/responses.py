@@ -30,7 +30,6 @@ AttemptChoice = Literal["graded", "last", "every"]
 """Which attempts :func:`load_choices` counts: the one the grade reflects, the last one, or every one."""
 
 
-
 def _section_responses(autograded: Path, section: str) -> Iterator[tuple[str, Responses]]:
     """(learner, parsed responses file) of every autograded submission of ``section``, in path order.
 
@@ -43,6 +42,7 @@ def _section_responses(autograded: Path, section: str) -> Iterator[tuple[str, Re
             continue
         if responses.section == section:
             yield path.parents[2].name, responses
+
 
 def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
                       ) -> Iterator[tuple[str, QuizSpec, str, Attempt]]:

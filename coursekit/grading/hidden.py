@@ -72,17 +72,24 @@ LEARNER_FOLDERS = ("autograded", "submitted")
 
 
 @contextlib.contextmanager
-def submitter(learner: str) -> Iterator[None]:
-    """Grade as submitted by ``learner`` inside the block (sets ``COURSEKIT_SUBMITTER``, then restores it)."""
-    previous = os.environ.get(SUBMITTER_ENV)
-    os.environ[SUBMITTER_ENV] = learner
+def _environ_set(name: str, value: str) -> Iterator[None]:
+    """``os.environ[name] = value`` inside the block; the previous value (or its absence) restored after."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
     try:
         yield
     finally:
         if previous is None:
-            os.environ.pop(SUBMITTER_ENV, None)
+            os.environ.pop(name, None)
         else:
-            os.environ[SUBMITTER_ENV] = previous
+            os.environ[name] = previous
+
+
+@contextlib.contextmanager
+def submitter(learner: str) -> Iterator[None]:
+    """Grade as submitted by ``learner`` inside the block (sets ``COURSEKIT_SUBMITTER``, then restores it)."""
+    with _environ_set(SUBMITTER_ENV, learner):
+        yield
 
 
 @contextlib.contextmanager
@@ -98,15 +105,8 @@ def service_draw_key(key: bytes | None) -> Iterator[None]:
     if key is None:
         yield
         return
-    previous = os.environ.get(DRAW_KEY_ENV)
-    os.environ[DRAW_KEY_ENV] = key.hex()
-    try:
+    with _environ_set(DRAW_KEY_ENV, key.hex()):
         yield
-    finally:
-        if previous is None:
-            os.environ.pop(DRAW_KEY_ENV, None)
-        else:
-            os.environ[DRAW_KEY_ENV] = previous
 
 
 def draw_key() -> bytes | None:

@@ -247,14 +247,14 @@ class QuizSession:
                                 started_at=pending.started_at or when, submitted_at=when,
                                 answers=dict(split.on_time), draw=self.draw(len(current.attempts) + 1))
         left = attempts_left(self.settings, len(current.attempts) + 1)
-        nxt = carried_over(split, left is None or left > 0)
+        # A learner's consecutive attempts never give the same question of a pool, whatever key drew them
+        # (places n - 1 and n mod k of one order), so the next attempt gives another question in every pool:
+        # with pools, late answers are carried for the questions of single-question slots only, even before
+        # the quiz service's draw of the next attempt is known here.
+        fixed = {slot.questions[0] for slot in self.spec.quiz_slots if len(slot.questions) == 1} \
+            if self.spec.has_pools else None
+        nxt = carried_over(split, left is None or left > 0, fixed)
         if self.spec.has_pools:
-            # A learner's consecutive attempts never give the same question of a pool, whatever key drew them
-            # (places n - 1 and n mod k of one order), so the next attempt gives another question in every pool:
-            # late answers are carried for the questions of single-question slots only, even before the quiz
-            # service's draw of the next attempt is known here.
-            fixed = {slot.questions[0] for slot in self.spec.quiz_slots if len(slot.questions) == 1}
-            nxt = carried_over(split, left is None or left > 0, fixed)
             nxt = nxt.model_copy(update={"draw": self.draw(len(current.attempts) + 2)})
         return current.model_copy(update={"attempts": [*current.attempts, attempt], "in_progress": nxt},
                                   deep=True), split
