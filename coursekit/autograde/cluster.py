@@ -56,6 +56,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from coursekit.autograde.batch_lookups import BatchLookups, read_batch_lookups
 from coursekit.autograde.job import GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.transfer import read_files
 from coursekit.gradebook.engine import shared_engines
@@ -280,7 +281,7 @@ def grade_chunk_on_worker(material: Material,
 
 MAX_CHUNK = 4
 """Submissions sent to a worker in one Dask task, at most."""
-CHUNKS_PER_THREAD = 8
+CHUNKS_PER_THREAD = 5
 """A batch is cut into at least this many tasks per worker thread, so the workers finish together."""
 
 
@@ -312,16 +313,18 @@ def _connect(address: str) -> Any:
     return client
 
 
-def _prepare(task: Task, setup: GradingSetup, folder: Path,
-             remove: Callable[[Path], Any] = shutil.rmtree) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
+def _prepare(task: Task, setup: GradingSetup, folder: Path, remove: Callable[[Path], Any] = shutil.rmtree,
+             lookups: BatchLookups | None = None) -> tuple[Task, list[str], dict[str, Any]] | Outcome:
     """The request for one submission (its snapshot's files) with the snapshot's digest and problems.
 
     The snapshot is taken into ``folder`` (new) and read into memory; ``remove`` deletes the folder after.
+    ``lookups``: the gradebook's hand-in times and quiz records of the batch, read once.
     """
     started = time.perf_counter()
     try:
         copied = snapshot_submission(task, setup, Path(setup.grader_root) / "submitted" / task.learner / task.section,
-                                     folder, repair=False)  # the worker repairs the notebooks, as a local process
+                                     folder, repair=False,  # the worker repairs the notebooks, as a local process
+                                     lookups=lookups)
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
@@ -335,27 +338,50 @@ def _prepare(task: Task, setup: GradingSetup, folder: Path,
     return replace(task, digest=digest), problems, request
 
 
-def _record(recorder: Any, api: Any, task: Task, problems: list[str], outcome: Outcome,
-            graded: dict[str, Any] | None) -> Outcome:
-    """Write the returned graded folder into ``autograded/`` and its scores into the gradebook; the outcome."""
+_RECORD_ERRORS = (OSError, ValueError, KeyError)
+
+
+def _not_recorded(outcome: Outcome, exc: BaseException) -> Outcome:
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return replace(outcome, ok=False, attempts=None,
+                   problems=cap_problems([*outcome.problems, f"not recorded: {reason}"]))
+
+
+def _record(recorder: Any, api: Any, results: list[tuple[Task, list[str], Outcome, dict[str, Any] | None]],
+            ) -> list[Outcome]:
+    """Write the returned graded folders into ``autograded/`` and their scores into the gradebook; the outcomes.
+
+    The scores of the submissions a task returned are recorded in one transaction; when it fails, each is
+    recorded alone, so one that cannot be recorded is named and the others are kept.
+    """
     from nbgrader.api import InvalidEntry, MissingEntry
     from sqlalchemy.exc import SQLAlchemyError
 
-    from coursekit.autograde.record import write_graded_folder
+    from coursekit.autograde.record import GradedSubmission, write_graded_folder
 
-    merged = replace(outcome, digest=task.digest, problems=cap_problems([*problems, *outcome.problems]))
-    if not outcome.ok or graded is None:
-        return merged
-    folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
+    errors = (*_RECORD_ERRORS, MissingEntry, InvalidEntry, SQLAlchemyError)
+    outcomes, written = [], []
+    for task, problems, outcome, graded in results:
+        merged = replace(outcome, digest=task.digest, problems=cap_problems([*problems, *outcome.problems]))
+        outcomes.append(merged)
+        if not outcome.ok or graded is None:
+            continue
+        folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
+        try:
+            write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared)
+            written.append((len(outcomes) - 1, GradedSubmission(
+                task.learner, task.section, api.coursedir.get_existing_timestamp(str(folder)), graded["cells"])))
+        except errors as exc:
+            outcomes[-1] = _not_recorded(merged, exc)
     try:
-        write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared)
-        recorder.record(task.learner, task.section, api.coursedir.get_existing_timestamp(str(folder)),
-                        graded["cells"])
-    except (OSError, ValueError, KeyError, MissingEntry, InvalidEntry, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return replace(merged, ok=False, attempts=None,
-                       problems=cap_problems([*merged.problems, f"not recorded: {reason}"]))
-    return merged
+        recorder.record_many([item for _, item in written])
+    except errors:
+        for index, item in written:
+            try:
+                recorder.record_many([item])
+            except errors as exc:
+                outcomes[index] = _not_recorded(outcomes[index], exc)
+    return outcomes
 
 
 def _lost(task: Task, problems: list[str], exc: BaseException) -> Outcome:
@@ -397,8 +423,8 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     recorder = GradebookRecorder(api)
-    lookups = contextlib.ExitStack()
-    lookups.enter_context(shared_engines())  # the snapshots' hand-in times and quiz records: one engine
+    engines = contextlib.ExitStack()
+    engines.enter_context(shared_engines())  # the gradebook's look-ups of the batch: one engine
     from concurrent.futures import ThreadPoolExecutor
 
     remover = ThreadPoolExecutor(1, thread_name_prefix="coursekit-snapshot-removal")  # waits on the disk, not here
@@ -407,6 +433,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
     def remove(folder: Path) -> None:
         remover.submit(shutil.rmtree, folder, ignore_errors=True)
     try:
+        lookups = read_batch_lookups(setup.db_url, todo)  # hand-in times and quiz records, once for the batch
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
         threads = sum(client.nthreads().values())
         chunk, window = chunk_size(len(todo), threads), max(4, 2 * threads)  # window: tasks in flight
@@ -420,7 +447,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             """Submit the next few submissions as one task (False: none left); the unreadable ones to ``unread``."""
             entries, requests = [], []
             for task in pending:
-                prepared = _prepare(task, setup, next(folders), remove)
+                prepared = _prepare(task, setup, next(folders), remove, lookups)
                 if isinstance(prepared, Outcome):
                     unread.append(prepared)
                     continue
@@ -457,15 +484,16 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             except Exception as exc:  # a lost worker, a cancelled task: reported, graded next run
                 outcomes = [_lost(task, problems, exc) for task, problems in entries]
             else:
-                outcomes = [outcome if (task.learner, task.section) in done  # graded already: not written again
-                            else _record(recorder, api, task, problems, outcome, graded)
-                            for (task, problems), (outcome, graded) in zip(entries, answers, strict=True)]
+                fresh = [(task, problems, outcome, graded)  # a submission graded already is not written again
+                         for (task, problems), (outcome, graded) in zip(entries, answers, strict=True)
+                         if (task.learner, task.section) not in done]
+                outcomes = _record(recorder, api, fresh)
             future.release()
             yield from filter(once, outcomes)
             yield from filter(once, fill())
     finally:
         remover.shutdown(wait=True)
-        lookups.close()
+        engines.close()
         recorder.close()
         shutil.rmtree(scratch, ignore_errors=True)
         client.close()

@@ -28,8 +28,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
@@ -155,12 +158,11 @@ def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
     return new
 
 
-def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -> datetime | None:
-    """When the exchange entry collected as this submission was first seen (matched by its ``timestamp.txt``).
+def collected_rows(db_url: str, learner: str | None = None,
+                   section: str | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The exchange entries ``coursekit collect`` recorded, by learner and section: (first sighting, stamp text).
 
-    When no recorded entry of the learner and section has that ``timestamp.txt`` text (it was changed, or could
-    not be read), the latest first sighting of their entries counts: the collected one was among them. None
-    when collect recorded no entry of the learner in the section.
+    Only ``learner``'s and ``section``'s when given; empty when collect never ran on this gradebook.
     """
     from sqlalchemy import inspect
 
@@ -169,30 +171,62 @@ def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -
     engine = make_engine(db_url)
     try:
         if not inspect(engine).has_table(HANDIN.name):
-            return None
+            return {}
+        query = select(HANDIN.c.learner, HANDIN.c.section, HANDIN.c.seen_at, HANDIN.c.stamp)
+        if learner is not None:
+            query = query.where(HANDIN.c.learner == learner)
+        if section is not None:
+            query = query.where(HANDIN.c.section == section)
         with engine.connect() as conn:
-            rows = conn.execute(select(HANDIN.c.seen_at, HANDIN.c.stamp).where(
-                (HANDIN.c.learner == learner) & (HANDIN.c.section == section))).all()
+            rows = conn.execute(query).all()
     finally:
         engine.dispose()
-    matching = [datetime.fromisoformat(r.seen_at) for r in rows if r.stamp == (stamp or "")[:200]]
-    seen = matching or [datetime.fromisoformat(r.seen_at) for r in rows]
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows:
+        found.setdefault((row.learner, row.section), []).append((row.seen_at, row.stamp))
+    return found
+
+
+def first_seen(rows: list[tuple[str, str]], stamp: str | None) -> datetime | None:
+    """The hand-in time the recorded entries ``rows`` give a submission whose ``timestamp.txt`` reads ``stamp``.
+
+    The entry with that text counts; when none has it (the file was changed, or could not be read), the
+    latest first sighting of the entries: the collected one was among them. None without entries.
+    """
+    matching = [datetime.fromisoformat(seen) for seen, recorded in rows if recorded == (stamp or "")[:200]]
+    seen = matching or [datetime.fromisoformat(seen) for seen, _ in rows]
     return max(seen) if seen else None
+
+
+def collected_time(db_url: str, learner: str, section: str, stamp: str | None) -> datetime | None:
+    """When the exchange entry collected as this submission was first seen (matched by its ``timestamp.txt``).
+
+    When no recorded entry of the learner and section has that ``timestamp.txt`` text (it was changed, or could
+    not be read), the latest first sighting of their entries counts: the collected one was among them. None
+    when collect recorded no entry of the learner in the section.
+    """
+    return first_seen(collected_rows(db_url, learner, section).get((learner, section), []), stamp)
+
+
+def last_submitted(attempts: Iterable[Any]) -> datetime | None:
+    """When the last of the quiz service's submitted ``attempts`` was received (None: none was submitted)."""
+    from coursekit.gradebook.lateness import as_utc
+
+    times = [a.submitted_at for a in attempts if a.submitted and a.submitted_at]
+    return as_utc(max(times)) if times else None
 
 
 def service_time(db_url: str, learner: str, section: str) -> datetime | None:
     """When the quiz service received the learner's last submitted attempt in ``section`` (None: no such record)."""
-    from coursekit.gradebook.lateness import as_utc
     from coursekit.service.grading import open_book
 
     book = open_book(db_url)
     if book is None:
         return None
     try:
-        times = [a.submitted_at for a in book.attempts(learner, section) if a.submitted and a.submitted_at]
+        return last_submitted(book.attempts(learner, section))
     finally:
         book.engine.dispose()
-    return as_utc(max(times)) if times else None
 
 
 def opens_at(source_root: Path, section: str) -> datetime | None:
@@ -225,8 +259,31 @@ def _shown(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+@dataclass(frozen=True)
+class KnownHandins:
+    """What the gradebook said of one submission when its batch began: the exchange's entries, the service's attempts.
+
+    They count for a submission folder not changed since (nbgrader's collect replaces the folder after
+    :func:`record_inbound` recorded the entry, so an entry collected later shows in the folder's change time).
+    """
+
+    read_at: float
+    """When they were read (seconds since the epoch)."""
+    entries: list[tuple[str, str]]
+    """(first sighting, ``timestamp.txt`` text) of each entry collected (:func:`collected_rows`)."""
+    attempts: Sequence[Any]
+    """The quiz service's recorded attempts of the learner in the section."""
+
+
+def _changed_since(folder: Path, moment: float) -> bool:
+    try:
+        return changed_at(folder, datetime.now(UTC).timestamp()) >= moment
+    except OSError:
+        return True
+
+
 def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url: str, learner: str,
-                     section: str, source_root: Path | None = None) -> list[str]:
+                     section: str, source_root: Path | None = None, known: KnownHandins | None = None) -> list[str]:
     """Write the trusted hand-in time into the snapshot's ``timestamp.txt``; return the problems found.
 
     Parameters
@@ -243,14 +300,20 @@ def settle_timestamp(snapshot: Path, submitted: Path, copied: list[str], db_url:
         Whose submission it is.
     source_root
         The trainer's ``source/`` folder: a quiz's opening time bounds the file-system fallback from below.
+    known
+        The exchange's entries and the service's attempts of this submission, read once for a whole batch
+        (:mod:`coursekit.autograde.batch_lookups`); the gradebook is asked again only for an entry collected
+        since they were read. None: read now.
     """
     now = datetime.now(UTC)
     path = snapshot / TIMESTAMP
     stamp = read_stamp(path) if TIMESTAMP in copied else None
-    trusted = collected_time(db_url, learner, section, stamp)
+    if known is not None and _changed_since(submitted, known.read_at):
+        known = None  # collected again since the batch's read: ask the gradebook now
+    trusted = first_seen(known.entries, stamp) if known else collected_time(db_url, learner, section, stamp)
     source = "the exchange received it at"
     if trusted is None:
-        trusted = service_time(db_url, learner, section)
+        trusted = last_submitted(known.attempts) if known else service_time(db_url, learner, section)
         source = "the quiz service received the last attempt at"
     if trusted is None:
         earliest = None if source_root is None else opens_at(source_root, section)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit.autograde.batch_lookups import BatchLookups
 from coursekit.autograde.handin_clock import settle_timestamp
 from coursekit.autograde.snapshot import repair_notebooks, take_stable_snapshot
 from coursekit.gradebook.submissions import Task
@@ -60,14 +61,15 @@ class GradingSetup:
     settled it from the exchange's record before sending the files, whose times the transfer does not keep)."""
 
 
-def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder: Path,
-                        repair: bool = True) -> tuple[str, list[str], bytes | None] | str:
+def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder: Path, repair: bool = True,
+                        lookups: BatchLookups | None = None) -> tuple[str, list[str], bytes | None] | str:
     """Copy the submission into ``folder`` and repair its notebooks: (digest, problems, draw key), or why it cannot be.
 
     The draw key is the quiz service's when the section is graded from its record (grading checks the
     draws with it: :func:`coursekit.grading.hidden.service_draw_key`), else None. ``repair=False`` leaves
     the notebooks as handed in, for a grading process that repairs them itself (a cluster worker snapshots
-    the files it is sent exactly as a local process does, repair included).
+    the files it is sent exactly as a local process does, repair included). ``lookups``: what the gradebook
+    said of the batch's submissions, read once (:mod:`.batch_lookups`); None asks it now.
     """
     # nbformat loads with the executor, when grading starts
     from coursekit.autograde.inprocess import CellTimeoutError, time_limit
@@ -81,9 +83,11 @@ def snapshot_submission(task: Task, setup: GradingSetup, submitted: Path, folder
             repaired = repair_notebooks(folder, Path(setup.release_root) / task.section) if repair else []
             if not setup.handin_settled:  # a clock the learner does not set
                 repaired += settle_timestamp(folder, submitted, snapshot.copied, setup.db_url, task.learner,
-                                             task.section, Path(setup.source_root))
-            digest, recorded, key = snapshot_from_record(setup.db_url, setup.source_root, task.learner,
-                                                         task.section, folder, snapshot.digest)  # the service's record
+                                             task.section, Path(setup.source_root),
+                                             lookups.handins(task.learner, task.section) if lookups else None)
+            digest, recorded, key = snapshot_from_record(  # the service's record
+                setup.db_url, setup.source_root, task.learner, task.section, folder, snapshot.digest,
+                lookups.record(task.learner, task.section) if lookups else None)
             return digest, snapshot.problems + repaired + recorded, key
     except (CellTimeoutError, OSError) as exc:
         return str(exc)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +86,25 @@ def write_graded_folder(folder: Path, files: dict[str, bytes], read_only: bool =
             path.chmod(0o444 if read_only else 0o664)
 
 
+@dataclass(frozen=True)
+class GradedSubmission:
+    """One submission graded elsewhere, as :meth:`GradebookRecorder.record_many` records it."""
+
+    learner: str
+    section: str
+    timestamp: str | None
+    """The graded folder's ``timestamp.txt`` (the trusted hand-in time), or None."""
+    notebooks: dict[str, list[CellResult]]
+    """What autograde saves of each graded notebook, by notebook name."""
+
+
 class GradebookRecorder:
-    """One connection to the trainer's gradebook that records graded submissions (see the module docstring)."""
+    """One connection to the trainer's gradebook that records graded submissions (see the module docstring).
+
+    The grades and comments of a few submissions are read and written with one statement of each kind
+    (SQLAlchemy Core on nbgrader's own tables), in one transaction; a first submission is created by
+    nbgrader's API, and a late one's penalty is computed by nbgrader's plugin as ``AssignLatePenalties`` does.
+    """
 
     def __init__(self, api: Any) -> None:
         from nbgrader.api import Gradebook
@@ -102,90 +121,138 @@ class GradebookRecorder:
     def record(self, learner: str, section: str, timestamp: str | None, notebooks: dict[str, list[CellResult]],
                retries: int = 5) -> None:
         """Record one graded submission in one transaction (retried while SQLite answers "database is locked")."""
+        self.record_many([GradedSubmission(learner, section, timestamp, notebooks)], retries)
+
+    def record_many(self, graded: Sequence[GradedSubmission], retries: int = 5) -> None:
+        """Record graded submissions in one transaction (all or none; retried while SQLite is locked)."""
         from sqlalchemy.exc import OperationalError
 
+        if not graded:
+            return
         for attempt in range(retries):
             try:
-                self._record(learner, section, timestamp, notebooks)
+                self._record(graded)
                 return
             except OperationalError as exc:
                 self.gradebook.db.rollback()
                 if "database is locked" not in str(exc) or attempt == retries - 1:
                     raise
                 time.sleep(0.2 * (attempt + 1))
+            except BaseException:
+                self.gradebook.db.rollback()
+                raise
 
-    def _record(self, learner: str, section: str, timestamp: str | None,
-                notebooks: dict[str, list[CellResult]]) -> None:
+    def _record(self, graded: Sequence[GradedSubmission]) -> None:
         from nbgrader.api import BaseCell, Comment, Grade, Notebook, SubmittedNotebook
+        from sqlalchemy import bindparam, select, update
 
-        gb = self.gradebook
-        submission = self._submission(learner, section, timestamp)
-        found = {name: notebook for notebook, name in
-                 gb.db.query(SubmittedNotebook, Notebook.name)
-                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                 .filter(SubmittedNotebook.assignment_id == submission.id)}
-        ids = [found[name].id for name in notebooks if name in found]  # nbgrader skips notebooks it does not know
-        grades = {(grade.notebook_id, name): grade for grade, name in
-                  gb.db.query(Grade, BaseCell.name).join(BaseCell, Grade.cell_id == BaseCell.id)
-                  .filter(Grade.notebook_id.in_(ids))}
-        comments = {(comment.notebook_id, name): comment for comment, name in
-                    gb.db.query(Comment, BaseCell.name).join(BaseCell, Comment.cell_id == BaseCell.id)
-                    .filter(Comment.notebook_id.in_(ids))}
-        for name, cells in notebooks.items():
-            notebook = found.get(name)
-            if notebook is None:
-                continue
-            for cell in cells:
-                if cell.kind == GRADE:
-                    _save_score(grades[notebook.id, cell.grade_id], cell)
-                else:
-                    comments[notebook.id, cell.grade_id].auto_comment = cell.auto_comment
-            gb.db.flush()
-            self._late_penalty(learner, submission, notebook)
-        gb.db.commit()
+        db = self.gradebook.db
+        submissions = self._submissions(graded)
+        sn, cell, grade, comment = (SubmittedNotebook.__table__, BaseCell.__table__, Grade.__table__,
+                                    Comment.__table__)
+        found = {(row.assignment_id, row.name): row.id for row in db.execute(
+            select(sn.c.id, sn.c.assignment_id, Notebook.__table__.c.name)
+            .join(Notebook.__table__, sn.c.notebook_id == Notebook.__table__.c.id)
+            .where(sn.c.assignment_id.in_([s.id for s in submissions])))}
+        ids = [found[s.id, name] for s, g in zip(submissions, graded, strict=True) for name in g.notebooks
+               if (s.id, name) in found]  # nbgrader skips notebooks it does not know
+        grades = {(row.notebook_id, row.name): row for row in db.execute(
+            select(grade.c.id, grade.c.notebook_id, cell.c.name, grade.c.auto_score, grade.c.manual_score,
+                   grade.c.needs_manual_grade)
+            .join(cell, grade.c.cell_id == cell.c.id).where(grade.c.notebook_id.in_(ids)))}
+        comments = {(row.notebook_id, row.name): row.id for row in db.execute(
+            select(comment.c.id, comment.c.notebook_id, cell.c.name)
+            .join(cell, comment.c.cell_id == cell.c.id).where(comment.c.notebook_id.in_(ids)))}
+        scores, texts, late = [], [], []
+        for submission, item in zip(submissions, graded, strict=True):
+            for name, cells in item.notebooks.items():
+                notebook = found.get((submission.id, name))
+                if notebook is None:
+                    continue
+                for result in cells:
+                    if result.kind == GRADE:
+                        row = grades[notebook, result.grade_id]
+                        scores.append({"row": row.id, **saved_score(row.auto_score, row.manual_score,
+                                                                     row.needs_manual_grade, result)})
+                    else:
+                        texts.append({"row": comments[notebook, result.grade_id], "text": result.auto_comment})
+                late.append((item.learner, submission, notebook))
+        if scores:
+            db.execute(update(grade).where(grade.c.id == bindparam("row")).values(
+                auto_score=bindparam("score"), needs_manual_grade=bindparam("needs")), scores)
+        if texts:
+            db.execute(update(comment).where(comment.c.id == bindparam("row")).values(
+                auto_comment=bindparam("text")), texts)
+        if late:
+            db.execute(update(sn).where(sn.c.id.in_([notebook for _, _, notebook in late]))
+                       .values(late_submission_penalty=None))
+        for learner, submission, notebook in late:
+            if submission.seconds_late > 0:
+                self._late_penalty(learner, submission.seconds_late, db.get(SubmittedNotebook, notebook))
+        db.commit()
 
-    def _submission(self, learner: str, section: str, timestamp: str | None) -> Any:
-        """The learner's submission of ``section`` (created as nbgrader creates it), its timestamp updated.
+    def _submissions(self, graded: Sequence[GradedSubmission]) -> list[_Submission]:
+        """Each learner's submission of the section (created as nbgrader creates it), its timestamp updated.
 
-        The section's due date comes with it (one query); a first submission is created by nbgrader's
+        One query finds them with their due dates; a first submission is created by nbgrader's
         ``update_or_create_submission``, with the learner when the gradebook does not know them yet.
         """
         from nbgrader import utils
         from nbgrader.api import Assignment, MissingEntry, SubmittedAssignment
-        from sqlalchemy.orm import contains_eager
+        from sqlalchemy import bindparam, select, update
 
-        gb = self.gradebook
-        submission = (gb.db.query(SubmittedAssignment)
-                      .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-                      .options(contains_eager(SubmittedAssignment.assignment))
-                      .filter(Assignment.name == section, SubmittedAssignment.student_id == learner)
-                      .one_or_none())
-        if submission is None:
-            try:
-                gb.find_student(learner)
-            except MissingEntry:
-                gb.add_student(learner)
-            extra = {"timestamp": timestamp} if timestamp else {}
-            return gb.update_or_create_submission(section, learner, **extra)
-        if timestamp:
-            submission.timestamp = utils.parse_utc(timestamp)
-        return submission
+        gb, sa, section = self.gradebook, SubmittedAssignment.__table__, Assignment.__table__
+        found = {(row.student_id, row.name): row for row in gb.db.execute(
+            select(sa.c.id, sa.c.student_id, section.c.name, sa.c.timestamp, sa.c.extension, section.c.duedate)
+            .join(section, section.c.id == sa.c.assignment_id)
+            .where(sa.c.student_id.in_({g.learner for g in graded}), section.c.name.in_({g.section for g in graded})))}
+        submissions, stamps = [], []
+        for item in graded:
+            row = found.get((item.learner, item.section))
+            if row is None:
+                try:
+                    gb.find_student(item.learner)
+                except MissingEntry:
+                    gb.add_student(item.learner)
+                extra = {"timestamp": item.timestamp} if item.timestamp else {}
+                created = gb.update_or_create_submission(item.section, item.learner, **extra)
+                submissions.append(_Submission(created.id, created.total_seconds_late))
+                continue
+            when = utils.parse_utc(item.timestamp) if item.timestamp else row.timestamp
+            if item.timestamp:
+                stamps.append({"row": row.id, "when": when})
+            submissions.append(_Submission(row.id, _seconds_late(when, row.duedate, row.extension)))
+        if stamps:
+            gb.db.execute(update(sa).where(sa.c.id == bindparam("row")).values(timestamp=bindparam("when")), stamps)
+        return submissions
 
-    def _late_penalty(self, learner: str, submission: Any, notebook: Any) -> None:
-        notebook.late_submission_penalty = None
-        if submission.total_seconds_late > 0:
-            self.gradebook.db.expire(notebook, ["score"])  # the score of the grades just flushed, as nbgrader reads it
-            penalty = self.late.plugin_inst.late_submission_penalty(learner, notebook.score,
-                                                                   submission.total_seconds_late)
-            if penalty is not None:
-                notebook.late_submission_penalty = self.late._check_late_penalty(notebook, penalty)
+    def _late_penalty(self, learner: str, seconds_late: float, notebook: Any) -> None:
+        """A late submission's penalty on one notebook, by nbgrader's plugin (``AssignLatePenalties``)."""
+        self.gradebook.db.expire(notebook)  # its score and penalty as the statements above left them
+        penalty = self.late.plugin_inst.late_submission_penalty(learner, notebook.score, seconds_late)
+        notebook.late_submission_penalty = (None if penalty is None
+                                            else self.late._check_late_penalty(notebook, penalty))
 
 
-def _save_score(grade: Any, cell: CellResult) -> None:
-    """``SaveAutoGrades._add_score`` and coursekit's kept override, on a grade row."""
-    before, reviewed = grade.auto_score, grade.manual_score is not None and not grade.needs_manual_grade
-    grade.auto_score = cell.auto_score
-    grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-    unchanged = before is not None and grade.auto_score is not None and abs(grade.auto_score - before) < 1e-6
-    if cell.cell_type == "code" and reviewed and unchanged and grade.needs_manual_grade:
-        grade.needs_manual_grade = False
+@dataclass(frozen=True)
+class _Submission:
+    id: str
+    seconds_late: float
+
+
+def _seconds_late(timestamp: datetime | None, due: datetime | None, extension: timedelta | None) -> float:
+    """``SubmittedAssignment.total_seconds_late``: seconds past the due date and any extension, at least 0."""
+    if timestamp is None or due is None:
+        return 0
+    return max(0, (timestamp - (due + extension if extension is not None else due)).total_seconds())
+
+
+def saved_score(before: float | None, manual: float | None, needs_review: bool, cell: CellResult,
+                 ) -> dict[str, Any]:
+    """``SaveAutoGrades._add_score`` and coursekit's kept override, for one grade row: its new values."""
+    reviewed = manual is not None and not needs_review
+    needs = manual is not None or cell.auto_score is None
+    unchanged = before is not None and cell.auto_score is not None and abs(cell.auto_score - before) < 1e-6
+    if cell.cell_type == "code" and reviewed and unchanged and needs:
+        needs = False
+    return {"score": cell.auto_score, "needs": needs}

@@ -62,18 +62,7 @@ def open_book(db_url: str) -> AttemptBook | None:
 
 def records_by_section(db_url: str, sections: Sequence[str]) -> dict[str, dict[str, ServerRecord]]:
     """For each of ``sections`` that has attempts recorded by the service: the record of every learner."""
-    book = open_book(db_url)
-    if book is None:
-        return {}
-    try:
-        found: dict[str, dict[str, list[RecordedAttempt]]] = {}
-        for attempt in book.attempts():
-            if attempt.section in sections:
-                found.setdefault(attempt.section, {}).setdefault(attempt.learner, []).append(attempt)
-    finally:
-        book.engine.dispose()
-    return {section: {learner: ServerRecord(learner, section, tuple(attempts))
-                      for learner, attempts in learners.items()} for section, learners in found.items()}
+    return batch_records(db_url, sections).records
 
 
 def as_responses(record: ServerRecord, spec_hash: str, spec: QuizSpec | None = None,
@@ -208,6 +197,42 @@ def _learner_record(db_url: str, learner: str, section: str) -> tuple[ServerReco
         book.engine.dispose()
 
 
+@dataclass(frozen=True)
+class BatchRecords:
+    """The service's record of the sections a batch grades, read once (:func:`batch_records`)."""
+
+    records: dict[str, dict[str, ServerRecord]]
+    """Section graded from the record -> learner -> their record."""
+    draw_key: bytes | None
+
+    def of(self, learner: str, section: str) -> tuple[ServerRecord | None, bytes | None]:
+        """What :func:`snapshot_from_record` reads of one submission: the learner's record, the draw key.
+
+        The record is None when the section is not graded from the service's record.
+        """
+        if section not in self.records:
+            return None, None
+        return self.records[section].get(learner, ServerRecord(learner, section, ())), self.draw_key
+
+
+def batch_records(db_url: str, sections: Sequence[str]) -> BatchRecords:
+    """The record of every learner in ``sections`` graded from the service's record, and the draw key."""
+    book = open_book(db_url)
+    if book is None:
+        return BatchRecords({}, None)
+    try:
+        found: dict[str, dict[str, list[RecordedAttempt]]] = {}
+        for attempt in book.attempts():
+            if attempt.section in sections:
+                found.setdefault(attempt.section, {}).setdefault(attempt.learner, []).append(attempt)
+        key = book.draw_key if found else None
+    finally:
+        book.engine.dispose()
+    return BatchRecords({section: {learner: ServerRecord(learner, section, tuple(attempts))
+                                   for learner, attempts in learners.items()} for section, learners in found.items()},
+                        key)
+
+
 def section_draw_keys(db_url: str, sections: Sequence[str]) -> dict[str, bytes]:
     """The service's draw key for each of ``sections`` graded from its record (the others draw publicly)."""
     book = open_book(db_url)
@@ -229,15 +254,18 @@ def tasks_with_record_digests(db_url: str, tasks: Sequence[Any]) -> list[Any]:
 
 
 def snapshot_from_record(db_url: str, source_root: str, learner: str, section: str, snapshot: Path,
-                         digest: str) -> tuple[str, list[str], bytes | None]:
+                         digest: str, known: tuple[ServerRecord | None, bytes | None] | None = None,
+                         ) -> tuple[str, list[str], bytes | None]:
     """Grade a snapshot from the service's record when its section has one: (digest, problems, draw key).
 
     The draw key is the service's (:mod:`coursekit.service.draw_key`), with
     which grading checks the draws of a section graded from the record; None
     (the public draw) otherwise. Without quiz service tables, or when the
     section has no recorded attempt, the snapshot and digest are left as they are.
+    ``known`` is the learner's record and the key read once for a whole batch (:func:`batch_records`);
+    None reads them now.
     """
-    record, key = _learner_record(db_url, learner, section)
+    record, key = known if known is not None else _learner_record(db_url, learner, section)
     if record is None:
         return digest, [], None
     quiz = TrustedQuizzes(Path(source_root)).get(section)

@@ -63,3 +63,18 @@ def test_a_record_drawn_with_the_services_key_is_graded_as_given(tmp_path):
     assert row["status"] != "not graded", row["problems"]
     variants = pd.read_csv(paths.reports / "variant_analysis.csv")
     assert set(variants[variants["slot"] == "schools"]["question"]) == {served["schools"]}
+
+    # the cluster client reads the record once for the batch: its snapshot is the one a fresh read gives
+    from coursekit.autograde.batch_lookups import read_batch_lookups
+    from coursekit.autograde.job import GradingSetup, snapshot_submission
+    from coursekit.gradebook.submissions import Task
+
+    setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), paths.gradebook_url)
+    task = Task(learner, SECTION, "")
+    submitted = paths.grader / "submitted" / learner / SECTION
+    lookups = read_batch_lookups(paths.gradebook_url, [task])
+    fresh = snapshot_submission(task, setup, submitted, tmp_path / "fresh")
+    batch = snapshot_submission(task, setup, submitted, tmp_path / "batch", lookups=lookups)
+    assert fresh == batch and batch[2] == book.draw_key  # digest, problems and the service's key
+    for name in ("timestamp.txt", f"responses/{SECTION}.json"):
+        assert (tmp_path / "fresh" / name).read_bytes() == (tmp_path / "batch" / name).read_bytes()

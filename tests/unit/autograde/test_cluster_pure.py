@@ -103,22 +103,16 @@ def test_scheduler_addresses_are_checked_before_connecting(address, valid):
     assert bool(ADDRESS.match(address)) is valid
 
 
-def _grade(auto, manual=None, needs=False):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(auto_score=auto, manual_score=manual, needs_manual_grade=needs)
-
-
-@pytest.mark.parametrize(("grade", "cell_type", "score", "needs"), [
-    (_grade(None), "code", 2.0, False),  # first grading: an automatic score, nothing to review
-    (_grade(None), "code", None, True),  # no automatic score: a trainer must grade it
-    (_grade(2.0, manual=1.0, needs=False), "code", 2.0, False),  # reviewed quiz override, same score: kept
-    (_grade(2.0, manual=1.0, needs=False), "code", 1.0, True),  # the automatic score changed: reopened
-    (_grade(2.0, manual=1.0, needs=False), "markdown", 2.0, True),  # not a quiz cell: nbgrader's rule
-    (_grade(2.0, manual=1.0, needs=True), "code", 2.0, True),  # not reviewed yet: stays open
+@pytest.mark.parametrize(("before", "cell_type", "score", "needs"), [
+    ((None, None, True), "code", 2.0, False),  # first grading: an automatic score, nothing to review
+    ((None, None, True), "code", None, True),  # no automatic score: a trainer must grade it
+    ((2.0, 1.0, False), "code", 2.0, False),  # reviewed quiz override, same score: kept
+    ((2.0, 1.0, False), "code", 1.0, True),  # the automatic score changed: reopened
+    ((2.0, 1.0, False), "markdown", 2.0, True),  # not a quiz cell: nbgrader's rule
+    ((2.0, 1.0, True), "code", 2.0, True),  # not reviewed yet: stays open
 ])
-def test_scores_are_saved_by_nbgraders_rule_with_reviewed_quiz_overrides_kept(grade, cell_type, score, needs):
-    from coursekit.autograde.record import GRADE, CellResult, _save_score
+def test_scores_are_saved_by_nbgraders_rule_with_reviewed_quiz_overrides_kept(before, cell_type, score, needs):
+    from coursekit.autograde.record import GRADE, CellResult, saved_score
 
-    _save_score(grade, CellResult(GRADE, "q1", cell_type, auto_score=score))
-    assert grade.auto_score == score and grade.needs_manual_grade is needs
+    assert saved_score(*before, CellResult(GRADE, "q1", cell_type, auto_score=score)) == {"score": score,
+                                                                                          "needs": needs}

@@ -96,3 +96,49 @@ def test_a_file_rewritten_in_place_inside_an_entry_dates_the_entry(tmp_path):
     (entry / "s.ipynb").write_text("[1]", encoding="utf-8")  # changed again after the first collect
     record_inbound(db_url, entry.parent, ["s"])
     assert collected_time(db_url, "ada", "s", "2026-12-07 09:00:00.000000 UTC") > seen
+
+
+def test_a_batch_read_of_the_hand_ins_gives_the_time_a_fresh_read_gives_until_the_folder_is_collected_again(
+        tmp_path):
+    """The cluster client reads the exchange's entries once per batch; a folder collected after that read
+    (its change time is later) is asked about afresh, so a new entry's time is never missed."""
+    import time
+
+    from coursekit.autograde.batch_lookups import read_batch_lookups
+    from coursekit.autograde.handin_clock import record_inbound, settle_timestamp
+    from coursekit.gradebook.submissions import Task
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    inbound, submitted = tmp_path / "inbound", tmp_path / "submitted" / "ada" / "s"
+    first = "2026-12-07 09:00:00.000000 UTC"
+    (inbound / f"ada+s+{first}+r1").mkdir(parents=True)
+    (inbound / f"ada+s+{first}+r1" / "timestamp.txt").write_text(first, encoding="utf-8")
+    record_inbound(db_url, inbound, ["s"])
+    submitted.mkdir(parents=True)
+    (submitted / "timestamp.txt").write_text(first, encoding="utf-8")
+    time.sleep(0.05)
+    lookups = read_batch_lookups(db_url, [Task("ada", "s", "")])
+
+    def settled(known):
+        snapshot = tmp_path / "snapshot"
+        snapshot.mkdir(exist_ok=True)
+        (snapshot / "timestamp.txt").write_text((submitted / "timestamp.txt").read_text(), encoding="utf-8")
+        problems = settle_timestamp(snapshot, submitted, ["timestamp.txt"], db_url, "ada", "s", known=known)
+        return (snapshot / "timestamp.txt").read_text(encoding="utf-8"), problems
+
+    assert settled(lookups.handins("ada", "s")) == settled(None)
+    time.sleep(1.1)  # a second hand-in, collected after the batch's read
+    second = "2026-12-07 10:00:00.000000 UTC"
+    (inbound / f"ada+s+{second}+r2").mkdir()
+    (inbound / f"ada+s+{second}+r2" / "timestamp.txt").write_text(second, encoding="utf-8")
+    record_inbound(db_url, inbound, ["s"])
+    (submitted / "timestamp.txt").unlink()
+    (submitted / "timestamp.txt").write_text(second, encoding="utf-8")
+    fresh = settled(None)
+    assert settled(lookups.handins("ada", "s")) == fresh and fresh != settled(_taken_as_current(lookups))
+
+
+def _taken_as_current(lookups):  # the batch's read taken as current, whatever changed since
+    from dataclasses import replace
+
+    return replace(lookups.handins("ada", "s"), read_at=float("inf"))
