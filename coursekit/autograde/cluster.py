@@ -348,11 +348,12 @@ def _not_recorded(outcome: Outcome, exc: BaseException) -> Outcome:
 
 
 def _record(recorder: Any, api: Any, results: list[tuple[Task, list[str], Outcome, dict[str, Any] | None]],
-            ) -> list[Outcome]:
+            discard: Callable[[Path], None]) -> list[Outcome]:
     """Write the returned graded folders into ``autograded/`` and their scores into the gradebook; the outcomes.
 
     The scores of the submissions a task returned are recorded in one transaction; when it fails, each is
-    recorded alone, so one that cannot be recorded is named and the others are kept.
+    recorded alone, so one that cannot be recorded is named and the others are kept. ``discard`` takes a
+    folder graded before out of the way.
     """
     from nbgrader.api import InvalidEntry, MissingEntry
     from sqlalchemy.exc import SQLAlchemyError
@@ -368,7 +369,7 @@ def _record(recorder: Any, api: Any, results: list[tuple[Task, list[str], Outcom
             continue
         folder = Path(api.coursedir.format_path(api.coursedir.autograded_directory, task.learner, task.section))
         try:
-            write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared)
+            write_graded_folder(folder, graded["files"], read_only=not api.coursedir.groupshared, discard=discard)
             written.append((len(outcomes) - 1, GradedSubmission(
                 task.learner, task.section, api.coursedir.get_existing_timestamp(str(folder)), graded["cells"])))
         except errors as exc:
@@ -391,8 +392,10 @@ def _lost(task: Task, problems: list[str], exc: BaseException) -> Outcome:
 
 
 def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, course_root: Path,
-                   api: Any) -> Iterator[Outcome]:
-    """Grade ``todo`` on the Dask scheduler at ``address``; yield each outcome once, after recording it.
+                   api: Any) -> Iterator[list[Outcome]]:
+    """Grade ``todo`` on the Dask scheduler at ``address``; yield the outcomes of each task once, recorded.
+
+    Every submission's outcome comes exactly once, in a list of the few a task graded (or could not send).
 
     Parameters
     ----------
@@ -416,7 +419,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
         return
     from distributed import as_completed
 
-    from coursekit.autograde.record import GradebookRecorder
+    from coursekit.autograde.record import GradebookRecorder, remove_graded_folder
 
     client = _connect(address)
     scratch = Path(setup.grader_root) / SNAPSHOTS / f"cluster-{os.getpid()}"
@@ -432,6 +435,16 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
 
     def remove(folder: Path) -> None:
         remover.submit(shutil.rmtree, folder, ignore_errors=True)
+
+    def discard(graded: Path) -> None:
+        """Move a folder graded before into the scratch folder, deleted there off the grading loop."""
+        target = next(folders)
+        try:
+            graded.rename(target)
+        except OSError:  # another file system: deleted here
+            remove_graded_folder(graded)
+        else:
+            remover.submit(remove_graded_folder, target)
     try:
         lookups = read_batch_lookups(setup.db_url, todo)  # hand-in times and quiz records, once for the batch
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
@@ -475,7 +488,11 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
             done.add((outcome.learner, outcome.section))
             return first
 
-        yield from filter(once, fill())
+        def firsts(outcomes: list[Outcome]) -> Iterator[list[Outcome]]:
+            if first := list(filter(once, outcomes)):
+                yield first
+
+        yield from firsts(fill())
         while not futures.is_empty():
             future = next(futures)
             entries = waiting.pop(future.key)
@@ -487,10 +504,10 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
                 fresh = [(task, problems, outcome, graded)  # a submission graded already is not written again
                          for (task, problems), (outcome, graded) in zip(entries, answers, strict=True)
                          if (task.learner, task.section) not in done]
-                outcomes = _record(recorder, api, fresh)
+                outcomes = _record(recorder, api, fresh, discard)
             future.release()
-            yield from filter(once, outcomes)
-            yield from filter(once, fill())
+            yield from firsts(outcomes)
+            yield from firsts(fill())
     finally:
         remover.shutdown(wait=True)
         engines.close()

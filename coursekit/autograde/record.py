@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -71,15 +71,24 @@ def graded_cells(folder: Path) -> dict[str, list[CellResult]]:
     return {path.stem: cell_results(nbformat.read(path, as_version=4)) for path in sorted(folder.glob("*.ipynb"))}
 
 
-def write_graded_folder(folder: Path, files: dict[str, bytes], read_only: bool = True) -> None:
-    """Replace ``folder`` by ``files`` (relative posix path -> bytes), files read-only as nbgrader leaves them."""
+def remove_graded_folder(folder: Path) -> None:
+    """Delete a graded folder (its read-only files included)."""
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+    shutil.rmtree(folder)
+
+
+def write_graded_folder(folder: Path, files: dict[str, bytes], read_only: bool = True,
+                        discard: Callable[[Path], None] = remove_graded_folder) -> None:
+    """Replace ``folder`` by ``files`` (relative posix path -> bytes), files read-only as nbgrader leaves them.
+
+    ``discard`` takes the folder graded before out of the way (by default: deletes it).
+    """
     from coursekit.autograde.transfer import write_files
 
     if folder.exists():
-        for path in folder.rglob("*"):
-            if not path.is_symlink():
-                path.chmod(0o700 if path.is_dir() else 0o600)
-        shutil.rmtree(folder)
+        discard(folder)
     write_files(folder, files)
     for path in folder.rglob("*"):
         if path.is_file():

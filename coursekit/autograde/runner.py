@@ -49,7 +49,7 @@ from coursekit.gradebook.kept_reviews import restore_reviews, reviewed_grades
 from coursekit.gradebook.learner_ids import shown_id
 from coursekit.gradebook.locks import gradebook_locks, section_lock_name
 from coursekit.gradebook.roster import ensure_sections, register_learners
-from coursekit.gradebook.state import GradedState, load_states, make_engine, save_state
+from coursekit.gradebook.state import GradedState, load_states, make_engine, save_states
 from coursekit.gradebook.submissions import Refused, Task, find_submissions
 from coursekit.grading.hidden import SOURCE_ENV, as_submitter, service_draw_key
 from coursekit.paths import SNAPSHOTS, ProjectPaths
@@ -272,16 +272,18 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
                         unchanged.add((task.learner, task.section))
             jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
             with _progress(len(todo), quiet) as bar:
-                for outcome in _run(setup, todo, jobs, cluster):
-                    _record(engine, outcome)
-                    if outcome.ok and (outcome.learner, outcome.section) in unchanged:
-                        restore_reviews(engine, reviewed.get((outcome.learner, outcome.section), []))
-                    result.graded.append(outcome)
-                    bar.update(1)
-                    if full := _disk_full(outcome):
+                for outcomes in _run(setup, todo, jobs, cluster):
+                    _record(engine, outcomes)
+                    for outcome in outcomes:
+                        if outcome.ok and (outcome.learner, outcome.section) in unchanged:
+                            restore_reviews(engine, reviewed.get((outcome.learner, outcome.section), []))
+                        result.graded.append(outcome)
+                        bar.update(1)
+                    if full := next(filter(None, map(_disk_full, outcomes)), None):
                         raise GradebookWriteError(
-                            f"the disk is full ({full[:160]}); grading stopped at {outcome.learner} / "
-                            f"{outcome.section}. Free space, then run again: what was recorded is kept and skipped")
+                            f"the disk is full ({full[:160]}); grading stopped at {outcomes[-1].learner} / "
+                            f"{outcomes[-1].section}. Free space, then run again: what was recorded is kept and "
+                            "skipped")
     except GradebookWriteError as exc:
         result.stopped = str(exc)
     finally:
@@ -290,20 +292,19 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
     return result
 
 
-def _record(engine: Any, outcome: Outcome) -> None:
-    """Remember one graded submission (a failed one with graded=False, so the next run tries it again)."""
+def _record(engine: Any, outcomes: list[Outcome]) -> None:
+    """Remember graded submissions, in one transaction (a failed one with graded=False: the next run tries again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    graded_at = datetime.now(UTC).isoformat(timespec="seconds")
     try:
-        save_state(engine, GradedState(
-            outcome.learner, outcome.section, outcome.digest, tuple(outcome.problems),
-            datetime.now(UTC).isoformat(timespec="seconds"), round(outcome.seconds, 3), outcome.attempts, outcome.ok,
-        ))
+        save_states(engine, [GradedState(o.learner, o.section, o.digest, tuple(o.problems), graded_at,
+                                         round(o.seconds, 3), o.attempts, o.ok) for o in outcomes])
     except (SQLAlchemyError, OSError) as exc:
         reason = getattr(exc, "orig", None) or exc
         raise GradebookWriteError(
             f"the gradebook refused a write ({str(reason).splitlines()[0][:200]}); grading stopped at "
-            f"{outcome.learner} / {outcome.section}. Free space or fix the database, then run again: "
+            f"{outcomes[0].learner} / {outcomes[0].section}. Free space or fix the database, then run again: "
             "what was recorded is kept and skipped") from None
 
 
@@ -325,7 +326,9 @@ def worker_in_this_process(setup: GradingSetup) -> Iterator[Any]:
                 os.environ[name] = value
 
 
-def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | None = None) -> Iterator[Outcome]:
+def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int,
+         cluster: str | None = None) -> Iterator[list[Outcome]]:
+    """The outcomes of ``todo`` as they come: one at a time, or a cluster task's few at once."""
     if not todo:
         return
     if cluster:
@@ -335,13 +338,13 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int, cluster: str | No
         return
     if jobs == 1:
         with worker_in_this_process(setup):
-            yield from map(grade_task, todo)
+            yield from ([grade_task(task)] for task in todo)
         return
     import coursekit.autograde.converter  # noqa: F401  # nbgrader imported once, before the workers fork
 
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
-        yield from pool.imap_unordered(grade_task, todo)
+        yield from ([outcome] for outcome in pool.imap_unordered(grade_task, todo))
 
 
 def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,

@@ -11,6 +11,7 @@ without a row. Works on any SQLAlchemy URL (SQLite, PostgreSQL). The submission 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,11 +112,20 @@ def load_states(engine: Engine) -> dict[tuple[str, str], GradedState]:
 
 def save_state(engine: Engine, state: GradedState) -> None:
     """Insert or replace the row of one submission."""
+    save_states(engine, [state])
+
+
+def save_states(engine: Engine, states: Sequence[GradedState]) -> None:
+    """Insert or replace the rows of a few submissions, in one transaction."""
+    if not states:
+        return
+    states = list({(state.learner, state.section): state for state in states}.values())  # the last one counts
     with engine.begin() as conn:
-        conn.execute(AUTOGRADE.delete().where(
-            (AUTOGRADE.c.learner == state.learner) & (AUTOGRADE.c.section == state.section)))
-        conn.execute(AUTOGRADE.insert().values(
-            learner=state.learner, section=state.section, digest=state.digest,
-            problems=json.dumps(list(state.problems)), graded_at=state.graded_at, seconds=state.seconds,
-            attempts=state.attempts, graded=state.graded,
-        ))
+        for state in states:
+            conn.execute(AUTOGRADE.delete().where(
+                (AUTOGRADE.c.learner == state.learner) & (AUTOGRADE.c.section == state.section)))
+        conn.execute(AUTOGRADE.insert(), [{
+            "learner": state.learner, "section": state.section, "digest": state.digest,
+            "problems": json.dumps(list(state.problems)), "graded_at": state.graded_at, "seconds": state.seconds,
+            "attempts": state.attempts, "graded": state.graded,
+        } for state in states])
