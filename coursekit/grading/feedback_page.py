@@ -6,7 +6,10 @@ gradebook and the submission; the page shows per question the learner's own
 answer, the verdict and the points, the quiz against its pass rate and the
 comment points apart from it, and the trainer's remarks. Every text a learner
 or a trainer wrote is HTML-escaped; the key is named only when the section's
-settings say ``show_correct_answers``.
+settings say ``show_correct_answers``. A place of the quiz that draws from a
+pool, for a learner with no graded attempt, is one line with its points
+(:class:`UndrawnSlot`): no question of the pool was given to them, so neither
+its text nor its key is shown.
 """
 
 from __future__ import annotations
@@ -74,6 +77,15 @@ class QuizItem:
     answer: str  # the learner's answer in words
     score: float | None
     feedback: tuple[str, ...] = ()  # the question's feedback for this answer, as the review options allow
+
+
+@dataclass(frozen=True)
+class UndrawnSlot:
+    """A pooled place of the quiz for a learner with no graded attempt: which question it gave them is unknown."""
+
+    number: int
+    points: float  # the slot's points (every question of a pool has the same)
+    score: float | None  # the grade cell's score (0 unless a trainer gave points)
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,14 @@ def quiz_html(item: QuizItem, show_answer: bool) -> str:
     if show_answer:
         parts.append(f"<p>Correct answer: {_e(correct_answer_text(item.question))}</p>")
     return '<section class="coursekit-quiz-question">' + "\n".join(parts) + "</section>"
+
+
+def undrawn_html(item: UndrawnSlot) -> str:
+    """One pooled place of the quiz for a learner with no graded attempt: no answer, its points; no question."""
+    return ('<section class="coursekit-quiz-question coursekit-quiz-undrawn">'
+            f"<h3>Question {item.number}</h3>\n"
+            f"<p>No answer given: {round(item.score or 0.0, 2):g} of {_e(points_text(item.points))}. This question "
+            "is drawn from a pool for each attempt, and you have no graded attempt.</p></section>")
 
 
 def heading_html(text: str) -> str:

@@ -47,7 +47,6 @@ from coursekit.grading.hidden import grade_quiz, submitter
 from coursekit.nbgrader_glue import ensure_exchange, nbgrader_api, nbgrader_config
 from coursekit.paths import ProjectPaths
 from coursekit.quiz.describe import NO_ANSWER, describe_answer
-from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.spec import answer_key
 from coursekit.results.follow_up import cohort_grades
 from coursekit.results.lms import quiz_outcome
@@ -178,13 +177,18 @@ class QuizFeedback(NbGraderPreprocessor):
                                              0.0 if blank else score(grade_id), grade_id in pending and not blank,
                                              remark))
         review = section.quiz.settings.review
-        # One item per slot: the question the learner was given there (with pools, nothing of the others).
-        given = (shown.draw if shown is not None else None) or draw_for_attempt(section.quiz, learner, section.id, 1)
-        quiz = []
+        # One item per slot: the question the learner was given there (with pools, nothing of the others). With no
+        # graded attempt a pool gave them no question this page can name (under JupyterHub the quiz service draws
+        # with its own key, not the public draw): its slot is a line with its points, no question, no key.
+        given = (shown.draw if shown is not None else None) or {}
+        quiz: list[page.QuizItem | page.UndrawnSlot] = []
         for number, slot in enumerate(section.quiz.quiz_slots, 1):
+            points = score(quiz_cell_id(slot.id))
+            if slot.pooled and slot.id not in given:
+                quiz.append(page.UndrawnSlot(number, section.quiz.slot_points(slot), points))
+                continue
             question = section.quiz.question(given.get(slot.id, slot.questions[0]))
             answer = shown.answers.get(question.id) if shown else None
-            points = score(quiz_cell_id(slot.id))
             quiz.append(page.QuizItem(number, question, describe_answer(question, answer) if shown else NO_ANSWER,
                                       points, page.feedback_texts(question, answer, points, review)))
         record = learner_record(info["db_url"], course, learner, section.id)
@@ -209,7 +213,8 @@ class QuizFeedback(NbGraderPreprocessor):
             cells += [_html_cell(page.comment_html(c)) for c in comments]
         cells.append(_html_cell(page.heading_html(section.quiz.title)))
         show = section.quiz.settings.show_correct_answers
-        cells += [_html_cell(page.quiz_html(q, show)) for q in quiz]
+        cells += [_html_cell(page.quiz_html(q, show) if isinstance(q, page.QuizItem) else page.undrawn_html(q))
+                  for q in quiz]
         nb.cells = cells
         nb.metadata["coursekit_feedback"] = {"title": summary.title, "learner": learner,
                                              "provisional": bool(pending)}

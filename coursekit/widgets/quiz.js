@@ -159,6 +159,7 @@ function render({ model, el: host }) {
   const timers = new Map();
   let lastFocus = (model.get("view") || {}).focus_seq || 0;
   let lastMessage = null;
+  let lastNote = null; // the message_seq of the note last brought into view
 
   const send = (content) => model.send(content);
   // Answers sent but not yet echoed by the kernel: drawn instead of the (older) state, so a
@@ -378,10 +379,25 @@ function render({ model, el: host }) {
         el("tbody", {}, rows)));
   }
 
+  /** Whether the message is drawn at the top of the question area (another tab's submit): see tabNote. */
+  function notedAtQuestion(view) {
+    return view.message_place === "question" && !!view.message && (view.phase === "question" || view.phase === "confirm");
+  }
+
+  /**
+   * The message beside the question shown (another tab submitted: coursekit/widgets/quiz_tabs.py), where a
+   * sighted learner sees it without scrolling. Plain text, read just before the question: the live region
+   * announces it (once), and shows it only to screen readers while this note is drawn.
+   */
+  function tabNote(view) {
+    return el("p", { class: `coursekit-tabnote${view.warn ? " coursekit-warn" : ""}`, "data-key": "tabnote",
+      text: localMessage(view.message, view.message_time) });
+  }
+
   function structureOf(view) {
     return canonical([view.phase, view.index, view.attempt, view.finished, view.layout, view.history,
       view.result, view.phase === "confirm" ? view.confirm_text : "", view.can_back, view.can_next, view.header,
-      view.timing, view.time_up]);
+      view.timing, view.time_up, notedAtQuestion(view) ? view.message_seq : null]);
   }
 
   /** Bring the map and the shown controls up to date without rebuilding them (the focus stays put). */
@@ -444,7 +460,8 @@ function render({ model, el: host }) {
     } else {
       if (view.layout === "paged" && view.navigation === "free") nodes.push(questionMap(view));
       const shown = view.layout === "paged" ? [view.questions[view.index]] : view.questions;
-      nodes.push(el("div", { class: "coursekit-page" }, shown.map((q) => question(view, q))));
+      nodes.push(el("div", { class: "coursekit-page" }, notedAtQuestion(view) ? tabNote(view) : null,
+        shown.map((q) => question(view, q))));
       const actions = [];
       if (view.layout === "paged") {
         if (view.navigation === "free") {
@@ -477,6 +494,11 @@ function render({ model, el: host }) {
       target = body.querySelector(`[data-key="${CSS.escape(focused)}"]`);
     }
     if (target) target.focus({ preventScroll: false });
+    const note = body.querySelector(".coursekit-tabnote");
+    if (note && view.message_seq !== lastNote) {
+      lastNote = view.message_seq;
+      note.scrollIntoView({ block: "nearest" }); // with the question below it, focused or not
+    }
   }
 
   function announce(view) {
@@ -485,6 +507,8 @@ function render({ model, el: host }) {
       live.textContent = localMessage(view.message, view.message_time);
       live.classList.toggle("coursekit-warn", !!view.warn);
     }
+    // Shown beside the question instead: the status line keeps it for screen readers only (one announcement).
+    live.classList.toggle("coursekit-visually-hidden", notedAtQuestion(view));
   }
 
   model.on("change:view", draw);

@@ -9,7 +9,10 @@ ticks); a matching question is a labelled ``select`` per item (Alt+Down or
 Space opens it, letters jump). No key pressed inside the quiz reaches
 JupyterLab. After Next, Back or a question-map button the focus moves to the
 new question's legend, after Submit to the result. One live region, kept for
-the widget's life, announces saves and results. The question map is one Tab
+the widget's life, announces saves and results; when another tab submitted
+the attempt shown (:mod:`coursekit.widgets.quiz_tabs`), what it says is drawn
+at the top of the question area instead, seen without scrolling at 400 px,
+and the live region keeps it for screen readers only. The question map is one Tab
 stop (arrow keys, Home and End move along it). A timed quiz states its limit
 and close date and waits for *Start attempt* (:mod:`coursekit.widgets.quiz_timed`).
 Times are sent as ISO 8601 and written by the browser in the learner's own time zone.
@@ -42,7 +45,7 @@ from coursekit.quiz.types import REGISTRY, question_type
 from coursekit.widgets.element_ids import OwnIdsWidget
 from coursekit.widgets.esm import widget_module
 from coursekit.widgets.quiz_state import quiz_view, service_view
-from coursekit.widgets.quiz_tabs import OtherTabs, OtherTabSubmitted
+from coursekit.widgets.quiz_tabs import AT_QUESTION, OtherTabs, OtherTabSubmitted
 from coursekit.widgets.quiz_timed import TimedAttempt
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore, StoreError
@@ -104,6 +107,7 @@ class QuizView(TimedAttempt, OtherTabs):
                 self._message, self._warn = outcome.message, outcome.warn
         self._message_seq = 1
         self._message_time: str | None = None
+        self._message_place: str | None = None
         self._focus = ""
         self._focus_seq = 0
         self._time_up: dict[str, Any] | None = None
@@ -129,12 +133,17 @@ class QuizView(TimedAttempt, OtherTabs):
             view["phase"] = "start"
         view["time_up"] = self._time_up if view["phase"] == "result" else None
         view.update(message=self._message, warn=self._warn, message_seq=self._message_seq,
-                    message_time=self._message_time, focus=self._focus, focus_seq=self._focus_seq)
+                    message_time=self._message_time, message_place=self._message_place, focus=self._focus,
+                    focus_seq=self._focus_seq)
         self.root.view = view
 
-    def _say(self, text: str, warn: bool = False, at: str | None = None) -> None:
-        """Announce ``text``; a ``{time}`` in it is written by the browser as ``at`` in the learner's local time."""
-        self._message, self._warn, self._message_time = text, warn, at
+    def _say(self, text: str, warn: bool = False, at: str | None = None, place: str | None = None) -> None:
+        """Announce ``text``; a ``{time}`` in it is written by the browser as ``at`` in the learner's local time.
+
+        ``place``: :data:`~coursekit.widgets.quiz_tabs.AT_QUESTION` shows the text at the top of the question
+        area too (the status line, still the one live region, then shows it only to screen readers).
+        """
+        self._message, self._warn, self._message_time, self._message_place = text, warn, at, place
         self._message_seq += 1
 
     def _move_focus(self, target: str) -> None:
@@ -199,10 +208,10 @@ class QuizView(TimedAttempt, OtherTabs):
             if question_id in {q.id for q in self.session.questions}:  # still given: saved in the new attempt
                 self.answer(question_id, given)
                 self._say(f"{self.other_tab_note(moved.submitted, now)} {self._message}", warn=True,
-                          at=self._message_time)
+                          at=self._message_time, place=AT_QUESTION)
             else:
                 self._say(f"{self.other_tab_note(moved.submitted, now)} "
-                          f"{self.not_kept_note(shown.get(question_id), now)}", warn=True)
+                          f"{self.not_kept_note(shown.get(question_id), now)}", warn=True, place=AT_QUESTION)
                 self._focus_question()
             self._render()
             return
@@ -239,6 +248,7 @@ class QuizView(TimedAttempt, OtherTabs):
             self._say(str(exc), warn=True)
         else:
             self.phase = "question"
+            self._message_place = None  # a note shown beside the question left goes back to the status line
             self._focus_question()
         self._render()
 
@@ -250,7 +260,7 @@ class QuizView(TimedAttempt, OtherTabs):
             _, now = self._take_up_new_attempt()
             self.phase, self.show_result, self._time_up = "question", False, None
             self._say(f"Not submitted from this tab: {self.other_tab_note(moved.submitted, now)} "
-                      "Submit again when you are ready.", warn=True)
+                      "Submit again when you are ready.", warn=True, place=AT_QUESTION)
             self._focus_question()
             self._render()
             return None

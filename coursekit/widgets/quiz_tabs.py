@@ -8,8 +8,10 @@ not give, which the quiz service refuses. So, before writing, the change is
 checked against the file (under its lock): when another tab submitted
 meanwhile, nothing is written, this tab takes up the new attempt (the file's
 answers and the service's draw), and the learner is told plainly what
-happened, in the live region like every message. An answer to a question the
-new attempt still gives is saved there; nothing saved by the other tab is lost.
+happened, in the live region like every message, and at the top of the
+question area (:data:`AT_QUESTION`), where a sighted learner sees it without
+scrolling. An answer to a question the new attempt still gives is saved there;
+nothing saved by the other tab is lost.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from coursekit.quiz.responses import Responses
 from coursekit.quiz.session import QuizSession
 from coursekit.widgets.service_link import ServiceLink
 from coursekit.widgets.store import ResponseStore
+
+AT_QUESTION = "question"
+"""The view's ``message_place`` of these messages: drawn at the top of the question area, beside the question."""
 
 
 class OtherTabSubmitted(Exception):

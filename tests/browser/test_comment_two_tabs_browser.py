@@ -14,9 +14,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SECTION, QuizPage, add_learner_copy, shutdown_sessions, wait_until
+from conftest import SECTION, add_learner_copy, wait_until
 from playwright.sync_api import expect
-from test_learner_door_browser import assert_fully_accessible, narrow, scroll_to, shot
+from test_learner_door_browser import assert_fully_accessible, scroll_to, shot
+from two_tabs_support import open_tab, two_tabs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,17 +35,9 @@ def _saved(folder) -> dict:
 @pytest.mark.parametrize("width", [1280, 400])
 def test_the_older_tab_is_told_and_keeps_its_text_and_the_newer_text_stays(lab_server, browser, width):
     folder = add_learner_copy(lab_server, f"two_tabs_{width}")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id=ZONE)
-    try:
-        older_page, newer_page = context.new_page(), context.new_page()
-        for page in (older_page, newer_page):
-            page.set_default_timeout(60_000)
-        older = QuizPage(older_page, lab_server, folder).open()
-        narrow(older_page, width)
-        older.run_all()
-        newer = QuizPage(newer_page, lab_server, folder).open()
-        narrow(newer_page, width)
-        newer.run_all()
+    with two_tabs(lab_server, browser, timezone_id=ZONE) as (older_page, newer_page):
+        older = open_tab(older_page, lab_server, folder, width)
+        newer = open_tab(newer_page, lab_server, folder, width)
 
         newer_field = newer.panel.locator(".coursekit-comment textarea").first
         scroll_to(newer_field)
@@ -66,6 +59,3 @@ def test_the_older_tab_is_told_and_keeps_its_text_and_the_newer_text_stays(lab_s
         assert [c["text"] for c in _saved(folder).values()] == ["Typed in the newer tab."]  # never replaced
         assert_fully_accessible(older_page, ".coursekit-comment", f"stale comment at {width} px")
         shot(older_page, f"comment_two_tabs_{width}")
-    finally:
-        context.close()
-        shutdown_sessions(lab_server)

@@ -73,6 +73,7 @@ def test_an_answer_the_new_attempt_still_gives_is_saved_there_and_said(tabs):
     said = older.root.view["message"]
     assert said.startswith("Attempt 1 was submitted in another tab or window of this quiz. This tab now shows "
                            "attempt 2") and "Saved at {clock}." in said, said
+    assert older.root.view["message_place"] == "question"  # shown at the top of the question area too
     attempts = server.state(POOLED)["attempts"]
     assert attempts[1]["state"] == "open" and attempts[1]["answers"] == {"fixed": "b"}
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from coursekit.grading.feedback_page import CommentItem, QuizItem, Summary, comment_html, header_html, quiz_html
+from coursekit.grading.feedback_page import (
+    CommentItem,
+    QuizItem,
+    Summary,
+    UndrawnSlot,
+    comment_html,
+    header_html,
+    quiz_html,
+    undrawn_html,
+)
 from coursekit.quiz.spec import parse_quiz
 
 SPEC = parse_quiz({"title": "t", "questions": [
@@ -38,3 +47,11 @@ def test_learner_and_trainer_text_is_escaped():
 def test_a_pending_comment_shows_no_zero():
     html = comment_html(CommentItem(1, "Q?", 2.0, "my answer", None, True, None))
     assert "Not yet reviewed (2 points possible)" in html and "0 of" not in html
+
+
+def test_a_pooled_place_without_an_attempt_is_one_line_with_its_points_and_no_question():
+    html = undrawn_html(UndrawnSlot(3, 2.0, None))
+    assert html == ('<section class="coursekit-quiz-question coursekit-quiz-undrawn"><h3>Question 3</h3>\n'
+                    "<p>No answer given: 0 of 2 points. This question is drawn from a pool for each attempt, and you "
+                    "have no graded attempt.</p></section>")
+    assert "No answer given: 1.5 of 2 points." in undrawn_html(UndrawnSlot(3, 2.0, 1.5))  # a trainer's points
