@@ -281,13 +281,16 @@ def grade_chunk_on_worker(material: Material,
 
 MAX_CHUNK = 4
 """Submissions sent to a worker in one Dask task, at most."""
-CHUNKS_PER_THREAD = 5
-"""A batch is cut into at least this many tasks per worker thread, so the workers finish together."""
+SHARES_PER_THREAD = 2
+"""A task takes at most this share of what is left per worker thread: tasks shrink to one submission at the end."""
 
 
-def chunk_size(submissions: int, threads: int) -> int:
-    """Submissions per Dask task: fewer round trips, yet enough tasks to keep every worker thread busy."""
-    return max(1, min(MAX_CHUNK, submissions // max(1, threads * CHUNKS_PER_THREAD)))
+def chunk_size(left: int, threads: int) -> int:
+    """Submissions in the next Dask task, with ``left`` not sent yet: few round trips, a short tail.
+
+    Up to :data:`MAX_CHUNK` while much is left, then fewer, down to one, so the workers finish together.
+    """
+    return max(1, min(MAX_CHUNK, left // max(1, threads * SHARES_PER_THREAD)))
 
 
 # --- client side -----------------------------------------------------------------------------------
@@ -449,8 +452,8 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
         lookups = read_batch_lookups(setup.db_url, todo)  # hand-in times and quiz records, once for the batch
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
         threads = sum(client.nthreads().values())
-        chunk, window = chunk_size(len(todo), threads), max(4, 2 * threads)  # window: tasks in flight
-        pending = iter(todo)
+        window = max(4, 2 * threads)  # tasks in flight
+        pending, left = iter(todo), len(todo)
         waiting: dict[str, list[tuple[Task, list[str]]]] = {}
         done: set[tuple[str, str]] = set()
         batch, numbers = uuid.uuid4().hex[:8], itertools.count()
@@ -458,8 +461,10 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
 
         def submit_next(unread: list[Outcome]) -> bool:
             """Submit the next few submissions as one task (False: none left); the unreadable ones to ``unread``."""
-            entries, requests = [], []
+            nonlocal left
+            entries, requests, chunk = [], [], chunk_size(left, threads)
             for task in pending:
+                left -= 1
                 prepared = _prepare(task, setup, next(folders), remove, lookups)
                 if isinstance(prepared, Outcome):
                     unread.append(prepared)

@@ -116,3 +116,17 @@ def test_scores_are_saved_by_nbgraders_rule_with_reviewed_quiz_overrides_kept(be
 
     assert saved_score(*before, CellResult(GRADE, "q1", cell_type, auto_score=score)) == {"score": score,
                                                                                           "needs": needs}
+
+
+@pytest.mark.parametrize(("submissions", "threads"), [(40, 1), (40, 2), (7, 2), (1000, 8), (1, 4)])
+def test_tasks_shrink_to_one_submission_at_the_end_so_the_workers_finish_together(submissions, threads):
+    from coursekit.autograde.cluster import MAX_CHUNK, chunk_size
+
+    sizes, left = [], submissions
+    while left:
+        sizes.append(min(left, chunk_size(left, threads)))
+        left -= sizes[-1]
+    assert sum(sizes) == submissions and max(sizes) <= MAX_CHUNK
+    assert sizes == sorted(sizes, reverse=True) and sizes[-threads:] == [1] * min(threads, len(sizes))
+    if submissions >= 8 * threads * MAX_CHUNK:
+        assert len(sizes) < submissions / 2  # few round trips while much is left
