@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from coursekit.cohort.tables import link_href
 from coursekit.grading.hidden import read_untrusted
 from coursekit.quiz.contract import responses_glob
 from coursekit.quiz.responses import Responses, ResponsesError, parse_responses
@@ -29,7 +28,6 @@ from coursekit.quiz.spec import QuizSpec
 from coursekit.quiz.verdict import rejection
 
 REJECTED_COLUMNS = ["learner", "section", "problem"]
-LEARNER_LINK = "learner_progress.html#{}"
 
 
 @dataclass(frozen=True)
@@ -73,31 +71,62 @@ def read_section(autograded: Path, section: str, spec: QuizSpec, draw_key: bytes
     return files
 
 
-def load_rejected(autograded: Path, quizzes: Mapping[str, QuizSpec],
+@dataclass(frozen=True)
+class CohortFiles:
+    """The responses files of several sections, read and sorted once (:func:`read_cohort`) for several loaders."""
+
+    autograded: Path
+    sections: Mapping[str, SectionFiles]
+
+
+def read_cohort(autograded: Path, quizzes: Mapping[str, QuizSpec],
+                draw_keys: Mapping[str, bytes] | None = None) -> CohortFiles:
+    """:func:`read_section` for every section of ``quizzes``; ``draw_keys``: the quiz service's key by section.
+
+    Pass the result to the loaders of :mod:`coursekit.cohort.responses` and to
+    :func:`load_rejected` in place of the folder, so that the files are read once.
+    """
+    return CohortFiles(autograded, {section: read_section(autograded, section, spec, (draw_keys or {}).get(section))
+                                    for section, spec in quizzes.items()})
+
+
+def section_files(autograded: Path | CohortFiles, section: str, spec: QuizSpec,
+                  draw_keys: Mapping[str, bytes] | None = None) -> SectionFiles:
+    """The files of ``section``, as read in ``autograded`` (a :class:`CohortFiles` holding them), else read now.
+
+    ``draw_keys`` apply to the files read now only.
+    """
+    if isinstance(autograded, CohortFiles):
+        if section in autograded.sections:
+            return autograded.sections[section]
+        autograded = autograded.autograded
+    return read_section(autograded, section, spec, (draw_keys or {}).get(section))
+
+
+def load_rejected(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec],
                   draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """The responses files of the sections of ``quizzes`` that grading rejected: ``learner, section, problem``.
 
     These are the files :func:`coursekit.cohort.responses.load_choices`,
     :func:`~coursekit.cohort.responses.load_given` and
-    :func:`~coursekit.cohort.responses.load_drawn` leave out. ``draw_keys``:
+    :func:`~coursekit.cohort.responses.load_drawn` leave out. ``autograded``:
+    the folder, or its files already read (:func:`read_cohort`); ``draw_keys``:
     the quiz service's draw key of each section graded from its record.
     """
     rows = [(f.learner, f.section, f.problem) for section, spec in quizzes.items()
-            for f in read_section(autograded, section, spec, (draw_keys or {}).get(section)).rejected]
+            for f in section_files(autograded, section, spec, draw_keys).rejected]
     return pd.DataFrame(rows, columns=REJECTED_COLUMNS)
 
 
 def rejected_note(rejected: pd.DataFrame, titles: Mapping[str, str]) -> str:
     """One HTML sentence: how many responses files the counts leave out because grading rejected them, and whose.
 
-    Each learner id links to their progress page; ids and section titles are escaped (a learner id is the
-    name of a folder a learner handed in).
+    Learner ids and section titles are escaped (a learner id is the name of a folder a learner handed in).
     """
     if rejected.empty:
         return "<p>No responses file is left out of these counts: grading rejected none.</p>"
     listed = sorted(zip(rejected["learner"].astype(str), rejected["section"].astype(str), strict=True))
-    names = ", ".join(f'<a href="{escape(link_href(LEARNER_LINK, learner))}">{escape(learner)}</a> '
-                      f"({escape(titles.get(section, section))})" for learner, section in listed)
+    names = ", ".join(f"{escape(learner)} ({escape(titles.get(section, section))})" for learner, section in listed)
     count = len(listed)
     files = "1 responses file is" if count == 1 else f"{count} responses files are"
     return (f"<p>{files} left out of these counts because grading rejected {'it' if count == 1 else 'them'} "

@@ -17,7 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
-from coursekit.cohort.accepted import read_section
+from coursekit.cohort.accepted import CohortFiles, section_files
 from coursekit.quiz.attempts import Attempt
 from coursekit.quiz.describe import shown_attempt
 from coursekit.quiz.draw import drawn_questions, slot_scores
@@ -32,16 +32,17 @@ AttemptChoice = Literal["graded", "last", "every"]
 """Which attempts :func:`load_choices` counts: the one the grade reflects, the last one, or every one."""
 
 
-def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
+def _counted_attempts(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
                       draw_keys: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, QuizSpec, str, Attempt]]:
     """(section, quiz, learner, attempt) of every attempt :func:`load_choices` counts, in path order.
 
     Only files grading accepted (:func:`coursekit.cohort.accepted.read_section`) give attempts.
+    ``autograded``: the folder, or its files already read (:func:`coursekit.cohort.accepted.read_cohort`).
     """
     if attempts not in ("graded", "last", "every"):
         raise ValueError(f"attempts must be 'graded', 'last' or 'every', not {attempts!r}")
     for section, spec in quizzes.items():
-        for learner, responses in read_section(autograded, section, spec, (draw_keys or {}).get(section)).accepted:
+        for learner, responses in section_files(autograded, section, spec, draw_keys).accepted:
             counted = recorded_attempts(responses)
             if attempts == "graded":
                 shown = shown_attempt(spec, counted)
@@ -52,7 +53,7 @@ def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempt
                 yield section, spec, learner, attempt
 
 
-def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
+def load_choices(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
                  draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """Every option picked in the responses files grading accepted, for the sections of ``quizzes``.
 
@@ -68,8 +69,10 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
     ``average``), so the share of learners who picked a key and the facility
     tell the same story; ``"last"`` the last attempt; ``"every"`` every one.
     A file grading rejected (:func:`coursekit.cohort.accepted.load_rejected`
-    lists them) gives no row. ``draw_keys``: the quiz service's draw key of
-    each section graded from its record (the others drew publicly), which
+    lists them) gives no row. ``autograded`` is the folder, or its files
+    already read by :func:`coursekit.cohort.accepted.read_cohort` (to read
+    them once for several loaders). ``draw_keys``: the quiz service's draw key
+    of each section graded from its record (the others drew publicly), which
     grading checked the draws with.
     """
     rows = []
@@ -87,7 +90,7 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
 GIVEN_COLUMNS = ["learner", "section", "slot", "item", "attempt"]
 
 
-def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
+def load_given(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
                draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """Which question of each pool every learner was given, in the attempts :func:`load_choices` counts.
 
@@ -115,7 +118,7 @@ def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: Atte
 DRAWN_COLUMNS = ["learner", "section", "slot", "question", "score", "max_score"]
 
 
-def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec],
+def load_drawn(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec],
                draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """The question each learner was given in each slot, and its score (input of :mod:`coursekit.cohort.variants`).
 
@@ -131,7 +134,7 @@ def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec],
     for section, spec in quizzes.items():
         if not spec.has_pools:
             continue
-        for learner, responses in read_section(autograded, section, spec, (draw_keys or {}).get(section)).accepted:
+        for learner, responses in section_files(autograded, section, spec, draw_keys).accepted:
             shown = shown_attempt(spec, recorded_attempts(responses))  # the attempts within the limit
             if shown is None or not shown.draw:
                 continue
