@@ -3,7 +3,10 @@
 Reads ``autograded/<learner>/<section>/responses/<section>.json`` (the copies
 nbgrader graded, already pruned of anything else the learner sent) into one
 row per picked option: learner, section, item, option, attempt, submitted_at.
-Files that cannot be trusted are skipped the way grading skips them.
+Only the files grading accepted count (:mod:`coursekit.cohort.accepted`, by
+grading's own rule): the learner of a rejected file (unreadable, copied from
+another learner, of another section, a draw edited) counts as one who gave no
+answer in every loader here, as their grade counts no answer.
 """
 
 from __future__ import annotations
@@ -14,14 +17,13 @@ from typing import Literal
 
 import pandas as pd
 
-from coursekit.grading.hidden import read_untrusted
-from coursekit.quiz.attempts import Attempt, counted_attempts
-from coursekit.quiz.contract import responses_glob
+from coursekit.cohort.accepted import CohortFiles, section_files
+from coursekit.quiz.attempts import Attempt
 from coursekit.quiz.describe import shown_attempt
-from coursekit.quiz.draw import draw_problems, drawn_questions, slot_scores
-from coursekit.quiz.responses import Responses, ResponsesError, graded_attempts, graded_draws, parse_responses
+from coursekit.quiz.draw import drawn_questions, slot_scores
 from coursekit.quiz.spec import QuizSpec
 from coursekit.quiz.types import question_type
+from coursekit.quiz.verdict import recorded_attempts
 
 COLUMNS = ["learner", "section", "item", "option", "attempt", "submitted_at"]
 
@@ -30,29 +32,18 @@ AttemptChoice = Literal["graded", "last", "every"]
 """Which attempts :func:`load_choices` counts: the one the grade reflects, the last one, or every one."""
 
 
-def _section_responses(autograded: Path, section: str) -> Iterator[tuple[str, Responses]]:
-    """(learner, parsed responses file) of every autograded submission of ``section``, in path order.
+def _counted_attempts(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
+                      draw_keys: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, QuizSpec, str, Attempt]]:
+    """(section, quiz, learner, attempt) of every attempt :func:`load_choices` counts, in path order.
 
-    Files that cannot be read or parsed as responses, and files of another section, are left out.
+    Only files grading accepted (:func:`coursekit.cohort.accepted.read_section`) give attempts.
+    ``autograded``: the folder, or its files already read (:func:`coursekit.cohort.accepted.read_cohort`).
     """
-    for path in sorted(autograded.glob(responses_glob(section))):
-        try:
-            responses = parse_responses(read_untrusted(path), path.name)
-        except ResponsesError:
-            continue
-        if responses.section == section:
-            yield path.parents[2].name, responses
-
-
-def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice,
-                      ) -> Iterator[tuple[str, QuizSpec, str, Attempt]]:
-    """(section, quiz, learner, attempt) of every attempt :func:`load_choices` counts, in path order."""
     if attempts not in ("graded", "last", "every"):
         raise ValueError(f"attempts must be 'graded', 'last' or 'every', not {attempts!r}")
     for section, spec in quizzes.items():
-        for learner, responses in _section_responses(autograded, section):
-            counted = [Attempt(number, answers, when, draw) for (number, answers, when), draw
-                       in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
+        for learner, responses in section_files(autograded, section, spec, draw_keys).accepted:
+            counted = recorded_attempts(responses)
             if attempts == "graded":
                 shown = shown_attempt(spec, counted)
                 counted = [a for a in counted if shown is not None and a.number == shown.number]
@@ -62,8 +53,9 @@ def _counted_attempts(autograded: Path, quizzes: Mapping[str, QuizSpec], attempt
                 yield section, spec, learner, attempt
 
 
-def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
-    """Every option picked in the cohort's responses files, for the sections of ``quizzes``.
+def load_choices(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
+                 draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
+    """Every option picked in the responses files grading accepted, for the sections of ``quizzes``.
 
     ``quizzes`` are the full quizzes (keys included) by section id. Each answer
     becomes the values its question's type counts
@@ -76,10 +68,16 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
     ``highest``, the first or last under ``first`` or ``last``, the last under
     ``average``), so the share of learners who picked a key and the facility
     tell the same story; ``"last"`` the last attempt; ``"every"`` every one.
+    A file grading rejected (:func:`coursekit.cohort.accepted.load_rejected`
+    lists them) gives no row. ``autograded`` is the folder, or its files
+    already read by :func:`coursekit.cohort.accepted.read_cohort` (to read
+    them once for several loaders). ``draw_keys``: the quiz service's draw key
+    of each section graded from its record (the others drew publicly), which
+    grading checked the draws with.
     """
     rows = []
     questions = {section: {question.id: question for question in spec.questions} for section, spec in quizzes.items()}
-    for section, _, learner, attempt in _counted_attempts(autograded, quizzes, attempts):
+    for section, _, learner, attempt in _counted_attempts(autograded, quizzes, attempts, draw_keys):
         for item, answer in attempt.answers.items():
             question = questions[section].get(item)
             if question is None:
@@ -92,7 +90,8 @@ def load_choices(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: At
 GIVEN_COLUMNS = ["learner", "section", "slot", "item", "attempt"]
 
 
-def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded") -> pd.DataFrame:
+def load_given(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec], attempts: AttemptChoice = "graded",
+               draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """Which question of each pool every learner was given, in the attempts :func:`load_choices` counts.
 
     One row per learner, pooled slot and counted attempt: ``learner``,
@@ -102,13 +101,14 @@ def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: Atte
     outside its pool, gives none either (grading does not count it). This is
     what :func:`coursekit.cohort.metrics.distractor_stats` divides a pooled
     question's option counts by: the learners given that question, not
-    everyone who met its slot.
+    everyone who met its slot. A file grading rejected gives no row, as in
+    :func:`load_choices` (``draw_keys`` likewise).
     """
     rows = []
     pooled = {section: {slot.id: set(slot.questions) for slot in spec.quiz_slots if len(slot.questions) > 1}
               for section, spec in quizzes.items() if spec.has_pools}
     for section, _, learner, attempt in _counted_attempts(
-            autograded, {s: q for s, q in quizzes.items() if s in pooled}, attempts):
+            autograded, {s: q for s, q in quizzes.items() if s in pooled}, attempts, draw_keys):
         draw = attempt.draw if isinstance(attempt.draw, Mapping) else {}
         rows.extend((learner, section, slot_id, draw[slot_id], attempt.number)
                     for slot_id, members in pooled[section].items() if draw.get(slot_id) in members)
@@ -118,31 +118,24 @@ def load_given(autograded: Path, quizzes: Mapping[str, QuizSpec], attempts: Atte
 DRAWN_COLUMNS = ["learner", "section", "slot", "question", "score", "max_score"]
 
 
-def load_drawn(autograded: Path, quizzes: Mapping[str, QuizSpec],
+def load_drawn(autograded: Path | CohortFiles, quizzes: Mapping[str, QuizSpec],
                draw_keys: Mapping[str, bytes] | None = None) -> pd.DataFrame:
     """The question each learner was given in each slot, and its score (input of :mod:`coursekit.cohort.variants`).
 
     One row per learner, section and slot, from the attempt the learner's
     grade reflects (:func:`coursekit.quiz.describe.shown_attempt`; under
-    ``average`` the last attempt). Only sections whose quiz has pools; files
-    that cannot be trusted, saved by another learner, or whose draws are not
-    the learner's (not graded, :func:`coursekit.quiz.draw.draw_problems`) are left out. ``draw_keys``:
-    the quiz service's draw key of each section graded from its record (the others drew publicly).
+    ``average`` the last attempt). Only sections whose quiz has pools; a file
+    grading rejected gives no row, as in :func:`load_choices` (its draws not
+    the learner's: not graded; saved by another learner; unreadable).
+    ``draw_keys``: the quiz service's draw key of each section graded from its
+    record (the others drew publicly).
     """
     rows = []
     for section, spec in quizzes.items():
         if not spec.has_pools:
             continue
-        for learner, responses in _section_responses(autograded, section):
-            if responses.learner.strip() != learner:
-                continue
-            attempts = [Attempt(number, answers, when, draw) for (number, answers, when), draw
-                        in zip(graded_attempts(responses), graded_draws(responses), strict=True)]
-            attempts = counted_attempts(spec.settings, attempts)
-            key = (draw_keys or {}).get(section)
-            if any(draw_problems(spec, learner, section, a.number, a.draw, key) for a in attempts):
-                continue
-            shown = shown_attempt(spec, attempts)
+        for learner, responses in section_files(autograded, section, spec, draw_keys).accepted:
+            shown = shown_attempt(spec, recorded_attempts(responses))  # the attempts within the limit
             if shown is None or not shown.draw:
                 continue
             given = drawn_questions(spec, shown.draw)

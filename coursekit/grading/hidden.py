@@ -25,7 +25,9 @@ submission scores 0 with a named problem. The submitter is what the grader
 knows, never what the learner wrote: ``COURSEKIT_SUBMITTER``, which the
 autograde worker sets around each submission (:func:`submitter`; a kernel
 started by nbgrader inherits it), else the learner folder of nbgrader's
-``autograded/<learner>/<section>/`` (or ``submitted/``) layout.
+``autograded/<learner>/<section>/`` (or ``submitted/``) layout. Which files
+are rejected as a whole is decided by :func:`coursekit.quiz.verdict.rejection`,
+which the item analysis asks too.
 
 The public spec comes from ``quiz.json`` beside the notebook, which nbgrader
 copies from ``source/`` over the learner's files at autograde; the key comes
@@ -52,17 +54,15 @@ from coursekit.quiz.attempts import Attempt, counted_attempts, grade_attempts
 from coursekit.quiz.contract import PUBLIC_SPEC_NAME
 from coursekit.quiz.contract import responses_path as contract_responses_path
 from coursekit.quiz.describe import QUESTION_KINDS, describe_answer, points_text, shown_attempt
-from coursekit.quiz.draw import draw_problems
 from coursekit.quiz.responses import (
     MAX_RESPONSES_BYTES,
     Responses,
     ResponsesError,
-    graded_attempts,
-    graded_draws,
     parse_responses,
 )
 from coursekit.quiz.scoring import AnswerError, validate_answer
 from coursekit.quiz.spec import QuizSpec, QuizSpecError, rebuild_spec, spec_hash
+from coursekit.quiz.verdict import recorded_attempts, rejection
 
 SOURCE_ENV = "COURSEKIT_SOURCE"
 GRADE_FUNCTIONS = ("grade_question", "question_points")
@@ -149,16 +149,6 @@ def submitter_of(folder: Path) -> str | None:
     parents = Path(os.path.abspath(folder)).parents
     if len(parents) >= 2 and parents[1].name in LEARNER_FOLDERS and parents[0].name.strip():
         return parents[0].name.strip()
-    return None
-
-
-def foreign_responses(responses: Responses, submitter_id: str | None, file_name: str) -> str | None:
-    """The problem when a responses file was not saved by the submitter, else None."""
-    if submitter_id is None:
-        return f"{file_name}: the submitter is not known, so the answers cannot be checked as theirs (not counted)"
-    if responses.learner.strip() != submitter_id:
-        return (f"{file_name}: saved by learner {responses.learner[:60]!r}, not by the submitter "
-                f"{submitter_id[:60]!r} (copied; not counted)")
     return None
 
 
@@ -301,27 +291,20 @@ def _grade_quiz(folder: Path, section: str, key: dict[str, Any], path: Path,
     zero = {slot.id: 0.0 for slot in spec.quiz_slots}
     if isinstance(loaded, str):
         return GradedQuiz(spec, SectionScores(zero, [loaded], None), None)
+    rejected = rejection(spec, loaded, section, submitter_of(folder), path.name, draw_key())
+    if rejected is not None and rejected.not_graded:
+        return GradedQuiz(spec, SectionScores(zero, [f"not graded: {rejected.problem}"], None, rejected.problem),
+                          None)
+    if rejected is not None:
+        return GradedQuiz(spec, SectionScores(zero, [rejected.problem], None), None)
     problems = []
-    foreign = foreign_responses(loaded, submitter_of(folder), path.name)
-    if foreign:
-        return GradedQuiz(spec, SectionScores(zero, [foreign], None), None)
-    if loaded.section != section:
-        return GradedQuiz(spec, SectionScores(
-            zero, [f"{path.name}: answers belong to section {loaded.section[:60]!r} (not counted)"], None), None)
     if loaded.spec_hash != expected_hash:
         problems.append(f"{path.name}: made for another version of the quiz (spec {loaded.spec_hash[:16]})")
-    attempts = [Attempt(number, answers, when, draw)
-                for (number, answers, when), draw in zip(graded_attempts(loaded), graded_draws(loaded), strict=True)]
+    attempts = recorded_attempts(loaded)
     counted = counted_attempts(spec.settings, attempts)
     if len(counted) < len(attempts):
         problems.append(f"{path.name}: {len(attempts) - len(counted)} attempt(s) beyond the limit "
                         f"of {spec.settings.attempts} ignored")
-    edited = [problem for attempt in counted
-              for problem in draw_problems(spec, loaded.learner.strip(), section, attempt.number, attempt.draw,
-                                           draw_key())]
-    if edited:
-        reason = f"{path.name}: the questions recorded are not the ones this learner was given: {edited[0]}"
-        return GradedQuiz(spec, SectionScores(zero, [f"not graded: {reason}"], None, reason), None)
     for attempt in counted:
         given = set(attempt.draw.values()) if spec.has_pools and attempt.draw else None
         for question_id, answer in attempt.answers.items():

@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from html import unescape
+from html import escape, unescape
 
 import nbformat
 import pytest
@@ -17,6 +17,7 @@ from project_support import REPO
 
 from coursekit.authoring.course import load_course
 from coursekit.cli import main
+from coursekit.cohort.accepted import load_rejected
 from coursekit.cohort.dashboard import DASHBOARDS, build_dashboards
 from coursekit.cohort.gradebook import item_scores, load_cells
 from coursekit.cohort.responses import load_given
@@ -251,7 +252,27 @@ def test_item_analysis_shows_every_question_with_its_options(cohort):
     assert "Few strong learners chose the key “" in said and ": check the key or the wording." in said
     assert "Point-biserial" in html and "Alpha if deleted" in html and "Effective weight (%)" in html
     assert "share_top" not in html and "discrimination_index" not in html
+    _check_rejected(cohort, html)
     _check_summary(paths, html, shown, planted)
+
+
+def _check_rejected(cohort, html: str) -> None:
+    """The responses files grading rejected (the forged attempts not graded, the garbage file scored 0) are left out
+    of the counts, and the page says how many and whose."""
+    paths, plan, result, _ = cohort
+    course = load_course(paths.course)
+    rejected = load_rejected(paths.grader / "autograded", {s.id: s.quiz for s in course.sections})
+    garbage = {key for key, kind in plan.tampered.items() if kind == "garbage_responses"}
+    expected = {(o.learner, o.section) for o in result.failed} | garbage
+    assert set(zip(rejected["learner"], rejected["section"], strict=True)) == expected and len(expected) >= 2
+    sentence = re.search(r"<p>(\d+) responses files are left out of these counts because grading rejected them "
+                         r"\(their learners count as giving no answer; the quiz scores 0 or is not graded\): "
+                         r"(.*?)\.</p>", html, re.DOTALL)
+    assert sentence and int(sentence.group(1)) == len(expected), sentence
+    titles = {s.id: s.quiz.title for s in course.sections}
+    # every one named with its section, in order (the ids are plain "learnerNNNN"; escaped like any text)
+    assert sentence.group(2) == ", ".join(f"{escape(learner)} ({escape(titles[section])})"
+                                         for learner, section in sorted(expected))
 
 
 def _check_summary(paths, html: str, shown: str, planted) -> None:
@@ -277,7 +298,6 @@ def _check_summary(paths, html: str, shown: str, planted) -> None:
     drawn = given.merge(slot_scores, on=["learner", "section", "slot"]).groupby(["section", "item"])
     facility.update((key, 100 * row["score"] / row["max_score"])
                     for key, row in drawn[["score", "max_score"]].sum().iterrows())
-    counted = drawn["learner"].nunique().to_dict()
     pooled_ids = set(given["item"])
     blocks = re.findall(r'<section class="question">.*?</section>', html, re.DOTALL)
     questions = [(s.id, q) for s in course.sections for q in s.quiz.questions]
@@ -286,10 +306,8 @@ def _check_summary(paths, html: str, shown: str, planted) -> None:
         if question.type != "single_choice":
             continue
         key = re.search(r"<td>key</td><td class=\"num\">(\d+)</td>", block)
-        # the share is rounded; a tampered file grading scored 0 may still show its pick: one learner's worth
-        # (some 1 % of a fixed question's learners, nearer 2 % of a pool's question's, drawn for half of them)
-        tolerance = 1.0 if question.id not in pooled_ids else 0.5 + 100 / counted[sid, question.id]
-        assert abs(float(key.group(1)) - facility[sid, question.id]) <= tolerance, (sid, question.id)
+        # the share is rounded to a whole percent, nothing else: the picks of a file grading rejected do not count
+        assert abs(float(key.group(1)) - facility[sid, question.id]) <= 0.5 + 1e-9, (sid, question.id)
         compared += 1
         pooled += question.id in pooled_ids
     assert compared == sum(q.type == "single_choice" for _, q in questions) and pooled >= 4

@@ -8,6 +8,7 @@ import pytest
 from coursekit.authoring.course import load_course
 from coursekit.cohort.questions import option_labels
 from coursekit.cohort.responses import load_choices
+from coursekit.quiz.draw import draw_for_attempt
 from coursekit.quiz.responses import empty_responses
 from coursekit.quiz.spec import parse_quiz
 from coursekit.simulate import responses_document
@@ -24,7 +25,7 @@ def test_short_answers_are_counted_in_their_normalised_form(tmp_path):
         folder = tmp_path / learner / SECTION / "responses"
         folder.mkdir(parents=True)
         attempts = [{"number": 1, "started_at": "2026-10-01T09:00:00", "submitted_at": "2026-10-01T09:10:00",
-                     "answers": {"open-days": text}}]
+                     "answers": {"open-days": text}, "draw": draw_for_attempt(section.quiz, learner, SECTION, 1)}]
         doc = responses_document(course, section, learner, attempts)
         (folder / f"{SECTION}.json").write_text(json.dumps(doc), encoding="utf-8")
     choices = load_choices(tmp_path, {SECTION: section.quiz})
@@ -43,7 +44,8 @@ def test_options_count_the_attempt_the_grade_reflects(tmp_path):
     folder = tmp_path / "ada" / SECTION / "responses"
     folder.mkdir(parents=True)
     attempts = [{"number": n, "started_at": f"2026-10-0{n}T09:00:00", "submitted_at": f"2026-10-0{n}T09:10:00",
-                 "answers": {question.id: answer}} for n, answer in ((1, question.answer), (2, wrong))]
+                 "answers": {question.id: answer}, "draw": draw_for_attempt(quiz, "ada", SECTION, n)}
+                for n, answer in ((1, question.answer), (2, wrong))]
     doc = responses_document(course, section, "ada", attempts)
     (folder / f"{SECTION}.json").write_text(json.dumps(doc), encoding="utf-8")
     graded = load_choices(tmp_path, {SECTION: quiz})
