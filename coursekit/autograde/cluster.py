@@ -452,7 +452,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
         lookups = read_batch_lookups(setup.db_url, todo)  # hand-in times and quiz records, once for the batch
         material = client.scatter(pack_material(setup, course_root), broadcast=True, hash=False)
         threads = sum(client.nthreads().values())
-        window = max(4, 2 * threads)  # tasks in flight
+        window = 2 * threads * MAX_CHUNK  # submissions in flight: every worker has the next task at hand
         pending, left = iter(todo), len(todo)
         waiting: dict[str, list[tuple[Task, list[str]]]] = {}
         done: set[tuple[str, str]] = set()
@@ -483,7 +483,7 @@ def run_on_cluster(setup: GradingSetup, todo: Sequence[Task], address: str, cour
 
         def fill() -> list[Outcome]:
             unread: list[Outcome] = []
-            while futures.count() < window and submit_next(unread):
+            while sum(map(len, waiting.values())) < window and submit_next(unread):
                 pass
             return unread
 
