@@ -6,11 +6,14 @@ import copy
 import json
 import os
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import yaml
+from pool_support import variant
 from project_support import REPO
 
 from coursekit.authoring.course import Course, Section, load_course
@@ -38,6 +41,29 @@ def make_project(root: Path, attempts: dict[str, int] | None = None) -> ProjectP
         assert main(["--root", str(root), "build"]) == 0
         assert main(["--root", str(root), "release"]) == 0
     return ProjectPaths(root)
+
+
+def pooled_project(root: Path, section: str,
+                   choose: Callable[[dict[str, Any]], tuple[int, tuple[str, str]]]) -> ProjectPaths:
+    """A copy of the project (with the grader's nbgrader config) whose ``section`` quiz has a pool, built and released.
+
+    ``choose`` gets the loaded quiz.yml and names the entry to replace (its index) and two option ids; the entry
+    becomes the slot ``schools``: a pool of its question (a pool's first one) and two :func:`pool_support.variant`
+    of it keyed by those options, ``schools-b`` and ``schools-c``.
+    """
+    paths = make_project(root)
+    shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
+    quiz_file = paths.course / section / "quiz.yml"
+    data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
+    index, (second, third) = choose(data)
+    entry = data["questions"][index]
+    first = entry["pool"][0] if "pool" in entry else entry
+    data["questions"][index] = {"slot": "schools", "pool": [first, variant(first, "schools-b", second),
+                                                            variant(first, "schools-c", third)]}
+    quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    root_option = ["--root", str(paths.root)]
+    assert main([*root_option, "build"]) == 0 and main([*root_option, "release"]) == 0
+    return paths
 
 
 def right_answer(question: Question) -> Any:

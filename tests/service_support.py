@@ -107,6 +107,20 @@ def service_draw_key(db_url: str) -> bytes:
         engine.dispose()
 
 
+def sqlite_service_db(folder: Path) -> tuple[str, bytes]:
+    """A SQLite gradebook ``folder/gradebook.db`` with the quiz service's tables made: its URL and draw key."""
+    db_url = f"sqlite:///{folder / 'gradebook.db'}"
+    migrate(db_url)
+    return db_url, service_draw_key(db_url)
+
+
+def as_learner(monkeypatch: Any, url: str, learner: str) -> None:
+    """Set the environment a learner's kernel has under the hub: the quiz service's ``url`` and their token."""
+    monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token(learner))
+    monkeypatch.setenv("JUPYTERHUB_USER", learner)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ import traceback
 
 import pytest
 from grading_support import answers, attempt, grades_csv, make_project, scores_at, write_submission
-from postgres_support import create_database, running_postgres
+from postgres_support import create_database
 
 from coursekit.authoring.course import load_course
 from coursekit.autograde.runner import grade_workspace
@@ -85,12 +85,6 @@ def test_two_runs_on_one_sqlite_gradebook_give_the_serial_grades(cohort, tmp_pat
     again = grade_workspace(load_course(paths.course), paths, paths.gradebook_url, jobs=1, quiet=True)
     assert again.graded == [] and len(again.skipped) == len(expected_report) - (
         expected_report["status"] == "not submitted").sum()
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with running_postgres() as server:
-        yield server
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS // 2))

@@ -7,14 +7,17 @@ statistics per question drawn.
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
-import yaml
-from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission, wrong_answer
-from pool_support import authored_questions, variant
-from project_support import REPO
+from grading_support import (
+    attempt,
+    grade_all,
+    pooled_project,
+    right_answer,
+    scores_at,
+    write_submission,
+    wrong_answer,
+)
 
 from coursekit.authoring.course import load_course
 from coursekit.authoring.leaks import find_leaks
@@ -28,16 +31,9 @@ SECTION = "cooperation_networking"
 
 
 def test_a_pool_is_graded_as_drawn_and_an_edited_draw_is_not_graded(tmp_path):
-    paths = make_project(tmp_path / "project")
-    shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
-    quiz_file = paths.course / SECTION / "quiz.yml"
-    data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
-    first = authored_questions(data)[0]  # the shipped slot is replaced by a pool of three of its own
-    data["questions"][0] = {"slot": "schools", "pool": [first, variant(first, "schools-b", "c"),
-                                                        variant(first, "schools-c", "d")]}
-    quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # the shipped first slot is replaced by a pool of its first question and two variants keyed c and d
+    paths = pooled_project(tmp_path / "project", SECTION, lambda data: (0, ("c", "d")))
     root = ["--root", str(paths.root)]
-    assert main([*root, "build"]) == 0 and main([*root, "release"]) == 0
     assert main([*root, "release", "--check"]) == 0
     course = load_course(paths.course)
     assert find_leaks(paths.release, course) == []

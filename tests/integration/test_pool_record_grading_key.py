@@ -3,19 +3,13 @@ with its own key are checked with that key (read from the gradebook), scored as 
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
-import yaml
-from grading_support import attempt, grade_all, make_project, right_answer, scores_at, write_submission
+from grading_support import attempt, grade_all, pooled_project, right_answer, scores_at, write_submission
 from pool_service_support import learners_drawn_apart
-from pool_support import variant
-from project_support import REPO
 from service_support import Clock
 
 from coursekit.authoring.course import load_course
-from coursekit.cli import main
 from coursekit.gradebook.state import make_engine
 from coursekit.quiz.draw import draw_for_attempt
 from coursekit.results.report import write_report
@@ -27,19 +21,16 @@ pytestmark = pytest.mark.slow
 SECTION = "cooperation_networking"
 
 
-def test_a_record_drawn_with_the_services_key_is_graded_as_given(tmp_path):
-    paths = make_project(tmp_path / "project")
-    shutil.copy(REPO / "grader" / "nbgrader_config.py", paths.grader)
-    quiz_file = paths.course / SECTION / "quiz.yml"
-    data = yaml.safe_load(quiz_file.read_text(encoding="utf-8"))
-    index, first = next((i, q) for i, q in enumerate(data["questions"])  # a fixed single-choice slot
+def _fixed_single_choice(data):
+    """The first fixed single-choice slot of three options or more, and two of its wrong options."""
+    index, first = next((i, q) for i, q in enumerate(data["questions"])
                         if q.get("type") == "single_choice" and len(q["options"]) >= 3)
     others = [o["id"] for o in first["options"] if o["id"] != first["answer"]]
-    data["questions"][index] = {"slot": "schools", "pool": [first, variant(first, "schools-b", others[0]),
-                                                            variant(first, "schools-c", others[1])]}
-    quiz_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    root = ["--root", str(paths.root)]
-    assert main([*root, "build"]) == 0 and main([*root, "release"]) == 0
+    return index, (others[0], others[1])
+
+
+def test_a_record_drawn_with_the_services_key_is_graded_as_given(tmp_path):
+    paths = pooled_project(tmp_path / "project", SECTION, _fixed_single_choice)
     course = load_course(paths.course)
     section = course.section(SECTION)
     quiz = section.quiz

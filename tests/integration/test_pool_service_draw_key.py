@@ -6,37 +6,21 @@ import json
 
 import pytest
 from pool_service_support import POOLED, learner_folder, learners_drawn_apart, pooled_source, pooled_spec
-from service_support import Clock, running_service, service_client, service_token, service_tokens
+from service_support import Clock, as_learner, running_service, service_client, service_tokens, sqlite_service_db
 
-from coursekit.gradebook.engine import make_engine
 from coursekit.quiz.draw import draw_for_attempt
-from coursekit.service.draw_key import read_draw_key
-from coursekit.service.migrate import migrate
 from coursekit.widgets import quiz_view_for
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
-
-
-def _as(monkeypatch, url, learner):
-    monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token(learner))
-    monkeypatch.setenv("JUPYTERHUB_USER", learner)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("writable")]
 
 
 def test_the_widget_shows_and_answers_the_services_draw_which_learner_files_do_not_reveal(tmp_path, monkeypatch):
     spec = pooled_spec(attempts=3)
-    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    migrate(db_url)
-    key = read_draw_key(make_engine(db_url))
+    db_url, key = sqlite_service_db(tmp_path)
     learner = learners_drawn_apart(spec, key)[0]
     folder = learner_folder(tmp_path / learner, spec)
     with running_service(db_url, pooled_source(tmp_path, spec), service_tokens([learner]), Clock()) as url:
-        _as(monkeypatch, url, learner)
+        as_learner(monkeypatch, url, learner)
         view = quiz_view_for(POOLED, folder)
         served = draw_for_attempt(spec, learner, POOLED, 1, key)["pick"]
         assert [q.id for q in view.session.questions] == ["fixed", served]

@@ -6,34 +6,22 @@ from __future__ import annotations
 
 import pytest
 from pool_service_support import POOLED, learner_folder, pooled_source, pooled_spec
-from service_support import Clock, running_service, service_client, service_token, service_tokens
+from service_support import Clock, as_learner, running_service, service_client, service_tokens, sqlite_service_db
 
-from coursekit.gradebook.engine import make_engine
 from coursekit.quiz.draw import draw_for_attempt
 from coursekit.service.client import ServiceRefused
-from coursekit.service.draw_key import read_draw_key
-from coursekit.service.migrate import migrate
 from coursekit.widgets import quiz_view_for
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("writable")]
 
 
 @pytest.fixture
 def tabs(tmp_path, monkeypatch):
     spec = pooled_spec(attempts=4)
-    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    migrate(db_url)
-    key = read_draw_key(make_engine(db_url))
+    db_url, key = sqlite_service_db(tmp_path)
     folder = learner_folder(tmp_path / "ada", spec)
     with running_service(db_url, pooled_source(tmp_path, spec), service_tokens(["ada"]), Clock()) as url:
-        monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
-        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token("ada"))
-        monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+        as_learner(monkeypatch, url, "ada")
         older, newer = quiz_view_for(POOLED, folder), quiz_view_for(POOLED, folder)
         yield spec, key, older, newer, service_client(url, "ada")
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from grading_support import grades_csv, make_project, scores_at
-from postgres_support import create_database, running_postgres
+from postgres_support import create_database
 
 from coursekit.authoring.course import load_course
 from coursekit.cohort.gradebook import load_cells
@@ -15,12 +15,6 @@ from coursekit.gradebook.roster import ensure_sections, register_learners
 from coursekit.simulate import simulate
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with running_postgres() as server:
-        yield server
 
 
 def _autograde(root, db_url, *extra):

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-import uuid
 from typing import Any
 
 import pytest
-from postgres_support import create_database, running_postgres
 from service_support import (
     SECTION,
     Clock,
@@ -32,17 +30,6 @@ pytestmark = pytest.mark.slow
 
 ADA, BOB = "ada", "bob"
 TOKENS = service_tokens([ADA, BOB])
-
-
-@pytest.fixture(scope="module")
-def server():
-    with running_postgres() as url:
-        yield url
-
-
-@pytest.fixture
-def db_url(server):
-    return create_database(server, f"quiz_{uuid.uuid4().hex[:10]}")
 
 
 def _raw(url: str, name: str, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
@@ -98,7 +85,7 @@ def _leaf_strings(value: Any) -> set[str]:
     return {value} if isinstance(value, str) else set()
 
 
-def test_no_reply_carries_the_key_while_an_attempt_is_left(db_url, tmp_path):
+def test_no_reply_carries_the_key_while_an_attempt_is_left(postgres_db, tmp_path):
     source = quiz_source(tmp_path, attempts=2)  # Moodle's default review options: right answers everywhere
     quiz = TrustedQuizzes(source).get(SECTION)
     assert quiz.spec.settings.review.shows("immediately", "right_answer")
@@ -106,7 +93,7 @@ def test_no_reply_carries_the_key_while_an_attempt_is_left(db_url, tmp_path):
     key_texts, key_ids = _key_material(source)
     wrong = _wrong_answers(quiz.spec)
     clock = Clock()
-    with running_service(db_url, source, TOKENS, clock) as url:
+    with running_service(postgres_db, source, TOKENS, clock) as url:
         replies = [
             _raw(url, ADA, "POST", f"api/sections/{SECTION}/start", b"{}"),
             _raw(url, ADA, "PUT", f"api/sections/{SECTION}/answers", json.dumps({"answers": wrong}).encode()),
@@ -129,13 +116,13 @@ def test_no_reply_carries_the_key_while_an_attempt_is_left(db_url, tmp_path):
     assert all(r["right_answers"] is None and r["verdicts"] is not None for r in reviews)  # the rest stays
 
 
-def test_right_answers_appear_after_the_last_attempt_and_after_close(db_url, tmp_path):
+def test_right_answers_appear_after_the_last_attempt_and_after_close(postgres_db, tmp_path):
     source = quiz_source(tmp_path, attempts=2, close="2026-12-01T12:00:00Z")
     quiz = TrustedQuizzes(source).get(SECTION)
     expected = [{"number": n, "answer": question_type(q).key_text(q)} for n, q in enumerate(quiz.spec.questions, 1)]
     assert {"number": 11, "answer": "open days / open day"} in expected  # a short answer: every accepted form
     clock = Clock()
-    with running_service(db_url, source, TOKENS, clock) as url:
+    with running_service(postgres_db, source, TOKENS, clock) as url:
         ada, bob = service_client(url, ADA), service_client(url, BOB)
         ada.submit(SECTION, "ada-1", _wrong_answers(quiz.spec))
         last = ada.submit(SECTION, "ada-2", fixed_right_answers())  # no attempt left: the review may show the key
@@ -148,21 +135,21 @@ def test_right_answers_appear_after_the_last_attempt_and_after_close(db_url, tmp
         assert closed["column"] == "closed" and closed["right_answers"] == expected
 
 
-def test_an_override_with_another_attempt_hides_the_key_again(db_url, tmp_path):
+def test_an_override_with_another_attempt_hides_the_key_again(postgres_db, tmp_path):
     source = quiz_source(tmp_path, attempts=1)
     clock = Clock()
-    with running_service(db_url, source, TOKENS, clock) as url:
+    with running_service(postgres_db, source, TOKENS, clock) as url:
         ada = service_client(url, ADA)
         assert ada.submit(SECTION, "ada-1", {"partner-schools": "b"})["attempt"]["review"]["right_answers"]
-        book = AttemptBook(make_engine(db_url), clock)
+        book = AttemptBook(make_engine(postgres_db), clock)
         book.set_override(Override(ADA, SECTION, attempts=2, set_by="tess"))
         book.engine.dispose()
         assert ada.state(SECTION)["attempts"][0]["review"]["right_answers"] is None
 
 
-def test_text_that_is_not_unicode_is_refused_and_nothing_is_recorded(db_url, tmp_path):
+def test_text_that_is_not_unicode_is_refused_and_nothing_is_recorded(postgres_db, tmp_path):
     source = quiz_source(tmp_path)
-    with running_service(db_url, source, TOKENS, Clock()) as url:
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
         ada = service_client(url, ADA)
         ada.save(SECTION, {"open-days": "open days"})
         lone = b'{"answers": {"open-days": "open \\ud800days"}}'
@@ -178,21 +165,21 @@ def test_text_that_is_not_unicode_is_refused_and_nothing_is_recorded(db_url, tmp
         assert ada.state(SECTION)["attempts"][0]["answers"] == {"open-days": "open days"}
 
 
-def test_a_body_nested_200000_deep_is_a_bad_request(db_url, tmp_path):
+def test_a_body_nested_200000_deep_is_a_bad_request(postgres_db, tmp_path):
     source = quiz_source(tmp_path)
-    with running_service(db_url, source, TOKENS, Clock()) as url:
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
         status, body = _raw(url, ADA, "PUT", f"api/sections/{SECTION}/answers", b"[" * 200_000)
         assert status == 400
         assert json.loads(body) == {"error": "http", "message": "the request: not JSON (nested too deep)"}
         assert service_client(url, ADA).state(SECTION)["attempts"] == []
 
 
-def test_an_override_stored_before_it_was_checked_keeps_the_quizs_settings(db_url, tmp_path):
+def test_an_override_stored_before_it_was_checked_keeps_the_quizs_settings(postgres_db, tmp_path):
     from coursekit.service.tables import OVERRIDE
 
     source = quiz_source(tmp_path, time_limit=30)
-    with running_service(db_url, source, TOKENS, Clock()) as url:
-        engine = make_engine(db_url)
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
+        engine = make_engine(postgres_db)
         with engine.begin() as conn:  # as `coursekit override --time-limit 1e12` and `inf` wrote them before
             conn.execute(OVERRIDE.insert(), [
                 {"learner": ADA, "section": SECTION, "attempts": None, "close": None, "time_limit_minutes": 1e12,

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
-from postgres_support import create_database, running_postgres
 from service_support import (
     SECTION,
     Clock,
+    as_learner,
     fixed_right_answers,
     quiz_source,
     running_service,
     service_client,
-    service_token,
     service_tokens,
 )
 from store_support import fixed_quiz_folder, quiz_folder
@@ -23,29 +21,7 @@ from coursekit.service.book import iso
 from coursekit.widgets import quiz_view_for
 from coursekit.widgets.service_link import QUEUED
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with running_postgres() as url:
-        yield url
-
-
-@pytest.fixture
-def db_url(server):
-    return create_database(server, f"widget_{uuid.uuid4().hex[:10]}")
-
-
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
-
-
-def _as(monkeypatch, url, learner):
-    monkeypatch.setenv("COURSEKIT_QUIZ_URL", url)
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", service_token(learner))
-    monkeypatch.setenv("JUPYTERHUB_USER", learner)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("writable")]
 
 
 def _submit(view):
@@ -57,11 +33,11 @@ def _submit(view):
 TOKENS = service_tokens(["ada", "bob"])
 
 
-def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(db_url, tmp_path, monkeypatch):
+def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(postgres_db, tmp_path, monkeypatch):
     source = quiz_source(tmp_path, pools=True, attempts=2)
     folder = quiz_folder(tmp_path / "ada")
-    with running_service(db_url, source, TOKENS, Clock()) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
+        as_learner(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         assert view.link is not None
         assert view.session.public["salt"] is None  # no key digest in the kernel
@@ -93,7 +69,7 @@ def test_the_widget_submits_through_the_service_and_the_file_no_longer_decides(d
         assert len(service_client(url, "ada").state(SECTION)["attempts"]) == 2
 
 
-def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, tmp_path, monkeypatch):
+def test_service_down_keeps_answers_here_and_sends_them_once_when_back(postgres_db, tmp_path, monkeypatch):
     import socket
 
     with socket.socket() as sock:
@@ -102,7 +78,7 @@ def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, t
     source = quiz_source(tmp_path)
     folder = fixed_quiz_folder(tmp_path / "bob")
     url = f"http://127.0.0.1:{port}/services/quiz/"
-    _as(monkeypatch, url, "bob")
+    as_learner(monkeypatch, url, "bob")
     view = quiz_view_for(SECTION, folder)  # the service is not running
     assert view.root.view["message"] == QUEUED and view.root.view["warn"]
     question = view.session.questions[0]
@@ -114,7 +90,7 @@ def test_service_down_keeps_answers_here_and_sends_them_once_when_back(db_url, t
     assert "Traceback" not in json.dumps(view.root.view)
     saved = json.loads((folder / "responses" / f"{SECTION}.json").read_text())
     assert len(saved["attempts"]) == 1  # kept on this computer
-    with running_service(db_url, source, TOKENS, Clock(), port=port):
+    with running_service(postgres_db, source, TOKENS, Clock(), port=port):
         back = quiz_view_for(SECTION, folder)  # the notebook opened again: the queued attempt is sent
         assert "1 attempt(s) kept on this computer were sent" in back.root.view["message"]
         again = quiz_view_for(SECTION, folder)
@@ -136,12 +112,12 @@ def test_without_the_service_the_quiz_works_on_its_file_as_before(tmp_path, monk
     assert "Attempt 1 submitted and saved" in view.root.view["message"]
 
 
-def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url, tmp_path, monkeypatch):
+def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(postgres_db, tmp_path, monkeypatch):
     clock = Clock()
     source = quiz_source(tmp_path, pools=True, attempts=1, time_limit=10)
     folder = quiz_folder(tmp_path / "ada")
-    with running_service(db_url, source, TOKENS, clock) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, clock) as url:
+        as_learner(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.session.clock = lambda: iso(clock.now)  # the kernel's clock agrees with the server's
         assert view.root.view["timer"] is None  # no attempt on the server yet
@@ -176,14 +152,14 @@ def test_the_timer_counts_from_the_servers_time_and_time_up_submits_once(db_url,
 
 @pytest.mark.parametrize("late", ["fixed", "pooled"])
 def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_starts_clean(
-        db_url, tmp_path, monkeypatch, late):
+        postgres_db, tmp_path, monkeypatch, late):
     """The late answer is to a question attempt 2 gives again (kept for it) or to a pool's question it does not
     give (not counted, and attempt 2 is not refused for it)."""
     clock = Clock()
     source = quiz_source(tmp_path, pools=True, attempts=2, time_limit=10)
     folder = quiz_folder(tmp_path / "ada")
-    with running_service(db_url, source, TOKENS, clock) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, clock) as url:
+        as_learner(monkeypatch, url, "ada")
         server_side = service_client(url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.session.clock = lambda: iso(clock.now)
@@ -231,12 +207,12 @@ def test_time_ran_out_while_away_shows_the_attempt_at_its_deadline_and_the_next_
 
 
 def test_the_result_shows_part_marks_not_answered_and_the_right_answer_only_once_no_attempt_is_left(
-        db_url, tmp_path, monkeypatch):
+        postgres_db, tmp_path, monkeypatch):
     source = quiz_source(tmp_path, attempts=2)
     folder = fixed_quiz_folder(tmp_path / "ada")
     key = fixed_right_answers()
-    with running_service(db_url, source, TOKENS, Clock()) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
+        as_learner(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         view.answer("purposes", key["purposes"][:1])  # one of the right boxes: part marks
         text = view.session.question("purposes").text
@@ -264,7 +240,7 @@ def test_a_timed_quiz_starts_here_when_the_service_cannot_be_reached(tmp_path, m
     spec = json.loads((folder / "quiz.json").read_text(encoding="utf-8"))
     spec["settings"]["time_limit"] = 20
     (folder / "quiz.json").write_text(json.dumps(spec), encoding="utf-8")
-    _as(monkeypatch, f"http://127.0.0.1:{port}/services/quiz/", "bob")  # nothing listens there
+    as_learner(monkeypatch, f"http://127.0.0.1:{port}/services/quiz/", "bob")  # nothing listens there
     view = quiz_view_for(SECTION, folder)
     assert view.root.view["phase"] == "start" and view.root.view["timing"]["limit"] == "20 minutes"
     view.start()
@@ -275,7 +251,8 @@ def test_a_timed_quiz_starts_here_when_the_service_cannot_be_reached(tmp_path, m
     assert saved["in_progress"]["started_at"] and first.id in saved["in_progress"]["answers"]
 
 
-def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_numbers(db_url, tmp_path, monkeypatch):
+def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_numbers(
+        postgres_db, tmp_path, monkeypatch):
     import socket
 
     with socket.socket() as sock:
@@ -283,8 +260,8 @@ def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_nu
         port = sock.getsockname()[1]
     source = quiz_source(tmp_path, pools=True)
     folder = quiz_folder(tmp_path / "ada")
-    with running_service(db_url, source, TOKENS, Clock(), port=port) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, Clock(), port=port) as url:
+        as_learner(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         first = view.session.questions[0]
         view.answer(first.id, view.session.option_ids(first)[0])
@@ -302,11 +279,11 @@ def test_an_attempt_kept_here_while_the_service_is_down_is_shown_with_its_own_nu
     assert "Recorded and marked by the quiz server" not in json.dumps(shown["result"])
 
 
-def test_after_the_responses_file_is_deleted_the_attempt_numbers_are_the_services(db_url, tmp_path, monkeypatch):
+def test_after_the_responses_file_is_deleted_the_attempt_numbers_are_the_services(postgres_db, tmp_path, monkeypatch):
     source = quiz_source(tmp_path, pools=True, attempts=3)
     folder = quiz_folder(tmp_path / "ada")
-    with running_service(db_url, source, TOKENS, Clock()) as url:
-        _as(monkeypatch, url, "ada")
+    with running_service(postgres_db, source, TOKENS, Clock()) as url:
+        as_learner(monkeypatch, url, "ada")
         view = quiz_view_for(SECTION, folder)
         _submit(view)
         (folder / "responses" / f"{SECTION}.json").unlink()  # the learner deletes the file

@@ -21,9 +21,7 @@ from coursekit.widgets.store import StoreError
 SECTION = "cooperation_networking"
 
 
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+pytestmark = pytest.mark.usefixtures("writable")
 
 
 def test_two_fields_in_two_tabs_keep_each_others_text(tmp_path):

@@ -18,10 +18,7 @@ from coursekit.quiz.responses import MAX_ATTEMPTS_STORED, AttemptRecord
 from coursekit.widgets import load_quiz
 from coursekit.widgets.quiz import QuizView
 
-
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+pytestmark = pytest.mark.usefixtures("writable")
 
 
 def _view(folder):

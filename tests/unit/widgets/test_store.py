@@ -27,10 +27,7 @@ from coursekit.quiz.responses import (
 )
 from coursekit.widgets.store import ResponseStore, StoreError
 
-
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+pytestmark = pytest.mark.usefixtures("writable")
 
 
 @pytest.fixture

@@ -24,9 +24,7 @@ from coursekit.quiz.responses import graded_attempts
 REPEATS = int(os.environ.get("STORE_RACE_REPEATS", "2"))
 
 
-@pytest.fixture(autouse=True)
-def writable(monkeypatch):
-    monkeypatch.delenv("COURSEKIT_READONLY", raising=False)
+pytestmark = pytest.mark.usefixtures("writable")
 
 
 @pytest.fixture(scope="module")
