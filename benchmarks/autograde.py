@@ -16,9 +16,10 @@ with ``coursekit autograde --jobs N`` and prints its time and the peak memory
 (largest resident set of the command and its worker processes).
 
 The cluster row grades the same cohort with ``coursekit autograde --cluster`` on
-a local Dask scheduler, with one single-thread worker and then with two (each in
-its own empty folder); one warm-up batch per cluster starts the workers' grading
-processes, then ``--force`` batches are timed (target: 2 workers >= 1.8x 1 worker).
+two local Dask schedulers, one with a single-thread worker and one with two
+(each worker in its own empty folder); one warm-up batch per cluster starts the
+workers' grading processes, then ``--force`` batches are timed, alternating
+between the two clusters batch by batch (target: 2 workers >= 1.8x 1 worker).
 Those batches run in one client process (the Python API, as ``coursekit
 autograde --cluster`` calls it), so what is timed is the cluster's work, not the
 3-5 s an interpreter takes to import coursekit, nbgrader and Dask, which is the
@@ -75,15 +76,17 @@ from pathlib import Path
 from coursekit.authoring.course import load_course
 from coursekit.autograde.runner import grade_workspace
 from coursekit.paths import ProjectPaths
-root, workspace, address, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+root, workspace, repeats, addresses = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 paths = ProjectPaths(Path(root), Path(workspace))
 course = load_course(paths.course)
-times = []
-for run in range(repeats + 1):  # the first batch warms up: each worker starts its grading process once
-    started = time.perf_counter()
-    grade_workspace(course, paths, paths.gradebook_url, force=True, quiet=True, cluster=address)
-    times.append(time.perf_counter() - started)
-print(json.dumps(times[1:]))
+times = {address: [] for address in addresses}
+for run in range(repeats + 1):  # the first round warms up: each worker starts its grading process once
+    for address in addresses:  # the clusters alternate: a slower moment of the machine hits both alike
+        started = time.perf_counter()
+        grade_workspace(course, paths, paths.gradebook_url, force=True, quiet=True, cluster=address)
+        if run:
+            times[address].append(time.perf_counter() - started)
+print(json.dumps([times[address] for address in addresses]))
 """
 
 
@@ -198,23 +201,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def cluster_times(scratch: Path, workspace: Path, workers: int, repeats: int) -> list[float]:
-    """Timed ``--force`` batches on a local scheduler with ``workers`` single-thread workers."""
+def start_cluster(workers: int, processes: list[subprocess.Popen], folders: list[Path]) -> str:
+    """A local scheduler with ``workers`` single-thread workers (each in its own empty folder); its address."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    processes = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=True)]
-    folders = [Path(tempfile.mkdtemp(prefix="coursekit-bench-worker-")) for _ in range(workers)]
+    processes.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True))
+    time.sleep(0.5)
+    for _ in range(workers):
+        folders.append(Path(tempfile.mkdtemp(prefix="coursekit-bench-worker-")))
+        processes.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
+                                           "--host", "127.0.0.1", "--no-dashboard", "--local-directory",
+                                           str(folders[-1])], cwd=folders[-1], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
+    return address
+
+
+def cluster_times(scratch: Path, workspace: Path, sizes: list[int], repeats: int) -> list[list[float]]:
+    """Timed ``--force`` batches on one local cluster per size in ``sizes`` (workers), alternating batch by batch."""
+    processes: list[subprocess.Popen] = []
+    folders: list[Path] = []
     try:
-        time.sleep(0.5)
-        processes += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
-                                        "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(folder)],
-                                       cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True) for folder in folders]
+        addresses = [start_cluster(workers, processes, folders) for workers in sizes]
         env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-        result = subprocess.run([sys.executable, "-c", CLUSTER_CLIENT, str(scratch), str(workspace), address,
-                                 str(repeats)], cwd=scratch, env=env, capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-c", CLUSTER_CLIENT, str(scratch), str(workspace), str(repeats),
+                                 *addresses], cwd=scratch, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"cluster client failed:\n{result.stdout}\n{result.stderr}")
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -254,8 +266,10 @@ def main() -> int:
         large = large_row(scratch, max(1, args.large // len(sections)), args.jobs) if args.large else None
         one = two = None
         if not args.no_cluster:
-            one = statistics.median(cluster_times(scratch, ours, 1, args.repeats))
-            two = statistics.median(cluster_times(scratch, ours, 2, args.repeats))
+            ones, twos = cluster_times(scratch, ours, [1, 2], args.repeats)
+            one, two = statistics.median(ones), statistics.median(twos)
+            print(f"  cluster rounds: 1 worker {', '.join(f'{t:.2f}' for t in ones)} s; "
+                  f"2 workers {', '.join(f'{t:.2f}' for t in twos)} s")
             cluster_equal = scores(f"sqlite:///{ours / 'gradebook.db'}") == stock_scores
     equal = stock_scores == our_scores and len(stock_scores) > 0
     print(f"scores equal in both gradebooks ({len(stock_scores)} grades): {equal}")
