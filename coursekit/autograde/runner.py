@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.authoring.course import Course
+from coursekit.autograde.batch_lookups import read_batch_lookups
 from coursekit.autograde.cluster import run_on_cluster
 from coursekit.autograde.job import GradingSetup, Outcome, cap_problems, snapshot_submission
 from coursekit.autograde.snapshot import submission_digest
@@ -181,7 +182,8 @@ def grade_task(task: Task) -> Outcome:
     snapshot_root = _snapshot_root(setup)
     shutil.rmtree(snapshot_root, ignore_errors=True)
     try:
-        copied = snapshot_submission(task, setup, submitted, snapshot_root / task.learner / task.section)
+        copied = snapshot_submission(task, setup, submitted, snapshot_root / task.learner / task.section,
+                                     lookups=_WORKER.get("lookups"))
         if isinstance(copied, str):
             return Outcome(task.learner, task.section, task.digest, False, [f"not graded: {copied}"],
                            time.perf_counter() - started)
@@ -336,15 +338,19 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int,
         with worker_in_this_process(setup) as api:  # the client records every result: the single writer
             yield from run_on_cluster(setup, todo, cluster, course_root, api)
         return
-    if jobs == 1:
-        with worker_in_this_process(setup):
-            yield from ([grade_task(task)] for task in todo)
-        return
-    import coursekit.autograde.converter  # noqa: F401  # nbgrader imported once, before the workers fork
+    _WORKER["lookups"] = read_batch_lookups(setup.db_url, todo)  # once for the batch; the workers inherit it
+    try:
+        if jobs == 1:
+            with worker_in_this_process(setup):
+                yield from ([grade_task(task)] for task in todo)
+            return
+        import coursekit.autograde.converter  # noqa: F401  # nbgrader imported once, before the workers fork
 
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
-        yield from ([outcome] for outcome in pool.imap_unordered(grade_task, todo))
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
+            yield from ([outcome] for outcome in pool.imap_unordered(grade_task, todo))
+    finally:
+        _WORKER.pop("lookups", None)
 
 
 def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,
