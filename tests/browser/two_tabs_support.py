@@ -37,7 +37,13 @@ def two_tabs(lab_server: LabServer, browser: Any, **context_options: Any) -> Ite
 
 
 def open_tab(page: Any, lab_server: LabServer, folder: Path, width: int) -> QuizPage:
-    """Open the section notebook of ``folder`` in ``page``, narrow the window to ``width`` px, Run All."""
+    """Open the section notebook of ``folder`` in ``page``, narrow the window to ``width`` px, Run All.
+
+    Returns once learner mode has saved the notebook after Run All: a tab opened next saves it again, and a
+    save of this tab after that one would meet JupyterLab's "File Changed" dialog (the file is newer on disk).
+    """
     quiz = QuizPage(page, lab_server, folder).open()  # wide enough for the kernel indicator in the toolbar
     narrow(page, width)
-    return quiz.run_all()
+    quiz.run_all()
+    page.locator(".jp-mod-dirty").first.wait_for(state="detached")  # saved: no unsaved-changes mark left
+    return quiz
