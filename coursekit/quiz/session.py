@@ -89,11 +89,19 @@ class QuizSession:
         """The questions attempt ``number`` gives this learner, by slot (None for a quiz without pools)."""
         if not self.spec.has_pools:
             return None
-        given = self.given_draws(number) if self.given_draws is not None else None
-        if isinstance(given, Mapping) and set(given) == {slot.id for slot in self.spec.quiz_slots} \
-                and all(given[slot.id] in slot.questions for slot in self.spec.quiz_slots):
-            return {str(k): str(v) for k, v in given.items()}
+        if self.given_draws is not None:  # under the quiz service: its draw, else the one it gave, as kept here
+            for given in (self.given_draws(number), self._kept_draw(number)):
+                if isinstance(given, Mapping) and set(given) == {slot.id for slot in self.spec.quiz_slots} \
+                        and all(given[slot.id] in slot.questions for slot in self.spec.quiz_slots):
+                    return {str(k): str(v) for k, v in given.items()}
         return draw_for_attempt(self.spec, self.responses.learner, self.section, number)
+
+    def _kept_draw(self, number: int) -> Mapping[str, Any] | None:
+        """The draw this computer recorded for attempt ``number`` (the service's, while it could not be reached)."""
+        attempts = self.responses.attempts
+        if 1 <= number <= len(attempts):
+            return attempts[number - 1].draw
+        return self.responses.in_progress.draw if number == len(attempts) + 1 else None
 
     def questions_of(self, draw: dict[str, str] | None) -> list[Question]:
         """The questions of an attempt with this ``draw``: one per slot (all of them without pools)."""
