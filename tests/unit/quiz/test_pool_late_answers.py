@@ -91,3 +91,26 @@ def test_consecutive_attempts_never_give_the_same_question_of_a_pool_whatever_th
         for learner in (f"l{n}" for n in range(40)):
             picks = [draw_for_attempt(two, learner, POOLED, n, key)["pick"] for n in range(1, 9)]
             assert all(a != b for a, b in itertools.pairwise(picks)), (key, learner, picks)
+
+
+def test_while_the_service_cannot_be_reached_the_attempt_keeps_the_questions_the_service_drew():
+    """Answered online (the service's draw kept with the attempt), then opened while the service is down: the
+    attempt still gives the service's questions, not the public draw, so the answer given offline is to a question
+    the service drew. On one machine (no service) the file's draw is never taken: the public draw counts."""
+    session = _session(["2026-12-01T09:00:00.000+00:00"] * 4)
+    public = draw_for_attempt(TIMED, "ada", POOLED, 1)
+    service_draw = {"fixed": "fixed", "pick": next(q for q in ("pick-a", "pick-b", "pick-c") if q != public["pick"])}
+    session.given_draws = lambda number: service_draw if number == 1 else None
+    kept = session.set_answer("fixed", "b")
+    assert kept.in_progress.draw == service_draw
+
+    offline = _session(["2026-12-01T09:05:00.000+00:00"] * 4)
+    offline.adopt(kept)
+    offline.given_draws = lambda number: None  # the service's state could not be read
+    assert [q.id for q in offline.questions] == ["fixed", service_draw["pick"]]
+    assert offline.set_answer(service_draw["pick"], "a").in_progress.answers == {"fixed": "b",
+                                                                                 service_draw["pick"]: "a"}
+
+    alone = _session(["2026-12-01T09:05:00.000+00:00"] * 4)
+    alone.adopt(kept)  # a file claiming another draw, with no service: the public draw
+    assert [q.id for q in alone.questions] == ["fixed", public["pick"]]
