@@ -1,10 +1,11 @@
-"""What the gradebook says of a batch's submissions, read once before the batch (the cluster client's snapshots).
+"""What the gradebook says of a batch's submissions, read once before the batch is graded.
 
 Taking a submission's snapshot asks the gradebook when the exchange saw the
 entry (:mod:`.handin_clock`) and what the quiz service recorded
-(:mod:`coursekit.service.grading`): two or three queries per submission. The
-cluster client takes every snapshot itself, one after the other, so it reads
-both for the whole batch at once. A submission folder collected again after the
+(:mod:`coursekit.service.grading`): two or three queries per submission. Both
+are read for the whole batch at once instead: by the cluster client, which
+takes every snapshot itself, and by the local run before its workers start
+(they inherit the read). A submission folder collected again after the
 read is asked for afresh (:class:`~.handin_clock.KnownHandins`); the service's
 record read here is the one the submission is graded from and digested with, so
 an attempt recorded meanwhile is graded at the next run.
@@ -44,5 +45,4 @@ def read_batch_lookups(db_url: str, tasks: Sequence[Task]) -> BatchLookups:
     """Read the exchange's entries and the service's record for the sections of ``tasks``."""
     read_at = time.time()  # before reading: a folder changed while reading is asked for afresh
     sections = sorted({task.section for task in tasks})
-    entries = {key: rows for key, rows in collected_rows(db_url).items() if key[1] in sections}
-    return BatchLookups(read_at, entries, batch_records(db_url, sections))
+    return BatchLookups(read_at, collected_rows(db_url, sections=sections), batch_records(db_url, sections))

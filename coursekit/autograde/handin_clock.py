@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,11 +158,12 @@ def record_inbound(db_url: str, inbound: Path, sections: list[str]) -> int:
     return new
 
 
-def collected_rows(db_url: str, learner: str | None = None,
-                   section: str | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def collected_rows(db_url: str, learner: str | None = None, section: str | None = None,
+                   sections: Collection[str] | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """The exchange entries ``coursekit collect`` recorded, by learner and section: (first sighting, stamp text).
 
-    Only ``learner``'s and ``section``'s when given; empty when collect never ran on this gradebook.
+    Only ``learner``'s, ``section``'s and those of ``sections`` when given; empty when collect never ran on
+    this gradebook.
     """
     from sqlalchemy import inspect
 
@@ -177,6 +178,8 @@ def collected_rows(db_url: str, learner: str | None = None,
             query = query.where(HANDIN.c.learner == learner)
         if section is not None:
             query = query.where(HANDIN.c.section == section)
+        if sections is not None:
+            query = query.where(HANDIN.c.section.in_(sorted(sections)))
         with engine.connect() as conn:
             rows = conn.execute(query).all()
     finally:

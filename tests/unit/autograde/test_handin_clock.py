@@ -71,6 +71,26 @@ def test_collect_keeps_the_first_sighting_and_matches_the_collected_entry(tmp_pa
     assert collected_time(db_url, "eve", "s", "x") is None and collected_time(db_url, "ada", "other", "x") is None
 
 
+def test_a_batch_reads_the_entries_of_its_own_sections_only(tmp_path):
+    """The batch's read asks the gradebook for the sections graded, not every section ever collected."""
+    from coursekit.autograde.batch_lookups import read_batch_lookups
+    from coursekit.autograde.handin_clock import collected_rows, record_inbound
+    from coursekit.gradebook.submissions import Task
+
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    inbound = tmp_path / "inbound"
+    for learner, section in (("ada", "s"), ("ada", "t"), ("bo", "t"), ("bo", "u")):
+        entry = inbound / f"{learner}+{section}+2026-12-07 09:00:00.000000 UTC+r1"
+        entry.mkdir(parents=True)
+        (entry / "timestamp.txt").write_text("2026-12-07 09:00:00.000000 UTC", encoding="utf-8")
+    assert record_inbound(db_url, inbound, ["s", "t", "u"]) == 4
+    assert set(collected_rows(db_url, sections=["t", "u"])) == {("ada", "t"), ("bo", "t"), ("bo", "u")}
+    assert set(collected_rows(db_url, sections=[])) == set()
+    lookups = read_batch_lookups(db_url, [Task("ada", "s", ""), Task("bo", "u", "")])
+    assert set(lookups.entries) == {("ada", "s"), ("bo", "u")}
+    assert lookups.handins("ada", "s").entries and lookups.handins("ada", "t").entries == []
+
+
 def test_a_file_rewritten_in_place_inside_an_entry_dates_the_entry(tmp_path):
     """The learner owns the entry: rewriting its notebook after the due date leaves the folder's time alone."""
     import time
