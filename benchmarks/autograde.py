@@ -25,7 +25,9 @@ autograde --cluster`` calls it), so what is timed is the cluster's work, not the
 3-5 s an interpreter takes to import coursekit, nbgrader and Dask, which is the
 same for any number of workers.
 The client, the scheduler and the workers share this machine's cores, so on a
-small machine the row is indicative only.
+small machine the row is indicative only: the row's last line gives the CPU
+each role spent per batch and, from it, the most 2 workers can gain here (a
+batch takes at least the CPU it used spread evenly over the cores).
 
     python benchmarks/autograde.py [--learners 20] [--repeats 3] [--no-cluster] [--large 1000]
 """
@@ -44,6 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -73,20 +76,40 @@ c.Exchange.root = {exchange!r}
 CLUSTER_CLIENT = """
 import json, sys, time
 from pathlib import Path
+import psutil
 from coursekit.authoring.course import load_course
 from coursekit.autograde.runner import grade_workspace
 from coursekit.paths import ProjectPaths
-root, workspace, repeats, addresses = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+
+def cpu(pid):
+    # CPU seconds of a process and its grading processes (live ones, and those it waited for)
+    process = psutil.Process(pid)
+    times = process.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in process.children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+root, workspace, repeats, clusters = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 paths = ProjectPaths(Path(root), Path(workspace))
 course = load_course(paths.course)
-times = {address: [] for address in addresses}
+rounds = [[] for _ in clusters]
 for run in range(repeats + 1):  # the first round warms up: each worker starts its grading process once
-    for address in addresses:  # the clusters alternate: a slower moment of the machine hits both alike
+    for cluster, kept in zip(clusters, rounds):  # alternating: a slower moment of the machine hits both alike
+        roles = [[cluster["scheduler"]], cluster["workers"]]
+        before_cpu, before = [sum(map(cpu, pids)) for pids in roles], time.process_time()
         started = time.perf_counter()
-        grade_workspace(course, paths, paths.gradebook_url, force=True, quiet=True, cluster=address)
+        grade_workspace(course, paths, paths.gradebook_url, force=True, quiet=True, cluster=cluster["address"])
+        seconds = time.perf_counter() - started
+        scheduler, workers = (sum(map(cpu, pids)) - was for pids, was in zip(roles, before_cpu))
         if run:
-            times[address].append(time.perf_counter() - started)
-print(json.dumps([times[address] for address in addresses]))
+            kept.append({"seconds": seconds, "client": time.process_time() - before, "scheduler": scheduler,
+                         "workers": workers})
+print(json.dumps(rounds))
 """
 
 
@@ -201,32 +224,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_cluster(workers: int, processes: list[subprocess.Popen], folders: list[Path]) -> str:
-    """A local scheduler with ``workers`` single-thread workers (each in its own empty folder); its address."""
+def start_cluster(workers: int, processes: list[subprocess.Popen], folders: list[Path]) -> dict[str, Any]:
+    """A local scheduler with ``workers`` single-thread workers (each in its own empty folder).
+
+    Its address and the process ids of the scheduler and of each worker.
+    """
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    processes.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True))
+    scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+    processes.append(scheduler)
     time.sleep(0.5)
+    pids = []
     for _ in range(workers):
         folders.append(Path(tempfile.mkdtemp(prefix="coursekit-bench-worker-")))
         processes.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
                                            "--host", "127.0.0.1", "--no-dashboard", "--local-directory",
                                            str(folders[-1])], cwd=folders[-1], stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True))
-    return address
+        pids.append(processes[-1].pid)
+    return {"address": address, "scheduler": scheduler.pid, "workers": pids}
 
 
-def cluster_times(scratch: Path, workspace: Path, sizes: list[int], repeats: int) -> list[list[float]]:
-    """Timed ``--force`` batches on one local cluster per size in ``sizes`` (workers), alternating batch by batch."""
+def cluster_rounds(scratch: Path, workspace: Path, sizes: list[int], repeats: int) -> list[list[dict[str, float]]]:
+    """Timed ``--force`` batches on one local cluster per size in ``sizes`` (workers), alternating batch by batch.
+
+    Each batch: its seconds and the CPU seconds the client, the scheduler and the workers (with their
+    grading processes) spent on it.
+    """
     processes: list[subprocess.Popen] = []
     folders: list[Path] = []
     try:
-        addresses = [start_cluster(workers, processes, folders) for workers in sizes]
+        clusters = [start_cluster(workers, processes, folders) for workers in sizes]
         env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
         result = subprocess.run([sys.executable, "-c", CLUSTER_CLIENT, str(scratch), str(workspace), str(repeats),
-                                 *addresses], cwd=scratch, env=env, capture_output=True, text=True)
+                                 json.dumps(clusters)], cwd=scratch, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"cluster client failed:\n{result.stdout}\n{result.stderr}")
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -236,6 +269,28 @@ def cluster_times(scratch: Path, workspace: Path, sizes: list[int], repeats: int
             process.wait()
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def cluster_ceiling(ones: list[dict[str, float]], twos: list[dict[str, float]], cores: int) -> str:
+    """What this machine allows the 2-worker cluster, from the CPU its batches used (medians).
+
+    A batch cannot take less than the CPU it used spread evenly over the machine's cores; the client and the
+    scheduler run on the same cores as the workers here, so their CPU counts against the workers'. Each
+    round's 1-worker time over that shortest 2-worker time is the most 2 workers could gain in that round.
+    """
+    def median(rounds: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in rounds)
+
+    def used(batch: dict[str, float]) -> float:
+        return batch["client"] + batch["scheduler"] + batch["workers"]
+
+    shortest = statistics.median(used(two) / cores for two in twos)
+    ceiling = statistics.median(one["seconds"] / (used(two) / cores) for one, two in zip(ones, twos, strict=True))
+    return (f"cluster CPU per batch (medians): 1 worker: client {median(ones, 'client'):.2f} s, scheduler "
+            f"{median(ones, 'scheduler'):.2f} s, worker {median(ones, 'workers'):.2f} s; 2 workers: client "
+            f"{median(twos, 'client'):.2f} s, scheduler {median(twos, 'scheduler'):.2f} s, workers "
+            f"{median(twos, 'workers'):.2f} s; on {cores} cores a 2-worker batch takes at least {shortest:.2f} s, "
+            f"so 2 vs 1 worker is at most {ceiling:.2f}x here")
 
 
 def main() -> int:
@@ -266,10 +321,11 @@ def main() -> int:
         large = large_row(scratch, max(1, args.large // len(sections)), args.jobs) if args.large else None
         one = two = None
         if not args.no_cluster:
-            ones, twos = cluster_times(scratch, ours, [1, 2], args.repeats)
-            one, two = statistics.median(ones), statistics.median(twos)
-            print(f"  cluster rounds: 1 worker {', '.join(f'{t:.2f}' for t in ones)} s; "
-                  f"2 workers {', '.join(f'{t:.2f}' for t in twos)} s")
+            ones, twos = cluster_rounds(scratch, ours, [1, 2], args.repeats)
+            one, two = (statistics.median(r["seconds"] for r in rounds) for rounds in (ones, twos))
+            shown = [", ".join(f"{r['seconds']:.2f}" for r in rounds) for rounds in (ones, twos)]
+            print(f"  cluster rounds: 1 worker {shown[0]} s; 2 workers {shown[1]} s")
+            print(f"  {cluster_ceiling(ones, twos, len(os.sched_getaffinity(0)))}")
             cluster_equal = scores(f"sqlite:///{ours / 'gradebook.db'}") == stock_scores
     equal = stock_scores == our_scores and len(stock_scores) > 0
     print(f"scores equal in both gradebooks ({len(stock_scores)} grades): {equal}")
