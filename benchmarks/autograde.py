@@ -275,8 +275,9 @@ def cluster_ceiling(ones: list[dict[str, float]], twos: list[dict[str, float]], 
     """What this machine allows the 2-worker cluster, from the CPU its batches used (medians).
 
     A batch cannot take less than the CPU it used spread evenly over the machine's cores; the client and the
-    scheduler run on the same cores as the workers here, so their CPU counts against the workers'. Each
-    round's 1-worker time over that shortest 2-worker time is the most 2 workers could gain in that round.
+    scheduler run on the same cores as the workers here, so their CPU counts against the workers'. As every
+    2-worker batch takes at least that long, so does their median: the median 1-worker time over it bounds the
+    row's ratio (the ratio of the medians).
     """
     def median(rounds: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rounds)
@@ -285,7 +286,7 @@ def cluster_ceiling(ones: list[dict[str, float]], twos: list[dict[str, float]], 
         return batch["client"] + batch["scheduler"] + batch["workers"]
 
     shortest = statistics.median(used(two) / cores for two in twos)
-    ceiling = statistics.median(one["seconds"] / (used(two) / cores) for one, two in zip(ones, twos, strict=True))
+    ceiling = median(ones, "seconds") / shortest
     return (f"cluster CPU per batch (medians): 1 worker: client {median(ones, 'client'):.2f} s, scheduler "
             f"{median(ones, 'scheduler'):.2f} s, worker {median(ones, 'workers'):.2f} s; 2 workers: client "
             f"{median(twos, 'client'):.2f} s, scheduler {median(twos, 'scheduler'):.2f} s, workers "
