@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import re
@@ -347,9 +348,11 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int,
         import coursekit.autograde.converter  # noqa: F401  # nbgrader imported once, before the workers fork
 
         context = multiprocessing.get_context("fork")
+        gc.freeze()  # the imported modules' objects, out of the workers' collections (and their pages shared)
         with context.Pool(jobs, initializer=init_worker, initargs=(setup,)) as pool:
             yield from ([outcome] for outcome in pool.imap_unordered(grade_task, todo))
     finally:
+        gc.unfreeze()
         _WORKER.pop("lookups", None)
 
 

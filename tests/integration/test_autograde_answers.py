@@ -65,6 +65,13 @@ def test_every_submission_was_graded_without_problems(graded):
     assert all(p == "" or p != p for p in grades["problems"])  # empty or NaN: short comments are no problem
 
 
+def test_a_local_batch_leaves_this_processs_garbage_collector_as_it_found_it(graded):
+    """The pool's parent freezes its objects for the workers it forks, and unfreezes them after the batch."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize("learner", ["dot", "two-words", "placeholder-and-a-word", "field-blank", "field-short"])
 def test_a_comment_below_min_words_is_graded_as_blank(graded, learner):
     paths, _, grades, quiz_max, comments, _ = graded
