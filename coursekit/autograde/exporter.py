@@ -1,9 +1,10 @@
 """nbconvert's ``NotebookExporter`` for autograde: one copy of the notebook, validated where it counts.
 
 nbconvert copies the notebook twice before the preprocessors run (once in
-``from_notebook_node``, again in ``_preprocess``) and validates the whole
+``from_notebook_node``, again when ``_preprocess`` normalizes it) and validates the whole
 notebook against nbformat's schema after every preprocessor. Here the second
-copy is left out (the first already belongs to the conversion) and the
+copy is left out when normalizing would change nothing (the first copy already
+belongs to the conversion) and the
 notebook is validated before each preprocessor that writes to the gradebook
 (:data:`WRITERS`) and after the last one: an invalid notebook still fails its
 conversion, with nothing of it saved, as with nbconvert's own checks.
@@ -43,9 +44,7 @@ class GradingExporter(NotebookExporter):
     def _preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         """Run the enabled preprocessors on ``nb`` (already the conversion's own copy)."""
         resc = copy.deepcopy(resources)
-        nbc = nb
-        if hasattr(validator, "normalize"):
-            _, nbc = validator.normalize(nbc)
+        nbc = nb if already_normal(nb) else validator.normalize(nb)[1]
         checked = True
         previous = None
         for preprocessor in self._preprocessors:
@@ -58,12 +57,25 @@ class GradingExporter(NotebookExporter):
         return nbc, resc
 
 
+def already_normal(nb: Any) -> bool:
+    """Whether ``nbformat.validator.normalize`` would change nothing in ``nb`` (its copy can be skipped).
+
+    Without stripping metadata, normalizing only gives a notebook of format 4.5 or later a missing cell id
+    or a new id for a repeated one.
+    """
+    if (nb.get("nbformat"), nb.get("nbformat_minor")) < (4, 5):
+        return True
+    ids = [cell.get("id") for cell in nb.get("cells", [])]
+    return all(isinstance(cell_id, str) for cell_id in ids) and len(set(ids)) == len(ids)
+
+
 def reread(nb: Any) -> Any:
     """The notebook as nbgrader's second pass reads it back from the file the first pass wrote.
 
     ``nbformat.writes`` then ``nbformat.read``, without the file and the indented encoding: the same
     JSON text but for whitespace (keys sorted, bytes as base64, transient metadata stripped), parsed,
-    its lines joined and validated as ``nbformat.read`` does.
+    its lines joined and validated as ``nbformat.read`` does. ``nb`` is used up: its sources are split
+    into lines and its transient metadata dropped in place, as ``nbformat.writes`` does to its own copy.
     """
     import json
 
@@ -71,6 +83,5 @@ def reread(nb: Any) -> Any:
     from nbformat.v4.nbjson import BytesEncoder
     from nbformat.v4.rwbase import split_lines, strip_transient
 
-    text = json.dumps(strip_transient(split_lines(copy.deepcopy(nb))), cls=BytesEncoder, sort_keys=True,
-                      ensure_ascii=False)
+    text = json.dumps(strip_transient(split_lines(nb)), cls=BytesEncoder, sort_keys=True, ensure_ascii=False)
     return nbformat.reads(text, as_version=4)

@@ -16,6 +16,21 @@ from coursekit.autograde.rebuild import rebuild_submission
 from coursekit.grading.hidden import one_scoring_per_notebook
 from coursekit.widgets.comment_store import CommentsError, read_comments
 
+_TEMPLATES: dict[Path, tuple[tuple[int, int, int], NotebookNode]] = {}
+
+
+def release_template(path: Path) -> NotebookNode:
+    """The release notebook at ``path``, read once per process while the file stays the same.
+
+    The template is trusted course material and only read: :func:`.rebuild.rebuild_submission` fills a copy.
+    """
+    stat = path.stat()
+    version = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    kept = _TEMPLATES.get(path)
+    if kept is None or kept[0] != version:
+        kept = _TEMPLATES[path] = (version, nbformat.read(path, as_version=4))
+    return kept[1]
+
 
 class RebuildFromRelease(NbGraderPreprocessor):
     """Replace a submission by its release notebook holding only the learner's answers.
@@ -32,8 +47,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Rebuild ``nb`` from the release notebook of the same section."""
         info = resources["nbgrader"]
-        template_path = Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
-        template = nbformat.read(template_path, as_version=4)
+        template = release_template(Path(self.release_directory) / info["assignment"] / f"{info['notebook']}.ipynb")
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
         try:
             comments = read_comments(Path(folder), info["assignment"])
