@@ -16,6 +16,7 @@ what nbgrader saved of each notebook (:func:`coursekit.autograde.record.graded_c
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -77,6 +78,7 @@ def serve(site: Path, course_id: str, executor: str, timeout: float) -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must never corrupt the answers
     requests = sys.stdin.buffer
     setup = prepare(site, course_id, executor, timeout)
+    gc.freeze()  # nbgrader's modules and the workspace live as long as this process: out of its collections
     write_frame(answers, "ready")
     while True:
         try:
