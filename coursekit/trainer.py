@@ -33,6 +33,8 @@ REVIEW_SYNC = "coursekit.lms.review_sync"
 """Runs ``coursekit lms sync`` after a review in formgrader when ``grader/lti_tool.json`` asks for it."""
 FORMGRADER_GUARD = "coursekit.grading.formgrader_guard"
 """Escapes names and ids in formgrader's pages and lets only its own script run (a server extension)."""
+FORMGRADER_AUTOGRADE = "coursekit.formgrader_autograde"
+"""Formgrader's Autograde button grades with coursekit, and its statuses count what coursekit graded."""
 QUIET_LAB = {"@jupyterlab/apputils-extension:announcements": True}
 
 
@@ -77,7 +79,7 @@ def trainer_config_dir(workspace: Path) -> Path:
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": QUIET_LAB}, indent=1), encoding="utf-8")
     server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(
-        (*NBGRADER_SERVER_EXTENSIONS, FORMGRADER_GUARD, REVIEW_SYNC), True)}}
+        (*NBGRADER_SERVER_EXTENSIONS, FORMGRADER_GUARD, FORMGRADER_AUTOGRADE, REVIEW_SYNC), True)}}
     (config / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     return config
 

@@ -176,6 +176,8 @@ TRAINER_NBGRADER = ("import os\n"
 TRAINER_SERVER = {"ServerApp": {"tornado_settings": {"headers": {
     "Content-Security-Policy": "frame-ancestors 'self'"}},
     "jpserver_extensions": {"coursekit.grading.formgrader_guard": True,
+                            # the Autograde button grades with coursekit; "autograded" is what coursekit graded
+                            "coursekit.formgrader_autograde": True,
                             # coursekit lms sync after each review, when grader/lti_tool.json says so
                             "coursekit.lms.review_sync": True}}}
 

@@ -15,10 +15,12 @@ import shutil
 import socket
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from grading_support import answers, attempt, grade_all, make_project, write_submission
+import nbformat
+from grading_support import answers, attempt, edit_notebook, grade_all, make_project, write_submission
 from process_support import START_TIMEOUT, serving
 from project_support import REPO
 
@@ -61,6 +63,35 @@ def graded_workspace(root: Path) -> ProjectPaths:
     result = grade_all(paths, jobs=1)
     assert not result.failed and not result.problems, result.problems
     return paths
+
+
+LATE_DUE = datetime(2026, 9, 15, 17, 0)
+"""A due date before the learners' files (2026-10-01 09:10) were handed in."""
+EARLY_CLAIM = "2026-09-01 08:00:00.000000 UTC"
+"""What ``cleo``'s ``timestamp.txt`` claims: a hand-in before :data:`LATE_DUE`."""
+
+
+def late_claiming_workspace(root: Path) -> tuple[ProjectPaths, Path]:
+    """:func:`graded_workspace` due on :data:`LATE_DUE`, and ``cleo``, graded too, whose ``timestamp.txt`` claims
+    :data:`EARLY_CLAIM` and whose notebook has a code cell she added that would write a marker file.
+
+    Returns the paths and that marker file's path (it exists only if the learner's code ran).
+    """
+    from nbgrader.api import Gradebook
+
+    paths = graded_workspace(root)
+    course = load_course(paths.course)
+    section = course.section(SECTION)
+    marker = paths.root / "learner-code-ran"
+    cleo = write_submission(paths, course, section, "cleo", [attempt(1, answers(section, first_right(section, 9)))])
+    edit_notebook(cleo, SECTION, lambda nb: nb.cells.append(nbformat.v4.new_code_cell(
+        f"open({str(marker)!r}, 'w').write('ran')")))
+    (cleo / "timestamp.txt").write_text(EARLY_CLAIM, encoding="utf-8")  # the files keep their later time
+    with Gradebook(paths.gradebook_url, course.id) as gradebook:
+        gradebook.update_or_create_assignment(SECTION, duedate=LATE_DUE)
+    result = grade_all(paths, jobs=1)
+    assert not result.failed, [(o.learner, o.problems) for o in result.failed]
+    return paths, marker
 
 
 def review(db_url: str, learner: str, section: Section, points: float, remark: str | None = None) -> None:

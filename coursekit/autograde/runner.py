@@ -265,8 +265,7 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
             reviewed = reviewed_grades(engine)
             todo, unchanged = [], set()
             for task in tasks:
-                known = states.get((task.learner, task.section))
-                same = known is not None and known.graded and known.digest == task.digest
+                same = graded_as_it_is(states.get((task.learner, task.section)), task)
                 if same and not force:
                     result.skipped.append(task)
                 else:
@@ -293,6 +292,11 @@ def autograde(setup: GradingSetup, tasks: Sequence[Task], jobs: int | None = Non
         engine.dispose()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def graded_as_it_is(state: GradedState | None, task: Task) -> bool:
+    """Whether ``task`` (a submission as it is now) was graded already: a batch without ``--force`` skips it."""
+    return state is not None and state.graded and state.digest == task.digest
 
 
 def _record(engine: Any, outcomes: list[Outcome]) -> None:
@@ -356,6 +360,29 @@ def _run(setup: GradingSetup, todo: Sequence[Task], jobs: int,
         _WORKER.pop("lookups", None)
 
 
+def current_submissions(paths: ProjectPaths, db_url: str, sections: Sequence[str],
+                        learners: Sequence[str] | None = None,
+                        all_sections: Sequence[str] | None = None) -> tuple[list[Task], list[Refused]]:
+    """The workspace's submissions of ``sections`` as grading sees them now, and the folders it refuses.
+
+    Each with the digest of what grading reads; a section the quiz service recorded is digested with its record.
+    """
+    tasks, refused = find_submissions(paths.grader / "submitted", sections, learners, all_sections=all_sections,
+                                      digest=submission_digest)
+    return tasks_with_record_digests(db_url, tasks), refused
+
+
+def graded_learners(paths: ProjectPaths, db_url: str, section: str) -> set[str]:
+    """The learners whose submission of ``section``, as it is now, was graded (``coursekit autograde`` skips them)."""
+    tasks, _ = current_submissions(paths, db_url, [section])
+    engine = make_engine(db_url)
+    try:
+        states = load_states(engine)
+    finally:
+        engine.dispose()
+    return {task.learner for task in tasks if graded_as_it_is(states.get((task.learner, task.section)), task)}
+
+
 def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: Sequence[str] | None = None,
                     learners: Sequence[str] | None = None, jobs: int | None = None, force: bool = False,
                     quiet: bool = False, executor: str = "inprocess", timeout: float = 60.0,
@@ -367,9 +394,8 @@ def grade_workspace(course: Course, paths: ProjectPaths, db_url: str, sections: 
     """
     ensure_sections(db_url, course, paths.source, paths.grader)
     every = [s.id for s in course.sections]
-    tasks, refused = find_submissions(paths.grader / "submitted", sections or every, learners,
-                                      all_sections=None if sections else every, digest=submission_digest)
-    tasks = tasks_with_record_digests(db_url, tasks)  # sections the quiz service recorded: its record counts
+    tasks, refused = current_submissions(paths, db_url, sections or every, learners,
+                                         all_sections=None if sections else every)
     register_learners(db_url, [t.learner for t in tasks])
     setup = GradingSetup(course.id, str(paths.grader), str(paths.source), str(paths.release), db_url, executor,
                          timeout, str(paths.course))
