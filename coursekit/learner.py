@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -144,8 +145,10 @@ def learner_config_dir(workspace: Path, course_id: str | None = None, exchange: 
     return config
 
 
-def lab_command(notebook_dir: Path, port: int, token: str = "") -> list[str]:
-    """The command line that starts JupyterLab for a learner (loopback only)."""
+def lab_command(notebook_dir: Path, port: int, token: str) -> list[str]:
+    """The command line that starts JupyterLab for a learner (loopback only, opened with ``token``)."""
+    if not token:
+        raise ValueError("a JupyterLab without a token lets anyone on this machine run code: give it one")
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         f"--ServerApp.root_dir={notebook_dir}", f"--IdentityProvider.token={token}",
@@ -196,10 +199,11 @@ def run_lab(release: Path, dest: Path, port: int) -> int:
     course_id, exchange = local_exchange(release.parent)
     print(f"learner workspace: {dest / 'course'} ({len(copied)} new files)")
     print(hand_in_state(course_id, exchange))
-    print(f"open http://127.0.0.1:{port}/lab (Ctrl-C stops)")
+    token = secrets.token_urlsafe(24)  # without one, anyone on this machine could run code as this user
+    print(f"open http://127.0.0.1:{port}/lab?token={token} (Ctrl-C stops)", flush=True)
     try:
         # nbgrader finds the sections in the server's working folder: make it the folder the lab shows
-        return subprocess.call(lab_command(dest / "course", port), cwd=dest / "course",
+        return subprocess.call(lab_command(dest / "course", port, token), cwd=dest / "course",
                                env=lab_environment(dest, course_id=course_id, exchange=exchange))
     except KeyboardInterrupt:
         return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -84,8 +85,11 @@ def trainer_config_dir(workspace: Path) -> Path:
     return config
 
 
-def trainer_lab_command(workspace: Path, port: int, token: str = "", ip: str = "127.0.0.1") -> list[str]:
-    """The command line of JupyterLab in trainer mode, serving ``workspace`` and opening formgrader."""
+def trainer_lab_command(workspace: Path, port: int, token: str, ip: str = "127.0.0.1") -> list[str]:
+    """The command line of JupyterLab in trainer mode, serving ``workspace`` (opened with ``token``)."""
+    if not token:
+        raise ValueError("a JupyterLab without a token lets anyone on this machine run code and change grades: "
+                         "give it one")
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", f"--ip={ip}",
         f"--ServerApp.root_dir={workspace}", f"--IdentityProvider.token={token}", "--ServerApp.password=",
@@ -126,9 +130,11 @@ def run_trainer_lab(course: Course, paths: ProjectPaths, db_url: str, port: int)
     dues = prepare_workspace(course, paths, db_url)
     print(f"trainer workspace: {paths.grader} (exchange: {exchange_root(paths.grader)})")
     print("sections:\n" + format_due_dates(dues))
-    print(f"open http://127.0.0.1:{port}/formgrader (Ctrl-C stops); Nbgrader > Formgrader in the lab menu")
+    token = secrets.token_urlsafe(24)  # without one, anyone on this machine could run code and change grades
+    print(f"open http://127.0.0.1:{port}/formgrader?token={token} (Ctrl-C stops); Nbgrader > Formgrader in the "
+          "lab menu", flush=True)
     try:
-        return subprocess.call(trainer_lab_command(paths.grader, port), cwd=paths.grader,
+        return subprocess.call(trainer_lab_command(paths.grader, port, token), cwd=paths.grader,
                                env=trainer_environment(paths.grader, db_url))
     except KeyboardInterrupt:
         return 0

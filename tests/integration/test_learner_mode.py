@@ -102,9 +102,20 @@ def test_copy_release_keeps_the_learners_files(tmp_path, repo):
     assert mine.read_text(encoding="utf-8") == "my work"
 
 
-def test_lab_listens_on_loopback_only(tmp_path):
-    command = lab_command(tmp_path, 8899)
+def test_lab_listens_on_loopback_only_and_asks_for_its_token(tmp_path):
+    command = lab_command(tmp_path, 8899, "s3cret")
     assert "--ip=127.0.0.1" in command and "--port=8899" in command and "--no-browser" in command
+    assert "--IdentityProvider.token=s3cret" in command
+    with pytest.raises(ValueError, match="without a token"):
+        lab_command(tmp_path, 8899, "")
+
+
+def test_trainer_mode_asks_for_its_token(tmp_path):
+    from coursekit.trainer import trainer_lab_command
+
+    assert "--IdentityProvider.token=s3cret" in trainer_lab_command(tmp_path, 8899, "s3cret")
+    with pytest.raises(ValueError, match="without a token"):
+        trainer_lab_command(tmp_path, 8899, "")
 
 
 def test_validate_counts_the_comment_fields_as_grading_does(tmp_path, repo):
