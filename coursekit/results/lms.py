@@ -114,7 +114,7 @@ def quiz_outcome(row: Mapping[str, Any]) -> str:
     if row["late"]:
         text += f"; submitted {row['late']} late"
         if row["late_penalty"]:
-            text += f" (late penalty {row['late_penalty']:g} points)"
+            text += f" (late penalty {_points(row['late_penalty'])} points)"  # as the feedback page shows it
     return text
 
 

@@ -22,3 +22,14 @@ def test_moodle_feedback_of_a_submission_not_graded_names_the_reason_without_mar
     assert quiz_outcome({**row, "problems": "learner id 'a b' has white space: not graded"}) == (
         "not graded: learner id 'a b' has white space: not graded")
     assert quiz_outcome({**row, "problems": ""}) == "not graded"
+
+
+def test_the_late_penalty_reads_as_the_feedback_page_shows_it():
+    from coursekit.grading.feedback_page import Summary, header_html
+    from coursekit.results.lms import quiz_outcome
+
+    row = {"status": "failed", "late": "6 d 5 h", "late_penalty": 7.666667, "problems": ""}
+    outcome = quiz_outcome(row)
+    assert outcome == "failed; submitted 6 d 5 h late (late penalty 7.67 points)"
+    page = header_html(Summary("S", "ada", 0.0, 15.0, 75.0, 0.0, 0.0, 0, outcome=outcome, late_penalty=7.666667))
+    assert page.count("7.67 points") == 2 and "7.66667" not in page
