@@ -314,11 +314,30 @@ def test_tap_at_400_px_selects_exactly_the_option_tapped(lab_server, browser):
         shutdown_sessions(lab_server)
 
 
+def written_json(path: Path) -> Any:
+    """The notebook file as JSON once no save is half-way through it.
+
+    Jupyter server writes a saved notebook in place (its backup copy aside): a read while learner mode's save
+    after Run All, or an autosave, is writing can see an empty or cut file.
+    """
+    found: list[Any] = []
+
+    def parsed() -> bool:
+        try:
+            found[:] = [json.loads(path.read_text(encoding="utf-8"))]
+        except ValueError:
+            return False
+        return True
+
+    wait_until(parsed, what=f"{path.name} written")
+    return found[0]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_comment_fields_take_every_key_and_survive_reload_and_restart(learner, width):
     quiz = learner("comments", width).run_all()
     page = quiz.page
-    release = json.loads(quiz.notebook.read_text(encoding="utf-8"))
+    release = written_json(quiz.notebook)
     fields = quiz.panel.locator(".coursekit-comment textarea")
     assert fields.count() == 4
     assert_accessible(page, ".coursekit-comment", "comment empty")
@@ -338,7 +357,7 @@ def test_comment_fields_take_every_key_and_survive_reload_and_restart(learner, w
     quiz.panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
     quiz.menu("File", "Save Notebook")
     page.locator(".jp-mod-dirty").first.wait_for(state="detached")
-    saved = json.loads(quiz.notebook.read_text(encoding="utf-8"))
+    saved = written_json(quiz.notebook)
     assert [c["cell_type"] for c in saved["cells"]] == [c["cell_type"] for c in release["cells"]]
     assert [c["metadata"].get("nbgrader") for c in saved["cells"]] == [c["metadata"].get("nbgrader")
                                                                         for c in release["cells"]]

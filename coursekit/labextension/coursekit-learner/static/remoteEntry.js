@@ -163,7 +163,8 @@
 
   const plugin = {
     id: "coursekit-learner:narrow-screens",
-    description: "Side panels start collapsed on narrow screens; dialogs fit the window; course code stays hidden; "
+    description: "Side panels start collapsed on narrow screens and close when a notebook opens; dialogs fit the "
+      + "window; course code stays hidden; "
       + "Validate speaks plainly; Run All keeps the learner's place.",
     autoStart: true,
     activate: (app) => {
@@ -179,6 +180,18 @@
       app.restored.then(() => { if (query.matches) collapseSidePanels(app.shell); });
       // Turning a tablet or zooming in: collapse once on becoming narrow; the learner may open them again.
       query.addEventListener("change", (event) => { if (event.matches) collapseSidePanels(app.shell); });
+      // A notebook opened from the file browser (any document, the first time it is shown) on a narrow screen:
+      // the panel it was opened from closes, so the notebook has the width. The launcher and a document shown
+      // again leave the panels as the learner set them.
+      const shown = new WeakSet();
+      if (app.shell.currentChanged) {
+        app.shell.currentChanged.connect((shell, change) => {
+          const widget = change.newValue;
+          if (!widget || !widget.context || shown.has(widget)) return;
+          shown.add(widget);
+          if (query.matches) collapseSidePanels(shell);
+        });
+      }
     },
   };
 
