@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,13 +73,16 @@ class CoursekitGraderAPI(NbGraderAPI):
 
     def autograde(self, assignment_id: str, student_id: str, force: bool = True,
                   create: bool = True) -> dict[str, Any]:
-        """``coursekit autograde --force`` of one submission; nbgrader's answer: ``success``, ``log``, ``error``."""
+        """``coursekit autograde --force`` of one submission; nbgrader's answer: ``success`` and ``log``.
+
+        A failure's reason is the log's first line (formgrader shows the log; no traceback to show).
+        """
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
         try:
             done = subprocess.run(grade_one_command(self.coursedir, assignment_id, student_id), capture_output=True,
                                   text=True, env=env, cwd=self.coursedir.root, timeout=GRADE_LIMIT, check=False)
         except subprocess.TimeoutExpired:
-            return {"success": False, "error": f"coursekit autograde did not finish within {GRADE_LIMIT} s", "log": ""}
+            return {"success": False, "log": f"coursekit autograde did not finish within {GRADE_LIMIT} s"}
         lines = done.stdout.strip().splitlines()
         try:
             answer = json.loads(lines[-1]) if lines else None
@@ -86,8 +90,27 @@ class CoursekitGraderAPI(NbGraderAPI):
             answer = None
         if not isinstance(answer, dict):
             reason = (done.stderr.strip().splitlines() or ["coursekit autograde failed"])[-1]
-            return {"success": False, "error": reason[:500], "log": done.stderr[-4000:]}
+            return {"success": False, "log": f"{reason[:500]}\n\n{done.stderr[-4000:]}".rstrip()}
         return answer
+
+
+    def generate_feedback(self, assignment_id: str, student_id: str | None = None,
+                          force: bool = True) -> dict[str, Any]:
+        """The feedback nbgrader makes, with the reason of a refusal (a submission not yet reviewed) first in its log.
+
+        Formgrader shows the log before the traceback: the trainer reads why, not an empty line.
+        """
+        from coursekit.autograde.runner import failure_reason
+
+        result = super().generate_feedback(assignment_id, student_id, force)
+        if not result.get("success"):
+            reason = failure_reason(result)
+            reason = reason.split(": ", 1)[1] if EXCEPTION_NAME.match(reason) else reason
+            result["log"] = f"{reason}\n\n{result.get('log') or ''}".rstrip()
+        return result
+
+
+EXCEPTION_NAME = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
 
 
 def grade_one(root: str, workspace: str, db_url: str, section: str, learner: str) -> dict[str, Any]:
@@ -102,14 +125,14 @@ def grade_one(root: str, workspace: str, db_url: str, section: str, learner: str
         result = grade_workspace(load_course(paths.course), paths, db_url, sections=[section], learners=[learner],
                                  jobs=1, force=True, quiet=True)
     except USER_ERRORS as exc:
-        return {"success": False, "error": str(exc), "log": ""}
+        return {"success": False, "log": str(exc)}
     summary = format_summary(result)
     graded = [o for o in result.graded if o.learner == learner and o.section == section]
     if graded and graded[0].ok and not result.stopped:
         return {"success": True, "log": summary}
     reason = next((r.reason for r in result.refused), None) or \
         next((p for o in graded for p in o.problems), None) or result.stopped or "no submission to grade"
-    return {"success": False, "error": reason, "log": summary}
+    return {"success": False, "log": f"{reason}\n\n{summary}"}
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

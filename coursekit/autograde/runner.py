@@ -132,8 +132,11 @@ _GENERIC_FAILURE = "Please see the"
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)(: |$)")
 
 
-def _failure_reason(result: dict[str, Any]) -> str:
-    """The most telling line of nbgrader's failure: the last exception line but its generic wrap-up."""
+def failure_reason(result: dict[str, Any]) -> str:
+    """The most telling line of an nbgrader failure (``capture_log``'s result).
+
+    The last exception line but nbgrader's generic wrap-up.
+    """
     text = f"{result.get('log') or ''}\n{result.get('error') or ''}".strip().splitlines()
     lines = [line.strip() for line in text if line.strip()]
     errors = [line for line in lines if _EXCEPTION_LINE.match(line.removeprefix("[ERROR] "))
@@ -205,7 +208,7 @@ def grade_task(task: Task) -> Outcome:
         attempts = check.attempts
         ok = check.refused is None  # a draw edited in the responses file: not graded, with the reason
     else:
-        problems.append(f"not graded: {_failure_reason(result)}")
+        problems.append(f"not graded: {failure_reason(result)}")
     return Outcome(task.learner, task.section, digest, ok, cap_problems(problems), time.perf_counter() - started,
                    attempts)
 

@@ -12,7 +12,6 @@ import pytest
 from trainer_support import LATE_DUE, SECTION, late_claiming_workspace, review
 
 from coursekit.authoring.course import load_course
-from coursekit.nbgrader_glue import nbgrader_config
 
 pytestmark = pytest.mark.slow
 
@@ -20,10 +19,13 @@ pytestmark = pytest.mark.slow
 def _api(paths, course, stock=False):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
 
     from coursekit.formgrader_autograde import CoursekitGraderAPI
 
-    config = nbgrader_config(course.id, paths.grader, paths.source, paths.release, paths.gradebook_url)
+    # what formgrader reads: the workspace's grader/nbgrader_config.py (coursekit's feedback included)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(paths.grader)).load_config()
+    assert config.CourseDirectory.db_url == paths.gradebook_url
     cls = NbGraderAPI if stock else CoursekitGraderAPI
     return cls(coursedir=CourseDirectory(config=config), config=config)
 
@@ -85,5 +87,14 @@ def test_the_autograde_button_grades_with_coursekit(project):
 def test_the_autograde_button_names_what_it_could_not_grade(project):
     paths, course, _ = project
     answer = _api(paths, course).autograde(SECTION, "nobody")
-    assert answer == {"success": False, "error": "no submission to grade", "log": answer["log"]}
-    assert "graded: 0" in answer["log"]
+    assert not answer["success"] and "error" not in answer  # no empty "Traceback" panel in formgrader
+    assert answer["log"].startswith("no submission to grade\n") and "graded: 0" in answer["log"]
+
+
+def test_a_refused_feedback_says_why_first(project):
+    paths, course, _ = project
+    answer = _api(paths, course).generate_feedback(SECTION, "ada")  # ada's comments are not reviewed
+    assert not answer["success"]
+    first = answer["log"].splitlines()[0]
+    assert first.startswith(f"ada / {SECTION}: not yet reviewed: "), first
+    assert "Error" not in first.split(":")[0]
