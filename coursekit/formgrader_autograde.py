@@ -48,11 +48,18 @@ def project_paths(coursedir: Any) -> Any:
     return ProjectPaths(source.resolve().parent, workspace)
 
 
+GRADEBOOK_ENV = "COURSEKIT_FORMGRADER_DB_URL"
+"""The gradebook's URL, given to the grading process in its environment: never on its command line, where any
+account of the machine can read it (a PostgreSQL URL holds a password)."""
+
+
 def grade_one_command(coursedir: Any, section: str, learner: str) -> list[str]:
-    """The command that grades one submission with coursekit's engine and prints its result as JSON."""
+    """The command that grades one submission with coursekit's engine and prints its result as JSON.
+
+    The gradebook's URL goes in the environment (:data:`GRADEBOOK_ENV`), not here.
+    """
     paths = project_paths(coursedir)
-    return [sys.executable, "-m", __name__, str(paths.root), str(paths.workspace), str(coursedir.db_url), section,
-            learner]
+    return [sys.executable, "-m", __name__, str(paths.root), str(paths.workspace), section, learner]
 
 
 class CoursekitGraderAPI(NbGraderAPI):
@@ -78,6 +85,7 @@ class CoursekitGraderAPI(NbGraderAPI):
         A failure's reason is the log's first line (formgrader shows the log; no traceback to show).
         """
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        env[GRADEBOOK_ENV] = str(self.coursedir.db_url)
         try:
             done = subprocess.run(grade_one_command(self.coursedir, assignment_id, student_id), capture_output=True,
                                   text=True, env=env, cwd=self.coursedir.root, timeout=GRADE_LIMIT, check=False)
@@ -154,4 +162,5 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(grade_one(*sys.argv[1:6])))
+    root, workspace, section, learner = sys.argv[1:5]
+    print(json.dumps(grade_one(root, workspace, os.environ[GRADEBOOK_ENV], section, learner)))

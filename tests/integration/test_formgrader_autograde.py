@@ -98,3 +98,14 @@ def test_a_refused_feedback_says_why_first(project):
     first = answer["log"].splitlines()[0]
     assert first.startswith(f"ada / {SECTION}: not yet reviewed: "), first
     assert "Error" not in first.split(":")[0]
+
+
+def test_the_gradebook_url_never_stands_on_the_grading_command_line(project):
+    """Any account of the machine reads a process's command line; a PostgreSQL URL holds a password."""
+    from coursekit.formgrader_autograde import grade_one_command
+
+    paths, course, _ = project
+    api = _api(paths, course)
+    command = grade_one_command(api.coursedir, SECTION, "cleo")
+    assert command[-2:] == [SECTION, "cleo"]
+    assert not any("sqlite" in part or "gradebook.db" in part for part in command), command
