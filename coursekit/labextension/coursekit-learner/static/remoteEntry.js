@@ -161,11 +161,27 @@
     };
   }
 
+  // One save of a notebook at a time. JupyterLab starts a save while another is still under way (learner mode's
+  // autosave every few seconds, the save after Run All, Ctrl+S); the later one then reads the file the earlier one
+  // has just written, finds it changed on disk, and shows a "File Changed" dialog over the learner's work. Each
+  // save of a notebook now waits for the one before it.
+  function oneSaveAtATime(context) {
+    if (!context || typeof context.save !== "function" || context.coursekitOneSave) return;
+    context.coursekitOneSave = true;
+    const save = context.save.bind(context);
+    let last = Promise.resolve();
+    context.save = () => {
+      const next = last.catch(() => null).then(() => (context.isDisposed ? null : save()));
+      last = next;
+      return next;
+    };
+  }
+
   const plugin = {
     id: "coursekit-learner:narrow-screens",
     description: "Side panels start collapsed on narrow screens and close when a notebook opens; dialogs fit the "
       + "window; course code stays hidden; "
-      + "Validate speaks plainly; Run All keeps the learner's place.",
+      + "Validate speaks plainly; Run All keeps the learner's place; a notebook is saved once at a time.",
     autoStart: true,
     activate: (app) => {
       const style = document.createElement("style");
@@ -180,8 +196,8 @@
       app.restored.then(() => { if (query.matches) collapseSidePanels(app.shell); });
       // Turning a tablet or zooming in: collapse once on becoming narrow; the learner may open them again.
       query.addEventListener("change", (event) => { if (event.matches) collapseSidePanels(app.shell); });
-      // A notebook opened from the file browser (any document, the first time it is shown) on a narrow screen:
-      // the panel it was opened from closes, so the notebook has the width. The launcher and a document shown
+      // A document shown for the first time: its saves wait for each other; on a narrow screen, the panel it was
+      // opened from (the file browser) closes, so the notebook has the width. The launcher and a document shown
       // again leave the panels as the learner set them.
       const shown = new WeakSet();
       if (app.shell.currentChanged) {
@@ -189,6 +205,7 @@
           const widget = change.newValue;
           if (!widget || !widget.context || shown.has(widget)) return;
           shown.add(widget);
+          oneSaveAtATime(widget.context);
           if (query.matches) collapseSidePanels(shell);
         });
       }
